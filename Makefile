@@ -1,0 +1,57 @@
+# casegraph — the two set-up commands are `make demo` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+CG := $(BIN)/casegraph
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test lint typecheck eval bench app db-start db-stop clean-db browser-deps
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "casegraph needs Python 3.11 or newer")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+demo: install
+	$(CG) db start
+	$(CG) ingest data/sample
+	@echo "casegraph app: http://localhost:$${CASEGRAPH_APP_PORT:-8501}"
+	$(CG) app
+
+test: install browser-deps
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check graph ingest tests bench app.py pages
+	$(BIN)/ruff format --check graph ingest tests bench app.py pages
+
+typecheck: install
+	$(BIN)/mypy
+
+eval: install
+	$(BIN)/python -m ingest.evaluate
+
+bench: install
+	$(BIN)/python -m bench.run
+
+app: install
+	$(CG) app
+
+db-start: install
+	$(CG) db start
+
+db-stop: install
+	$(CG) db stop
+
+# The browser test drives Debian's Chromium; install it when it is missing (needs root or sudo).
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "installing Debian's chromium for the browser test"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	fi

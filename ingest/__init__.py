@@ -1,0 +1,1 @@
+"""casegraph's ingest side: from bytes to typed records. It never talks to Neo4j."""

@@ -1,0 +1,147 @@
+"""Typed records that cross from `ingest/` to `graph/`: articles, entities, facts, cases.
+
+Ids are deterministic (hashes of normalized content), so writing the same record twice is a
+no-op in the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+_SPACE = re.compile(r"\s+")
+_APOS = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
+
+
+def normalize_text(text: str) -> str:
+    """The form of an article's text that its id is computed from."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def normalize_name(name: str) -> str:
+    """Normalized form of an entity name: case-folded, possessive and leading "the" removed."""
+    s = unicodedata.normalize("NFKC", name).translate(_APOS).casefold()
+    s = re.sub(r"'s\b", "", s)
+    s = re.sub(r"[-_/]", " ", s)
+    s = re.sub(r"[^\w\s]", "", s)
+    s = re.sub(r"^the\s+", "", s.strip())
+    return _SPACE.sub(" ", s).strip()
+
+
+def _digest(*parts: str, size: int = 16) -> str:
+    h = hashlib.sha256("\x1f".join(parts).encode("utf-8"))
+    return h.hexdigest()[:size]
+
+
+def article_id(text: str) -> str:
+    """Article id: a hash of the normalized text (the same content always has the same id)."""
+    return _digest(normalize_text(text), size=20)
+
+
+def entity_id(kind: str, name: str) -> str:
+    """Entity id: a hash of kind + normalized canonical name."""
+    return _digest(kind, normalize_name(name))
+
+
+def case_id(jurisdiction: str | None, target_id: str | None, kind: str, title: str = "") -> str:
+    """Case id: one per proceeding, keyed by jurisdiction and main target.
+
+    Without a target the title keeps unrelated untargeted cases apart.
+    """
+    key = target_id or normalize_name(title)
+    return _digest("Case", jurisdiction or "", key, "" if target_id else kind)
+
+
+@dataclass(frozen=True)
+class Article:
+    """One source document. `path` is the file it came from (`file#row` for corpus rows)."""
+
+    id: str
+    text: str
+    path: str
+    title: str | None = None
+    date: str | None = None  # ISO 8601 date (YYYY-MM-DD) when known
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Entity:
+    """An entity as one article mentions it. `id` is entity_id(kind, name)."""
+
+    id: str
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    iso: str | None = None
+    mentions: tuple[Mention, ...] = ()
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A typed fact between two entities, with the sentence that states it.
+
+    `start`/`end` are the sentence's character offsets in the article text.
+    """
+
+    type: str
+    source: str  # entity id
+    target: str  # entity id
+    sentence: str
+    start: int
+    end: int
+    rule: str
+    status: str | None = None  # COOPERATES_WITH only
+    model: str = ""
+
+
+@dataclass(frozen=True)
+class Case:
+    """A proceeding the article describes; role lists hold entity ids."""
+
+    id: str
+    title: str
+    kind: str  # ontology.CASE_KINDS
+    status: str  # ontology.CASE_STATUSES
+    jurisdiction: str | None = None  # ISO 3166 code
+    jurisdiction_id: str | None = None  # entity id of that Jurisdiction
+    led_by: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    offenses: tuple[str, ...] = ()
+    sentence: str = ""
+    start: int = 0
+    end: int = 0
+    rule: str = ""
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything extracted from one article."""
+
+    article: Article
+    entities: tuple[Entity, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    cases: tuple[Case, ...] = field(default_factory=tuple)
+
+    def to_json(self) -> dict[str, Any]:
+        """The object `casegraph extract` prints (see DESIGN.md and score_extraction.py)."""
+        a = self.article
+        return {
+            "id": a.id,
+            "title": a.title,
+            "date": a.date,
+            "url": a.url,
+            "path": a.path,
+            "entities": [asdict(e) for e in self.entities],
+            "relations": [asdict(r) for r in self.relations],
+            "cases": [asdict(c) for c in self.cases],
+        }
