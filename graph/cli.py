@@ -1,0 +1,624 @@
+"""The `casegraph` command line. Every user mistake becomes one line on stderr and an exit code.
+
+Heavy modules (spaCy, the Neo4j driver, Streamlit) are imported inside the commands that use
+them so that `casegraph --help` and `casegraph db status` stay fast.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from graph.errors import CasegraphError, ConfigError, InputError
+from graph.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    import neo4j
+
+app = typer.Typer(
+    name="casegraph",
+    help="Turn news articles into a Neo4j knowledge graph of cases, agencies, platforms and people.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Manage the local Neo4j server (ignored when NEO4J_URI is set).")
+analyze_app = typer.Typer(help="Graph analytics with networkx on a projection of the graph.")
+app.add_typer(db_app, name="db", no_args_is_help=True)
+app.add_typer(analyze_app, name="analyze", no_args_is_help=True)
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+FormatOption = Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")]
+_FORMATS = ("table", "json", "csv")
+
+
+def _settings() -> Settings:
+    return load_settings()
+
+
+@contextmanager
+def _driver(settings: Settings) -> Iterator[neo4j.Driver]:
+    from graph.connection import open_driver
+
+    driver = open_driver(settings)
+    try:
+        yield driver
+    finally:
+        driver.close()
+
+
+def _store(driver: neo4j.Driver, settings: Settings, batch_size: int | None = None) -> Any:
+    from graph.store import Store
+
+    return Store(
+        driver,
+        database=settings.neo4j_database,
+        batch_size=batch_size or settings.batch_size,
+        retries=settings.write_retries,
+    )
+
+
+# --------------------------------------------------------------------------- output helpers
+
+
+def _check_format(fmt: str) -> str:
+    if fmt not in _FORMATS:
+        raise InputError(f"unknown format {fmt!r}: use one of {', '.join(_FORMATS)}")
+    return fmt
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def print_rows(columns: Sequence[str], rows: Sequence[dict[str, Any]], fmt: str) -> None:
+    """Print query rows as a rich table, a JSON array or CSV on stdout."""
+    _check_format(fmt)
+    if fmt == "json":
+        sys.stdout.write(json.dumps(list(rows), ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_cell(row.get(c)) for c in columns])
+        sys.stdout.write(buf.getvalue())
+        return
+    table = Table(*columns, show_lines=False)
+    for row in rows:
+        table.add_row(*(_cell(row.get(c)) for c in columns))
+    out.print(table)
+
+
+def _print_result(result: Any, fmt: str) -> None:
+    print_rows(result.columns, result.rows, fmt)
+    if result.truncated:
+        err.print(f"[yellow]results truncated to {len(result.rows)} rows (CASEGRAPH_ROW_LIMIT)[/]")
+
+
+# --------------------------------------------------------------------------- db
+
+
+@db_app.command("start")
+def db_start() -> None:
+    """Provision (first time) and start the local Neo4j, then create the schema."""
+    settings = _settings()
+    if settings.uses_external_server:
+        out.print(f"NEO4J_URI is set: using {settings.uri}; not starting a local server.")
+        return
+    from graph import server
+
+    status = server.start(settings)
+    with _driver(settings) as driver:
+        _store(driver, settings).init_schema()
+    out.print(f"Neo4j {status.version or ''} running at {status.uri} (pid {status.pid})")
+
+
+@db_app.command("stop")
+def db_stop() -> None:
+    """Stop the local Neo4j (no-op when it is not running)."""
+    settings = _settings()
+    if settings.uses_external_server:
+        out.print(f"NEO4J_URI is set: {settings.uri} is not managed by casegraph; nothing to stop.")
+        return
+    from graph import server
+
+    stopped = server.stop(settings)
+    out.print("Neo4j stopped." if stopped else "Neo4j is not running.")
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Print running or stopped, the URI, version and edition. Exit 0 running, 3 stopped."""
+    settings = _settings()
+    if settings.uses_external_server:
+        from graph.connection import server_info
+
+        try:
+            with _driver(settings) as driver:
+                info = server_info(driver)
+        except CasegraphError as exc:
+            out.print(f"stopped (unreachable): {settings.uri}: {exc}")
+            raise typer.Exit(3) from None
+        out.print(f"running: {settings.uri} (external) Neo4j {info['version']} {info['edition']}")
+        return
+    from graph import server
+
+    status = server.status(settings)
+    if status.running:
+        out.print(
+            f"running: {status.uri} Neo4j {status.version} {status.edition} (pid {status.pid})"
+        )
+        return
+    out.print(
+        f"stopped: {status.uri} ({status.detail})" if status.detail else f"stopped: {status.uri}"
+    )
+    raise typer.Exit(3)
+
+
+@db_app.command("init")
+def db_init() -> None:
+    """Create the constraints and indexes (idempotent; also done before the first write)."""
+    settings = _settings()
+    with _driver(settings) as driver:
+        _store(driver, settings).init_schema()
+    out.print("schema ready (constraints and indexes exist)")
+
+
+# --------------------------------------------------------------------------- ingest / extract
+
+
+def _fields(text_field: list[str] | None, title_field: str, date_field: str, url_field: str) -> Any:
+    from ingest.sources import CorpusFields
+
+    if text_field:
+        return CorpusFields(
+            title=title_field, text=tuple(text_field), date=date_field, url=url_field
+        )
+    return CorpusFields(title=title_field, date=date_field, url=url_field)
+
+
+TextField = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--text-field",
+        help="Text column of .csv/.jsonl corpora (repeatable; default text, body, content).",
+    ),
+]
+TitleField = Annotated[str, typer.Option("--title-field", help="Title column of corpora.")]
+DateField = Annotated[str, typer.Option("--date-field", help="Date column of corpora.")]
+UrlField = Annotated[str, typer.Option("--url-field", help="URL column of corpora.")]
+Workers = Annotated[
+    int | None, typer.Option("--workers", help="NLP processes (default CASEGRAPH_WORKERS).")
+]
+
+
+def _extractor(settings: Settings, workers: int | None) -> Any:
+    from ingest.pipeline import Extractor
+
+    return Extractor(model=settings.spacy_model, workers=workers or settings.workers)
+
+
+def _report_problem(problem: Any) -> None:
+    err.print(f"casegraph: skipped {problem.path}: {problem.message}", markup=False)
+
+
+def _show_progress(json_mode: bool) -> bool:
+    return not json_mode and sys.stdout.isatty()
+
+
+@app.command()
+def extract(
+    paths: Annotated[
+        list[str], typer.Argument(help="Files or folders (.txt .md .html .jsonl .csv).")
+    ],
+    fmt: Annotated[str, typer.Option("--format", help="Output format: jsonl.")] = "jsonl",
+    workers: Workers = None,
+    text_field: TextField = None,
+    title_field: TitleField = "title",
+    date_field: DateField = "date",
+    url_field: UrlField = "url",
+) -> None:
+    """Extract entities, facts and cases without a database: one JSON object per article."""
+    if fmt != "jsonl":
+        raise InputError(f"unknown format {fmt!r}: extract writes jsonl")
+    from graph.progress import Progress
+    from ingest.records import Article
+    from ingest.sources import read_sources
+
+    settings = _settings()
+    extractor = _extractor(settings, workers)
+    counts = {"articles": 0, "failed": 0}
+
+    def articles() -> Iterator[Article]:
+        for item in read_sources(paths, _fields(text_field, title_field, date_field, url_field)):
+            if isinstance(item, Article):
+                yield item
+            else:
+                counts["failed"] += 1
+                _report_problem(item)
+
+    with Progress(enabled=sys.stderr.isatty() and not sys.stdout.isatty(), label="extract") as bar:
+        for extraction in extractor.extract(articles()):
+            sys.stdout.write(json.dumps(extraction.to_json(), ensure_ascii=False) + "\n")
+            counts["articles"] += 1
+            bar.advance(words=len(extraction.article.text.split()))
+    _exit_for(counts["articles"], counts["failed"])
+
+
+def _exit_for(done: int, failed: int) -> None:
+    """0 all inputs succeeded, 2 some failed, 1 nothing could be processed."""
+    if failed and done:
+        raise typer.Exit(2)
+    if failed or not done:
+        if not failed:
+            err.print("casegraph: no articles found in the given paths")
+        raise typer.Exit(1)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[str], typer.Argument(help="Files or folders (.txt .md .html .jsonl .csv).")
+    ],
+    workers: Workers = None,
+    batch_size: Annotated[
+        int | None, typer.Option("--batch-size", help="Articles per write transaction.")
+    ] = None,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print the summary as one JSON object.")
+    ] = False,
+    text_field: TextField = None,
+    title_field: TitleField = "title",
+    date_field: DateField = "date",
+    url_field: UrlField = "url",
+) -> None:
+    """Extract and write to Neo4j. Unchanged articles are skipped before any NLP."""
+    from graph.ingestion import run_ingest
+
+    settings = _settings()
+    if batch_size is not None and batch_size < 1:
+        raise InputError("--batch-size must be at least 1")
+    with _driver(settings) as driver:
+        summary = run_ingest(
+            paths,
+            store=_store(driver, settings, batch_size),
+            extractor_factory=lambda: _extractor(settings, workers),
+            fields=_fields(text_field, title_field, date_field, url_field),
+            batch_size=batch_size or settings.batch_size,
+            on_problem=_report_problem,
+            progress=_show_progress(json_out),
+        )
+    if json_out:
+        sys.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False) + "\n")
+    else:
+        out.print(summary.line())
+    total_ok = summary.new + summary.skipped
+    _exit_for(total_ok, summary.failed)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@app.command()
+def stats(json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Counts by label and relationship type."""
+    settings = _settings()
+    with _driver(settings) as driver:
+        counts = _store(driver, settings).stats()
+    if json_out:
+        sys.stdout.write(json.dumps(counts, sort_keys=True) + "\n")
+        return
+    table = Table("kind", "name", "count")
+    for label, n in sorted(counts["nodes"].items()):
+        table.add_row("node", label, str(n))
+    for rel, n in sorted(counts["relationships"].items()):
+        table.add_row("relationship", rel, str(n))
+    out.print(table)
+
+
+@app.command()
+def cypher(
+    query: Annotated[str, typer.Argument(help="A read-only Cypher statement.")],
+    fmt: FormatOption = "table",
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="key=value (JSON values allowed).")
+    ] = None,
+) -> None:
+    """Run ad-hoc Cypher in a read-only transaction (writes are refused)."""
+    from graph.readonly import run_read_only
+
+    _check_format(fmt)
+    settings = _settings()
+    params = _json_params(param or [])
+    with _driver(settings) as driver:
+        result = run_read_only(
+            driver,
+            settings.neo4j_database,
+            query,
+            params,
+            row_limit=settings.row_limit,
+            timeout=settings.query_timeout,
+        )
+    _print_result(result, fmt)
+
+
+def _split_params(raw: list[str]) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    for item in raw:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"bad --param {item!r}: write key=value")
+        pairs[key.strip()] = value
+    return pairs
+
+
+def _json_params(raw: list[str]) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for key, value in _split_params(raw).items():
+        try:
+            params[key] = json.loads(value)
+        except json.JSONDecodeError:
+            params[key] = value
+    return params
+
+
+@app.command("queries")
+def list_named_queries(json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """List the named queries in queries/ with their parameters."""
+    from graph.queries import list_queries
+
+    named = list_queries()
+    if json_out:
+        data = [
+            {
+                "name": q.name,
+                "description": q.description,
+                "params": [p.__dict__ for p in q.params],
+                "columns": list(q.columns),
+            }
+            for q in named
+        ]
+        sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+        return
+    table = Table("query", "parameters", "answers")
+    for q in named:
+        params = ", ".join(
+            f"{p.name}:{p.type}" + ("" if p.required else f"={p.default!r}") for p in q.params
+        )
+        table.add_row(q.name, params, q.description)
+    out.print(table)
+
+
+@app.command("query")
+def run_named_query(
+    name: Annotated[
+        str, typer.Argument(help="Name of a query in queries/ (see `casegraph queries`).")
+    ],
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="key=value, repeatable.")
+    ] = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """Run a named query with typed, validated parameters."""
+    from graph.queries import get_query, parse_params, run_query
+
+    _check_format(fmt)
+    named = get_query(name)
+    params = parse_params(named, _split_params(param or []))
+    settings = _settings()
+    with _driver(settings) as driver:
+        result = run_query(
+            driver,
+            settings.neo4j_database,
+            named,
+            params,
+            row_limit=settings.row_limit,
+            timeout=settings.query_timeout,
+        )
+    _print_result(result, fmt)
+
+
+# --------------------------------------------------------------------------- analytics / export
+
+
+Names = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--name", "-n", help="Restrict to the neighbourhood of these entities (repeatable)."
+    ),
+]
+Depth = Annotated[int, typer.Option("--depth", help="Neighbourhood depth around --name.")]
+
+
+def _projection(settings: Settings, names: list[str] | None, depth: int) -> Any:
+    from graph.analytics import load_projection
+
+    with _driver(settings) as driver:
+        return load_projection(driver, settings.neo4j_database, names, depth)
+
+
+@analyze_app.command("centrality")
+def analyze_centrality(
+    names: Names = None,
+    depth: Depth = 2,
+    limit: Annotated[int, typer.Option("--limit")] = 20,
+    fmt: FormatOption = "table",
+) -> None:
+    """Degree and betweenness centrality: who brokers between cases and agencies."""
+    from graph.analytics import centrality
+
+    _check_format(fmt)
+    rows = centrality(_projection(_settings(), names, depth))[:limit]
+    print_rows(list(rows[0].keys()) if rows else ["name"], rows, fmt)
+
+
+@analyze_app.command("communities")
+def analyze_communities(names: Names = None, depth: Depth = 2, fmt: FormatOption = "table") -> None:
+    """Communities (Louvain, fixed seed) of the graph or a neighbourhood."""
+    from graph.analytics import communities
+
+    _check_format(fmt)
+    groups = communities(_projection(_settings(), names, depth))
+    rows = [{"community": i + 1, "size": len(g), "members": g} for i, g in enumerate(groups)]
+    print_rows(["community", "size", "members"], rows, fmt)
+
+
+@analyze_app.command("paths")
+def analyze_paths(
+    source: Annotated[str, typer.Argument(help="Entity name, alias or ISO code.")],
+    target: Annotated[str, typer.Argument(help="Entity name, alias or ISO code.")],
+    k: Annotated[int, typer.Option("--k", help="How many paths.")] = 5,
+    fmt: FormatOption = "table",
+) -> None:
+    """The k shortest simple paths between two entities, cheaper over better-evidenced facts."""
+    from graph.analytics import k_paths
+
+    _check_format(fmt)
+    settings = _settings()
+    rows = k_paths(_projection(settings, None, 2), source, target, k=k)
+    print_rows(list(rows[0].keys()) if rows else ["path"], rows, fmt)
+
+
+@app.command()
+def export(
+    out_path: Annotated[
+        Path, typer.Argument(metavar="OUT", help="Output file (or folder for csv).")
+    ],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="graphml, json or csv.")] = "json",
+    names: Names = None,
+    depth: Annotated[int, typer.Option("--depth")] = 1,
+    query: Annotated[
+        str | None, typer.Option("--query", help="Export a named query's result.")
+    ] = None,
+    param: Annotated[list[str] | None, typer.Option("--param", "-p")] = None,
+) -> None:
+    """Export the whole graph, a neighbourhood (--name) or a named query's result."""
+    from graph.export import export_graph
+    from graph.queries import get_query, parse_params
+
+    if fmt not in ("graphml", "json", "csv"):
+        raise InputError(f"unknown export format {fmt!r}: use graphml, json or csv")
+    named = None
+    if query:
+        q = get_query(query)
+        named = (q, parse_params(q, _split_params(param or [])))
+    settings = _settings()
+    with _driver(settings) as driver:
+        summary = export_graph(
+            driver, settings.neo4j_database, fmt, out_path, names=names, depth=depth, query=named
+        )
+    out.print(str(summary))
+
+
+# --------------------------------------------------------------------------- maintenance
+
+
+@app.command()
+def retract(
+    article_id: Annotated[str, typer.Argument(help="Id of the article to remove.")],
+) -> None:
+    """Remove an article and everything only it supported."""
+    settings = _settings()
+    with _driver(settings) as driver:
+        result = _store(driver, settings).retract(article_id)
+    out.print(str(result))
+
+
+@app.command()
+def reset(
+    yes: Annotated[bool, typer.Option("--yes", help="Really delete all data.")] = False,
+) -> None:
+    """Delete every node and relationship (the schema stays)."""
+    if not yes:
+        raise ConfigError("reset deletes the whole graph: run `casegraph reset --yes` to confirm")
+    settings = _settings()
+    with _driver(settings) as driver:
+        _store(driver, settings).reset()
+    out.print("graph emptied")
+
+
+@app.command()
+def config() -> None:
+    """Show every setting, its environment variable, value and meaning."""
+    table = Table("setting", "env", "value", "help")
+    for name, env, value, text in _settings().public_items():
+        table.add_row(name, env, "" if value is None else str(value), text)
+    out.print(table)
+
+
+@app.command("app")
+def run_app(
+    port: Annotated[
+        int | None, typer.Option("--port", help="Port (default CASEGRAPH_APP_PORT).")
+    ] = None,
+    headless: Annotated[
+        bool, typer.Option("--headless/--browser", help="Do not open a browser.")
+    ] = True,
+) -> None:
+    """Start the Streamlit app (same as `streamlit run app.py`)."""
+    settings = _settings()
+    app_file = Path(__file__).resolve().parent.parent / "app.py"
+    if not app_file.is_file():
+        raise ConfigError(f"app.py not found next to the graph package ({app_file})")
+    port = port or settings.app_port
+    out.print(f"casegraph app: http://localhost:{port}")
+    sys.stdout.flush()
+    args = [
+        sys.executable, "-m", "streamlit", "run", str(app_file),
+        "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--server.headless", "true" if headless else "false",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    os.execv(sys.executable, args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Console-script entry point: run the app, turning CasegraphError into one stderr line."""
+    return run(lambda: app(args=list(argv) if argv is not None else None, standalone_mode=False))
+
+
+def run(call: Callable[[], Any]) -> int:
+    import click
+
+    try:
+        result = call()
+    except CasegraphError as exc:
+        err.print(f"casegraph: error: {exc}", markup=False)
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Abort:
+        err.print("casegraph: aborted")
+        return 130
+    except KeyboardInterrupt:
+        err.print("casegraph: interrupted")
+        return 130
+    except BrokenPipeError:
+        return 0
+    return result if isinstance(result, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

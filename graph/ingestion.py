@@ -1,0 +1,142 @@
+"""The ingest flow: read sources, skip known content before any NLP, extract, write in batches.
+
+One write transaction per batch holds the batch's articles together with all their facts, so
+an article and its facts become visible together or not at all; a rerun after a crash only
+redoes the batches that never committed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from graph.errors import DatabaseUnavailable
+from graph.progress import Progress
+from ingest.records import Article, Extraction
+
+
+class _Store(Protocol):
+    def known_article_ids(self, ids: Iterable[str]) -> set[str]: ...
+    def write(self, extractions: Sequence[Extraction]) -> Any: ...
+
+
+class _Extractor(Protocol):
+    def extract(self, articles: Iterable[Article]) -> Iterator[Extraction]: ...
+
+
+@dataclass
+class IngestSummary:
+    """What an ingest did; `new` counts only articles whose write transaction committed."""
+
+    new: int = 0
+    skipped: int = 0
+    failed: int = 0
+    entities: int = 0
+    relations: int = 0
+    cases: int = 0
+    problems: list[dict[str, str]] = field(default_factory=list)
+    seconds: dict[str, float] = field(
+        default_factory=lambda: {"read": 0.0, "nlp": 0.0, "write": 0.0, "total": 0.0}
+    )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "articles": {"new": self.new, "skipped": self.skipped, "failed": self.failed},
+            "entities": self.entities,
+            "relations": self.relations,
+            "cases": self.cases,
+            "problems": self.problems,
+            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+        }
+
+    def line(self) -> str:
+        return (
+            f"articles: {self.new} new, {self.skipped} unchanged, {self.failed} failed; "
+            f"{self.entities} entity mentions, {self.relations} facts, {self.cases} cases written "
+            f"in {self.seconds['total']:.1f}s"
+        )
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    it = iter(items)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
+
+
+def run_ingest(
+    paths: Sequence[str],
+    *,
+    store: _Store,
+    extractor_factory: Callable[[], _Extractor],
+    fields: Any,
+    batch_size: int,
+    on_problem: Callable[[Any], None] = lambda p: None,
+    progress: bool = False,
+) -> IngestSummary:
+    """Ingest `paths` into `store`; the extractor (spaCy) is only loaded if something is new."""
+    from ingest.sources import read_sources
+
+    summary = IngestSummary()
+    started = time.perf_counter()
+    seen: set[str] = set()
+
+    def sources() -> Iterator[Article]:
+        items = iter(read_sources(paths, fields))
+        while True:
+            t0 = time.perf_counter()
+            item = next(items, None)
+            summary.seconds["read"] += time.perf_counter() - t0
+            if item is None:
+                return
+            if isinstance(item, Article):
+                yield item
+            else:
+                summary.failed += 1
+                summary.problems.append({"path": item.path, "message": item.message})
+                on_problem(item)
+
+    def new_articles() -> Iterator[Article]:
+        # The content-hash check runs per chunk, before any NLP.
+        for chunk in _chunks(sources(), batch_size):
+            known = store.known_article_ids({a.id for a in chunk} - seen)
+            for article in chunk:
+                if article.id in known or article.id in seen:
+                    summary.skipped += 1
+                    continue
+                seen.add(article.id)
+                yield article
+
+    with Progress(enabled=progress, label="ingest") as bar:
+        pending = new_articles()
+        first = next(pending, None)
+        if first is not None:
+            extractor = extractor_factory()
+            extracted = extractor.extract(itertools.chain([first], pending))
+            for batch in _chunks(extracted, batch_size):
+                _write(store, batch, summary)
+                bar.advance(len(batch))
+        bar.advance(0)
+    summary.seconds["total"] = time.perf_counter() - started
+    summary.seconds["nlp"] = max(
+        0.0, summary.seconds["total"] - summary.seconds["read"] - summary.seconds["write"]
+    )
+    return summary
+
+
+def _write(store: _Store, batch: list[Extraction], summary: IngestSummary) -> None:
+    t0 = time.perf_counter()
+    try:
+        store.write(batch)
+    except DatabaseUnavailable as exc:
+        raise DatabaseUnavailable(
+            f"{exc} ({summary.new} articles were written before the failure; "
+            "run the same ingest again to complete it)"
+        ) from None
+    summary.seconds["write"] += time.perf_counter() - t0
+    summary.new += len(batch)
+    summary.entities += sum(len(x.entities) for x in batch)
+    summary.relations += sum(len(x.relations) for x in batch)
+    summary.cases += sum(len(x.cases) for x in batch)
