@@ -59,9 +59,7 @@ SYMMETRIC_FACTS: Final[frozenset[str]] = frozenset({"COOPERATES_WITH"})
 COOPERATION_STATUSES: Final[tuple[str, ...]] = ("sought", "agreed", "ongoing", "refused")
 
 # A MEMBER_OF from Agency may only point at an Agency (an Agency is not a member of a company).
-_EXCLUDED_PAIRS: Final[frozenset[tuple[str, str, str]]] = frozenset(
-    {("MEMBER_OF", _A, _O)}
-)
+_EXCLUDED_PAIRS: Final[frozenset[tuple[str, str, str]]] = frozenset({("MEMBER_OF", _A, _O)})
 
 # How a Case connects to the graph.
 CASE_LED_BY: Final = "LED_BY"  # Case -> Agency (or Person, e.g. a named prosecutor)

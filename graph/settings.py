@@ -40,31 +40,56 @@ class Settings:
     """Every casegraph setting, with its environment variable and a line of help."""
 
     neo4j_uri: str | None = _setting(
-        None, "NEO4J_URI", "Use this Neo4j server (bolt://, neo4j://, neo4j+s://) instead of the local one."
+        None,
+        "NEO4J_URI",
+        "Use this Neo4j server (bolt://, neo4j://, neo4j+s://) instead of the local one.",
     )
     neo4j_user: str = _setting("neo4j", "NEO4J_USER", "User name for Neo4j.")
     neo4j_password: str | None = _setting(
-        None, "NEO4J_PASSWORD", "Password for NEO4J_URI (the local server's is generated and stored).", secret=True
+        None,
+        "NEO4J_PASSWORD",
+        "Password for NEO4J_URI (the local server's is generated and stored).",
+        secret=True,
     )
     neo4j_database: str = _setting("neo4j", "NEO4J_DATABASE", "Database name inside the server.")
     home: Path = _setting(
-        _data_home, "CASEGRAPH_HOME", "Directory of the local Neo4j server (config, data, logs, password)."
+        _data_home,
+        "CASEGRAPH_HOME",
+        "Directory of the local Neo4j server (config, data, logs, password).",
     )
     cache_dir: Path = _setting(
         _cache_home, "CASEGRAPH_CACHE", "Where the Neo4j jars from Maven Central are kept."
     )
-    neo4j_version: str = _setting("5.26.31", "CASEGRAPH_NEO4J_VERSION", "Neo4j Community release to provision.")
-    bolt_port: int = _setting(7687, "CASEGRAPH_BOLT_PORT", "Bolt port of the local server (127.0.0.1 only).")
-    http_port: int = _setting(7474, "CASEGRAPH_HTTP_PORT", "HTTP port of the local server (127.0.0.1 only).")
+    neo4j_version: str = _setting(
+        "5.26.31", "CASEGRAPH_NEO4J_VERSION", "Neo4j Community release to provision."
+    )
+    bolt_port: int = _setting(
+        7687, "CASEGRAPH_BOLT_PORT", "Bolt port of the local server (127.0.0.1 only)."
+    )
+    http_port: int = _setting(
+        7474, "CASEGRAPH_HTTP_PORT", "HTTP port of the local server (127.0.0.1 only)."
+    )
     heap: str = _setting("1g", "CASEGRAPH_HEAP", "Maximum JVM heap of the local server.")
     pagecache: str = _setting("512m", "CASEGRAPH_PAGECACHE", "Page cache size of the local server.")
-    start_timeout: float = _setting(90.0, "CASEGRAPH_START_TIMEOUT", "Seconds to wait for Bolt after start.")
-    spacy_model: str = _setting("en_core_web_sm", "CASEGRAPH_SPACY_MODEL", "spaCy model package to load.")
-    batch_size: int = _setting(200, "CASEGRAPH_BATCH_SIZE", "Articles per write transaction during ingest.")
+    start_timeout: float = _setting(
+        90.0, "CASEGRAPH_START_TIMEOUT", "Seconds to wait for Bolt after start."
+    )
+    spacy_model: str = _setting(
+        "en_core_web_sm", "CASEGRAPH_SPACY_MODEL", "spaCy model package to load."
+    )
+    batch_size: int = _setting(
+        200, "CASEGRAPH_BATCH_SIZE", "Articles per write transaction during ingest."
+    )
     workers: int = _setting(1, "CASEGRAPH_WORKERS", "Processes used for NLP during extract/ingest.")
-    row_limit: int = _setting(1000, "CASEGRAPH_ROW_LIMIT", "Maximum rows returned by ad-hoc and named queries.")
-    query_timeout: float = _setting(30.0, "CASEGRAPH_QUERY_TIMEOUT", "Seconds before a read query is cancelled.")
-    write_retries: int = _setting(5, "CASEGRAPH_WRITE_RETRIES", "Attempts for a write batch when Neo4j is unavailable.")
+    row_limit: int = _setting(
+        1000, "CASEGRAPH_ROW_LIMIT", "Maximum rows returned by ad-hoc and named queries."
+    )
+    query_timeout: float = _setting(
+        30.0, "CASEGRAPH_QUERY_TIMEOUT", "Seconds before a read query is cancelled."
+    )
+    write_retries: int = _setting(
+        5, "CASEGRAPH_WRITE_RETRIES", "Attempts for a write batch when Neo4j is unavailable."
+    )
     app_port: int = _setting(8501, "CASEGRAPH_APP_PORT", "Port of the Streamlit app.")
 
     @property
@@ -134,9 +159,13 @@ def load_settings(env: dict[str, str] | None = None, config_file: Path | None = 
         for key, raw in data.items():
             f = fields.get(key)
             if f is None:
-                raise ConfigError(f"config file {path}: unknown setting {key!r} (see `casegraph config`)")
+                raise ConfigError(
+                    f"config file {path}: unknown setting {key!r} (see `casegraph config`)"
+                )
             if f.metadata["secret"]:
-                raise ConfigError(f"config file {path}: {key} is a secret; set {f.metadata['env']} instead")
+                raise ConfigError(
+                    f"config file {path}: {key} is a secret; set {f.metadata['env']} instead"
+                )
             values[key] = _coerce(f, raw, str(path))
     for f in fields.values():
         raw = env.get(f.metadata["env"])
