@@ -160,20 +160,15 @@ def _is_short(s: str) -> bool:
     return bool(s) and len(_WORD.findall(s)) <= _SHORT_WORDS and not _SENTENCE_END.search(s)
 
 
-def _prose_chars(blocks: list[_Block]) -> int:
-    return sum(len(b.text) for b in blocks if _is_prose(b.text))
-
-
 def _cut_trailing_block(blocks: list[_Block]) -> list[_Block]:
     """Cut from the first furniture heading after the article's first sentence to the end."""
-    seen_prose = False
+    prose = [len(b.text) if _is_prose(b.text) else 0 for b in blocks]
+    total, before = sum(prose), 0
     for i, b in enumerate(blocks):
-        s = b.text.strip()
-        if seen_prose and _TRAIL_HEADING.fullmatch(s):
-            # A heading inside the article is followed by more article than came before it.
-            if _prose_chars(blocks[i + 1 :]) <= _prose_chars(blocks[:i]):
-                return blocks[:i]
-        seen_prose = seen_prose or _is_prose(s)
+        # A heading inside the article is followed by more article than came before it.
+        if before and _TRAIL_HEADING.fullmatch(b.text.strip()) and total - before <= before:
+            return blocks[:i]
+        before += prose[i]
     return blocks
 
 
