@@ -1,0 +1,431 @@
+"""Reading sources into `Article`s: .txt, .md, .html, .jsonl and .csv files and folders.
+
+`read_sources` streams: corpora are read row by row and every bad input becomes one
+`SourceProblem` (a path and a one-line message) in the stream instead of an exception, so one
+broken file never stops a run. Article ids are computed from the cleaned text.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import lxml.etree
+import lxml.html
+import trafilatura
+
+from ingest.clean import clean_text
+from ingest.records import Article, article_id
+
+TEXT_SUFFIXES = frozenset({".txt"})
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+CORPUS_SUFFIXES = frozenset({".jsonl", ".csv"})
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | CORPUS_SUFFIXES
+
+_SNIFF_BYTES = 8192
+_MAX_FILE_BYTES = 200 * 1024 * 1024  # a single article bigger than this is not an article
+_SUPPORTED_HELP = "use .txt, .md, .html, .jsonl or .csv"
+
+
+@dataclass(frozen=True)
+class CorpusFields:
+    """Field names read from .jsonl/.csv corpora; the first non-empty text field is the text."""
+
+    title: str = "title"
+    text: tuple[str, ...] = ("text", "body", "content")
+    date: str = "date"
+    url: str = "url"
+
+
+@dataclass(frozen=True)
+class SourceProblem:
+    """One bad input: which file (or `file#row`) and what is wrong, in one line."""
+
+    path: str
+    message: str
+
+
+def read_sources(
+    paths: Sequence[str | Path], fields: CorpusFields = CorpusFields()
+) -> Iterator[Article | SourceProblem]:
+    """Yield an Article or a SourceProblem per input, folders walked recursively and sorted."""
+    for given in paths:
+        path = Path(given)
+        if not os.path.lexists(path):
+            yield SourceProblem(str(path), "no such file or folder")
+        elif not path.exists():
+            yield SourceProblem(str(path), "broken symbolic link")
+        elif path.is_dir():
+            for item in _walk(path, (), set()):
+                if isinstance(item, SourceProblem):
+                    yield item
+                else:
+                    yield from _guarded(item, fields)
+        elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            yield SourceProblem(str(path), f"unsupported file type ({_SUPPORTED_HELP})")
+        else:
+            yield from _guarded(path, fields)
+
+
+# --- folders -------------------------------------------------------------------------------
+
+
+def _walk(
+    folder: Path, ancestors: tuple[tuple[int, int], ...], seen: set[tuple[int, int]]
+) -> Iterator[Path | SourceProblem]:
+    """Supported files under `folder`, sorted; links are followed, each folder read once."""
+    st = folder.stat()
+    key = (st.st_dev, st.st_ino)
+    if key in ancestors:
+        yield SourceProblem(str(folder), "symbolic link loop (the folder contains itself), skipped")
+        return
+    if key in seen:  # the same folder reached again through a link: already read
+        return
+    seen.add(key)
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError as e:
+        yield SourceProblem(str(folder), f"cannot list the folder: {e.strerror or e}")
+        return
+    for name in names:
+        if name.startswith("."):  # hidden files and folders (.git, editor backups)
+            continue
+        child = folder / name
+        try:
+            if child.is_dir():
+                yield from _walk(child, (*ancestors, key), seen)
+            elif child.is_file():
+                if child.suffix.lower() in SUPPORTED_SUFFIXES:
+                    yield child
+            elif child.is_symlink():
+                yield SourceProblem(str(child), "broken symbolic link or link loop")
+        except OSError as e:
+            yield SourceProblem(str(child), f"cannot read: {e.strerror or e}")
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+def _guarded(path: Path, fields: CorpusFields) -> Iterator[Article | SourceProblem]:
+    """Read one file; anything that goes wrong becomes one SourceProblem for it."""
+    try:
+        problem = _sniff(path)
+        if problem:
+            yield SourceProblem(str(path), problem)
+            return
+        suffix = path.suffix.lower()
+        if suffix == ".jsonl":
+            yield from _read_jsonl(path, fields)
+        elif suffix == ".csv":
+            yield from _read_csv(path, fields)
+        else:
+            yield _read_document(path)
+    except PermissionError:
+        yield SourceProblem(str(path), "permission denied: the file cannot be read")
+    except OSError as e:
+        yield SourceProblem(str(path), f"cannot read: {e.strerror or e}")
+    except (RecursionError, ValueError, csv.Error, lxml.etree.LxmlError) as e:
+        yield SourceProblem(str(path), f"cannot parse: {_one_line(e)}")
+
+
+def _one_line(e: BaseException) -> str:
+    text = str(e).strip().splitlines()
+    return (text[0] if text else type(e).__name__)[:200]
+
+
+def _sniff(path: Path) -> str | None:
+    """Why the file is not readable text (empty, too big, binary), or None when it is."""
+    size = path.stat().st_size
+    if size == 0:
+        return "empty file"
+    if size > _MAX_FILE_BYTES and path.suffix.lower() not in CORPUS_SUFFIXES:
+        return f"file too large for one article ({size // 2**20} MB)"
+    with path.open("rb") as f:
+        head = f.read(_SNIFF_BYTES)
+    return "binary file, not text" if _looks_binary(head) else None
+
+
+def _looks_binary(data: bytes) -> bool:
+    if b"\x00" in data:
+        return True
+    text = data.decode("utf-8", errors="replace")
+    bad = sum(1 for c in text if c == "\ufffd" or (ord(c) < 32 and c not in "\t\n\r\f\v"))
+    return bad > 0.3 * max(len(text), 1)
+
+
+def _read_document(path: Path) -> Article | SourceProblem:
+    raw = path.read_bytes().decode("utf-8-sig", errors="replace")
+    suffix = path.suffix.lower()
+    meta: dict[str, str | None] = {}
+    if suffix in HTML_SUFFIXES:
+        raw, meta = html_text(raw)
+    elif suffix in MARKDOWN_SUFFIXES:
+        raw, meta = markdown_text(raw)
+    meta["date"] = meta.get("date") or _date_from_name(path.name)
+    return _article(str(path), raw, meta.get("title"), meta.get("date"), meta.get("url"))
+
+
+def _article(
+    where: str, body: str, title: str | None, date: str | None, url: str | None
+) -> Article | SourceProblem:
+    """Clean the text (title first, as the page shows it) and build the Article."""
+    title = " ".join(title.split()) if title else None
+    if title and not body.lstrip().startswith(title):
+        body = f"{title}\n\n{body}"
+    text = clean_text(body)
+    if not text.strip():
+        return SourceProblem(where, "no text (empty after removing markup and page furniture)")
+    if not title:
+        first = text.strip().split("\n", 1)[0].strip()
+        title = first if len(first) <= 200 else None
+    return Article(id=article_id(text), text=text, path=where, title=title, date=date, url=url)
+
+
+# --- corpora -------------------------------------------------------------------------------
+
+
+def _read_jsonl(path: Path, fields: CorpusFields) -> Iterator[Article | SourceProblem]:
+    with path.open(encoding="utf-8-sig", errors="replace") as f:
+        row = 0
+        for line in f:
+            if not line.strip():
+                continue
+            row += 1
+            where = f"{path}#{row}"
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as e:
+                yield SourceProblem(where, f"not valid JSON: {e.msg} at column {e.colno}")
+                continue
+            if not isinstance(obj, dict):
+                yield SourceProblem(where, "not a JSON object")
+                continue
+            yield _corpus_article(where, obj, fields)
+
+
+def _read_csv(path: Path, fields: CorpusFields) -> Iterator[Article | SourceProblem]:
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # release bodies exceed the 128 kB default
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as f:
+        reader = csv.DictReader(f)
+        columns = reader.fieldnames or []
+        if not any(name in columns for name in fields.text):
+            yield SourceProblem(str(path), _no_text_column(columns, fields))
+            return
+        for row, record in enumerate(reader, start=1):
+            yield _corpus_article(f"{path}#{row}", record, fields)
+
+
+def _no_text_column(columns: Iterable[str], fields: CorpusFields) -> str:
+    available = ", ".join(repr(c) for c in columns) or "none"
+    wanted = ", ".join(fields.text)
+    return f"no text column ({wanted}); columns are {available}: choose one with --text-field"
+
+
+def _corpus_article(
+    where: str, record: dict[str, Any], fields: CorpusFields
+) -> Article | SourceProblem:
+    body = next((_str(record.get(n)) for n in fields.text if _str(record.get(n))), "")
+    if not body:
+        return SourceProblem(where, f"no text (fields {', '.join(fields.text)} are empty)")
+    title, url = _str(record.get(fields.title)) or None, _str(record.get(fields.url)) or None
+    date = iso_date(record.get(fields.date))
+    if _MARKUP.search(body):
+        body, meta = html_text(body, page=False)
+        title, date, url = (
+            title or meta.get("title"),
+            date or meta.get("date"),
+            url or meta.get("url"),
+        )
+    return _article(where, body, title, date, url)
+
+
+def _str(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+# --- formats -------------------------------------------------------------------------------
+
+_MARKUP = re.compile(
+    r"<(?:p|div|br|span|a|html|body|h[1-6]|li|ul|ol|table|tr|td|strong|em|b|i|article|section"
+    r"|blockquote|img|font|center|pre)\b[^>]*>",
+    re.IGNORECASE,
+)
+
+
+def html_text(markup: str, page: bool = True) -> tuple[str, dict[str, str | None]]:
+    """Main text and metadata of an HTML page: trafilatura, else the text of <body>.
+
+    A corpus field (`page=False`) already holds just the article body: trafilatura's
+    boilerplate detection would drop its lists (defendants, seized items), so it is skipped.
+    """
+    meta: dict[str, str | None] = {}
+    doc: Any = None
+    if page:
+        try:
+            doc = trafilatura.bare_extraction(markup, with_metadata=True, as_dict=False)
+        except (RecursionError, ValueError, lxml.etree.LxmlError):
+            doc = None  # pathological markup (nesting thousands deep): the fallbacks cope
+    if doc is not None:
+        meta = {"title": doc.title, "date": iso_date(doc.date), "url": doc.url}
+        if doc.text and doc.text.strip():
+            return str(doc.text), meta
+    return _lxml_text(markup) or _plain_html_text(markup), meta
+
+
+_BLOCK_TAGS = frozenset(
+    {"p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6"}
+    | {"article", "section", "blockquote", "pre", "header", "footer", "main", "aside", "nav"}
+    | {"dd", "dt", "dl", "hr", "title"}
+)
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head"})
+
+
+def _lxml_text(markup: str) -> str:
+    try:
+        root = lxml.html.document_fromstring(markup, parser=lxml.html.HTMLParser(huge_tree=True))
+    except (RecursionError, ValueError, lxml.etree.LxmlError):
+        return ""
+    body = root.find("body")
+    parts: list[str] = []
+    skipping = 0
+    # iterwalk instead of recursion: nesting depth is whatever the page says it is
+    for event, el in lxml.etree.iterwalk(
+        body if body is not None else root, events=("start", "end")
+    ):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in _SKIP_TAGS:
+            skipping += 1 if event == "start" else -1
+            if event == "end" and el.tail and not skipping:
+                parts.append(el.tail)
+            continue
+        if skipping:
+            continue
+        if tag in _BLOCK_TAGS:
+            parts.append("\n")
+        text = el.text if event == "start" else el.tail
+        if text and isinstance(el.tag, str):
+            parts.append(text)
+    return _tidy("".join(parts))
+
+
+class _TextCollector(HTMLParser):
+    """The last fallback: stdlib tokenizer, no tree, so no depth limit at all."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.skipping += tag in _SKIP_TAGS
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.skipping -= tag in _SKIP_TAGS and self.skipping > 0
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def _plain_html_text(markup: str) -> str:
+    collector = _TextCollector()
+    collector.feed(markup)
+    collector.close()
+    return _tidy("".join(collector.parts))
+
+
+def _tidy(text: str) -> str:
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n(?:---|\.\.\.)\s*\n", re.DOTALL)
+_MD_RULES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^\s*(?:```|~~~).*$", re.MULTILINE), ""),  # code fence markers
+    (re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S+.*$", re.MULTILINE), ""),  # link reference definitions
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]"), ""),  # images
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # inline links: keep the text
+    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),  # reference links
+    (re.compile(r"<(?:https?|mailto):[^>]+>"), ""),  # autolinks
+    (re.compile(r"</?[A-Za-z][^>]*>"), ""),  # inline HTML tags
+    (re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", re.MULTILINE), r"\1"),  # ATX headings
+    (re.compile(r"^\s{0,3}(?:=+|-{2,}|\*{3,}|_{3,})\s*$", re.MULTILINE), ""),  # setext, rules
+    (re.compile(r"^\s{0,3}>\s?", re.MULTILINE), ""),  # block quotes
+    (re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+", re.MULTILINE), r"\1"),  # list markers
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strong
+    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])"), r"\1"),  # emphasis
+    (re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1"),
+    (re.compile(r"`([^`]*)`"), r"\1"),  # inline code
+]
+
+
+def markdown_text(source: str) -> tuple[str, dict[str, str | None]]:
+    """Plain text of Markdown; title and date from YAML front matter or the first heading."""
+    meta: dict[str, str | None] = {}
+    front = _FRONT_MATTER.match(source)
+    if front:
+        source = source[front.end() :]
+        for line in front.group(1).splitlines():
+            key, _, value = line.partition(":")
+            value = value.strip().strip("'\"")
+            if key.strip().lower() in ("title", "date", "url") and value:
+                meta[key.strip().lower()] = value
+        meta["date"] = iso_date(meta.get("date"))
+    heading = re.search(r"^\s{0,3}#\s+(.+?)\s*#*\s*$", source, re.MULTILINE)
+    if heading and not meta.get("title"):
+        meta["title"] = heading.group(1)
+    for pattern, replacement in _MD_RULES:
+        source = pattern.sub(replacement, source)
+    return source, meta
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+_DATE_FORMATS = (
+    "%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%d %B %Y",
+    "%d %b %Y", "%A, %B %d, %Y", "%Y%m%d",
+)  # fmt: skip
+
+
+def iso_date(value: Any) -> str | None:
+    """YYYY-MM-DD for ISO strings, common written dates and Unix epoch seconds; else None."""
+    s = _str(value)
+    if not s:
+        return None
+    if re.fullmatch(r"-?\d{9,11}(?:\.\d+)?", s):  # epoch seconds (1973..2286)
+        return datetime.fromtimestamp(float(s), tz=UTC).date().isoformat()
+    if re.fullmatch(r"\d{12,14}", s):  # epoch milliseconds
+        return datetime.fromtimestamp(int(s) / 1000, tz=UTC).date().isoformat()
+    iso = re.match(r"(\d{4})-(\d{2})-(\d{2})", s)
+    candidates = [f"{iso.group(1)}-{iso.group(2)}-{iso.group(3)}"] if iso else []
+    for text in [*candidates, s]:
+        for fmt in _DATE_FORMATS:
+            try:
+                return datetime.strptime(text, fmt).date().isoformat()
+            except ValueError:
+                continue
+    try:
+        return parsedate_to_datetime(s).date().isoformat()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _date_from_name(name: str) -> str | None:
+    """Scraped files often start with their date: 2014_11_13_title.txt, 20230216_title.txt."""
+    m = re.match(r"(\d{4})[-_]?(\d{2})[-_]?(\d{2})(?:[-_]|$)", name)
+    return iso_date(f"{m.group(1)}-{m.group(2)}-{m.group(3)}") if m else None
