@@ -104,18 +104,24 @@ class _Block:
     """One logical line: physical lines that the page split inside one sentence."""
 
     lines: list[str]
+    text: str = ""
     nav: bool = False
+    prose: bool = False
+    short: bool = False
 
-    @property
-    def text(self) -> str:
-        return " ".join(s.strip() for s in self.lines)
+    def classify(self) -> None:
+        # Computed once: a 20 MB text has hundreds of thousands of blocks.
+        self.text = " ".join(s.strip() for s in self.lines).strip()
+        self.nav = _is_nav(self.text)
+        self.prose = _is_prose(self.text)
+        self.short = _is_short(self.text)
 
 
 def clean_text(text: str) -> str:
     """The article text with page furniture removed; article lines are kept verbatim."""
     blocks = _blocks(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     for b in blocks:
-        b.nav = _is_nav(b.text)
+        b.classify()
     blocks = [b for b in blocks if b.nav or not _is_furniture(b.text)]
     blocks = _cut_trailing_block(blocks)
     blocks = _drop_menu_runs(blocks)
@@ -130,7 +136,7 @@ def _blocks(lines: Iterable[str]) -> list[_Block]:
             blocks.append(_Block([""]))
             continue
         prev = blocks[-1] if blocks and blocks[-1].lines[-1].strip() else None
-        if prev is not None and _CONTINUES.match(stripped) and not _is_nav(prev.text):
+        if prev is not None and _CONTINUES.match(stripped) and not _is_nav(prev.lines[-1]):
             prev.lines.append(line)
         else:
             blocks.append(_Block([line]))
@@ -162,11 +168,11 @@ def _is_short(s: str) -> bool:
 
 def _cut_trailing_block(blocks: list[_Block]) -> list[_Block]:
     """Cut from the first furniture heading after the article's first sentence to the end."""
-    prose = [len(b.text) if _is_prose(b.text) else 0 for b in blocks]
+    prose = [len(b.text) if b.prose else 0 for b in blocks]
     total, before = sum(prose), 0
     for i, b in enumerate(blocks):
         # A heading inside the article is followed by more article than came before it.
-        if before and _TRAIL_HEADING.fullmatch(b.text.strip()) and total - before <= before:
+        if before and _TRAIL_HEADING.fullmatch(b.text) and total - before <= before:
             return blocks[:i]
         before += prose[i]
     return blocks
@@ -174,20 +180,18 @@ def _cut_trailing_block(blocks: list[_Block]) -> list[_Block]:
 
 def _drop_menu_runs(blocks: list[_Block]) -> list[_Block]:
     """Drop runs of short lines that are menus: with navigation words, or after the text."""
-    last_prose = max((i for i, b in enumerate(blocks) if _is_prose(b.text)), default=-1)
+    last_prose = max((i for i, b in enumerate(blocks) if b.prose), default=-1)
     keep = [True] * len(blocks)
     # The first line of a page is its title: short, unpunctuated and never a menu item.
-    title = next((i for i, b in enumerate(blocks) if b.text.strip() and not b.nav), -1)
+    title = next((i for i, b in enumerate(blocks) if b.text and not b.nav), -1)
     i = 0
     while i < len(blocks):
-        if not (_is_short(blocks[i].text) or blocks[i].nav):
+        if not (blocks[i].short or blocks[i].nav):
             i += 1
             continue
         run, j = [i], i + 1
-        while j < len(blocks) and (
-            not blocks[j].text.strip() or _is_short(blocks[j].text) or blocks[j].nav
-        ):
-            if blocks[j].text.strip():
+        while j < len(blocks) and (not blocks[j].text or blocks[j].short or blocks[j].nav):
+            if blocks[j].text:
                 run.append(j)
             j += 1
         nav = sum(blocks[k].nav for k in run)
@@ -201,6 +205,6 @@ def _drop_menu_runs(blocks: list[_Block]) -> list[_Block]:
 def _join(blocks: list[_Block]) -> str:
     out: list[str] = []
     for b in blocks:
-        if b.text.strip() or (out and out[-1].strip()):
+        if b.text or (out and out[-1].strip()):
             out.extend(line.rstrip() for line in b.lines)
     return "\n".join(out).strip()

@@ -206,7 +206,7 @@ def _read_jsonl(path: Path, fields: CorpusFields) -> Iterator[Article | SourcePr
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as e:
-                yield SourceProblem(where, f"not valid JSON: {e.msg} at column {e.colno}")
+                yield SourceProblem(where, f"not valid JSON ({e.msg}, column {e.colno})")
                 continue
             if not isinstance(obj, dict):
                 yield SourceProblem(where, "not a JSON object")
