@@ -1,0 +1,200 @@
+"""Reading sources: formats, metadata, folders, corpora and the bad-input suite (issue 7)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from ingest.records import Article, article_id
+from ingest.sources import CorpusFields, SourceProblem, iso_date, read_sources
+
+# Loaded by path: tests/ is not a package, and the script also runs on its own.
+_spec = importlib.util.spec_from_file_location(
+    "make_bad_inputs", Path(__file__).with_name("make_bad_inputs.py")
+)
+assert _spec and _spec.loader
+_bad = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_bad)
+make_bad_inputs = _bad.make_bad_inputs
+
+FIXTURES = Path(__file__).parent / "fixtures" / "sources"
+DOJ = Path(__file__).resolve().parents[2] / "shared" / "data" / "doj-press-100" / "doj_press.csv"
+TAG = re.compile(r"</?[A-Za-z][^>]*>")
+
+
+def _read(*paths: str | Path, fields: CorpusFields | None = None) -> list:
+    return list(read_sources(list(paths), fields or CorpusFields()))
+
+
+def _only(items: list) -> Article:
+    assert len(items) == 1 and isinstance(items[0], Article), items
+    return items[0]
+
+
+def test_markdown_keeps_text_drops_syntax_images_and_link_targets() -> None:
+    a = _only(_read(FIXTURES / "release.md"))
+    assert a.title == "Europol coordinates takedown of a darknet market"
+    assert a.date == "2023-04-05"
+    assert "The Federal Criminal Police Office of Germany seized" in a.text
+    assert "Police in Lisbon arrested two administrators." in a.text
+    assert "Prosecutors charged them with drug trafficking." in a.text
+    assert "Code blocks keep their text." in a.text
+    for syntax in ("http", "![", "](", "**", "`", "# ", "---", "title:"):
+        assert syntax not in a.text
+
+
+def test_html_page_gives_main_text_title_date_and_url() -> None:
+    a = _only(_read(FIXTURES / "page.html"))
+    assert a.title == "Customs officers seize cocaine in Rotterdam"
+    assert a.date == "2022-09-14"
+    assert a.url == "https://news.example.org/2022/customs-seize-cocaine"
+    assert "seized 3,000 kilograms of cocaine" in a.text
+    assert "cooperates with Belgian authorities" in a.text
+    assert not TAG.search(a.text)
+    for furniture in ("Contact us", "All rights reserved", "Subscribe"):
+        assert furniture not in a.text
+    assert a.id == article_id(a.text)
+
+
+def test_jsonl_rows_with_html_fields_and_epoch_dates() -> None:
+    items = _read(FIXTURES / "corpus.jsonl")
+    assert [i.path for i in items] == [
+        f"{FIXTURES / 'corpus.jsonl'}#1",
+        f"{FIXTURES / 'corpus.jsonl'}#2",
+    ]
+    first, second = items
+    assert "Spanish police arrested a fugitive" in first.text and not TAG.search(first.text)
+    assert (first.title, first.date, first.url) == (
+        "Interpol arrests fugitive in Spain",
+        "2021-03-02",
+        "https://example.org/a",
+    )
+    assert second.text.endswith("convicted a man of investment fraud on Wednesday.")
+    assert second.date == "2020-09-13"  # 1600000000 seconds after the epoch
+
+
+def test_csv_with_configured_field_names() -> None:
+    fields = CorpusFields(title="headline", date="published")
+    a = _only(_read(FIXTURES / "corpus_content.csv", fields=fields))
+    assert a.title == "Police raid call centre" and a.date == "2024-03-03"
+    assert "Police in Kyiv raided a call centre" in a.text
+
+
+def test_doj_fixture_rows_are_clean_and_keep_their_lists() -> None:
+    items = _read(FIXTURES / "doj_press_3.csv")
+    assert [i.path.rsplit("#", 1)[1] for i in items] == ["1", "2", "3"]
+    for a in items:
+        assert isinstance(a, Article) and a.title and a.date and a.url
+        assert not TAG.search(a.text)
+        assert a.text.startswith(a.title)
+    assert items[0].date == "2013-05-16"
+    # a bulleted list in the body (casinos targeted) survives the HTML path
+    assert "Casino Rama, in Orillia, Ontario, Canada;" in items[2].text
+
+
+def test_folders_are_walked_recursively_sorted_skipping_unsupported_files() -> None:
+    items = _read(FIXTURES / "folder")
+    assert [Path(i.path).name for i in items] == ["a_first.txt", "b_second.txt"]
+    assert all(isinstance(i, Article) for i in items)
+    assert items[0].title == "Prosecutors charge hacker"
+
+
+def test_an_unsupported_file_given_explicitly_is_a_problem() -> None:
+    (problem,) = _read(FIXTURES / "folder" / "notes.pdf")
+    assert isinstance(problem, SourceProblem) and "unsupported" in problem.message
+
+
+def test_reading_is_deterministic() -> None:
+    assert _read(FIXTURES) == _read(FIXTURES)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1368676800", "2013-05-16"),
+        (1368676800, "2013-05-16"),
+        ("2014-03-19T10:00:00Z", "2014-03-19"),
+        ("March 19, 2014", "2014-03-19"),
+        ("Wednesday, March 19, 2014", "2014-03-19"),
+        ("03/19/2014", "2014-03-19"),
+        ("Wed, 19 Mar 2014 10:00:00 +0000", "2014-03-19"),
+        ("sometime in spring", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_iso_date(value: object, expected: str | None) -> None:
+    assert iso_date(value) == expected
+
+
+def test_bad_inputs_give_one_problem_each_and_good_inputs_are_read(tmp_path: Path) -> None:
+    make_bad_inputs(tmp_path)
+    items = _read(tmp_path, tmp_path / "missing.txt")
+    problems = {
+        Path(p.path).relative_to(tmp_path).as_posix(): p.message
+        for p in items
+        if isinstance(p, SourceProblem)
+    }
+    articles = {
+        Path(a.path).relative_to(tmp_path).as_posix(): a for a in items if isinstance(a, Article)
+    }
+    for p in items:
+        if isinstance(p, SourceProblem):
+            assert "\n" not in p.message and len(p.message) < 200
+    unreadable_is_readable = os.access(tmp_path / "unreadable.txt", os.R_OK)  # root
+    expected = {
+        "empty.txt": "empty",
+        "binary.txt": "binary",
+        "corpus.jsonl#3": "JSON",
+        "no-text-column.csv": "--text-field",
+        "loop/inner/back": "loop",
+        "missing.txt": "no such file",
+    }
+    if not unreadable_is_readable:
+        expected["unreadable.txt"] = "permission"
+    assert set(problems) == set(expected), problems
+    for name, word in expected.items():
+        assert word in problems[name], (name, problems[name])
+    assert "'title', 'summary'" in problems["no-text-column.csv"]
+    good = {
+        "good.txt",
+        "corpus.jsonl#1",
+        "corpus.jsonl#2",
+        "corpus.jsonl#4",
+        "deep.html",
+        "huge.txt",
+        "invalid-utf8.txt",
+        "loop/inner/story.txt",
+    }
+    if unreadable_is_readable:
+        good.add("unreadable.txt")
+    assert set(articles) == good
+    assert "\ufffd" in articles["invalid-utf8.txt"].text  # replaced, not refused
+    assert "Police in Lyon arrested two men" in articles["deep.html"].text
+    assert len(articles["huge.txt"].text) > 20_000_000
+
+
+def test_unreadable_file_is_a_problem(tmp_path: Path) -> None:
+    path = tmp_path / "unreadable.txt"
+    path.write_text("Police arrested a suspect on Monday in the city centre.", encoding="utf-8")
+    path.chmod(0)
+    if os.access(path, os.R_OK):
+        pytest.skip("running as root: chmod 000 does not stop root from reading")
+    (problem,) = _read(path)
+    assert isinstance(problem, SourceProblem) and "permission" in problem.message
+
+
+def test_doj_corpus_gives_100_articles_with_metadata() -> None:
+    if not DOJ.is_file():
+        pytest.skip(f"{DOJ} is not present")
+    items = _read(DOJ)
+    assert len(items) == 100
+    assert all(isinstance(a, Article) for a in items)
+    assert all(
+        a.title and a.url and re.fullmatch(r"\d{4}-\d{2}-\d{2}", a.date or "") for a in items
+    )
+    assert not [a.path for a in items if TAG.search(a.text)]
