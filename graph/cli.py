@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import os
 import sys
@@ -120,57 +121,48 @@ def _print_result(result: Any, fmt: str) -> None:
 @db_app.command("start")
 def db_start() -> None:
     """Provision (first time) and start the local Neo4j, then create the schema."""
-    settings = _settings()
-    if settings.uses_external_server:
-        out.print(f"NEO4J_URI is set: using {settings.uri}; not starting a local server.")
-        return
     from graph import server
 
+    settings = _settings()
     status = server.start(settings)
+    if settings.uses_external_server:
+        out.print(status.detail)
+        if not status.running:
+            raise typer.Exit(1)
+        return
     with _driver(settings) as driver:
         _store(driver, settings).init_schema()
-    out.print(f"Neo4j {status.version or ''} running at {status.uri} (pid {status.pid})")
+    out.print(
+        f"Neo4j {status.version or ''} {status.edition or ''} running at {status.uri} (pid {status.pid})"
+    )
 
 
 @db_app.command("stop")
 def db_stop() -> None:
     """Stop the local Neo4j (no-op when it is not running)."""
+    from graph import server
+
     settings = _settings()
     if settings.uses_external_server:
         out.print(f"NEO4J_URI is set: {settings.uri} is not managed by casegraph; nothing to stop.")
         return
-    from graph import server
-
-    stopped = server.stop(settings)
-    out.print("Neo4j stopped." if stopped else "Neo4j is not running.")
+    out.print("Neo4j stopped." if server.stop(settings) else "Neo4j is not running.")
 
 
 @db_app.command("status")
 def db_status() -> None:
     """Print running or stopped, the URI, version and edition. Exit 0 running, 3 stopped."""
-    settings = _settings()
-    if settings.uses_external_server:
-        from graph.connection import server_info
-
-        try:
-            with _driver(settings) as driver:
-                info = server_info(driver)
-        except CasegraphError as exc:
-            out.print(f"stopped (unreachable): {settings.uri}: {exc}")
-            raise typer.Exit(3) from None
-        out.print(f"running: {settings.uri} (external) Neo4j {info['version']} {info['edition']}")
-        return
     from graph import server
 
-    status = server.status(settings)
-    if status.running:
-        out.print(
-            f"running: {status.uri} Neo4j {status.version} {status.edition} (pid {status.pid})"
-        )
+    status = server.status(_settings())
+    if status.running and status.version:
+        out.print(f"running: {status.detail}")
         return
-    out.print(
-        f"stopped: {status.uri} ({status.detail})" if status.detail else f"stopped: {status.uri}"
-    )
+    if status.running:
+        # The process lives but Bolt does not answer: not usable, say so with LSB "not running".
+        out.print(f"not answering: {status.detail}")
+        raise typer.Exit(3)
+    out.print(f"stopped: {status.detail}")
     raise typer.Exit(3)
 
 
@@ -245,7 +237,6 @@ def extract(
     from ingest.sources import read_sources
 
     settings = _settings()
-    extractor = _extractor(settings, workers)
     counts = {"articles": 0, "failed": 0}
 
     def articles() -> Iterator[Article]:
@@ -256,11 +247,15 @@ def extract(
                 counts["failed"] += 1
                 _report_problem(item)
 
-    with Progress(enabled=sys.stderr.isatty() and not sys.stdout.isatty(), label="extract") as bar:
-        for extraction in extractor.extract(articles()):
-            sys.stdout.write(json.dumps(extraction.to_json(), ensure_ascii=False) + "\n")
-            counts["articles"] += 1
-            bar.advance(words=len(extraction.article.text.split()))
+    pending = articles()
+    first = next(pending, None)
+    if first is not None:  # spaCy is only loaded when there is something to read
+        extractor = _extractor(settings, workers)
+        with Progress(enabled=_show_progress(False), label="extract") as bar:
+            for extraction in extractor.extract(itertools.chain([first], pending)):
+                sys.stdout.write(json.dumps(extraction.to_json(), ensure_ascii=False) + "\n")
+                counts["articles"] += 1
+                bar.advance()
     _exit_for(counts["articles"], counts["failed"])
 
 
