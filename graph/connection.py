@@ -1,0 +1,143 @@
+"""Opening the Neo4j driver from the settings, and turning driver errors into one clear line.
+
+Every casegraph command reaches Neo4j through `open_driver` (or the `session` helper), so an
+unreachable server, refused credentials, a wrong database name or a malformed URI all surface as
+`DatabaseUnavailable` with a message that says what to do. The password is never part of a
+message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import urlsplit, urlunsplit
+
+import neo4j
+from neo4j import exceptions as neo4j_errors
+
+from graph.errors import DatabaseUnavailable
+from graph.settings import Settings
+
+# The drivers' own retry of managed transactions; the store adds its own bounded retries on
+# top, so this stays short to keep a stopped server from stalling a command for minutes.
+TRANSACTION_RETRY_SECONDS = 5.0
+CONNECTION_TIMEOUT_SECONDS = 10.0
+
+# http(s) selects the driver's preview HTTP transport, which needs extra packages; casegraph
+# speaks Bolt only.
+_BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
+def safe_uri(uri: str) -> str:
+    """`uri` without any user:password part, for messages."""
+    try:
+        parts = urlsplit(uri)
+    except ValueError:
+        return uri
+    if "@" not in parts.netloc:
+        return uri
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
+def unreachable_message(settings: Settings) -> str:
+    """The one line shown when no server answers at the configured address."""
+    hint = (
+        "check NEO4J_URI and that the server is running"
+        if settings.uses_external_server
+        else "run `casegraph db start` or set NEO4J_URI"
+    )
+    return f"Neo4j is not reachable at {safe_uri(settings.uri)}: {hint}"
+
+
+def _auth_message(settings: Settings) -> str:
+    where = safe_uri(settings.uri)
+    if not settings.uses_external_server and settings.password() is None:
+        return (
+            f"no password for the local Neo4j at {where}: run `casegraph db start` "
+            "(it creates one) or set NEO4J_PASSWORD"
+        )
+    return (
+        f"Neo4j refused the credentials for user {settings.neo4j_user!r} at {where}: "
+        "check NEO4J_USER/NEO4J_PASSWORD"
+    )
+
+
+def _check_uri(settings: Settings) -> None:
+    scheme = settings.uri.split("://", 1)[0].lower() if "://" in settings.uri else ""
+    if scheme not in _BOLT_SCHEMES:
+        raise DatabaseUnavailable(
+            f"NEO4J_URI {safe_uri(settings.uri)!r} is not a Neo4j Bolt address: "
+            "use bolt://host:7687, neo4j://host or neo4j+s://host"
+        )
+
+
+def translate(exc: Exception, settings: Settings) -> DatabaseUnavailable | None:
+    """The `DatabaseUnavailable` for a driver error about reaching Neo4j, else None."""
+    if isinstance(exc, neo4j_errors.AuthError):
+        return DatabaseUnavailable(_auth_message(settings))
+    if isinstance(exc, neo4j_errors.ServiceUnavailable | neo4j_errors.SessionExpired):
+        return DatabaseUnavailable(unreachable_message(settings))
+    if isinstance(exc, neo4j_errors.ClientError) and exc.code and "DatabaseNotFound" in exc.code:
+        return DatabaseUnavailable(
+            f"Neo4j at {safe_uri(settings.uri)} has no database {settings.neo4j_database!r}: "
+            "check NEO4J_DATABASE"
+        )
+    if isinstance(exc, neo4j_errors.ConfigurationError | ValueError):
+        return DatabaseUnavailable(
+            f"cannot connect to Neo4j at {safe_uri(settings.uri)} ({exc}): check NEO4J_URI"
+        )
+    return None
+
+
+def open_driver(settings: Settings) -> neo4j.Driver:
+    """A connected driver for the configured server and database.
+
+    Verifies connectivity, the credentials and that the database exists before returning.
+    """
+    _check_uri(settings)
+    driver: neo4j.Driver | None = None
+    try:
+        driver = neo4j.GraphDatabase.driver(
+            settings.uri,
+            auth=(settings.neo4j_user, settings.password() or ""),
+            connection_timeout=CONNECTION_TIMEOUT_SECONDS,
+            max_transaction_retry_time=TRANSACTION_RETRY_SECONDS,
+        )
+        driver.verify_connectivity()
+        driver.execute_query("RETURN 1", database_=settings.neo4j_database)
+    except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, ValueError) as exc:
+        if driver is not None:
+            driver.close()
+        mapped = translate(exc, settings)
+        if mapped is None:
+            raise
+        raise mapped from None
+    return driver
+
+
+@contextmanager
+def session(
+    target: Settings | neo4j.Driver, *, read: bool = True, database: str | None = None
+) -> Iterator[neo4j.Session]:
+    """A session in read or write access mode.
+
+    Given `Settings`, it opens (and afterwards closes) its own driver and uses the configured
+    database; given a driver, it uses `database` (default "neo4j"). Errors about reaching
+    Neo4j raised inside the block become `DatabaseUnavailable` when settings are known.
+    """
+    settings = target if isinstance(target, Settings) else None
+    driver = open_driver(target) if isinstance(target, Settings) else target
+    db = database or (settings.neo4j_database if settings else "neo4j")
+    mode = neo4j.READ_ACCESS if read else neo4j.WRITE_ACCESS
+    try:
+        with driver.session(database=db, default_access_mode=mode) as s:
+            yield s
+    except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
+        mapped = translate(exc, settings) if settings else None
+        if mapped is None:
+            raise
+        raise mapped from None
+    finally:
+        if settings is not None:
+            driver.close()

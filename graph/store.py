@@ -1,0 +1,861 @@
+"""All write-side Cypher of casegraph: schema, batched idempotent writes, retraction, reset, stats.
+
+The graph model is the one in docs/ARCHITECTURE.md. How it stays correct:
+
+- Identity. Every node is MERGEd on a deterministic `id` that a uniqueness constraint guards,
+  every fact and case relationship on a deterministic `key` that a relationship uniqueness
+  constraint guards, so concurrent writers cannot create duplicates.
+- Provenance is the source of truth. Every fact and case relationship is backed by `Evidence`
+  nodes (one per fact, article and sentence). A relationship's `articles`, `evidence_count` and
+  `status` are recomputed from its Evidence, which makes re-writing a no-op and retraction exact.
+- Order independence. Node properties that several articles may disagree on are joined with
+  fixed rules (see `_better_name`, `STATUS_PRECEDENCE`...), which give the same answer whatever
+  the order of articles and batches.
+- Lost updates. A read-modify-write first takes the node's or relationship's write lock by
+  setting a throwaway `_lock` property (the explicit-locking idiom of the Neo4j manual), so a
+  concurrent writer waits and then reads the committed state.
+- Atomicity. One managed transaction per batch writes its articles, entities, mentions,
+  evidence, facts and cases: an article and its facts are visible together or not at all.
+
+Labels and relationship types are formatted into Cypher only after `ontology.check_label` /
+`check_relationship`; every value travels as a parameter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import exceptions as neo4j_errors
+
+from graph import ontology
+from graph.errors import DatabaseUnavailable, QueryError
+from ingest.records import Extraction, normalize_name
+
+T = TypeVar("T")
+
+# COOPERATES_WITH status when articles disagree: the strongest statement wins. A stated
+# refusal outranks any cooperation, an ongoing cooperation implies it was agreed, an
+# agreement that it was sought.
+STATUS_PRECEDENCE: dict[str, int] = {s: i for i, s in enumerate(ontology.COOPERATION_STATUSES)}
+# Case status when articles disagree: the most specific stage of the proceeding wins.
+CASE_STATUS_PRECEDENCE: dict[str, int] = {
+    s: i
+    for i, s in enumerate(
+        ("unknown", "open", "closed", "charged", "acquitted", "convicted", "sentenced")
+    )
+}
+# Case kind when articles disagree (only possible for targeted cases): the most specific wins.
+CASE_KIND_PRECEDENCE: dict[str, int] = {
+    k: i
+    for i, k in enumerate(("investigation", "operation", "regulatory", "lawsuit", "prosecution"))
+}
+assert set(CASE_STATUS_PRECEDENCE) == set(ontology.CASE_STATUSES)
+assert set(CASE_KIND_PRECEDENCE) == set(ontology.CASE_KINDS)
+
+_RETRYABLE = (
+    neo4j_errors.ServiceUnavailable,
+    neo4j_errors.SessionExpired,
+    neo4j_errors.TransientError,
+    neo4j_errors.IncompleteCommit,
+    # A uniqueness violation can only come from a race with another writer; the retry MERGEs
+    # onto what that writer committed.
+    neo4j_errors.ConstraintError,
+)
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def fact_key(rel_type: str, source: str, target: str) -> str:
+    """The `key` of a fact or case relationship; symmetric facts ignore the direction."""
+    if rel_type in ontology.SYMMETRIC_FACTS:
+        source, target = sorted((source, target))
+    return _digest(rel_type, source, target)
+
+
+def evidence_id(key: str, article_id: str, start: int, end: int) -> str:
+    """One Evidence per (fact, article, sentence)."""
+    return _digest(key, article_id, str(start), str(end))
+
+
+def _better_name(a: str | None, b: str | None) -> str | None:
+    """The preferred of two names: the longer, then the lexicographically smaller."""
+    if a is None or b is None:
+        return a if b is None else b
+    return min(a, b, key=lambda s: (-len(s), s))
+
+
+def _min_present(a: str | None, b: str | None) -> str | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _max_ranked(a: str | None, b: str | None, rank: dict[str, int]) -> str | None:
+    if a is None or b is None:
+        return a if b is None else b
+    return a if rank[a] >= rank[b] else b
+
+
+@dataclass
+class WriteResult:
+    """What one `Store.write` committed: counts of distinct records and database counters."""
+
+    articles: tuple[str, ...] = ()
+    entities: int = 0
+    mentions: int = 0
+    facts: int = 0
+    cases: int = 0
+    evidence: int = 0
+    nodes_created: int = 0
+    relationships_created: int = 0
+
+    def __add__(self, other: WriteResult) -> WriteResult:
+        return WriteResult(
+            articles=self.articles + other.articles,
+            entities=self.entities + other.entities,
+            mentions=self.mentions + other.mentions,
+            facts=self.facts + other.facts,
+            cases=self.cases + other.cases,
+            evidence=self.evidence + other.evidence,
+            nodes_created=self.nodes_created + other.nodes_created,
+            relationships_created=self.relationships_created + other.relationships_created,
+        )
+
+
+@dataclass(frozen=True)
+class RetractResult:
+    """What `Store.retract` removed."""
+
+    article_id: str
+    evidence_deleted: int
+    relationships_deleted: int
+    entities_deleted: int
+    cases_deleted: int
+
+
+class WriteFailed(DatabaseUnavailable):
+    """A write batch could not be committed; `written` holds the article ids that were."""
+
+    def __init__(self, message: str, written: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.written = written
+
+
+# ---------------------------------------------------------------------------------------------
+# Planning: from extractions to the parameter rows of each statement (pure, no database).
+
+
+@dataclass
+class BatchPlan:
+    """The rows of every write statement for one batch, deduplicated and deterministic."""
+
+    articles: list[dict[str, Any]] = field(default_factory=list)
+    entities: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by kind label
+    mentions: list[dict[str, Any]] = field(default_factory=list)
+    cases: list[dict[str, Any]] = field(default_factory=list)
+    reported_in: list[dict[str, Any]] = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    facts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by fact type
+    case_links: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by role type
+
+
+def _surfaces(entity: Any) -> list[str]:
+    forms = {entity.name, *entity.aliases, *(m.text for m in entity.mentions)}
+    return sorted({f.strip() for f in forms if f and f.strip()})
+
+
+def _check_fact(ex: Extraction, rel: Any, kinds: dict[str, str]) -> None:
+    where = f"article {ex.article.id}: {rel.type} {rel.source} -> {rel.target}"
+    ontology.check_relationship(rel.type)
+    if rel.type not in ontology.FACT_PATTERNS:
+        raise ValueError(f"{where}: {rel.type} is not a fact type")
+    if rel.source not in kinds or rel.target not in kinds:
+        raise ValueError(f"{where}: both ends must be entities of the same extraction")
+    if not ontology.fact_allowed(rel.type, kinds[rel.source], kinds[rel.target]):
+        raise ValueError(
+            f"{where}: {kinds[rel.source]} -[{rel.type}]-> {kinds[rel.target]} "
+            "is not allowed by the ontology"
+        )
+    if rel.status is not None and rel.status not in STATUS_PRECEDENCE:
+        raise ValueError(f"{where}: unknown cooperation status {rel.status!r}")
+
+
+class _Planner:
+    """Accumulates one batch; each `add_*` joins rows with the order-independent rules."""
+
+    def __init__(self) -> None:
+        self.articles: dict[str, dict[str, Any]] = {}
+        self.entities: dict[str, dict[str, Any]] = {}
+        self.mentions: dict[tuple[str, str], dict[str, Any]] = {}
+        self.cases: dict[str, dict[str, Any]] = {}
+        self.reported_in: dict[tuple[str, str], dict[str, Any]] = {}
+        self.evidence: dict[str, dict[str, Any]] = {}
+        self.links: dict[str, dict[str, Any]] = {}  # fact and case relationships by key
+
+    def add_article(self, ex: Extraction) -> None:
+        a = ex.article
+        props = {"title": a.title, "date": a.date, "url": a.url, "path": a.path}
+        old = self.articles.get(a.id)
+        # The same text from several files: the smallest path supplies the metadata.
+        if old is None or a.path < old["props"]["path"]:
+            self.articles[a.id] = {"id": a.id, "path": a.path, "props": props}
+
+    def add_entities(self, ex: Extraction) -> dict[str, str]:
+        kinds: dict[str, str] = {}
+        for e in ex.entities:
+            if e.kind not in ontology.ENTITY_KINDS:
+                raise ValueError(f"article {ex.article.id}: entity {e.id} has kind {e.kind!r}")
+            kinds[e.id] = e.kind
+            surfaces = _surfaces(e)
+            row: dict[str, Any] = {
+                "id": e.id,
+                "kind": e.kind,
+                "name": e.name,
+                "norm": normalize_name(e.name),
+                "iso": e.iso,
+                "surfaces": surfaces,
+            }
+            old = self.entities.get(e.id)
+            if old is not None:
+                row["name"] = _better_name(old["name"], row["name"])
+                row["norm"] = _min_present(old["norm"], row["norm"])
+                row["iso"] = _min_present(old["iso"], row["iso"])
+                row["surfaces"] = sorted(set(old["surfaces"]) | set(surfaces))
+            self.entities[e.id] = row
+            self._add_mention(ex.article.id, e.id, e.name, surfaces, len(e.mentions))
+        return kinds
+
+    def _add_mention(self, aid: str, eid: str, name: str, surfaces: list[str], n: int) -> None:
+        old = self.mentions.get((aid, eid))
+        if old is not None:  # an extraction listing one entity twice
+            name = _better_name(old["name"], name) or name
+            surfaces = sorted(set(old["surfaces"]) | set(surfaces))
+            n += old["count"]
+        row = {"article": aid, "entity": eid, "name": name, "surfaces": surfaces, "count": n}
+        self.mentions[(aid, eid)] = row
+
+    def add_evidence(self, rel_type: str, key: str, aid: str, ev: dict[str, Any]) -> None:
+        eid = evidence_id(key, aid, ev["start"], ev["end"])
+        props = {"fact_key": key, "type": rel_type, "article_id": aid, **ev}
+        old = self.evidence.get(eid)
+        # Two rules finding one fact in one sentence: keep the smallest rule, deterministically.
+        if old is None or _evidence_order(props) < _evidence_order(old["props"]):
+            self.evidence[eid] = {"id": eid, "props": props}
+
+    def add_link(self, rel_type: str, source: str, target: str) -> str:
+        if rel_type in ontology.SYMMETRIC_FACTS:
+            source, target = sorted((source, target))
+        key = fact_key(rel_type, source, target)
+        self.links[key] = {"type": rel_type, "key": key, "source": source, "target": target}
+        return key
+
+
+def _evidence_order(props: dict[str, Any]) -> tuple[str, str, str, str]:
+    return (props["rule"], props["model"], props["status"] or "", props["sentence"])
+
+
+def _add_facts(p: _Planner, ex: Extraction, kinds: dict[str, str]) -> None:
+    aid = ex.article.id
+    for rel in ex.relations:
+        _check_fact(ex, rel, kinds)
+        key = p.add_link(rel.type, rel.source, rel.target)
+        status = rel.status if rel.type == "COOPERATES_WITH" else None
+        ev = {
+            "sentence": rel.sentence,
+            "start": rel.start,
+            "end": rel.end,
+            "rule": rel.rule,
+            "model": rel.model,
+            "status": status,
+        }
+        p.add_evidence(rel.type, key, aid, ev)
+
+
+def _case_roles(case: Any) -> list[tuple[str, str]]:
+    roles = [(ontology.CASE_LED_BY, t) for t in case.led_by]
+    roles += [(ontology.CASE_TARGETS, t) for t in case.targets]
+    roles += [(ontology.CASE_ALLEGES, t) for t in case.offenses]
+    if case.jurisdiction_id:
+        roles.append((ontology.CASE_IN_JURISDICTION, case.jurisdiction_id))
+    return roles
+
+
+def _add_case(p: _Planner, ex: Extraction, case: Any, kinds: dict[str, str]) -> None:
+    aid = ex.article.id
+    where = f"article {aid}: case {case.id}"
+    if case.kind not in CASE_KIND_PRECEDENCE:
+        raise ValueError(f"{where}: unknown case kind {case.kind!r}")
+    if case.status not in CASE_STATUS_PRECEDENCE:
+        raise ValueError(f"{where}: unknown case status {case.status!r}")
+    row = {
+        "id": case.id,
+        "title": case.title,
+        "case_kind": case.kind,
+        "status": case.status,
+        "jurisdiction": case.jurisdiction,
+    }
+    old = p.cases.get(case.id)
+    if old is not None:
+        row["title"] = _better_name(old["title"], row["title"])
+        row["case_kind"] = _max_ranked(old["case_kind"], row["case_kind"], CASE_KIND_PRECEDENCE)
+        row["status"] = _max_ranked(old["status"], row["status"], CASE_STATUS_PRECEDENCE)
+        row["jurisdiction"] = _min_present(old["jurisdiction"], row["jurisdiction"])
+    p.cases[case.id] = row
+    ev = {"sentence": case.sentence, "start": case.start, "end": case.end, "rule": case.rule}
+    # One REPORTED_IN per (case, article); its properties let retraction recompute the case.
+    props = {
+        "title": case.title,
+        "case_kind": case.kind,
+        "status": case.status,
+        "jurisdiction": case.jurisdiction,
+        **ev,
+    }
+    p.reported_in[(case.id, aid)] = {"case": case.id, "article": aid, "props": props}
+    for rel_type, target in _case_roles(case):
+        if target not in kinds:
+            raise ValueError(f"{where}: {rel_type} target {target} is not an entity of it")
+        key = p.add_link(rel_type, case.id, target)
+        p.add_evidence(rel_type, key, aid, {**ev, "model": "", "status": None})
+
+
+def plan_batch(extractions: Iterable[Extraction]) -> BatchPlan:
+    """The statement rows for one batch. Raises ValueError when a record breaks the ontology."""
+    p = _Planner()
+    for ex in extractions:
+        p.add_article(ex)
+        kinds = p.add_entities(ex)
+        _add_facts(p, ex, kinds)
+        for case in ex.cases:
+            _add_case(p, ex, case, kinds)
+    plan = BatchPlan(
+        articles=[p.articles[k] for k in sorted(p.articles)],
+        mentions=[p.mentions[k] for k in sorted(p.mentions)],
+        cases=[p.cases[k] for k in sorted(p.cases)],
+        reported_in=[p.reported_in[k] for k in sorted(p.reported_in)],
+        evidence=[p.evidence[k] for k in sorted(p.evidence)],
+    )
+    # Sorted rows make concurrent writers lock in the same order, which avoids most deadlocks.
+    for eid in sorted(p.entities):
+        row = p.entities[eid]
+        plan.entities.setdefault(row["kind"], []).append(row)
+    for key in sorted(p.links):
+        link = p.links[key]
+        target = plan.facts if link["type"] in ontology.FACT_PATTERNS else plan.case_links
+        target.setdefault(link["type"], []).append(link)
+    return plan
+
+
+# ---------------------------------------------------------------------------------------------
+# Cypher. Only checked labels and relationship types are formatted into these texts.
+
+# "Longer, then lexicographically smaller" in Cypher, as `_better_name` does in Python.
+_NAME_WINS = (
+    "({old} IS NULL OR size({new}) > size({old}) OR (size({new}) = size({old}) AND {new} < {old}))"
+)
+_MIN_PRESENT = "CASE WHEN {old} IS NULL OR {new} < {old} THEN {new} ELSE {old} END"
+_MAX_RANKED = "CASE WHEN {old} IS NULL OR {rank}[{new}] > {rank}[{old}] THEN {new} ELSE {old} END"
+
+WRITE_ARTICLES = """
+UNWIND $rows AS row
+MERGE (a:Article {id: row.id})
+SET a._lock = true
+WITH a, row, CASE WHEN a.path IS NULL OR row.path <= a.path THEN row.props ELSE {
+    title: a.title, date: a.date, url: a.url, path: a.path
+} END AS p
+SET a.title = p.title, a.date = p.date, a.url = p.url, a.path = p.path
+REMOVE a._lock
+"""
+
+
+def write_entities_cypher(kind: str) -> str:
+    label = ontology.check_label(kind)
+    wins = _NAME_WINS.format(old="e.name", new="row.name")
+    return f"""
+UNWIND $rows AS row
+MERGE (e:Entity {{id: row.id}})
+SET e:{label}, e._lock = true
+WITH e, row, {wins} AS wins
+SET e.kind = row.kind,
+    e.name = CASE WHEN wins THEN row.name ELSE e.name END,
+    e.norm = {_MIN_PRESENT.format(old="e.norm", new="row.norm")},
+    e.iso = {_MIN_PRESENT.format(old="e.iso", new="row.iso")},
+    e.aliases = COLLECT {{
+        UNWIND coalesce(e.aliases, []) + row.surfaces AS s RETURN DISTINCT s ORDER BY s
+    }}
+REMOVE e._lock
+"""
+
+
+WRITE_MENTIONS = """
+UNWIND $rows AS row
+MATCH (a:Article {id: row.article})
+MATCH (e:Entity {id: row.entity})
+MERGE (a)-[m:MENTIONS]->(e)
+SET m.surfaces = row.surfaces, m.count = row.count, m.name = row.name
+"""
+
+WRITE_CASES = f"""
+UNWIND $rows AS row
+MERGE (c:Entity {{id: row.id}})
+SET c:Case, c._lock = true
+WITH c, row, {_NAME_WINS.format(old="c.title", new="row.title")} AS wins
+SET c.kind = 'Case',
+    c.title = CASE WHEN wins THEN row.title ELSE c.title END,
+    c.name = CASE WHEN wins THEN row.title ELSE c.name END,
+    c.case_kind = {_MAX_RANKED.format(old="c.case_kind", new="row.case_kind", rank="$kind_rank")},
+    c.status = {_MAX_RANKED.format(old="c.status", new="row.status", rank="$status_rank")},
+    c.jurisdiction = {_MIN_PRESENT.format(old="c.jurisdiction", new="row.jurisdiction")}
+REMOVE c._lock
+"""
+
+WRITE_REPORTED_IN = """
+UNWIND $rows AS row
+MATCH (c:Case {id: row.case})
+MATCH (a:Article {id: row.article})
+MERGE (c)-[r:REPORTED_IN]->(a)
+SET r.title = row.props.title, r.case_kind = row.props.case_kind, r.status = row.props.status,
+    r.jurisdiction = row.props.jurisdiction, r.sentence = row.props.sentence,
+    r.start = row.props.start, r.end = row.props.end, r.rule = row.props.rule
+"""
+
+WRITE_EVIDENCE = """
+UNWIND $rows AS row
+MERGE (e:Evidence {id: row.id})
+SET e.fact_key = row.props.fact_key, e.type = row.props.type,
+    e.article_id = row.props.article_id, e.sentence = row.props.sentence,
+    e.start = row.props.start, e.end = row.props.end, e.rule = row.props.rule,
+    e.model = row.props.model, e.status = row.props.status
+"""
+
+# Recompute a locked relationship `r` from its Evidence; delete it when none is left.
+_REFRESH_FACT = """
+SET r._lock = true
+WITH r,
+     COLLECT { MATCH (e:Evidence {fact_key: r.key}) RETURN DISTINCT e.article_id AS a ORDER BY a }
+       AS articles,
+     COLLECT { MATCH (e:Evidence {fact_key: r.key}) WHERE e.status IS NOT NULL
+               RETURN e.status AS s ORDER BY $status_rank[s] DESC LIMIT 1 } AS statuses
+SET r.articles = articles,
+    r.evidence_count = COUNT { MATCH (e:Evidence {fact_key: r.key}) },
+    r.status = statuses[0]
+REMOVE r._lock
+WITH r, articles WHERE size(articles) = 0
+DELETE r
+RETURN count(*) AS deleted
+"""
+_REFRESH_CASE_LINK = """
+SET r._lock = true
+WITH r, COLLECT {
+       MATCH (e:Evidence {fact_key: r.key}) RETURN DISTINCT e.article_id AS a ORDER BY a
+     } AS articles
+SET r.articles = articles
+REMOVE r._lock
+WITH r, articles WHERE size(articles) = 0
+DELETE r
+RETURN count(*) AS deleted
+"""
+
+
+def _refresh(rel_type: str) -> str:
+    return _REFRESH_FACT if rel_type in ontology.FACT_PATTERNS else _REFRESH_CASE_LINK
+
+
+def write_links_cypher(rel_type: str) -> str:
+    """MERGE fact or case relationships of one type, then recompute them from their Evidence."""
+    rel = ontology.check_relationship(rel_type)
+    return f"""
+UNWIND $rows AS row
+MATCH (s:Entity {{id: row.source}})
+MATCH (t:Entity {{id: row.target}})
+MERGE (s)-[r:{rel} {{key: row.key}}]->(t)
+WITH r
+{_refresh(rel)}"""
+
+
+def refresh_links_cypher(rel_type: str) -> str:
+    """Recompute relationships of one type by key (after Evidence was removed)."""
+    rel = ontology.check_relationship(rel_type)
+    return f"""
+UNWIND $keys AS key
+MATCH ()-[r:{rel} {{key: key}}]->()
+{_refresh(rel)}"""
+
+
+REFRESH_ENTITIES = """
+UNWIND $ids AS id
+MATCH (e:Entity {id: id})
+SET e._lock = true
+WITH e,
+     COLLECT { MATCH (:Article)-[m:MENTIONS]->(e) UNWIND m.surfaces AS s
+               RETURN DISTINCT s ORDER BY s } AS aliases,
+     COLLECT { MATCH (:Article)-[m:MENTIONS]->(e)
+               WHERE m.name IS NOT NULL
+               RETURN m.name AS n ORDER BY size(n) DESC, n LIMIT 1 } AS names,
+     COUNT { (:Article)-[:MENTIONS]->(e) } AS mentions
+SET e.aliases = aliases, e.name = coalesce(names[0], e.name)
+REMOVE e._lock
+WITH e, mentions WHERE mentions = 0
+DETACH DELETE e
+RETURN count(*) AS deleted
+"""
+
+REFRESH_CASES = """
+UNWIND $ids AS id
+MATCH (c:Case {id: id})
+SET c._lock = true
+WITH c,
+     COLLECT { MATCH (c)-[r:REPORTED_IN]->(:Article) WHERE r.title IS NOT NULL
+               RETURN r.title AS t ORDER BY size(t) DESC, t LIMIT 1 } AS titles,
+     COLLECT { MATCH (c)-[r:REPORTED_IN]->(:Article)
+               RETURN r.case_kind AS k ORDER BY $kind_rank[k] DESC LIMIT 1 } AS kinds,
+     COLLECT { MATCH (c)-[r:REPORTED_IN]->(:Article)
+               RETURN r.status AS s ORDER BY $status_rank[s] DESC LIMIT 1 } AS statuses,
+     COLLECT { MATCH (c)-[r:REPORTED_IN]->(:Article) WHERE r.jurisdiction IS NOT NULL
+               RETURN r.jurisdiction AS j ORDER BY j LIMIT 1 } AS places,
+     COUNT { (c)-[:REPORTED_IN]->(:Article) } AS reports
+SET c.title = coalesce(titles[0], c.title), c.name = coalesce(titles[0], c.name),
+    c.case_kind = coalesce(kinds[0], c.case_kind), c.status = coalesce(statuses[0], c.status),
+    c.jurisdiction = places[0]
+REMOVE c._lock
+WITH c, reports WHERE reports = 0
+DETACH DELETE c
+RETURN count(*) AS deleted
+"""
+
+
+def schema_statements() -> list[str]:
+    """Constraints and indexes, all `IF NOT EXISTS`; relationship keys are unique per type."""
+    out = []
+    for label in (
+        ontology.ARTICLE_LABEL,
+        ontology.ENTITY_LABEL,
+        *ontology.NODE_KINDS,
+        ontology.EVIDENCE_LABEL,
+    ):
+        label = ontology.check_label(label)
+        out.append(
+            f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS "
+            f"FOR (n:{label}) REQUIRE n.id IS UNIQUE"
+        )
+    for label, prop in (
+        ("Entity", "name"),
+        ("Entity", "norm"),
+        ("Jurisdiction", "iso"),
+        ("Evidence", "fact_key"),
+        ("Evidence", "article_id"),
+        ("Case", "status"),
+        ("Article", "date"),
+    ):
+        label = ontology.check_label(label)
+        out.append(
+            f"CREATE INDEX {label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"
+        )
+    for rel_type in ontology.GRAPH_RELATIONSHIPS:
+        rel = ontology.check_relationship(rel_type)
+        out.append(
+            f"CREATE CONSTRAINT {rel.lower()}_key IF NOT EXISTS "
+            f"FOR ()-[r:{rel}]-() REQUIRE r.key IS UNIQUE"
+        )
+    return out
+
+
+def _short(exc: BaseException) -> str:
+    text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    return str(text).splitlines()[0][:200]
+
+
+def _ignorable_schema_error(exc: neo4j_errors.Neo4jError) -> bool:
+    # Two processes creating the same schema at once: the loser finds it already there.
+    return bool(exc.code) and "AlreadyExists" in str(exc.code)
+
+
+def _run(tx: neo4j.ManagedTransaction, query: str, counts: dict[str, int], **params: Any) -> Any:
+    result = tx.run(query, params)
+    records = list(result)
+    summary = result.consume().counters
+    counts["nodes"] += summary.nodes_created
+    counts["relationships"] += summary.relationships_created
+    return records
+
+
+_RANKS = {"status_rank": STATUS_PRECEDENCE}
+_CASE_RANKS = {"status_rank": CASE_STATUS_PRECEDENCE, "kind_rank": CASE_KIND_PRECEDENCE}
+
+
+def _run_schema(tx: neo4j.ManagedTransaction, query: str) -> None:
+    tx.run(query).consume()
+
+
+def _write_plan(tx: neo4j.ManagedTransaction, plan: BatchPlan) -> dict[str, int]:
+    """Every statement of one batch, in one transaction; nodes before relationships."""
+    counts: dict[str, int] = defaultdict(int)
+    _run(tx, WRITE_ARTICLES, counts, rows=plan.articles)
+    for kind, rows in sorted(plan.entities.items()):
+        _run(tx, write_entities_cypher(kind), counts, rows=rows)
+    if plan.cases:
+        _run(tx, WRITE_CASES, counts, rows=plan.cases, **_CASE_RANKS)
+    if plan.mentions:
+        _run(tx, WRITE_MENTIONS, counts, rows=plan.mentions)
+    if plan.reported_in:
+        _run(tx, WRITE_REPORTED_IN, counts, rows=plan.reported_in)
+    if plan.evidence:
+        _run(tx, WRITE_EVIDENCE, counts, rows=plan.evidence)
+    for rel_type, rows in sorted({**plan.facts, **plan.case_links}.items()):
+        _run(tx, write_links_cypher(rel_type), counts, rows=rows, **_RANKS)
+    return counts
+
+
+def _retract_tx(tx: neo4j.ManagedTransaction, article_id: str) -> RetractResult | None:
+    counts: dict[str, int] = defaultdict(int)
+    found = _run(
+        tx, "MATCH (a:Article {id: $id}) SET a._lock = true RETURN a.id", counts, id=article_id
+    )
+    if not found:
+        return None
+    links = _run(
+        tx,
+        "MATCH (e:Evidence {article_id: $id}) "
+        "RETURN e.type AS type, collect(DISTINCT e.fact_key) AS keys",
+        counts,
+        id=article_id,
+    )
+    entities = _run(
+        tx,
+        "MATCH (:Article {id: $id})-[:MENTIONS]->(e:Entity) RETURN collect(e.id) AS ids",
+        counts,
+        id=article_id,
+    )[0]["ids"]
+    cases = _run(
+        tx,
+        "MATCH (c:Case)-[:REPORTED_IN]->(:Article {id: $id}) RETURN collect(c.id) AS ids",
+        counts,
+        id=article_id,
+    )[0]["ids"]
+    evidence = _run(
+        tx,
+        "MATCH (e:Evidence {article_id: $id}) DELETE e RETURN count(*) AS n",
+        counts,
+        id=article_id,
+    )[0]["n"]
+    rels = 0
+    for rec in sorted(links, key=lambda r: r["type"]):
+        query = refresh_links_cypher(rec["type"])
+        rels += _run(tx, query, counts, keys=sorted(rec["keys"]), **_RANKS)[0]["deleted"]
+    _run(tx, "MATCH (a:Article {id: $id}) DETACH DELETE a", counts, id=article_id)
+    gone = _run(tx, REFRESH_ENTITIES, counts, ids=sorted(entities))[0]["deleted"]
+    gone_cases = _run(tx, REFRESH_CASES, counts, ids=sorted(cases), **_CASE_RANKS)[0]["deleted"]
+    return RetractResult(article_id, evidence, rels, gone, gone_cases)
+
+
+class Store:
+    """The write side of the casegraph graph in one Neo4j database."""
+
+    def __init__(
+        self,
+        driver: neo4j.Driver,
+        database: str = "neo4j",
+        batch_size: int = 200,
+        retries: int = 5,
+    ) -> None:
+        if batch_size < 1 or retries < 1:
+            raise ValueError("batch_size and retries must be at least 1")
+        self._driver = driver
+        self.database = database
+        self.batch_size = batch_size
+        self.retries = retries
+        self._schema_ready = False
+        self.backoff = 0.5  # seconds before the second attempt, doubled each time, max 8
+
+    def _attempt(self, what: str, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
+        """Run `work` in a write transaction, retrying transient failures with backoff."""
+        last: BaseException | None = None
+        for attempt in range(self.retries):
+            if attempt:
+                time.sleep(min(self.backoff * 2 ** (attempt - 1), 8.0))
+            try:
+                with self._driver.session(database=self.database) as s:
+                    return s.execute_write(work)
+            except _RETRYABLE as exc:
+                last = exc
+        assert last is not None
+        if isinstance(last, neo4j_errors.ConstraintError):
+            raise QueryError(f"{what} kept conflicting with another writer: {_short(last)}")
+        raise DatabaseUnavailable(
+            f"{what} failed after {self.retries} attempts ({type(last).__name__}: "
+            f"{_short(last)}): check that Neo4j is running and run the command again"
+        )
+
+    def init_schema(self) -> None:
+        """Create the constraints and indexes (idempotent) and wait until they are online."""
+        for statement in schema_statements():
+            try:
+                self._attempt("creating the schema", partial(_run_schema, query=statement))
+            except neo4j_errors.ClientError as exc:
+                if not _ignorable_schema_error(exc):
+                    raise
+        with self._driver.session(database=self.database) as s:
+            s.run("CALL db.awaitIndexes(300)").consume()
+        self._schema_ready = True
+
+    def _ensure_schema(self) -> None:
+        if not self._schema_ready:
+            self.init_schema()
+
+    def known_article_ids(self, ids: Iterable[str]) -> set[str]:
+        """Those of `ids` whose Article is already stored."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return set()
+        records, _, _ = self._driver.execute_query(
+            "UNWIND $ids AS id MATCH (a:Article {id: id}) RETURN a.id AS id",
+            ids=wanted,
+            database_=self.database,
+            routing_=neo4j.RoutingControl.READ,
+        )
+        return {r["id"] for r in records}
+
+    def write(self, extractions: Sequence[Extraction]) -> WriteResult:
+        """Write extractions, `batch_size` articles per transaction, and return what committed.
+
+        Each article is written with all its entities, mentions, evidence, facts and cases in
+        one transaction. Raises `WriteFailed` (a `DatabaseUnavailable`) naming what was
+        committed before a batch failed, and ValueError for records that break the ontology.
+        """
+        plans = [
+            plan_batch(extractions[i : i + self.batch_size])
+            for i in range(0, len(extractions), self.batch_size)
+        ]
+        total = WriteResult()
+        if not plans:
+            return total
+        self._ensure_schema()
+        for plan in plans:
+            try:
+                counts = self._attempt("writing a batch", partial(_write_plan, plan=plan))
+            except DatabaseUnavailable as exc:
+                done = len(total.articles)
+                raise WriteFailed(
+                    f"{exc} ({done} article(s) of this call were written before it)",
+                    written=total.articles,
+                ) from None
+            total = total + _result(plan, counts)
+        return total
+
+    def retract(self, article_id: str) -> RetractResult:
+        """Remove an article and everything only it supports, in one transaction."""
+        self._ensure_schema()
+        result = self._attempt("retracting an article", lambda tx: _retract_tx(tx, article_id))
+        if result is None:
+            raise QueryError(f"no article with id {article_id!r}: see `casegraph stats` or the app")
+        return result
+
+    def reset(self) -> None:
+        """Delete all data, in bounded transactions; constraints and indexes stay."""
+        query = "MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS n"
+        while self._attempt(
+            "deleting the graph", lambda tx: tx.run(query).single(strict=True)["n"]
+        ):
+            pass
+
+    def stats(self) -> dict[str, Any]:
+        """Counts by label and relationship type (from Neo4j's count store: cheap)."""
+        labels = (
+            ontology.ARTICLE_LABEL,
+            ontology.ENTITY_LABEL,
+            *ontology.NODE_KINDS,
+            ontology.EVIDENCE_LABEL,
+        )
+        parts = [f"COUNT {{ (:{ontology.check_label(x)}) }} AS `{x}`" for x in labels]
+        parts += [
+            f"COUNT {{ ()-[:{ontology.check_relationship(t)}]->() }} AS `{t}`"
+            for t in ontology.ALL_RELATIONSHIPS
+        ]
+        rec = self._read("RETURN " + ", ".join(parts))[0]
+        nodes = {x: rec[x] for x in labels}
+        return {
+            "nodes": nodes,
+            "relationships": {t: rec[t] for t in ontology.ALL_RELATIONSHIPS},
+            "articles": nodes[ontology.ARTICLE_LABEL],
+            "entities": nodes[ontology.ENTITY_LABEL] - nodes[ontology.CASE],
+            "cases": nodes[ontology.CASE],
+            "evidence": nodes[ontology.EVIDENCE_LABEL],
+        }
+
+    def _read(self, query: str, **params: Any) -> list[neo4j.Record]:
+        try:
+            records, _, _ = self._driver.execute_query(
+                query, params, database_=self.database, routing_=neo4j.RoutingControl.READ
+            )
+        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired) as exc:
+            raise DatabaseUnavailable(
+                f"Neo4j is not reachable ({_short(exc)}): check that it is running"
+            ) from None
+        return records
+
+
+def _result(plan: BatchPlan, counts: dict[str, int]) -> WriteResult:
+    return WriteResult(
+        articles=tuple(row["id"] for row in plan.articles),
+        entities=sum(len(rows) for rows in plan.entities.values()),
+        mentions=len(plan.mentions),
+        facts=sum(len(rows) for rows in plan.facts.values()),
+        cases=len(plan.cases),
+        evidence=len(plan.evidence),
+        nodes_created=counts["nodes"],
+        relationships_created=counts["relationships"],
+    )
+
+
+def dump(driver: neo4j.Driver, database: str = "neo4j") -> dict[str, Any]:
+    """The whole graph in a canonical, JSON-serialisable form, for comparing graphs.
+
+    Nodes are sorted by id, relationships by (type, start id, end id, key); list properties
+    keep their stored order (the store keeps them sorted).
+    """
+    nodes, _, _ = driver.execute_query(
+        "MATCH (n) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props",
+        database_=database,
+        routing_=neo4j.RoutingControl.READ,
+    )
+    rels, _, _ = driver.execute_query(
+        "MATCH (a)-[r]->(b) RETURN type(r) AS type, a.id AS start, b.id AS end, "
+        "properties(r) AS props",
+        database_=database,
+        routing_=neo4j.RoutingControl.READ,
+    )
+    out_nodes = [
+        {"id": r["id"], "labels": sorted(r["labels"]), "properties": _plain(r["props"])}
+        for r in nodes
+    ]
+    out_rels = [
+        {"type": r["type"], "start": r["start"], "end": r["end"], "properties": _plain(r["props"])}
+        for r in rels
+    ]
+    out_nodes.sort(key=lambda n: (str(n["id"]), n["labels"]))
+    out_rels.sort(
+        key=lambda r: (
+            r["type"],
+            str(r["start"]),
+            str(r["end"]),
+            str(r["properties"].get("key", "")),
+        )
+    )
+    return {"nodes": out_nodes, "relationships": out_rels}
+
+
+def _plain(props: dict[str, Any]) -> dict[str, Any]:
+    def value(v: Any) -> Any:
+        if isinstance(v, list):
+            return [value(x) for x in v]
+        if v is None or isinstance(v, bool | int | float | str):
+            return v
+        return str(v)  # temporal and spatial values
+
+    return {k: value(props[k]) for k in sorted(props)}
