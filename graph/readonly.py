@@ -1,0 +1,273 @@
+"""Ad-hoc Cypher, read-only by construction: a lexical guard, then a READ-mode transaction.
+
+The guard (`check_read_only`) tokenizes the statement the way Cypher does (comments, string
+literals, backtick names), and refuses write and admin clauses, procedures outside an allow-list
+of read procedures, and multiple statements. What it misses, the server refuses: the statement
+runs in a session opened with READ access inside `execute_read`, with a timeout and a row cap.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graph.errors import QueryError
+from graph.queries import QueryResult, describe_error
+
+# Clause and command keywords that write data or administer the server.
+WRITE_KEYWORDS = frozenset(
+    {
+        "CREATE", "MERGE", "SET", "DELETE", "DETACH", "NODETACH", "REMOVE", "DROP", "INSERT",
+        "FOREACH", "LOAD", "USE", "GRANT", "DENY", "REVOKE", "ALTER", "RENAME", "START", "STOP",
+        "TERMINATE", "PERIODIC", "IMPERSONATE",
+    }
+)  # fmt: skip
+# Verbs of admin commands that are also common variable names (`start`, `stop`): refused when
+# they open the statement or precede an admin noun.
+ADMIN_VERBS = frozenset({"START", "STOP", "ENABLE", "RENAME", "DEALLOCATE", "REALLOCATE", "DRYRUN"})
+ADMIN_NOUNS = frozenset(
+    {"DATABASE", "DATABASES", "SERVER", "SERVERS", "ROLE", "ROLES", "USER", "USERS", "ALIAS",
+     "COMPOSITE", "ALL", "HOME"}
+)  # fmt: skip
+# Read-only procedures the console may CALL (compared case-insensitively).
+READ_PROCEDURES = frozenset(
+    {
+        "dbms.components",
+        "db.labels",
+        "db.relationshiptypes",
+        "db.propertykeys",
+        "db.info",
+        "db.ping",
+        "db.schema.visualization",
+        "db.schema.nodetypeproperties",
+        "db.schema.reltypeproperties",
+        "db.index.fulltext.querynodes",
+        "db.index.fulltext.queryrelationships",
+        "db.index.vector.querynodes",
+        "db.index.vector.queryrelationships",
+    }
+)
+REFUSED = "— the console is read-only"
+# Java-style \uXXXX escapes: Neo4j's parser decodes them before it splits tokens, so a quote
+# written as \u0027 really ends a string (checked against Neo4j 5.26).
+_UNICODE_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\u+([0-9a-fA-F]{4})")
+_LINE_ENDS = "\n\r\u2028\u2029\u0085\x0b\x0c"
+_WORD = re.compile(r"[^\W\d]\w*")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # "word" | "name" (backtick-quoted) | "string" | "number" | "punct"
+    text: str
+    start: int
+
+
+def _refuse(why: str) -> QueryError:
+    return QueryError(f"refused: {why} {REFUSED}")
+
+
+def _decode_java_escapes(text: str) -> str:
+    return _UNICODE_ESCAPE.sub(lambda m: m.group(1) + chr(int(m.group(2), 16)), text)
+
+
+def _quoted(text: str, i: int, quote: str) -> int:
+    """Index just past the closing `quote` of the literal or name opening at `i`."""
+    j = i + 1
+    while j < len(text):
+        c = text[j]
+        if c == "\\" and quote != "`":
+            j += 2
+            continue
+        if c == quote:
+            if quote == "`" and text.startswith("``", j):
+                j += 2  # a doubled backtick is a literal backtick inside the name
+                continue
+            return j + 1
+        j += 1
+    kind = "name" if quote == "`" else "string"
+    raise _refuse(f"unterminated {kind} starting at offset {i}")
+
+
+def tokenize(text: str) -> Iterator[Token]:
+    """Cypher tokens of `text`, without comments and whitespace."""
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c.isspace():
+            i += 1
+        elif text.startswith("//", i):
+            # End at any line terminator, even ones Cypher may not honour: checking more is safe.
+            ends = [p for p in (text.find(e, i) for e in _LINE_ENDS) if p >= 0]
+            i = min(ends) if ends else len(text)
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            if end < 0:
+                raise _refuse(f"unterminated comment starting at offset {i}")
+            i = end + 2
+        elif c in "'\"`":
+            j = _quoted(text, i, c)
+            yield Token("name" if c == "`" else "string", text[i + 1 : j - 1], i)
+            i = j
+        elif m := _WORD.match(text, i):
+            yield Token("word", m.group(), i)
+            i = m.end()
+        elif c.isdigit():
+            j = i
+            while j < len(text) and (text[j].isalnum() or text[j] in "._"):
+                j += 1
+            yield Token("number", text[i:j], i)
+            i = j
+        else:
+            if unicodedata.category(c) in ("Cf", "Co", "Cn", "Cc"):
+                raise _refuse(f"invisible or control character U+{ord(c):04X} at offset {i}")
+            yield Token("punct", c, i)
+            i += 1
+
+
+def _keyword_forms(word: str) -> set[str]:
+    # Neo4j compares keywords ignoring case the Java way, where "ı" upper-cases to "I" and
+    # "ſ" to "S"; NFKC folds fullwidth letters. Check every plausible reading.
+    nfkc = unicodedata.normalize("NFKC", word)
+    return {word.upper(), nfkc.upper(), nfkc.casefold().upper()}
+
+
+def _is_name_position(tokens: list[Token], k: int) -> bool:
+    """True when word k is a property key, label, parameter or map key, not a keyword."""
+    prev = tokens[k - 1] if k else None
+    nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+    word = tokens[k]
+    if prev and prev.kind == "punct" and prev.text in ".:$" and prev.start + 1 == word.start:
+        return True
+    return bool(nxt and nxt.kind == "punct" and nxt.text == ":" and prev and prev.text in "{,")
+
+
+def _procedure_name(tokens: list[Token], k: int) -> str | None:
+    """The dotted procedure name after CALL at k, or None for a `CALL {` / `CALL (` subquery."""
+    parts: list[str] = []
+    j = k + 1
+    while j < len(tokens) and tokens[j].kind in ("word", "name"):
+        parts.append(tokens[j].text)
+        if j + 1 < len(tokens) and tokens[j + 1].text == ".":
+            j += 2
+            continue
+        break
+    return ".".join(parts) if parts else None
+
+
+def _check_tokens(tokens: list[Token]) -> None:
+    for k, tok in enumerate(tokens):
+        if tok.kind == "punct" and tok.text == ";" and k != len(tokens) - 1:
+            raise _refuse("more than one statement (`;`)")
+        if tok.kind != "word" or _is_name_position(tokens, k):
+            continue
+        forms = _keyword_forms(tok.text)
+        hit = forms & WRITE_KEYWORDS
+        if not hit and forms & ADMIN_VERBS:
+            nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+            if k == 0 or (nxt and nxt.kind == "word" and _keyword_forms(nxt.text) & ADMIN_NOUNS):
+                hit = forms & ADMIN_VERBS
+        if hit:
+            raise _refuse(f"{sorted(hit)[0]} writes or administers the database")
+        if (
+            "TRANSACTIONS" in forms
+            and k
+            and _keyword_forms(tokens[k - 1].text)
+            & {
+                "IN",
+                "CONCURRENT",
+            }
+        ):
+            raise _refuse("CALL { ... } IN TRANSACTIONS writes in batches")
+        if "CALL" in forms:
+            name = _procedure_name(tokens, k)
+            if name is not None and name.lower() not in READ_PROCEDURES:
+                raise _refuse(f"procedure {name} is not on the read-only allow-list")
+
+
+def check_read_only(cypher: str) -> None:
+    """Raise QueryError("refused: <why> — the console is read-only") unless `cypher` only reads."""
+    if not cypher.strip():
+        raise QueryError("empty statement: type a Cypher query such as MATCH (n) RETURN n LIMIT 5")
+    texts = {cypher, _decode_java_escapes(cypher)}
+    for text in texts:
+        _check_tokens(list(tokenize(text)))
+
+
+def _without_final_semicolon(cypher: str) -> str:
+    tokens = list(tokenize(cypher))
+    if tokens and tokens[-1].text == ";" and tokens[-1].kind == "punct":
+        return cypher[: tokens[-1].start] + cypher[tokens[-1].start + 1 :]
+    return cypher
+
+
+def run_read_only(
+    driver: Any,
+    database: str,
+    cypher: str,
+    params: Mapping[str, Any] | None = None,
+    row_limit: int = 1000,
+    timeout: float = 30.0,
+) -> QueryResult:
+    """Check `cypher`, then run it in READ access mode with a timeout, capped at `row_limit`."""
+    check_read_only(cypher)
+    return execute_read(
+        driver, database, _without_final_semicolon(cypher), dict(params or {}), row_limit, timeout
+    )
+
+
+# ---- execution shared with the named queries ---------------------------------------------------
+
+
+def execute_read(
+    driver: Any,
+    database: str,
+    cypher: str,
+    params: Mapping[str, Any],
+    row_limit: int,
+    timeout: float,
+) -> QueryResult:
+    """Run `cypher` in a READ session inside `execute_read`; fetch at most `row_limit` rows."""
+    import neo4j
+
+    @neo4j.unit_of_work(timeout=timeout)
+    def work(tx: Any) -> tuple[list[str], list[Any], bool]:
+        result = tx.run(cypher, dict(params))
+        records: list[Any] = []
+        truncated = False
+        for record in result:
+            if len(records) >= row_limit:
+                truncated = True
+                break
+            records.append(record)
+        return list(result.keys()), records, truncated
+
+    try:
+        with driver.session(
+            database=database,
+            default_access_mode=neo4j.READ_ACCESS,
+            notifications_disabled_classifications=["UNRECOGNIZED", "PERFORMANCE", "HINT"],
+        ) as session:
+            keys, records, truncated = session.execute_read(work)
+    except neo4j.exceptions.DriverError as exc:
+        raise describe_error(exc) from None
+    except neo4j.exceptions.Neo4jError as exc:
+        raise describe_error(exc) from None
+    return to_result(keys, records, truncated)
+
+
+def to_result(keys: list[str], records: list[Any], truncated: bool) -> QueryResult:
+    """Plain rows (nodes, relationships and paths rendered readably) plus the graph parts."""
+    from graph.queries import GraphCollector
+
+    graph = GraphCollector()
+    rows = [{k: graph.plain(record[k]) for k in keys} for record in records]
+    return QueryResult(keys, rows, truncated, graph.node_list(), graph.relationship_list())
+
+
+def compact(cypher: str) -> str:
+    """One-line form of a statement, for messages."""
+    return _SPACE.sub(" ", cypher).strip()

@@ -1,0 +1,57 @@
+// name: cooperation_paths
+// How two agencies or jurisdictions are connected through cooperation: paths over
+// COOPERATES_WITH, MEMBER_OF and BELONGS_TO facts whose every node is an agency or a
+// jurisdiction, shortest first, then best-supported (the weakest hop, then the total
+// evidence), each hop with its status and up to three evidence sentences and their articles.
+// param: from string required — agency or jurisdiction: ISO code (KR), name or alias
+// param: to string required — agency or jurisdiction: ISO code (FR), name or alias
+// param: max_hops int default=4 range=1..6 — longest path considered
+// returns: source, target, hops, path, steps, evidence_count, weakest_evidence
+CALL () {
+  OPTIONAL MATCH (x:Entity {norm: $from_norm})
+  OPTIONAL MATCH (y:Jurisdiction {iso: toUpper($from)})
+  WITH collect(DISTINCT x) + collect(DISTINCT y) AS exact
+  CALL (exact) {
+    WITH exact WHERE size(exact) = 0 AND $from IS NOT NULL
+    MATCH (a:Entity) WHERE any(s IN a.aliases WHERE toLower(s) IN [toLower($from), $from_norm])
+    RETURN collect(a) AS by_alias
+  }
+  RETURN exact + by_alias AS sources
+}
+CALL () {
+  OPTIONAL MATCH (x:Entity {norm: $to_norm})
+  OPTIONAL MATCH (y:Jurisdiction {iso: toUpper($to)})
+  WITH collect(DISTINCT x) + collect(DISTINCT y) AS exact
+  CALL (exact) {
+    WITH exact WHERE size(exact) = 0 AND $to IS NOT NULL
+    MATCH (a:Entity) WHERE any(s IN a.aliases WHERE toLower(s) IN [toLower($to), $to_norm])
+    RETURN collect(a) AS by_alias
+  }
+  RETURN exact + by_alias AS targets
+}
+UNWIND sources AS a
+UNWIND targets AS b
+WITH a, b WHERE a <> b AND (a:Agency OR a:Jurisdiction) AND (b:Agency OR b:Jurisdiction)
+// A bounded search for the 10 shortest; the bound is a validated int (see graph/queries.py).
+MATCH p = SHORTEST 10 (a) (()-[:COOPERATES_WITH|MEMBER_OF|BELONGS_TO]-(:Agency|Jurisdiction)){1,{{max_hops}}} (b)
+WITH a, b, p WHERE size(nodes(p)) = size(reduce(seen = [], n IN nodes(p) | CASE WHEN n IN seen THEN seen ELSE seen + n END))
+CALL (p) {
+  UNWIND range(0, length(p) - 1) AS i
+  WITH i, relationships(p)[i] AS r
+  OPTIONAL MATCH (ev:Evidence {fact_key: r.key})
+  OPTIONAL MATCH (art:Article {id: ev.article_id})
+  WITH i, r, ev, art ORDER BY art.date DESC, ev.sentence
+  WITH i, r, collect(CASE WHEN ev IS NOT NULL THEN {
+    sentence: ev.sentence, article_id: ev.article_id, title: art.title, date: art.date, url: art.url
+  } END)[..3] AS evidence
+  ORDER BY i
+  RETURN collect({
+    source: startNode(r).name, type: type(r), target: endNode(r).name, status: r.status,
+    evidence_count: coalesce(r.evidence_count, size(evidence)), evidence: evidence
+  }) AS steps
+}
+WITH a, b, p, steps, [s IN steps | s.evidence_count] AS counts
+RETURN a.name AS source, b.name AS target, length(p) AS hops, p AS path, steps,
+       reduce(t = 0, c IN counts | t + c) AS evidence_count,
+       reduce(m = counts[0], c IN counts | CASE WHEN c < m THEN c ELSE m END) AS weakest_evidence
+ORDER BY hops, weakest_evidence DESC, evidence_count DESC

@@ -1,0 +1,33 @@
+// name: timeline
+// An entity through time: the articles that mention it, oldest first (undated last), with the
+// facts about it and the cases involving it that each article reports.
+// param: name string required — entity name, alias or ISO code (case-insensitive)
+// returns: entity, date, article_id, title, url, facts, cases
+CALL () {
+  OPTIONAL MATCH (x:Entity {norm: $name_norm})
+  OPTIONAL MATCH (y:Jurisdiction {iso: toUpper($name)})
+  WITH collect(DISTINCT x) + collect(DISTINCT y) AS exact
+  CALL (exact) {
+    WITH exact WHERE size(exact) = 0 AND $name IS NOT NULL
+    MATCH (a:Entity) WHERE any(s IN a.aliases WHERE toLower(s) IN [toLower($name), $name_norm])
+    RETURN collect(a) AS by_alias
+  }
+  RETURN exact + by_alias AS named
+}
+UNWIND named AS e
+// The entity's facts once, so each article only looks up its own (indexed) evidence.
+CALL (e) {
+  OPTIONAL MATCH (e)-[r:!MENTIONS&!REPORTED_IN]-(:Entity)
+  RETURN collect(DISTINCT r.key) AS keys,
+         collect({key: r.key, text: startNode(r).name + ' ' + type(r) + ' ' + endNode(r).name}) AS described
+}
+MATCH (a:Article)-[:MENTIONS]->(e)
+CALL (a, keys, described) {
+  OPTIONAL MATCH (ev:Evidence {article_id: a.id}) WHERE ev.fact_key IN keys
+  WITH collect(DISTINCT ev.fact_key) AS supported
+  RETURN [d IN described WHERE d.key IN supported | d.text] AS facts
+}
+RETURN e.name AS entity, a.date AS date, a.id AS article_id, a.title AS title, a.url AS url,
+       facts,
+       COLLECT { MATCH (c:Case)-[:REPORTED_IN]->(a) WHERE (c)--(e) RETURN c.title ORDER BY c.title } AS cases
+ORDER BY entity, date IS NULL, date, title
