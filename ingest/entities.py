@@ -1,0 +1,583 @@
+"""Typing spans into casegraph's entity kinds, and the rules that drop false positives.
+
+Three sources of spans meet here: the statistical NER (`doc.ents`), the span ruler built from
+the data files (`doc.spans[RULER_KEY]`, with canonical ids), and the offence vocabulary. The
+result is a list of `Span`-like `Found` mentions, each with a kind and, when known, a key (the
+canonical name from the data files, or the ISO code of a jurisdiction).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
+
+from graph import ontology
+from ingest import jurisdictions
+from ingest.knowledge import offense_vocabulary
+from ingest.nlp import RULER_KEY
+
+PERSON, AGENCY, PLATFORM = ontology.PERSON, ontology.AGENCY, ontology.PLATFORM
+ORGANIZATION, JURISDICTION, OFFENSE = ontology.ORGANIZATION, ontology.JURISDICTION, ontology.OFFENSE
+
+# Words that make an organisation name a public authority.
+AGENCY_WORDS = frozenset(
+    [
+        "police",
+        "department",
+        "ministry",
+        "office",
+        "bureau",
+        "court",
+        "courts",
+        "prosecutor",
+        "prosecutors",
+        "attorney",
+        "attorneys",
+        "service",
+        "agency",
+        "commission",
+        "administration",
+        "division",
+        "section",
+        "branch",
+        "unit",
+        "units",
+        "squad",
+        "guard",
+        "sheriff",
+        "inspector",
+        "directorate",
+        "authority",
+        "customs",
+        "immigration",
+        "marshals",
+        "interpol",
+        "europol",
+        "gendarmerie",
+        "prosecution",
+        "procuracy",
+        "tribunal",
+        "judiciary",
+        "regulator",
+        "center",
+        "centre",
+        "task",
+        "force",
+        "council",
+        "cabinet",
+        "parliament",
+        "congress",
+        "senate",
+        "government",
+        "fbi",
+        "police",
+    ]
+)
+# Words that make an organisation name a company, NGO, media outlet or group.
+ORGANIZATION_WORDS = frozenset(
+    [
+        "inc",
+        "inc.",
+        "corp",
+        "corp.",
+        "corporation",
+        "llc",
+        "ltd",
+        "ltd.",
+        "plc",
+        "co",
+        "co.",
+        "company",
+        "companies",
+        "bank",
+        "group",
+        "university",
+        "college",
+        "institute",
+        "foundation",
+        "association",
+        "news",
+        "times",
+        "post",
+        "press",
+        "journal",
+        "casino",
+        "hotel",
+        "party",
+        "army",
+        "military",
+        "movement",
+        "organization",
+        "organisation",
+        "gang",
+        "cartel",
+        "network",
+        "holdings",
+        "partners",
+        "lp",
+        "llp",
+        "ag",
+        "sa",
+        "gmbh",
+        "enterprises",
+        "industries",
+        "pharmaceuticals",
+        "labs",
+    ]
+)
+# Names that are things, not actors ("INTERPOL Red Notice", "False Claims Act").
+THING_WORDS = frozenset(
+    [
+        "notice",
+        "notices",
+        "act",
+        "acts",
+        "program",
+        "programme",
+        "initiative",
+        "symposium",
+        "conference",
+        "award",
+        "summit",
+        "treaty",
+        "agreement",
+        "convention",
+        "code",
+        "statute",
+        "law",
+        "policy",
+        "report",
+        "day",
+        "week",
+        "month",
+    ]
+)
+# Titles that may precede a name inside a PERSON span ("Director Shawn Bray").
+TITLE_WORDS = frozenset(
+    [
+        "director",
+        "chief",
+        "head",
+        "founder",
+        "co-founder",
+        "ceo",
+        "president",
+        "chairman",
+        "chairwoman",
+        "secretary",
+        "judge",
+        "justice",
+        "attorney",
+        "general",
+        "assistant",
+        "deputy",
+        "special",
+        "agent",
+        "agents",
+        "officer",
+        "commissioner",
+        "sheriff",
+        "mr",
+        "mr.",
+        "ms",
+        "ms.",
+        "mrs",
+        "mrs.",
+        "dr",
+        "dr.",
+        "prof",
+        "prof.",
+        "u.s.",
+        "us",
+        "district",
+        "trial",
+        "acting",
+        "principal",
+        "senior",
+        "inspector",
+        "administrator",
+        "associate",
+        "executive",
+        "minister",
+        "prime",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "lt.",
+        "sgt.",
+        "capt.",
+        "col.",
+        "gen.",
+        "detective",
+        "prosecutor",
+        "lawyer",
+    ]
+)
+# Generic words that, after a demonym or country name, name that country's authority.
+GENERIC_AUTHORITIES = {
+    "police": "police",
+    "law enforcement": "law enforcement",
+    "authorities": "authorities",
+    "prosecutors": "prosecutors",
+    "law enforcement authorities": "law enforcement",
+    "law enforcement agencies": "law enforcement",
+    "police authorities": "police",
+    "judicial authorities": "authorities",
+}
+_DASH = {"-", "–", "—", "--"}
+_DROP_LABELS = frozenset(
+    [
+        "DATE",
+        "TIME",
+        "PERCENT",
+        "MONEY",
+        "QUANTITY",
+        "ORDINAL",
+        "CARDINAL",
+        "WORK_OF_ART",
+        "LAW",
+        "LANGUAGE",
+        "EVENT",
+        "FAC",
+        "PRODUCT",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Found:
+    """One typed mention: token range in the doc, kind, and the canonical key if known."""
+
+    kind: str
+    start: int  # token index
+    end: int
+    text: str
+    key: str | None = None  # canonical name (known entities) or ISO code (jurisdictions)
+    nested: bool = False  # inside another mention (e.g. "South Korean" in "South Korean police")
+    generic: str | None = None  # for demonym authorities: police / law enforcement / ...
+
+    def span(self, doc: Doc) -> Span:
+        return doc[self.start : self.end]
+
+
+def _words(span: Span | Iterable[str]) -> list[str]:
+    return [t.lower_ if hasattr(t, "lower_") else str(t).lower() for t in span]
+
+
+def strip_span(span: Span) -> Span:
+    """Drop leading determiners, datelines ("WASHINGTON -") and trailing possessives."""
+    doc, start, end = span.doc, span.start, span.end
+    for i in range(start, end):
+        if doc[i].text in _DASH and all(t.is_upper or t.is_punct for t in doc[start:i]):
+            start = i + 1
+            break
+    while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].text in ("'s", "’s", "'", "’") or doc[end - 1].is_punct):
+        end -= 1
+    return doc[start:end]
+
+
+def org_kind(words: list[str]) -> str | None:
+    """Agency, Organization, or None for a thing (a notice, an act) named like an organisation."""
+    if not words:
+        return None
+    if words[-1] in THING_WORDS:
+        return None
+    if "news" in words or "press" in words:
+        return ORGANIZATION
+    if words[0] in AGENCY_WORDS and len(words) > 2 and words[1] == "of":
+        return AGENCY  # "Office of International Affairs", "Ministry of Justice"
+    if any(w.strip(".,") in ORGANIZATION_WORDS for w in words[-2:]):
+        return ORGANIZATION
+    if any(w in AGENCY_WORDS for w in words) or " ".join(words[-2:]) == "task force":
+        return AGENCY
+    return ORGANIZATION
+
+
+def clean_person(span: Span) -> Span | None:
+    """The name part of a PERSON span, or None when it is not a person's name."""
+    span = strip_span(span)
+    doc, start, end = span.doc, span.start, span.end
+    while start < end and (doc[start].lower_ in TITLE_WORDS or doc[start].text in _DASH):
+        start += 1
+    name = doc[start:end]
+    if not name or (not name[0].is_title and not name[0].is_upper):
+        return None
+    if any(t.like_num or t.is_digit for t in name) or any(t.is_lower and t.is_alpha for t in name):
+        # Lower-case words mean a common noun phrase ("deepfake pornography"), not a name.
+        return None
+    if len(name) == 1 and ((name[0].is_upper and len(name.text) > 3) or name[0].is_stop):
+        return None
+    if name[-1].lower_ in offense_heads() or name.text.lower() in THING_WORDS:
+        return None
+    return name
+
+
+@cache
+def offense_heads() -> frozenset[str]:
+    vocab = offense_vocabulary()
+    return frozenset(vocab.get("heads") or ()) | frozenset(vocab.get("needs_modifier") or ())
+
+
+def ruler_spans(doc: Doc) -> list[Span]:
+    """Non-overlapping spans of the span ruler, longest first, known entities before places."""
+    rank = {AGENCY: 0, PLATFORM: 0, JURISDICTION: 1, "Demonym": 2}
+    spans = sorted(
+        doc.spans[RULER_KEY], key=lambda s: (-(s.end - s.start), rank.get(s.label_, 3), s.start)
+    )
+    taken: set[int] = set()
+    out = []
+    for s in spans:
+        if taken.isdisjoint(range(s.start, s.end)):
+            out.append(s)
+            taken.update(range(s.start, s.end))
+    return sorted(out, key=lambda s: s.start)
+
+
+def _from_ruler(span: Span) -> Found:
+    kind = JURISDICTION if span.label_ == "Demonym" else span.label_
+    return Found(kind, span.start, span.end, span.text, key=span.id_ or None)
+
+
+def _from_ner(ent: Span) -> Found | None:
+    label = ent.label_
+    if label in _DROP_LABELS:
+        return None
+    span = strip_span(ent)
+    if not span or not any(t.is_alpha and (t.is_title or t.is_upper) for t in span):
+        return None
+    if any(not (t.is_alpha or t.is_punct or t.like_num or t.is_space) for t in span):
+        return None  # symbols and emoji: page furniture ("💰Coin: SEI")
+    if label == "PERSON":
+        if span[-1].lower_ in ORGANIZATION_WORDS:
+            return Found(ORGANIZATION, span.start, span.end, span.text)
+        name = clean_person(ent)
+        return Found(PERSON, name.start, name.end, name.text) if name else None
+    if label in ("GPE", "LOC", "NORP"):
+        place = jurisdictions.lookup(span.text)
+        return Found(JURISDICTION, span.start, span.end, span.text, place.iso) if place else None
+    if label == "ORG":
+        if len(span) == 1 and span[0].is_lower:
+            return None
+        span = _extend_of_place(span)
+        kind = org_kind(_words(span))
+        return Found(kind, span.start, span.end, span.text) if kind else None
+    return None
+
+
+def _extend_of_place(span: Span) -> Span:
+    """ "USMS Western District" + "of Texas": NER often stops before "of <place>"."""
+    doc, end = span.doc, span.end
+    if end + 1 < len(doc) and doc[end].lower_ in ("of", "for") and span[-1].is_title:
+        for size in (3, 2, 1):
+            tail = doc[end + 1 : end + 1 + size]
+            if len(tail) == size and jurisdictions.lookup(tail.text):
+                return doc[span.start : end + 1 + size]
+    return span
+
+
+def _covers(outer: Found, inner: Found) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end
+
+
+def _ner_names_more(ner: Found, inside: list[Found], doc: Doc) -> bool:
+    """True when an NER organisation extends known names with more of its own name
+    ("FBI Resident Agencies", "California Department of Justice")."""
+    if ner.kind not in (AGENCY, ORGANIZATION):
+        return False
+    covered = {i for f in inside for i in range(f.start, f.end)}
+    rest = [doc[i] for i in range(ner.start, ner.end) if i not in covered]
+    return any(t.is_alpha and (t.is_title or t.is_upper) and t.lower_ != "of" for t in rest)
+
+
+def _merge(doc: Doc, known: list[Found], ner: list[Found]) -> list[Found]:
+    """Combine ruler and NER mentions; known names win unless NER names something larger."""
+    out: list[Found] = []
+    used: set[int] = set()
+    for n in ner:
+        overlapping = [(i, k) for i, k in enumerate(known) if k.start < n.end and n.start < k.end]
+        if not overlapping:
+            out.append(n)
+            continue
+        inside = [k for _, k in overlapping if _covers(n, k)]
+        if len(inside) == len(overlapping) and _ner_names_more(n, inside, doc):
+            if any(k.kind == AGENCY and k.start == n.start for k in inside):
+                n = Found(AGENCY, n.start, n.end, n.text)  # "USMS Western District of Texas"
+            out.append(n)
+            for i, k in overlapping:
+                used.add(i)
+                if k.start == n.start or k.kind == JURISDICTION:
+                    out.append(Found(k.kind, k.start, k.end, k.text, k.key, nested=True))
+            continue
+        if n.kind == PERSON:
+            last = max(k.end for _, k in overlapping)
+            if last < n.end:
+                name = clean_person(doc[last : n.end])
+                if name:
+                    out.append(Found(PERSON, name.start, name.end, name.text))
+    out.extend(k for i, k in enumerate(known) if i not in used)
+    return sorted(out, key=lambda f: (f.start, -f.end))
+
+
+def _nested_places(doc: Doc, found: list[Found]) -> list[Found]:
+    """Jurisdictions named inside agency names: "U.S. Marshals Service", "Department of X"."""
+    places = [_from_ruler(s) for s in doc.spans[RULER_KEY] if s.label_ in (JURISDICTION, "Demonym")]
+    out = []
+    for f in found:
+        if f.kind != AGENCY or f.nested:
+            continue
+        for p in places:
+            if not _covers(f, p) or (p.start, p.end) == (f.start, f.end):
+                continue
+            if p.start == f.start or doc[p.start - 1].lower_ in ("of", "in"):
+                out.append(Found(JURISDICTION, p.start, p.end, p.text, p.key, nested=True))
+    return out
+
+
+def _authority_after(doc: Doc, end: int) -> tuple[int, str] | None:
+    """("police", end token) when generic authority words follow token `end`."""
+    for size in (3, 2, 1):
+        words = " ".join(t.lower_ for t in doc[end : end + size])
+        if len(doc[end : end + size]) == size and words in GENERIC_AUTHORITIES:
+            return end + size, GENERIC_AUTHORITIES[words]
+    return None
+
+
+def _demonym_authorities(doc: Doc, found: list[Found]) -> list[Found]:
+    """ "South Korean police", "French law enforcement": an Agency named by its jurisdiction."""
+    out: list[Found] = []
+    for f in found:
+        if f.kind != JURISDICTION or f.nested or not f.key:
+            out.append(f)
+            continue
+        hit = _authority_after(doc, f.end)
+        if hit is None:
+            out.append(f)
+            continue
+        end, generic = hit
+        span = doc[f.start : end]
+        out.append(Found(AGENCY, f.start, end, span.text, key=f.key, generic=generic))
+        out.append(Found(JURISDICTION, f.start, f.end, f.text, f.key, nested=True))
+    # An NER span that the new agency overlaps is the same words, typed worse.
+    agencies = [f for f in out if f.generic]
+    return [
+        f
+        for f in out
+        if f.generic or f.nested or not any(a.start < f.end and f.start < a.end for a in agencies)
+    ]
+
+
+@cache
+def _offense_sets() -> dict[str, frozenset[str]]:
+    v = offense_vocabulary()
+    keys = ("heads", "needs_modifier", "offense_modifiers", "strip_modifiers", "of_complement")
+    sets = {k: frozenset(v.get(k) or ()) for k in keys}
+    sets["phrases"] = frozenset(v.get("phrases") or ())
+    return sets
+
+
+def _is_modifier(tok, sets: dict[str, frozenset[str]]) -> bool:
+    if tok.lower_ in sets["strip_modifiers"] or (tok.is_stop and tok.lower_ != "against"):
+        return False
+    if tok.text == "-":
+        return True
+    return tok.pos_ in ("NOUN", "ADJ", "PROPN") or tok.tag_ in ("VBN", "VBG")
+
+
+def _offense_left(doc: Doc, head: int, taken: set[int], sets: dict[str, frozenset[str]]) -> int:
+    start = head
+    while start > 0 and start - 1 not in taken and _is_modifier(doc[start - 1], sets):
+        if doc[start - 1].text == "-" and not (start - 2 >= 0 and doc[start - 2].is_alpha):
+            break
+        start -= 1
+    while start < head and doc[start].text == "-":
+        start += 1
+    # "circulation of child abuse images", "conspiracy to commit money laundering"
+    if (
+        start >= 2
+        and doc[start - 1].lower_ == "of"
+        and doc[start - 2].lower_ in sets["of_complement"]
+    ):
+        start -= 2
+    elif start >= 3 and [t.lower_ for t in doc[start - 3 : start]] == [
+        "conspiracy",
+        "to",
+        "commit",
+    ]:
+        start -= 3
+    return start
+
+
+def _offense_right(doc: Doc, head: int, sets: dict[str, frozenset[str]]) -> int:
+    end = head + 1
+    if doc[head].lower_ not in sets["of_complement"] or end >= len(doc) or doc[end].lower_ != "of":
+        return end
+    j = end + 1
+    while j < len(doc) and j - end < 10 and doc[j].pos_ in ("DET", "ADJ", "NOUN", "PROPN", "PUNCT"):
+        if doc[j].text in (",", ".", ";", ":", "(", ")"):
+            break
+        j += 1
+    while j > end + 1 and doc[j - 1].pos_ not in ("NOUN", "PROPN"):
+        j -= 1
+    return j if j > end + 1 else end
+
+
+@cache
+def _phrase_matcher(vocab: Vocab) -> PhraseMatcher:
+    matcher = PhraseMatcher(vocab, attr="LOWER")
+    phrases = _offense_sets()["phrases"]
+    matcher.add("OFFENSE", [Doc(vocab, words=p.split()) for p in sorted(phrases)])
+    return matcher
+
+
+def find_offenses(doc: Doc, taken: set[int]) -> list[Found]:
+    """Offence mentions: noun phrases headed by a crime word, in the article's own wording."""
+    sets = _offense_sets()
+    out: list[Found] = []
+    for _, start, end in _phrase_matcher(doc.vocab)(doc):
+        if taken.isdisjoint(range(start, end)):
+            out.append(Found(OFFENSE, start, end, doc[start:end].text))
+    for tok in doc:
+        low = tok.lower_
+        is_head = low in sets["heads"] or low in sets["needs_modifier"]
+        if not is_head or tok.i in taken or tok.pos_ not in ("NOUN", "PROPN"):
+            continue
+        if tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ == "NOUN" and doc[tok.i + 1].dep_ != "conj":
+            continue  # not the head of its phrase: the phrase goes on ("fraud charges")
+        start = _offense_left(doc, tok.i, taken, sets)
+        end = _offense_right(doc, tok.i, sets)
+        words = [t.lower_ for t in doc[start:end]]
+        if low not in sets["heads"] and not (
+            set(words[:-1]) & (sets["offense_modifiers"] | sets["heads"]) or end > tok.i + 1
+        ):
+            continue
+        if " ".join(words) in sets["phrases"] or len(words) > 1 or low in sets["heads"]:
+            span = doc[start:end]
+            out.append(Found(OFFENSE, start, end, span.text))
+    return _longest(out)
+
+
+def _longest(found: list[Found]) -> list[Found]:
+    out: list[Found] = []
+    for f in sorted(found, key=lambda f: (-(f.end - f.start), f.start)):
+        if all(f.end <= o.start or o.end <= f.start for o in out):
+            out.append(f)
+    return out
+
+
+def find_mentions(doc: Doc) -> list[Found]:
+    """All typed mentions in a parsed document, in text order."""
+    known = [_from_ruler(s) for s in ruler_spans(doc)]
+    ner = [f for f in (_from_ner(e) for e in doc.ents) if f is not None]
+    found = _merge(doc, known, ner)
+    found = _demonym_authorities(doc, found)
+    found += _nested_places(doc, found)
+    taken = {i for f in found for i in range(f.start, f.end)}
+    found += find_offenses(doc, taken)
+    return sorted(set(found), key=lambda f: (f.start, -f.end, f.nested))

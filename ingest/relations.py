@@ -1,0 +1,661 @@
+"""Typed facts between the entities of one article, each with the sentence that states it.
+
+Trigger words are found with a spaCy `Matcher`; each rule family then relates the entity
+mentions of the trigger's sentence by their kinds and their position around the trigger
+(subject before, object after), checked against `ontology.fact_allowed`. Only sentences with
+two entity mentions, or a trigger and one mention, are looked at.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from itertools import combinations
+
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
+
+from graph import ontology
+from ingest.entities import Found
+from ingest.knowledge import known_by_name
+from ingest.records import Entity, Relation
+
+P, A, PL, ORG, J, OF = (
+    ontology.PERSON,
+    ontology.AGENCY,
+    ontology.PLATFORM,
+    ontology.ORGANIZATION,
+    ontology.JURISDICTION,
+    ontology.OFFENSE,
+)
+ACTORS = (P, ORG, PL)
+
+_L = "LOWER"
+# Trigger patterns per rule family (token patterns on lower-cased forms).
+TRIGGERS: dict[str, list[list[dict]]] = {
+    "convicted": [
+        [{_L: {"IN": ["pleaded", "pled", "plead", "pleads", "pleading"]}}, {_L: "guilty"}],
+        [{_L: {"IN": ["convicted", "conviction", "convictions", "sentenced", "sentencing"]}}],
+        [{_L: "found"}, {_L: "guilty"}],
+        [{_L: {"IN": ["admitted", "admitting", "admits"]}}],
+    ],
+    "charged": [
+        [
+            {
+                _L: {
+                    "IN": [
+                        "charged",
+                        "charges",
+                        "charge",
+                        "indicted",
+                        "indictment",
+                        "accused",
+                        "accusations",
+                        "accusation",
+                        "allegations",
+                        "alleged",
+                        "faces",
+                        "facing",
+                        "faced",
+                        "wanted",
+                        "suspected",
+                        "complaint",
+                        "arrested",
+                    ]
+                }
+            }
+        ]
+    ],
+    "investigates": [
+        [
+            {
+                _L: {
+                    "IN": [
+                        "investigation",
+                        "investigations",
+                        "investigated",
+                        "investigating",
+                        "investigate",
+                        "investigates",
+                        "inquiry",
+                        "probe",
+                        "probing",
+                        "traced",
+                        "located",
+                    ]
+                }
+            }
+        ]
+    ],
+    "arrested": [
+        [{_L: {"IN": ["arrested", "arrest", "arrests", "apprehended", "captured", "detained"]}}],
+        [{_L: "taken"}, {_L: "into"}, {_L: "custody"}],
+    ],
+    "prosecutes": [
+        [
+            {
+                _L: {
+                    "IN": [
+                        "prosecuted",
+                        "prosecuting",
+                        "prosecutes",
+                        "prosecution",
+                        "prosecutions",
+                        "sued",
+                        "lawsuit",
+                        "settlement",
+                        "settled",
+                    ]
+                }
+            }
+        ],
+        [{_L: {"IN": ["filed", "brought"]}}, {"OP": "?"}, {_L: {"IN": ["complaint", "charges"]}}],
+    ],
+    "cooperates": [
+        [
+            {
+                _L: {
+                    "REGEX": r"^(joint(ly)?|partner(s|ship|ships|ed|ing)?|collaborat\w*|"
+                    r"cooperat\w*|co-operat\w*|coordinat\w*|assist(ed|ance|ing)?|support(ed)?)$"
+                }
+            }
+        ],
+        [{_L: {"IN": ["working", "worked", "work", "together"]}}, {_L: "with"}],
+        [{_L: "in"}, {_L: "conjunction"}, {_L: "with"}],
+        [{_L: {"IN": ["provided", "shared"]}}, {_L: "information"}],
+    ],
+    "refuses_data": [
+        [{_L: {"REGEX": r"^(resist\w*|refus\w*|declin\w*|reluctan\w*)$"}}],
+        [{_L: {"IN": ["not", "n't", "never"]}}, {"OP": "?"}, {_L: {"REGEX": r"^(share|provide)"}}],
+    ],
+    "requests_data": [
+        [
+            {_L: {"REGEX": r"^(request\w*|sought|seek\w*|obtain\w*|subpoena\w*|demand\w*)$"}},
+            {"OP": "*"},
+            {_L: {"IN": ["data", "information", "records", "details"]}},
+        ],
+    ],
+    "extradited": [
+        [
+            {
+                _L: {
+                    "REGEX": r"^(extradit\w*|deport\w*|repatriat\w*|return(ed)?|removed|surrender\w*)$"
+                }
+            }
+        ]
+    ],
+    "seized": [[{_L: {"REGEX": r"^(seiz\w*|shut|dismantl\w*|took)$"}}]],
+}
+LEADER_TITLES = frozenset(
+    [
+        "head",
+        "director",
+        "chief",
+        "commissioner",
+        "administrator",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "president",
+        "ceo",
+        "secretary",
+        "sheriff",
+        "superintendent",
+        "general",
+    ]
+)
+MEMBER_TITLES = frozenset(
+    [
+        "agent",
+        "agents",
+        "attorney",
+        "attorneys",
+        "prosecutor",
+        "officer",
+        "officers",
+        "investigator",
+        "inspector",
+        "analyst",
+        "spokesman",
+        "spokeswoman",
+        "deputy",
+        "assistant",
+        "member",
+        "official",
+        "representative",
+    ]
+)
+UNIT_WORDS = frozenset(
+    [
+        "office",
+        "division",
+        "section",
+        "branch",
+        "unit",
+        "bureau",
+        "squad",
+        "center",
+        "centre",
+        "directorate",
+        "department",
+        "task",
+        "force",
+        "field",
+        "operations",
+    ]
+)
+_SOUGHT = ("seek", "sought", "hope", "plan", "aim", "want", "request", "call", "urge", "wish")
+_REFUSED = ("refus", "declin", "reject", "resist")
+_AGREED = ("agree", "sign", "memorandum", "treaty")
+_GENERIC_LE = ("law enforcement", "police", "authorities")
+
+
+@cache
+def _matcher(vocab: Vocab) -> Matcher:
+    matcher = Matcher(vocab)
+    for name, patterns in TRIGGERS.items():
+        matcher.add(name, patterns)
+    return matcher
+
+
+@dataclass
+class Item:
+    """An entity mention inside a sentence."""
+
+    found: Found
+    entity: Entity
+
+    @property
+    def kind(self) -> str:
+        return self.entity.kind
+
+
+@dataclass
+class Sentence:
+    span: Span
+    items: list[Item]
+    triggers: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+
+    def of(self, *kinds: str, before: int | None = None, after: int | None = None) -> list[Item]:
+        return [
+            it
+            for it in self.items
+            if it.kind in kinds
+            and (before is None or it.found.end <= before)
+            and (after is None or it.found.start >= after)
+        ]
+
+
+@dataclass
+class Facts:
+    """Collects relations, dropping disallowed patterns, self-loops and duplicates."""
+
+    model: str
+    out: dict[tuple[str, str, str], Relation] = field(default_factory=dict)
+
+    def add(
+        self,
+        rel: str,
+        src: Entity,
+        tgt: Entity,
+        sent: Span,
+        rule: str,
+        status: str | None = None,
+    ) -> None:
+        if src.id == tgt.id or not ontology.fact_allowed(rel, src.kind, tgt.kind):
+            return
+        a, b = (src.id, tgt.id)
+        if rel in ontology.SYMMETRIC_FACTS:
+            a, b = sorted((a, b))
+        key = (rel, a, b)
+        if key in self.out:
+            return
+        self.out[key] = Relation(
+            type=rel,
+            source=src.id,
+            target=tgt.id,
+            sentence=sent.text,
+            start=sent.start_char,
+            end=sent.end_char,
+            rule=rule,
+            status=status,
+            model=self.model,
+        )
+
+    def has(self, rel: str, src: str, tgt: str) -> bool:
+        return (rel, src, tgt) in self.out
+
+
+@dataclass
+class Context:
+    """What the rules of one article share."""
+
+    doc: Doc
+    sentences: list[Sentence]
+    by_id: dict[str, Entity]
+    facts: Facts
+    officials: set[str] = field(default_factory=set)
+    main_target: Entity | None = None
+    main_agency: Entity | None = None
+
+
+def _sentences(doc: Doc, found: list[Found], entity_of: dict[int, str], by_id) -> list[Sentence]:
+    sents = list(doc.sents)
+    starts = [s.start for s in sents]
+    out = [Sentence(s, []) for s in sents]
+    import bisect
+
+    def index(tok: int) -> int:
+        return bisect.bisect_right(starts, tok) - 1
+
+    for i, f in enumerate(found):
+        if f.nested or i not in entity_of:
+            continue
+        out[index(f.start)].items.append(Item(f, by_id[entity_of[i]]))
+    for match_id, start, end in _matcher(doc.vocab)(doc):
+        name = doc.vocab.strings[match_id]
+        out[index(start)].triggers.setdefault(name, []).append((start, end))
+    return out
+
+
+def _between(doc: Doc, a: Found, b: Found) -> list[str]:
+    return [t.lower_ for t in doc[a.end : b.start]]
+
+
+def _structural(ctx: Context) -> None:
+    """Facts stated by apposition and naming: LEADS, MEMBER_OF, FOUNDED, BASED_IN."""
+    for s in ctx.sentences:
+        items = s.items
+        for i, a in enumerate(items):
+            for b in items[i + 1 : i + 8]:
+                gap = _between(ctx.doc, a.found, b.found)
+                if len(gap) > 8:
+                    break
+                _pair_rules(ctx, s, a, b, gap)
+        _based_in(ctx, s)
+
+
+def _title_rel(words: list[str]) -> str | None:
+    ws = set(words)
+    if "founder" in ws or "co-founder" in ws or "founded" in ws:
+        return "FOUNDED"
+    if ws & {"deputy", "assistant", "principal"} and "attorney" not in ws:
+        return "MEMBER_OF"
+    if ws & LEADER_TITLES or ("attorney" in ws and "general" in ws):
+        return "LEADS"
+    if ws & MEMBER_TITLES:
+        return "MEMBER_OF"
+    return None
+
+
+def _pair_rules(ctx: Context, s: Sentence, a: Item, b: Item, gap: list[str]) -> None:
+    f, sent = ctx.facts, s.span
+    # "Y's X" and "Y (ABBR) X" / "Y X" for a unit X of agency Y.
+    if a.kind == A and b.kind == A:
+        unit = any(w.lower() in UNIT_WORDS for w in b.entity.name.split())
+        if gap in (["'s"], ["’s"], ["'"]) or (unit and (not gap or _is_abbr(gap))):
+            f.add("MEMBER_OF", b.entity, a.entity, sent, "member_of.possessive_or_adjacent")
+        elif unit_words(a.entity) and gap in (
+            ["of"],
+            ["of", "the"],
+            ["at", "the"],
+            ["within", "the"],
+        ):
+            f.add("MEMBER_OF", a.entity, b.entity, sent, "member_of.unit_of")
+    # "Telegram founder Pavel Durov", "INTERPOL Washington Director Shawn Bray"
+    if a.kind in (A, ORG, PL) and b.kind == P and 0 < len(gap) <= 4 and "," not in gap:
+        rel = _title_rel(gap)
+        if rel:
+            f.add(rel, b.entity, a.entity, sent, f"{rel.lower()}.title_before_name")
+    # "Woo Jong-soo, head of ...", "Catherine Lotrionte, Director of the Institute ..."
+    if a.kind == P and b.kind in (A, ORG, PL) and gap[:1] == [","]:
+        target = _chain_end(s, b)
+        rel = _title_rel(gap[1:])
+        if rel and (rel != "MEMBER_OF" or "of" in gap):
+            f.add(rel, a.entity, target.entity, sent, f"{rel.lower()}.apposition")
+    # "Trial Attorney X of the Criminal Division"
+    if a.kind == P and b.kind == A and gap in (["of"], ["of", "the"], ["with"], ["with", "the"]):
+        target = _chain_end(s, b)
+        if not ctx.facts.has("LEADS", a.entity.id, target.entity.id):
+            f.add("MEMBER_OF", a.entity, target.entity, sent, "member_of.person_of")
+    if a.kind == P and b.kind in (ORG, PL) and gap and gap[0] == "founded":
+        f.add("FOUNDED", a.entity, b.entity, sent, "founded.verb")
+
+
+def unit_words(e: Entity) -> bool:
+    return e.name.split()[0].lower() in UNIT_WORDS or e.name.split()[-1].lower() in UNIT_WORDS
+
+
+def _is_abbr(gap: list[str]) -> bool:
+    return len(gap) == 3 and gap[0] == "(" and gap[2] == ")"
+
+
+def _chain_end(s: Sentence, b: Item) -> Item:
+    """In "NOAA's Office of Law Enforcement" the office is meant, not NOAA."""
+    idx = s.items.index(b)
+    cur = b
+    for nxt in s.items[idx + 1 :]:
+        gap = [t.lower_ for t in s.span.doc[cur.found.end : nxt.found.start]]
+        if gap in (["'s"], ["’s"], ["'"]) and nxt.kind in (A, ORG):
+            cur = nxt
+            continue
+        break
+    return cur
+
+
+_RESIDENCE = frozenset(
+    [
+        "national",
+        "nationals",
+        "citizen",
+        "citizens",
+        "resident",
+        "residents",
+        "native",
+        "based",
+        "headquartered",
+        "born",
+    ]
+)
+_WINDOW_STOP = frozenset(
+    ["from", "to", "who", "which", "that", "was", "were", "is", "are", "has", "had", "and"]
+)
+
+
+def _based_in(ctx: Context, s: Sentence) -> None:
+    """ "X, a Russian national", "a resident of Atascosa County, Texas", "a Dubai-based exchange"."""
+    doc = ctx.doc
+    for it in s.items:
+        if it.kind not in ACTORS:
+            continue
+        end = min(it.found.end + 20, s.span.end)
+        window_end = end
+        for t in doc[it.found.end : end]:
+            if (t.pos_ in ("VERB", "AUX") and t.lower_ not in _RESIDENCE) or (
+                t.lower_ in _WINDOW_STOP and t.lower_ != "and"
+            ):
+                window_end = t.i
+                break
+        before = doc[max(it.found.start - 3, s.span.start) : it.found.start]
+        words = {t.lower_ for t in doc[it.found.end : window_end]} | {t.lower_ for t in before}
+        if not words & _RESIDENCE:
+            continue
+        for other in s.items:
+            inside = it.found.end <= other.found.start < window_end
+            just_before = before.start <= other.found.start < it.found.start
+            if other.kind == J and (inside or just_before):
+                ctx.facts.add("BASED_IN", it.entity, other.entity, s.span, "based_in.apposition")
+
+
+def _agency_places(ctx: Context, found: list[Found], entity_of: dict[int, str]):
+    """agency id -> (jurisdiction iso, token of the mention that shows it)."""
+    doc = ctx.doc
+    known = known_by_name()
+    out: dict[str, tuple[str, int]] = {}
+    for i, f in enumerate(found):
+        ent = ctx.by_id.get(entity_of.get(i, ""))
+        if ent is None or ent.kind != A or ent.id in out:
+            continue
+        if f.generic and f.key:
+            out[ent.id] = (f.key, f.start)
+            continue
+        entry = known.get((A, ent.name))
+        if entry and entry.iso:
+            out[ent.id] = (entry.iso, f.start)
+            continue
+        for g in found:
+            if g.kind != J or not g.key:
+                continue
+            nested = g.nested and f.start <= g.start and g.end <= f.end
+            possessive = g.end < f.start and doc[g.end : f.start].text in ("'s", "’s")
+            if nested or possessive:
+                out[ent.id] = (g.key, f.start)
+                break
+    return out
+
+
+def _belongs_to(ctx: Context, found: list[Found], entity_of: dict[int, str]) -> None:
+    places = {e.iso: e for e in ctx.by_id.values() if e.kind == J and e.iso}
+    known = _agency_places(ctx, found, entity_of)
+    # Units take their parent's jurisdiction ("Office of International Affairs" at DOJ).
+    for rel in list(ctx.facts.out.values()):
+        if rel.type == "MEMBER_OF" and rel.source not in known and rel.target in known:
+            known[rel.source] = known[rel.target]
+    sent_of = {s.span.start: s.span for s in ctx.sentences}
+    for agency_id, (iso, tok) in known.items():
+        place = places.get(iso) or places.get(iso.split("-")[0])
+        if place is None:
+            continue
+        sent = ctx.doc[tok].sent
+        ctx.facts.add(
+            "BELONGS_TO",
+            ctx.by_id[agency_id],
+            place,
+            sent_of.get(sent.start, sent),
+            "belongs_to.name",
+        )
+
+
+def _targets(ctx: Context, s: Sentence, after: int | None = None) -> list[Item]:
+    """People and organisations a proceeding is about (not the officials who speak of it)."""
+    return [
+        it
+        for it in s.of(*ACTORS, after=after)
+        if it.entity.id not in ctx.officials and "news" not in it.entity.name.lower()
+    ]
+
+
+def _first_trigger(s: Sentence, name: str) -> tuple[int, int] | None:
+    spans = s.triggers.get(name)
+    return min(spans) if spans else None
+
+
+def _offense_facts(ctx: Context, s: Sentence) -> None:
+    conv = _first_trigger(s, "convicted")
+    charged = _first_trigger(s, "charged")
+    offenses = s.of(OF)
+    if not offenses or not (conv or charged):
+        return
+    trig = min(t for t in (conv, charged) if t)
+    subjects = [it for it in _targets(ctx, s) if it.found.end <= trig[1] + 1] or _targets(ctx, s)
+    if not subjects and ctx.main_target is not None:
+        subjects = [Item(offenses[0].found, ctx.main_target)]
+    for subj in subjects[-3:] if len(subjects) <= 3 else subjects:
+        for off in offenses:
+            rel = "CONVICTED_OF" if conv and off.found.start > conv[0] else "CHARGED_WITH"
+            if rel == "CONVICTED_OF" and subj.kind == PL:
+                rel = "CHARGED_WITH"
+            ctx.facts.add(rel, subj.entity, off.entity, s.span, f"{rel.lower()}.trigger")
+
+
+def _agency_on_target(ctx: Context, s: Sentence, trigger: str, rel: str) -> None:
+    trig = _first_trigger(s, trigger)
+    if trig is None:
+        return
+    agencies = s.of(A)
+    targets = _targets(ctx, s)
+    if rel == "ARRESTED":
+        targets = [t for t in targets if t.kind == P]
+    if not targets and ctx.main_target is not None and agencies and "case" in _words(s):
+        targets = [Item(agencies[0].found, ctx.main_target)]
+    for ag in agencies:
+        for tg in targets:
+            ctx.facts.add(rel, ag.entity, tg.entity, s.span, f"{rel.lower()}.trigger")
+
+
+def _words(s: Sentence) -> set[str]:
+    return {t.lower_ for t in s.span}
+
+
+def _cooperation(ctx: Context, s: Sentence) -> None:
+    trig = _first_trigger(s, "cooperates")
+    if trig is None:
+        return
+    members = {(r.source, r.target) for r in ctx.facts.out.values() if r.type == "MEMBER_OF"}
+    agencies = list({it.entity.id: it for it in s.of(A)}.values())
+    text = s.span.text.lower()
+    status = "ongoing"
+    if any(w in text for w in _SOUGHT):
+        status = "sought"
+    elif any(w in text for w in _REFUSED):
+        status = "refused"
+    elif any(w in text for w in _AGREED):
+        status = "agreed"
+    for a, b in combinations(agencies, 2):
+        if (a.entity.id, b.entity.id) in members or (b.entity.id, a.entity.id) in members:
+            continue  # a unit and its parent are one side, not partners
+        ctx.facts.add("COOPERATES_WITH", a.entity, b.entity, s.span, "cooperates.trigger", status)
+
+
+def _data_facts(ctx: Context, s: Sentence) -> None:
+    refuse = _first_trigger(s, "refuses_data")
+    if refuse is not None:
+        holders = s.of(PL, ORG, before=refuse[0])
+        receivers = s.of(A, J, after=refuse[1])
+        rest = s.span.doc[refuse[1] : s.span.end].text.lower()
+        if any(g in rest for g in _GENERIC_LE) and ctx.main_agency is not None:
+            receivers.append(Item(holders[0].found, ctx.main_agency) if holders else receivers[0])
+        for h in holders[-1:]:
+            for r in receivers:
+                ctx.facts.add("REFUSES_DATA_TO", h.entity, r.entity, s.span, "refuses_data.trigger")
+    ask = _first_trigger(s, "requests_data")
+    if ask is not None:
+        for ag in s.of(A, before=ask[0]):
+            for holder in s.of(PL, ORG, after=ask[0]):
+                ctx.facts.add(
+                    "REQUESTS_DATA_FROM", ag.entity, holder.entity, s.span, "requests_data.trigger"
+                )
+
+
+def _extradition(ctx: Context, s: Sentence) -> None:
+    trig = _first_trigger(s, "extradited")
+    if trig is None:
+        return
+    doc = ctx.doc
+    places = [it for it in s.of(J, after=trig[0]) if doc[it.found.start - 1].lower_ in ("to", "in")]
+    people = [it for it in _targets(ctx, s) if it.kind == P]
+    if not people and ctx.main_target is not None and ctx.main_target.kind == P:
+        people = [Item(places[0].found, ctx.main_target)] if places else []
+    for person in people[:1]:
+        for place in places[:1]:
+            ctx.facts.add(
+                "EXTRADITED_TO", person.entity, place.entity, s.span, "extradited.trigger"
+            )
+
+
+def _event_rules(ctx: Context) -> None:
+    for s in ctx.sentences:
+        if len(s.items) < 2 and not (s.items and s.triggers):
+            continue
+        _offense_facts(ctx, s)
+        _agency_on_target(ctx, s, "investigates", "INVESTIGATES")
+        _agency_on_target(ctx, s, "arrested", "ARRESTED")
+        _agency_on_target(ctx, s, "prosecutes", "PROSECUTES")
+        _agency_on_target(ctx, s, "seized", "SEIZED")
+        _cooperation(ctx, s)
+        _data_facts(ctx, s)
+        _extradition(ctx, s)
+
+
+def _known_parents(ctx: Context) -> None:
+    """Units whose parent the data files know ("INTERPOL Washington" is part of INTERPOL)."""
+    known = known_by_name()
+    agencies = {e.name: e for e in ctx.by_id.values() if e.kind == A}
+    for name, ent in agencies.items():
+        entry = known.get((A, name))
+        if entry and entry.parent in agencies:
+            first = ctx.doc.char_span(ent.mentions[0].start, ent.mentions[0].end, "expand")
+            sent = first.sent if first is not None else ctx.doc[:0]
+            ctx.facts.add("MEMBER_OF", ent, agencies[entry.parent], sent, "member_of.known_parent")
+
+
+def _most_mentioned(entities: Iterable[Entity]) -> Entity | None:
+    ranked = sorted(entities, key=lambda e: -len(e.mentions))
+    return ranked[0] if ranked else None
+
+
+def extract_relations(
+    doc: Doc, found: list[Found], entity_of: dict[int, str], entities: list[Entity], model: str
+) -> list[Relation]:
+    """All facts of one article, in the order of the rules that found them."""
+    by_id = {e.id: e for e in entities}
+    ctx = Context(doc, _sentences(doc, found, entity_of, by_id), by_id, Facts(model))
+    _structural(ctx)
+    _known_parents(ctx)
+    ctx.officials = {
+        r.source for r in ctx.facts.out.values() if r.type in ("LEADS", "MEMBER_OF", "FOUNDED")
+    } - {r.source for r in ctx.facts.out.values() if r.type == "BASED_IN"}
+    ctx.main_target = _most_mentioned(
+        e for e in entities if e.kind in (P, PL, ORG) and e.id not in ctx.officials
+    )
+    ctx.main_agency = _most_mentioned(e for e in entities if e.kind == A)
+    _belongs_to(ctx, found, entity_of)
+    _event_rules(ctx)
+    return list(ctx.facts.out.values())
+
+
+def relation_counts(relations: Iterable[Relation]) -> Iterator[tuple[str, int]]:
+    yield from Counter(r.type for r in relations).most_common()

@@ -1,0 +1,170 @@
+"""Entity resolution inside one article: mentions -> entities with canonical names and aliases.
+
+Across articles nothing needs doing here: `records.entity_id(kind, name)` keys an entity by kind
+and normalized canonical name, and the canonical names of known entities come from the data
+files, so "FBI" in one article and "Federal Bureau of Investigation" in another are one node.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from graph import ontology
+from ingest import jurisdictions
+from ingest.entities import Found
+from ingest.records import Entity, Mention, entity_id, normalize_name
+
+_CONNECTORS = {"of", "and", "the", "for", "&", "on", "in", "at"}
+_GENERIC_RANK = {"police": 0, "law enforcement": 1, "authorities": 2}
+
+
+@dataclass
+class Resolved:
+    """The entities of one article and which entity each mention (by index) belongs to."""
+
+    entities: list[Entity]
+    entity_of: dict[int, str]  # index into the mentions list -> entity id
+
+    def by_id(self) -> dict[str, Entity]:
+        return {e.id: e for e in self.entities}
+
+
+def _initials(name: str) -> str:
+    words = [w for w in re.split(r"[\s-]+", name) if w and w.lower() not in _CONNECTORS]
+    return "".join(w[0] for w in words if w[0].isalpha()).upper()
+
+
+def _bare(text: str) -> str:
+    return jurisdictions.strip_possessive(re.sub(r"^(?:the|The)\s+", "", text))
+
+
+def _fix_kinds(found: list[Found]) -> list[Found]:
+    """A one-word NER organisation or place that is a known person's surname is that person."""
+    surnames = {f.text.split()[-1] for f in found if f.kind == ontology.PERSON and " " in f.text}
+    out = []
+    for f in found:
+        word = _bare(f.text)
+        if f.key is None and f.kind != ontology.PERSON and word in surnames:
+            f = Found(ontology.PERSON, f.start, f.end, word)
+        out.append(f)
+    return out
+
+
+def _abbreviations(doc: Doc, found: list[Found], keys: list[str]) -> dict[str, str]:
+    """ "Long Name (ABBR)": the abbreviation resolves to the long name's cluster."""
+    out: dict[str, str] = {}
+    for f, key in zip(found, keys, strict=True):
+        e = f.end
+        if e + 2 < len(doc) and doc[e].text == "(" and doc[e + 2].text == ")":
+            abbr = doc[e + 1].text
+            if abbr.isupper() and len(abbr) >= 2:
+                out[abbr] = key
+    return out
+
+
+def _base_key(f: Found) -> str:
+    if f.kind == ontology.JURISDICTION and f.key:
+        return f"J|{f.key}"
+    if f.generic and f.key:
+        group = "prosecutors" if f.generic == "prosecutors" else "authority"
+        return f"G|{f.key}|{group}"
+    if f.key:
+        return f"K|{f.kind}|{f.key}"
+    return f"N|{f.kind}|{normalize_name(_bare(f.text))}"
+
+
+def _short_forms(found: list[Found], keys: list[str]) -> list[str]:
+    """Short forms ("Durov", "U.S. Attorney's Office") -> the one longer name they abbreviate."""
+    names: dict[str, set[str]] = defaultdict(set)
+    for f, key in zip(found, keys, strict=True):
+        if key.startswith("N|"):
+            names[f.kind].add(key.split("|", 2)[2])
+    out = list(keys)
+    for i, (f, key) in enumerate(zip(found, keys, strict=True)):
+        if not key.startswith("N|"):
+            continue
+        short = key.split("|", 2)[2]
+        longer = [n for n in names[f.kind] if n != short and _extends(n, short, f.kind)]
+        if len(longer) == 1:
+            out[i] = f"N|{f.kind}|{longer[0]}"
+        elif f.text.isupper() and len(f.text) >= 2:
+            by_initials = [n for n in names[f.kind] if n != short and _initials(n) == f.text]
+            if len(by_initials) == 1:
+                out[i] = f"N|{f.kind}|{by_initials[0]}"
+    return out
+
+
+def _extends(long: str, short: str, kind: str) -> bool:
+    lw, sw = long.split(), short.split()
+    if len(sw) >= len(lw):
+        return False
+    if kind == ontology.PERSON:
+        return lw[-len(sw) :] == sw or (len(sw) == 1 and lw[0] == sw[0])
+    if kind in (ontology.AGENCY, ontology.ORGANIZATION) and len(sw) >= 2:
+        return lw[: len(sw)] == sw and lw[len(sw)] in ("for", "of", "in")
+    return False
+
+
+def resolve(doc: Doc, found: list[Found]) -> tuple[list[Found], Resolved]:
+    """Cluster mentions into entities; returns the (kind-fixed) mentions and the entities."""
+    found = _fix_kinds(found)
+    keys = [_base_key(f) for f in found]
+    abbr = _abbreviations(doc, found, keys)
+    keys = [abbr.get(f.text, k) if f.key is None else k for f, k in zip(found, keys, strict=True)]
+    keys = _short_forms(found, keys)
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, key in enumerate(keys):
+        groups[key].append(i)
+    entities, entity_of = [], {}
+    for key, idx in groups.items():
+        entity = _entity(doc, key, [found[i] for i in idx])
+        if entity is None:
+            continue
+        entities.append(entity)
+        entity_of.update({i: entity.id for i in idx})
+    return found, Resolved(entities, entity_of)
+
+
+def _canonical(key: str, mentions: list[Found]) -> str:
+    kind_tag = key.split("|", 1)[0]
+    if kind_tag == "J":
+        return jurisdictions.display_name(key.split("|")[1])
+    if kind_tag == "K":
+        return key.split("|", 2)[2]
+    if kind_tag == "G":
+        best = min(mentions, key=lambda f: _GENERIC_RANK.get(f.generic or "", 3))
+        words = _bare(best.text).split()
+        generic = (best.generic or "").split()
+        return " ".join(words[: len(words) - len(generic)] + generic)
+    surfaces = [_bare(m.text) for m in mentions]
+    if mentions[0].kind == ontology.OFFENSE:
+        counts = Counter(s for s in surfaces if not s.istitle()) or Counter(surfaces)
+        return counts.most_common(1)[0][0]
+    return max(surfaces, key=len)
+
+
+def _entity(doc: Doc, key: str, mentions: list[Found]) -> Entity | None:
+    kind = mentions[0].kind
+    name = _canonical(key, mentions)
+    if not normalize_name(name):
+        return None
+    norm = normalize_name(name)
+    aliases = sorted({m.text for m in mentions if normalize_name(m.text) != norm})
+    iso = key.split("|")[1] if key.startswith("J|") else None
+    spans = [doc[m.start : m.end] for m in mentions]
+    return Entity(
+        id=entity_id(kind, name),
+        name=name,
+        kind=kind,
+        aliases=tuple(dict.fromkeys(aliases)),
+        iso=iso,
+        mentions=tuple(
+            sorted(
+                {Mention(s.start_char, s.end_char, s.text) for s in spans}, key=lambda m: m.start
+            )
+        ),
+    )
