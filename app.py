@@ -1,0 +1,27 @@
+"""The casegraph Streamlit app: a router over the pages in app_pages/.
+
+Run it with `casegraph app` or `streamlit run app.py`; it reads the same settings as the CLI
+(NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, casegraph.toml, or the local server's password).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+st.set_page_config(page_title="casegraph", page_icon="🕸️", layout="wide")
+
+PAGES = {
+    "Investigate": [
+        st.Page("app_pages/overview.py", title="Overview", icon="🏠", default=True),
+        st.Page("app_pages/explore.py", title="Explore", icon="🔎"),
+        st.Page("app_pages/paths.py", title="Paths", icon="🧭"),
+        st.Page("app_pages/cases.py", title="Cases", icon="📁"),
+        st.Page("app_pages/query.py", title="Query", icon="⌨️"),
+    ],
+    "Data": [
+        st.Page("app_pages/ingest.py", title="Ingest", icon="📥"),
+        st.Page("app_pages/export.py", title="Export", icon="📤"),
+    ],
+}
+
+st.navigation(PAGES).run()

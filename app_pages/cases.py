@@ -1,0 +1,89 @@
+"""Cases: filter the proceedings, open one to see who leads it, whom it targets, and its links."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import streamlit as st
+
+from app_pages import graphview
+from app_pages.common import guard, require_data, view
+
+st.title("Cases")
+
+
+def _filters() -> dict[str, Any]:
+    options = view("case_filter_options")
+    cols = st.columns(4)
+    labels = ("Jurisdiction", "Status", "Offence", "Platform")
+    keys = ("jurisdictions", "statuses", "offenses", "platforms")
+    params = ("jurisdiction", "status", "offense", "platform")
+    chosen = {}
+    for col, label, key, param in zip(cols, labels, keys, params, strict=True):
+        chosen[param] = col.selectbox(
+            label, options[key], index=None, placeholder="any", key=f"cases_{param}"
+        )
+    return chosen
+
+
+def _case_view(case_id: str) -> None:
+    detail = view("case_detail", case_id)
+    if detail is None:
+        st.info("This case is no longer in the graph.")
+        return
+    case = detail["case"]
+    st.subheader(case.get("title") or case.get("name"))
+    st.caption(
+        " · ".join(str(x) for x in (case.get("case_kind"), case.get("status"), case.get("jurisdiction")) if x)
+    )
+    roles = detail["roles"]
+    cols = st.columns(4)
+    for col, (role, title) in zip(
+        cols,
+        (("LED_BY", "Led by"), ("TARGETS", "Targets"), ("ALLEGES", "Offences"), ("IN_JURISDICTION", "Where")),
+        strict=True,
+    ):
+        col.markdown(f"**{title}**")
+        for r in (x for x in roles if x["role"] == role):
+            col.markdown(f"- [{r['name']}](/explore?entity={quote(r['name'])})")
+    st.markdown("**Sources**")
+    for a in detail["sources"]:
+        title = a.get("title") or a["id"]
+        date = f" ({a['date']})" if a.get("date") else ""
+        st.markdown(f"- [{title}]({a['url']}){date}" if a.get("url") else f"- {title}{date}")
+    st.markdown("**Linked cases**")
+    if not detail["linked"]:
+        st.caption("No other case shares a party, an offence or a fact with this one.")
+    for other in detail["linked"]:
+        st.markdown(f"- **{other['title']}** ({other.get('status') or '?'}) — via {'; '.join(other['via'])}")
+    with st.expander("Why: the sentences behind each role"):
+        for r in roles:
+            if r.get("key"):
+                graphview.show_evidence(r["key"])
+
+
+with guard():
+    require_data()
+    rows = view("cases", **_filters())
+    if not rows:
+        st.info("No case matches these filters.")
+        st.stop()
+    event = st.dataframe(
+        rows,
+        hide_index=True,
+        column_order=("title", "kind", "status", "jurisdiction", "led_by", "targets", "offenses", "sources"),
+        on_select="rerun",
+        selection_mode="single-row",
+        key="cases_table",
+    )
+    picked = event.selection.rows if event is not None else []  # type: ignore[union-attr]
+    by_title = {r["title"]: r["id"] for r in rows}
+    default = rows[picked[0]]["title"] if picked else None
+    title = st.selectbox(
+        "Open a case",
+        list(by_title),
+        index=list(by_title).index(default) if default else 0,
+    )
+    st.divider()
+    _case_view(by_title[title])

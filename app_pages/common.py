@@ -1,0 +1,128 @@
+"""What every page shares: settings, the cached driver, cached reads, and error display.
+
+Pages call `view(name, ...)` for reads of graph.views (cached for a short time, cleared after
+an ingest) and wrap their body in `guard()`, which turns a CasegraphError into `st.error`
+so a user never sees a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import neo4j
+import streamlit as st
+
+from graph import views
+from graph.errors import CasegraphError, DatabaseUnavailable
+from graph.settings import Settings, load_settings
+
+CACHE_SECONDS = 30
+_DOWN_HINT = "Start it with `casegraph db start`, or set NEO4J_URI to a running Neo4j."
+
+
+def settings() -> Settings:
+    """The settings from the environment and casegraph.toml, read on every run (cheap)."""
+    return load_settings()
+
+
+@st.cache_resource(show_spinner=False)
+def _open_driver(cfg: Settings) -> neo4j.Driver:
+    from graph.connection import open_driver
+
+    return open_driver(cfg)
+
+
+def driver() -> neo4j.Driver:
+    """One driver per settings value, shared by every session of the app."""
+    return _open_driver(settings())
+
+
+def database() -> str:
+    return settings().neo4j_database
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def _cached_view(uri: str, db: str, name: str, args: tuple[Any, ...], kwargs: str) -> Any:
+    import json
+
+    return getattr(views, name)(driver(), db, *args, **json.loads(kwargs))
+
+
+def view(name: str, *args: Any, **kwargs: Any) -> Any:
+    """Call `graph.views.<name>(driver, database, ...)`, cached per server, database and args."""
+    import json
+
+    cfg = settings()
+    frozen = tuple(tuple(a) if isinstance(a, list) else a for a in args)
+    return _cached_view(cfg.uri, cfg.neo4j_database, name, frozen, json.dumps(kwargs, sort_keys=True))
+
+
+def clear_caches() -> None:
+    """Forget cached reads (after an ingest) so every page shows the new data."""
+    _cached_view.clear()
+    _cached_named.clear()
+
+
+@contextmanager
+def guard() -> Iterator[None]:
+    """Show a CasegraphError as one `st.error` line saying what to do, and stop the page."""
+    try:
+        yield
+    except DatabaseUnavailable as exc:
+        message = str(exc)
+        if "casegraph db start" not in message and "NEO4J_URI" not in message:
+            message = f"{message}. {_DOWN_HINT}"
+        st.error(message, icon="🔌")
+        _cached_view.clear()
+        _open_driver.clear()
+        st.stop()
+    except CasegraphError as exc:
+        st.error(str(exc), icon="⚠️")
+        st.stop()
+
+
+def require_data() -> dict[str, dict[str, int]]:
+    """The overview counts; when nothing has been ingested yet, say how to start and stop."""
+    counts: dict[str, dict[str, int]] = view("overview_counts")
+    if not counts["nodes"].get("Article"):
+        st.info(
+            "Nothing ingested yet. Add articles on the **Ingest** page, or run "
+            "`casegraph ingest data/sample` in a terminal, then come back.",
+            icon="📭",
+        )
+        st.page_link("app_pages/ingest.py", label="Go to Ingest", icon="📥")
+        st.stop()
+    return counts
+
+
+def entity_label(row: dict[str, Any]) -> str:
+    return f"{row['name']}  ·  {row['kind']}"
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def _cached_named(uri: str, db: str, name: str, params_json: str) -> dict[str, Any]:
+    import json
+
+    from graph.queries import get_query, run_query
+
+    cfg = settings()
+    result = run_query(
+        driver(), db, get_query(name), json.loads(params_json), cfg.row_limit, cfg.query_timeout
+    )
+    return result.__dict__
+
+
+def named_query(name: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """Run the named query `name` with parameters typed by graph.queries; cached briefly.
+
+    Returns the QueryResult as a dict: columns, rows, truncated, nodes, relationships.
+    """
+    import json
+
+    from graph.queries import get_query, parse_params
+
+    params = parse_params(get_query(name), raw)
+    cfg = settings()
+    return _cached_named(cfg.uri, cfg.neo4j_database, name, json.dumps(params, sort_keys=True))

@@ -1,0 +1,174 @@
+"""The interactive graph (st-link-analysis) and the panels beside it: node profile, edge evidence.
+
+Node colour, icon and shape follow the entity kind; edges are labelled by relationship type.
+A click on a node or an edge comes back as the component's value; `selection()` keeps the
+last one in session state so that the side panel survives reruns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+from st_link_analysis import EdgeStyle, Event, NodeStyle, st_link_analysis
+
+from app_pages.common import view
+from graph import ontology
+
+KIND_STYLE: dict[str, tuple[str, str, str]] = {
+    # kind: (colour, Material icon shipped with st-link-analysis, cytoscape shape)
+    "Person": ("#4C78A8", "person", "ellipse"),
+    "Agency": ("#E45756", "account_balance", "round-rectangle"),
+    "Platform": ("#F58518", "chat", "round-hexagon"),
+    "Organization": ("#72B7B2", "business", "round-rectangle"),
+    "Jurisdiction": ("#54A24B", "flag", "round-octagon"),
+    "Offense": ("#B279A2", "lock", "round-triangle"),
+    "Case": ("#9D755D", "folder", "round-diamond"),
+}
+EVENTS = [
+    Event("node_click", "click tap", "node"),
+    Event("edge_click", "click tap", "edge"),
+]
+
+
+class _Shape:
+    """A raw cytoscape style rule (st-link-analysis' NodeStyle has no shape option)."""
+
+    def __init__(self, kind: str, shape: str) -> None:
+        self.kind, self.shape = kind, shape
+
+    def dump(self) -> dict[str, Any]:
+        return {"selector": f"node[label='{self.kind}']", "style": {"shape": self.shape}}
+
+
+def _node_styles() -> list[Any]:
+    styles: list[Any] = []
+    for kind, (colour, icon, shape) in KIND_STYLE.items():
+        styles.append(NodeStyle(kind, colour, caption="name", icon=icon))
+        styles.append(_Shape(kind, shape))
+    return styles
+
+
+def _edge_styles() -> list[EdgeStyle]:
+    # labeled=None: the default False makes st-link-analysis 0.4 emit a deprecation warning.
+    return [
+        EdgeStyle(t, caption="label", directed=t not in ontology.SYMMETRIC_FACTS, labeled=None)  # type: ignore[arg-type]
+        for t in ontology.GRAPH_RELATIONSHIPS
+    ]
+
+
+def to_elements(sub: dict[str, Any], highlight: set[str] | None = None) -> dict[str, Any]:
+    """Cytoscape elements from a views subgraph: `label` carries the kind or type for styling."""
+    nodes = [
+        {"data": {**{k: v for k, v in n.items() if v is not None}, "label": n["kind"]}}
+        for n in sub["nodes"]
+    ]
+    edges = [
+        {
+            "data": {
+                "id": e["id"],
+                "label": e["type"],
+                "source": e["source"],
+                "target": e["target"],
+                "evidence": e.get("evidence_count", 0),
+                **({"status": e["status"]} if e.get("status") else {}),
+            }
+        }
+        for e in sub["edges"]
+    ]
+    return {"nodes": nodes, "edges": edges}
+
+
+def draw(sub: dict[str, Any], key: str, height: int = 520) -> dict[str, Any] | None:
+    """Draw the subgraph; return a new click event ({"group", "id"}) or None."""
+    if not sub["nodes"]:
+        st.info("Nothing to draw with these filters.")
+        return None
+    event = st_link_analysis(
+        to_elements(sub),
+        layout="cose",
+        node_styles=_node_styles(),
+        edge_styles=_edge_styles(),
+        height=height,
+        key=key,
+        events=EVENTS,
+    )
+    return _new_click(event, key)
+
+
+def _new_click(event: Any, key: str) -> dict[str, Any] | None:
+    # The component returns its last event on every rerun; act on each timestamp once.
+    if not isinstance(event, dict) or event.get("action") not in ("node_click", "edge_click"):
+        return None
+    stamp_key = f"{key}__last_event"
+    if st.session_state.get(stamp_key) == event.get("timestamp"):
+        return None
+    st.session_state[stamp_key] = event.get("timestamp")
+    data = event.get("data") or {}
+    group = "node" if event["action"] == "node_click" else "edge"
+    return {"group": group, "id": data.get("target_id")}
+
+
+def legend() -> None:
+    """One line naming the colour of each kind."""
+    st.caption(
+        "  ".join(
+            f"<span style='color:{c}'>●</span> {k}" for k, (c, _, _) in KIND_STYLE.items()
+        ),
+        unsafe_allow_html=True,
+    )
+
+
+def show_evidence(fact_key: str) -> None:
+    """The fact and every sentence behind it, with the article's title, date and link."""
+    fact = view("evidence", fact_key)
+    if fact is None:
+        st.info("This relationship is no longer in the graph.")
+        return
+    status = f" ({fact['status']})" if fact.get("status") else ""
+    st.markdown(f"**{fact['source']}** — `{fact['type']}`{status} → **{fact['target']}**")
+    if not fact["evidence"]:
+        st.caption("No evidence sentence is stored for this relationship.")
+    for ev in fact["evidence"]:
+        with st.container(border=True):
+            st.markdown(f"> {ev['sentence']}")
+            title = ev.get("title") or ev.get("path") or ev["article_id"]
+            link = f"[{title}]({ev['url']})" if ev.get("url") else title
+            st.caption(f"{link} · {ev.get('date') or 'undated'} · rule `{ev.get('rule') or '?'}`")
+
+
+def show_profile(node_id: str) -> dict[str, Any] | None:
+    """Name, kind, aliases, facts and articles of an entity; returns the profile."""
+    profile = view("node_profile", node_id)
+    if profile is None:
+        st.info("This entity is no longer in the graph.")
+        return None
+    props = profile["props"]
+    st.markdown(f"### {props.get('name')}")
+    st.caption(" · ".join(str(x) for x in _profile_tags(props) if x))
+    if props.get("aliases"):
+        st.markdown("**Also called:** " + ", ".join(props["aliases"]))
+    if profile["facts"]:
+        st.markdown("**Facts**")
+        st.dataframe(
+            [
+                {
+                    "fact": f["type"] if f["direction"] == "out" else f"← {f['type']}",
+                    "with": f["other"],
+                    "kind": f["other_kind"],
+                    "evidence": f["evidence_count"],
+                }
+                for f in profile["facts"]
+            ],
+            hide_index=True,
+        )
+    if profile["articles"]:
+        st.markdown("**Articles**")
+        for a in profile["articles"]:
+            title = a.get("title") or a["id"]
+            st.markdown(f"- [{title}]({a['url']})" if a.get("url") else f"- {title}")
+    return profile
+
+
+def _profile_tags(props: dict[str, Any]) -> list[Any]:
+    return [props.get("kind"), props.get("iso"), props.get("case_kind"), props.get("status")]

@@ -1,0 +1,123 @@
+"""Ingest: upload articles (or name a folder on the server) and write them into the graph."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from app_pages.common import clear_caches, driver, guard, settings
+from graph.errors import InputError
+from graph.settings import Settings
+
+SUFFIXES = ["txt", "md", "html", "htm", "jsonl", "csv"]
+
+st.title("Ingest")
+st.caption(
+    "Articles are read, cleaned of page furniture, analysed with spaCy and written to Neo4j. "
+    "An article already in the graph (same text) is skipped before any analysis."
+)
+
+
+@st.cache_resource(show_spinner="Loading the language model…")
+def _extractor(model: str, workers: int) -> Any:
+    from ingest.pipeline import Extractor
+
+    return Extractor(model=model, workers=workers)
+
+
+class _ProgressStore:
+    """The real Store, reporting each committed batch to a progress bar."""
+
+    def __init__(self, store: Any, total: int, bar: Any) -> None:
+        self.store, self.total, self.bar, self.done = store, max(total, 1), bar, 0
+
+    def known_article_ids(self, ids: Iterable[str]) -> set[str]:
+        known: set[str] = self.store.known_article_ids(ids)
+        self._advance(len(known))
+        return known
+
+    def write(self, extractions: Sequence[Any]) -> Any:
+        result = self.store.write(extractions)
+        self._advance(len(extractions))
+        return result
+
+    def _advance(self, n: int) -> None:
+        self.done += n
+        self.bar.progress(min(self.done / self.total, 1.0), f"{self.done} of {self.total} articles")
+
+
+def _count_articles(paths: list[str]) -> int:
+    from ingest.records import Article
+    from ingest.sources import read_sources
+
+    return sum(isinstance(x, Article) for x in read_sources(paths))
+
+
+def _ingest(paths: list[str], cfg: Settings) -> Any:
+    from graph.ingestion import run_ingest
+    from graph.store import Store
+    from ingest.sources import CorpusFields
+
+    bar = st.progress(0.0, "reading…")
+    store = Store(
+        driver(), database=cfg.neo4j_database, batch_size=cfg.batch_size, retries=cfg.write_retries
+    )
+    summary = run_ingest(
+        paths,
+        store=_ProgressStore(store, _count_articles(paths), bar),
+        extractor_factory=lambda: _extractor(cfg.spacy_model, cfg.workers),
+        fields=CorpusFields(),
+        batch_size=min(cfg.batch_size, 20),  # small batches keep the bar moving
+    )
+    bar.progress(1.0, "done")
+    clear_caches()
+    return summary
+
+
+def _save_uploads(files: list[Any]) -> str:
+    folder = Path(tempfile.mkdtemp(prefix="casegraph-upload-"))
+    for f in files:
+        (folder / Path(f.name).name).write_bytes(f.getvalue())
+    return str(folder)
+
+
+def _report(summary: Any) -> None:
+    data = summary.as_dict()
+    a = data["articles"]
+    cols = st.columns(5)
+    cols[0].metric("New articles", a["new"])
+    cols[1].metric("Unchanged", a["skipped"])
+    cols[2].metric("Failed", a["failed"])
+    cols[3].metric("Facts", data["relations"])
+    cols[4].metric("Cases", data["cases"])
+    if data["problems"]:
+        st.warning(f"{len(data['problems'])} input(s) could not be read:")
+        st.dataframe(data["problems"], hide_index=True)
+    if a["new"]:
+        st.success(summary.line())
+        st.page_link("app_pages/overview.py", label="See the graph on the Overview", icon="🏠")
+    elif not a["failed"]:
+        st.info("Nothing new: every article is already in the graph.")
+
+
+with guard():
+    driver()  # fail early, with what to do, when Neo4j is not reachable
+    uploads = st.file_uploader(
+        "Upload articles (.txt .md .html .jsonl .csv)", type=SUFFIXES, accept_multiple_files=True
+    )
+    folder = st.text_input(
+        "…or a file or folder path on this machine", placeholder="data/sample", key="ingest_path"
+    )
+    if st.button("Ingest", type="primary", key="ingest_run"):
+        paths = [_save_uploads(uploads)] if uploads else []
+        if folder.strip():
+            paths.append(folder.strip())
+        if not paths:
+            raise InputError("upload files or give a folder path first")
+        st.session_state["ingest_summary"] = _ingest(paths, settings())
+    if "ingest_summary" in st.session_state:
+        _report(st.session_state["ingest_summary"])

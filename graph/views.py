@@ -1,0 +1,501 @@
+"""Read-side views the Streamlit app shows: overview counts, entity search, neighbourhoods with
+evidence, node profiles, cases. Named questions live in `queries/*.cypher` (graph.queries);
+this module holds the reads that only make sense as screens of the app.
+
+Every function takes the driver and the database name and returns plain dicts and lists, so
+that the app can cache them with `st.cache_data`. Labels and relationship types come from the
+ontology only; values always travel as parameters.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import neo4j
+from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
+
+from graph import ontology
+from graph.errors import DatabaseUnavailable, QueryError
+from ingest.records import normalize_name
+
+_DOWN_HINT = "run `casegraph db start` or set NEO4J_URI (with NEO4J_USER and NEO4J_PASSWORD)"
+
+
+def read(
+    driver: neo4j.Driver, database: str, cypher: str, **params: Any
+) -> list[dict[str, Any]]:
+    """Run one read query and return its records as dicts; driver failures become our errors."""
+    try:
+        records, _, _ = driver.execute_query(
+            cypher, params, database_=database, routing_=neo4j.RoutingControl.READ
+        )
+    except AuthError:
+        raise DatabaseUnavailable(
+            "Neo4j refused the credentials: check NEO4J_USER and NEO4J_PASSWORD"
+        ) from None
+    except (ServiceUnavailable, SessionExpired, OSError):
+        raise DatabaseUnavailable(f"Neo4j is not reachable: {_DOWN_HINT}") from None
+    except Neo4jError as exc:
+        raise QueryError(f"Neo4j could not run a read of the app: {exc.message}") from None
+    return [r.data() for r in records]
+
+
+# --------------------------------------------------------------------------- overview
+
+
+def overview_counts(driver: neo4j.Driver, database: str) -> dict[str, dict[str, int]]:
+    """Nodes per kind (plus Article) and relationships per type."""
+    nodes = read(
+        driver,
+        database,
+        "MATCH (n) WHERE n:Entity OR n:Article "
+        "RETURN coalesce(n.kind, 'Article') AS kind, count(*) AS n",
+    )
+    rels = read(
+        driver,
+        database,
+        "MATCH ()-[r]->() WHERE type(r) IN $types RETURN type(r) AS type, count(*) AS n",
+        types=list(ontology.ALL_RELATIONSHIPS),
+    )
+    return {
+        "nodes": {r["kind"]: r["n"] for r in nodes},
+        "relationships": {r["type"]: r["n"] for r in rels},
+    }
+
+
+def latest_articles(driver: neo4j.Driver, database: str, limit: int = 10) -> list[dict[str, Any]]:
+    """The most recent articles (undated ones last) with how many entities each mentions."""
+    return read(
+        driver,
+        database,
+        "MATCH (a:Article) "
+        "RETURN a.id AS id, a.title AS title, a.date AS date, a.url AS url, "
+        "COUNT { (a)-[:MENTIONS]->() } AS entities "
+        "ORDER BY a.date IS NULL, a.date DESC, a.title LIMIT $limit",
+        limit=limit,
+    )
+
+
+def most_connected(driver: neo4j.Driver, database: str, limit: int = 10) -> list[dict[str, Any]]:
+    """Entities with the most facts (relationships to other entities)."""
+    return read(
+        driver,
+        database,
+        "MATCH (e:Entity) "
+        "WITH e, COUNT { (e)-[r]-(:Entity) WHERE type(r) IN $types } AS degree "
+        "WHERE degree > 0 "
+        "RETURN e.id AS id, e.name AS name, e.kind AS kind, degree "
+        "ORDER BY degree DESC, name LIMIT $limit",
+        types=list(ontology.GRAPH_RELATIONSHIPS),
+        limit=limit,
+    )
+
+
+def jurisdictions(driver: neo4j.Driver, database: str) -> list[dict[str, Any]]:
+    """Every jurisdiction with its ISO code, the articles mentioning it and its cases."""
+    return read(
+        driver,
+        database,
+        "MATCH (j:Jurisdiction) "
+        "RETURN j.id AS id, j.name AS name, j.iso AS iso, "
+        "COUNT { (:Article)-[:MENTIONS]->(j) } AS articles, "
+        "COUNT { (:Case)-[:IN_JURISDICTION]->(j) } AS cases "
+        "ORDER BY name",
+    )
+
+
+def to_alpha3(iso: str | None) -> str | None:
+    """ISO 3166-1 alpha-3 of a country code (alpha-2, alpha-3 or a subdivision like US-CA)."""
+    import pycountry
+
+    if not iso:
+        return None
+    code = iso.strip().upper().split("-")[0]
+    country = pycountry.countries.get(alpha_2=code) if len(code) == 2 else None
+    if country is None and len(code) == 3:
+        country = pycountry.countries.get(alpha_3=code)
+    return country.alpha_3 if country is not None else None
+
+
+# --------------------------------------------------------------------------- search
+
+
+@dataclass(frozen=True)
+class Match:
+    id: str
+    name: str
+    kind: str
+    score: float
+    matched: str  # the name or alias that matched
+
+
+def rank_matches(
+    term: str, candidates: Iterable[dict[str, Any]], limit: int = 20, cutoff: float = 0.6
+) -> list[Match]:
+    """Fuzzy-rank entities by name and aliases; exact and prefix matches come first.
+
+    A candidate is a dict with id, name, kind, aliases (and optionally iso).
+    """
+    q = normalize_name(term)
+    if not q:
+        return []
+    best: list[Match] = []
+    for c in candidates:
+        forms = [c["name"], *(c.get("aliases") or [])]
+        if c.get("iso"):
+            forms.append(c["iso"])
+        scored = [(_score(q, normalize_name(f)), f) for f in forms]
+        score, form = max(scored, key=lambda s: s[0])
+        if score >= cutoff:
+            best.append(Match(c["id"], c["name"], c["kind"], round(score, 3), form))
+    best.sort(key=lambda m: (-m.score, len(m.name), m.name))
+    return best[:limit]
+
+
+def _score(q: str, form: str) -> float:
+    if not form:
+        return 0.0
+    if q == form:
+        return 1.0
+    if form.startswith(q) or f" {q}" in f" {form}":
+        # a whole-word prefix ("telegram" in "telegram messenger") ranks close to exact
+        return 0.9 + 0.09 * len(q) / len(form)
+    if q in form:
+        return 0.8
+    return difflib.SequenceMatcher(None, q, form).ratio() * 0.85
+
+
+def entity_index(driver: neo4j.Driver, database: str) -> list[dict[str, Any]]:
+    """Id, name, kind, aliases and ISO code of every entity and case (the search index)."""
+    return read(
+        driver,
+        database,
+        "MATCH (e:Entity) RETURN e.id AS id, e.name AS name, e.kind AS kind, "
+        "coalesce(e.aliases, []) AS aliases, e.iso AS iso",
+    )
+
+
+def search_entities(
+    driver: neo4j.Driver, database: str, term: str, limit: int = 20
+) -> list[dict[str, Any]]:
+    """Entities whose name, alias or ISO code looks like `term`, best first."""
+    return [m.__dict__ for m in rank_matches(term, entity_index(driver, database), limit)]
+
+
+# --------------------------------------------------------------------------- neighbourhood
+
+
+@dataclass
+class Subgraph:
+    """Nodes and edges for drawing; each node has id/name/kind, each edge id/type/source/target."""
+
+    nodes: list[dict[str, Any]] = field(default_factory=list)
+    edges: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"nodes": self.nodes, "edges": self.edges}
+
+
+_NODE = (
+    "{id: n.id, name: n.name, kind: n.kind, iso: n.iso, status: n.status, case_kind: n.case_kind}"
+)
+
+
+def neighbourhood(
+    driver: neo4j.Driver,
+    database: str,
+    ids: Sequence[str],
+    depth: int = 1,
+    kinds: Sequence[str] | None = None,
+    types: Sequence[str] | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    limit: int = 300,
+) -> dict[str, Any]:
+    """The entities within `depth` facts of `ids` and the facts among them.
+
+    Filters: node kinds, relationship types, and a date range on the supporting articles
+    (a fact is kept when at least one of its articles falls inside the range).
+    """
+    depth = max(1, min(int(depth), 4))  # an int formatted into the pattern, bounded
+    kinds = list(kinds or ontology.NODE_KINDS)
+    types = [ontology.check_relationship(t) for t in (types or ontology.GRAPH_RELATIONSHIPS)]
+    nodes = read(
+        driver,
+        database,
+        "MATCH (s:Entity) WHERE s.id IN $ids "
+        "OPTIONAL MATCH p = (s)-[*1.." + str(depth) + "]-(m:Entity) "
+        "WHERE all(r IN relationships(p) WHERE type(r) IN $types) "
+        "AND all(x IN nodes(p)[1..] WHERE x.kind IN $kinds) "
+        "WITH collect(DISTINCT s) + collect(DISTINCT m) AS ns "
+        "UNWIND ns AS n WITH DISTINCT n LIMIT $limit "
+        "RETURN " + _NODE + " AS node",
+        ids=list(ids),
+        types=types,
+        kinds=kinds,
+        limit=limit,
+    )
+    node_ids = [r["node"]["id"] for r in nodes]
+    edges = edges_among(driver, database, node_ids, types, date_from, date_to)
+    keep = set(ids) | {e["source"] for e in edges} | {e["target"] for e in edges}
+    return Subgraph([r["node"] for r in nodes if r["node"]["id"] in keep], edges).as_dict()
+
+
+def edges_among(
+    driver: neo4j.Driver,
+    database: str,
+    node_ids: Sequence[str],
+    types: Sequence[str] | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+) -> list[dict[str, Any]]:
+    """Facts between the given nodes, each with its evidence count and supporting articles."""
+    types = [ontology.check_relationship(t) for t in (types or ontology.GRAPH_RELATIONSHIPS)]
+    return [
+        r["edge"]
+        for r in read(
+            driver,
+            database,
+            "MATCH (a:Entity)-[r]->(b:Entity) WHERE a.id IN $ids AND b.id IN $ids "
+            "AND type(r) IN $types "
+            "AND ($from IS NULL AND $to IS NULL OR any(aid IN coalesce(r.articles, []) WHERE "
+            "  EXISTS { MATCH (x:Article {id: aid}) WHERE x.date IS NOT NULL "
+            "  AND ($from IS NULL OR x.date >= $from) AND ($to IS NULL OR x.date <= $to) })) "
+            "RETURN {id: coalesce(r.key, elementId(r)), key: r.key, type: type(r), "
+            "source: a.id, target: b.id, status: r.status, "
+            "evidence_count: coalesce(r.evidence_count, size(coalesce(r.articles, []))), "
+            "articles: coalesce(r.articles, [])} AS edge",
+            ids=list(node_ids),
+            types=types,
+            **{"from": date_from, "to": date_to},
+        )
+    ]
+
+
+def article_dates(driver: neo4j.Driver, database: str) -> dict[str, str | None]:
+    """The earliest and latest article date (ISO strings), for date-range widgets."""
+    rows = read(
+        driver,
+        database,
+        "MATCH (a:Article) WHERE a.date IS NOT NULL RETURN min(a.date) AS first, max(a.date) AS last",
+    )
+    return rows[0] if rows else {"first": None, "last": None}
+
+
+# --------------------------------------------------------------------------- profiles, evidence
+
+
+def node_profile(driver: neo4j.Driver, database: str, node_id: str) -> dict[str, Any] | None:
+    """An entity's properties, its facts (with evidence counts) and the articles mentioning it."""
+    rows = read(
+        driver,
+        database,
+        "MATCH (n:Entity {id: $id}) "
+        "OPTIONAL MATCH (n)-[r]-(o:Entity) WHERE type(r) IN $types "
+        "WITH n, collect({type: type(r), direction: CASE WHEN startNode(r) = n THEN 'out' "
+        "ELSE 'in' END, other: o.name, other_id: o.id, other_kind: o.kind, key: r.key, "
+        "evidence_count: coalesce(r.evidence_count, size(coalesce(r.articles, [])))}) AS facts "
+        "OPTIONAL MATCH (a:Article)-[:MENTIONS]->(n) "
+        "OPTIONAL MATCH (n)-[:REPORTED_IN]->(c:Article) "
+        "WITH n, facts, collect(DISTINCT a) + collect(DISTINCT c) AS arts "
+        "RETURN properties(n) AS props, [f IN facts WHERE f.type IS NOT NULL] AS facts, "
+        "[x IN arts | {id: x.id, title: x.title, date: x.date, url: x.url}] AS articles",
+        id=node_id,
+        types=list(ontology.GRAPH_RELATIONSHIPS),
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    row["articles"] = list({a["id"]: a for a in row["articles"]}.values())
+    return row
+
+
+def evidence(driver: neo4j.Driver, database: str, fact_key: str) -> dict[str, Any] | None:
+    """A fact (by its key) with every sentence that supports it and the article it came from."""
+    rows = read(
+        driver,
+        database,
+        "MATCH (a:Entity)-[r {key: $key}]->(b:Entity) "
+        "OPTIONAL MATCH (ev:Evidence {fact_key: $key}) "
+        "OPTIONAL MATCH (art:Article {id: ev.article_id}) "
+        "WITH a, r, b, ev, art ORDER BY art.date DESC, ev.start "
+        "RETURN a.name AS source, type(r) AS type, b.name AS target, r.status AS status, "
+        "[x IN collect(CASE WHEN ev IS NULL THEN NULL ELSE {sentence: ev.sentence, "
+        "rule: ev.rule, article_id: ev.article_id, title: art.title, date: art.date, "
+        "url: art.url, path: art.path} END) WHERE x IS NOT NULL] AS evidence LIMIT 1",
+        key=fact_key,
+    )
+    return rows[0] if rows else None
+
+
+# --------------------------------------------------------------------------- cases
+
+
+def case_filter_options(driver: neo4j.Driver, database: str) -> dict[str, list[str]]:
+    """Values offered by the case filters: jurisdictions, statuses, offences, platforms."""
+    rows = read(
+        driver,
+        database,
+        "MATCH (c:Case) "
+        "OPTIONAL MATCH (c)-[:IN_JURISDICTION]->(j:Jurisdiction) "
+        "OPTIONAL MATCH (c)-[:ALLEGES]->(o:Offense) "
+        "OPTIONAL MATCH (c)-[:TARGETS]->(t:Entity) "
+        "OPTIONAL MATCH (t)-[:FOUNDED|LEADS]-(p2:Platform) "
+        "RETURN collect(DISTINCT coalesce(j.name, c.jurisdiction)) AS jurisdictions, "
+        "collect(DISTINCT c.status) AS statuses, collect(DISTINCT o.name) AS offenses, "
+        "collect(DISTINCT CASE WHEN t:Platform THEN t.name END) + collect(DISTINCT p2.name) "
+        "AS platforms",
+    )
+    row = rows[0] if rows else {}
+    return {k: sorted({v for v in row.get(k, []) if v}) for k in _CASE_FILTERS}
+
+
+_CASE_FILTERS = ("jurisdictions", "statuses", "offenses", "platforms")
+
+
+def cases(
+    driver: neo4j.Driver,
+    database: str,
+    jurisdiction: str | None = None,
+    status: str | None = None,
+    offense: str | None = None,
+    platform: str | None = None,
+) -> list[dict[str, Any]]:
+    """Cases with their jurisdiction, leads, targets, offences and platforms involved.
+
+    `platform` keeps cases that target the platform or someone who founded or leads it.
+    """
+    return read(
+        driver,
+        database,
+        "MATCH (c:Case) "
+        "OPTIONAL MATCH (c)-[:IN_JURISDICTION]->(j:Jurisdiction) "
+        "WITH c, head(collect(j)) AS j "
+        "WHERE ($status IS NULL OR c.status = $status) "
+        "AND ($jurisdiction IS NULL OR j.name = $jurisdiction OR c.jurisdiction = $jurisdiction) "
+        "AND ($offense IS NULL OR EXISTS { (c)-[:ALLEGES]->(:Offense {name: $offense}) }) "
+        "AND ($platform IS NULL OR EXISTS { (c)-[:TARGETS]->(p:Platform {name: $platform}) } "
+        "  OR EXISTS { (c)-[:TARGETS]->()-[:FOUNDED|LEADS]-(:Platform {name: $platform}) }) "
+        "RETURN c.id AS id, coalesce(c.title, c.name) AS title, c.case_kind AS kind, "
+        "c.status AS status, coalesce(j.name, c.jurisdiction) AS jurisdiction, "
+        "[(c)-[:LED_BY]->(x) | x.name] AS led_by, [(c)-[:TARGETS]->(x) | x.name] AS targets, "
+        "[(c)-[:ALLEGES]->(x) | x.name] AS offenses, "
+        "COUNT { (c)-[:REPORTED_IN]->() } AS sources ORDER BY title",
+        jurisdiction=jurisdiction,
+        status=status,
+        offense=offense,
+        platform=platform,
+    )
+
+
+def case_detail(driver: neo4j.Driver, database: str, case_id: str) -> dict[str, Any] | None:
+    """A case with its roles, sources and the cases linked to it."""
+    rows = read(
+        driver,
+        database,
+        "MATCH (c:Case {id: $id}) "
+        "RETURN properties(c) AS case, "
+        "[(c)-[r]->(x:Entity) WHERE type(r) IN $roles | "
+        " {role: type(r), id: x.id, name: x.name, kind: x.kind, key: r.key}] AS roles, "
+        "[(c)-[:REPORTED_IN]->(a:Article) | "
+        " {id: a.id, title: a.title, date: a.date, url: a.url}] AS sources",
+        id=case_id,
+        roles=list(ontology.CASE_RELATIONSHIPS),
+    )
+    if not rows:
+        return None
+    detail = rows[0]
+    detail["linked"] = linked_cases(driver, database, case_id)
+    return detail
+
+
+def linked_cases(driver: neo4j.Driver, database: str, case_id: str) -> list[dict[str, Any]]:
+    """Cases sharing a party, offence or place with this one, or whose parties share a fact.
+
+    `via` says how: the shared entity, or the two entities and the fact between them
+    (e.g. Telegram targeted in one case, founded by the person charged in the other).
+    """
+    return read(
+        driver,
+        database,
+        "MATCH (c:Case {id: $id})-[r1]->(x:Entity) WHERE type(r1) IN $roles "
+        "CALL (c, x) { "
+        "  MATCH (other:Case)-[r2]->(x) WHERE other <> c AND type(r2) IN $roles "
+        "  AND type(r2) <> 'IN_JURISDICTION' "
+        "  RETURN other, x.name AS via "
+        "  UNION "
+        "  MATCH (x)-[f]-(y:Entity)<-[r2]-(other:Case) WHERE other <> c AND type(f) IN $facts "
+        "  AND type(r2) IN $roles AND NOT y:Jurisdiction "
+        "  RETURN other, startNode(f).name + ' ' + type(f) + ' ' + endNode(f).name AS via "
+        "} "
+        "RETURN other.id AS id, coalesce(other.title, other.name) AS title, "
+        "other.status AS status, collect(DISTINCT via) AS via ORDER BY title",
+        id=case_id,
+        roles=list(ontology.CASE_RELATIONSHIPS),
+        facts=list(ontology.FACT_TYPES),
+    )
+
+
+def merge_subgraphs(*subs: dict[str, Any]) -> dict[str, Any]:
+    """One subgraph holding every node and edge of `subs` once (first occurrence wins)."""
+    nodes: dict[str, dict[str, Any]] = {}
+    edges: dict[str, dict[str, Any]] = {}
+    for sub in subs:
+        for n in sub["nodes"]:
+            nodes.setdefault(n["id"], n)
+        for e in sub["edges"]:
+            edges.setdefault(e["id"], e)
+    return Subgraph(list(nodes.values()), list(edges.values())).as_dict()
+
+
+def edge_label(edge: dict[str, Any], names: dict[str, str]) -> str:
+    """`Source —TYPE→ Target` for lists and select boxes."""
+    source = names.get(edge["source"], edge["source"])
+    target = names.get(edge["target"], edge["target"])
+    status = f" ({edge['status']})" if edge.get("status") else ""
+    return f"{source} —{edge['type']}{status}→ {target}"
+
+
+def result_subgraph(
+    nodes: Sequence[dict[str, Any]], relationships: Sequence[dict[str, Any]]
+) -> dict[str, Any]:
+    """A drawable subgraph from the graph parts of a query result (graph.queries.QueryResult).
+
+    Articles and evidence are left out: the drawing shows entities and the facts between them.
+    """
+    keep = [
+        n
+        for n in nodes
+        if ontology.ARTICLE_LABEL not in n["labels"] and ontology.EVIDENCE_LABEL not in n["labels"]
+    ]
+    ids = {n["id"] for n in keep}
+    out_nodes = [
+        {"id": n["id"], "name": n["name"], "kind": n["kind"], **_extra(n["properties"])}
+        for n in keep
+    ]
+    out_edges = []
+    for r in relationships:
+        if r["source"] not in ids or r["target"] not in ids:
+            continue
+        props = r["properties"]
+        out_edges.append(
+            {
+                "id": props.get("key") or r["element_id"],
+                "key": props.get("key"),
+                "type": r["type"],
+                "source": r["source"],
+                "target": r["target"],
+                "status": props.get("status"),
+                "evidence_count": props.get("evidence_count")
+                or len(props.get("articles") or []),
+                "articles": props.get("articles") or [],
+            }
+        )
+    return Subgraph(out_nodes, out_edges).as_dict()
+
+
+def _extra(props: dict[str, Any]) -> dict[str, Any]:
+    return {k: props.get(k) for k in ("iso", "status", "case_kind")}
