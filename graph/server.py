@@ -488,6 +488,7 @@ def _driver(uri: str, user: str, password: str | None, timeout: float) -> Driver
 def _components(uri: str, user: str, password: str | None, timeout: float) -> tuple[str, str]:
     """(version, edition) from `CALL dbms.components()`; raises the driver's errors."""
     with _driver(uri, user, password, timeout) as driver:
+        driver.verify_connectivity()  # fails at once; execute_query would retry for 30 s
         # The system database always exists and allows only CALL ... YIELD: filter here.
         records, _, _ = driver.execute_query(
             "CALL dbms.components() YIELD name, versions, edition", database_="system"

@@ -1,0 +1,120 @@
+"""Shared pytest fixtures.
+
+Neo4j: one throwaway server per test session, started through `graph.server.start` (the code
+path of `casegraph db start`) in a temporary home on free ports, reusing the machine's jar
+cache, and stopped at the end, also when the session fails. Tests that use it carry the
+`neo4j` marker and request `driver`, `clean_db` or `settings`.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import signal
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import neo4j
+import pytest
+
+from graph import server
+from graph.errors import CasegraphError, ServerError
+from graph.settings import Settings
+
+
+def free_ports(count: int) -> list[int]:
+    """Ports the kernel says are free on 127.0.0.1 (held together, so they differ)."""
+    sockets = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def throwaway_settings(home: Path) -> Settings:
+    """Settings for a small local server in `home`; never NEO4J_URI, whatever the environment."""
+    bolt, http = free_ports(2)
+    settings = Settings(
+        home=home, bolt_port=bolt, http_port=http, heap="512m", pagecache="128m",
+        start_timeout=180.0,
+    )  # fmt: skip
+    # The jar cache is shared by every session on the machine (CI may point it elsewhere).
+    cache = os.environ.get("CASEGRAPH_CACHE")
+    return settings.replace(cache_dir=Path(cache)) if cache else settings
+
+
+def stop_quietly(settings: Settings) -> None:
+    """Stop a test server whatever happens; SIGKILL when SIGTERM is not enough."""
+    try:
+        server.stop(settings, timeout=60)
+    except ServerError:
+        pid = server.server_pid(settings)
+        if pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """A running throwaway Neo4j; yields its Settings."""
+    settings = throwaway_settings(tmp_path_factory.mktemp("neo4j-home"))
+    # atexit covers an interpreter exit that skips fixture finalizers.
+    atexit.register(stop_quietly, settings)
+    try:
+        server.start(settings)
+    except CasegraphError as exc:
+        stop_quietly(settings)
+        pytest.fail(f"the test Neo4j server did not start: {exc}", pytrace=False)
+    try:
+        yield settings
+    finally:
+        stop_quietly(settings)
+        atexit.unregister(stop_quietly)
+
+
+@pytest.fixture
+def settings(neo4j_server: Settings) -> Settings:
+    """Settings pointing at the session's Neo4j (frozen, so tests cannot change it for others)."""
+    return neo4j_server
+
+
+@pytest.fixture
+def neo4j_env(neo4j_server: Settings) -> dict[str, str]:
+    """An environment for running the `casegraph` command against the session's Neo4j."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    env.update(
+        CASEGRAPH_HOME=str(neo4j_server.home),
+        CASEGRAPH_CACHE=str(neo4j_server.cache_dir),
+        CASEGRAPH_BOLT_PORT=str(neo4j_server.bolt_port),
+        CASEGRAPH_HTTP_PORT=str(neo4j_server.http_port),
+    )
+    return env
+
+
+@pytest.fixture(scope="session")
+def driver(neo4j_server: Settings) -> Iterator[neo4j.Driver]:
+    """A driver for the session's Neo4j, authenticated with its stored password."""
+    auth = (neo4j_server.neo4j_user, neo4j_server.password() or "")
+    with neo4j.GraphDatabase.driver(neo4j_server.uri, auth=auth) as drv:
+        yield drv
+
+
+def delete_all(driver: neo4j.Driver, database: str) -> None:
+    """Delete every node and relationship; constraints and indexes stay."""
+    # CALL ... IN TRANSACTIONS only runs in an auto-commit transaction, hence session.run.
+    with driver.session(database=database) as session:
+        session.run(
+            "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+        ).consume()
+
+
+@pytest.fixture
+def clean_db(driver: neo4j.Driver, neo4j_server: Settings) -> neo4j.Driver:
+    """The driver, on an empty database (constraints and indexes kept)."""
+    delete_all(driver, neo4j_server.neo4j_database)
+    return driver
