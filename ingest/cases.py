@@ -35,6 +35,7 @@ class _Draft:
     jurisdictions: list[str] = field(default_factory=list)
     evidence: Relation | None = None
     convicted: bool = False
+    prosecuted: bool = False  # prosecuted or arrested, not only accused
     sentenced: bool = False
 
 
@@ -53,6 +54,7 @@ def _drafts(relations: list[Relation], agency_iso: dict[str, str]) -> dict[str, 
                 d.jurisdictions.append(agency_iso[r.source])
         else:
             d.offenses.append(r.target)
+        d.prosecuted = d.prosecuted or r.type in ("PROSECUTES", "ARRESTED")
         if r.type == "CONVICTED_OF":
             d.convicted = True
             d.sentenced = d.sentenced or "sentenced" in r.sentence.lower()
@@ -104,10 +106,10 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
 
 
 def _case(d: _Draft, target: Entity, iso: str | None, iso_entity: dict, lawsuit: bool) -> Case:
-    if "prosecution" in d.kinds:
+    if d.convicted or d.prosecuted or "investigation" not in d.kinds:
         kind = "lawsuit" if lawsuit and target.kind == ontology.ORGANIZATION else "prosecution"
     else:
-        kind = sorted(d.kinds)[0]
+        kind = "investigation"
     status = "sentenced" if d.sentenced else "convicted" if d.convicted else "charged"
     if kind == "investigation":
         status = "open"

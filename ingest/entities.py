@@ -8,6 +8,7 @@ canonical name from the data files, or the ISO code of a jurisdiction).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -218,6 +219,8 @@ TITLE_WORDS = frozenset(
         "lawyer",
     ]
 )
+# Lower-case words that may be part of a person's name ("Ludwig van Beethoven").
+NAME_PARTICLES = frozenset(["de", "da", "del", "della", "der", "di", "du", "la", "le", "van", "von", "bin", "ibn", "al", "el", "dos", "das"])
 # Generic words that, after a demonym or country name, name that country's authority.
 GENERIC_AUTHORITIES = {
     "police": "police",
@@ -276,6 +279,10 @@ def strip_span(span: Span) -> Span:
         if doc[i].text in _DASH and all(t.is_upper or t.is_punct for t in doc[start:i]):
             start = i + 1
             break
+    for i in range(start + 1, end):
+        if doc[i].text == "(":
+            end = i  # "Section (OCRS": the abbreviation is its own mention
+            break
     while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
         start += 1
     while end > start and (doc[end - 1].text in ("'s", "’s", "'", "’") or doc[end - 1].is_punct):
@@ -309,7 +316,8 @@ def clean_person(span: Span) -> Span | None:
     name = doc[start:end]
     if not name or (not name[0].is_title and not name[0].is_upper):
         return None
-    if any(t.like_num or t.is_digit for t in name) or any(t.is_lower and t.is_alpha for t in name):
+    lower = [t for t in name if t.is_lower and t.is_alpha and t.lower_ not in NAME_PARTICLES]
+    if any(t.like_num for t in name) or any(t.i == 0 or t.nbor(-1).text != "-" for t in lower):
         # Lower-case words mean a common noun phrase ("deepfake pornography"), not a name.
         return None
     if len(name) == 1 and ((name[0].is_upper and len(name.text) > 3) or name[0].is_stop):
@@ -571,6 +579,24 @@ def _longest(found: list[Found]) -> list[Found]:
     return out
 
 
+def _propagate(doc: Doc, found: list[Found]) -> list[Found]:
+    """Other occurrences of a name the NER found once (one sense per article): the NER
+    misses names in bullets and headlines that it finds in running text."""
+    names = {f.text: f.kind for f in found if f.key is None and f.kind in (PERSON, ORGANIZATION)}
+    names.update({n.split()[-1]: PERSON for n, k in list(names.items()) if k == PERSON})
+    taken = {i for f in found for i in range(f.start, f.end)}
+    out = []
+    for name, kind in names.items():
+        if len(name) < 3:
+            continue
+        for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", doc.text):
+            span = doc.char_span(m.start(), m.end())
+            if span is not None and taken.isdisjoint(range(span.start, span.end)):
+                out.append(Found(kind, span.start, span.end, span.text))
+                taken.update(range(span.start, span.end))
+    return out
+
+
 def find_mentions(doc: Doc) -> list[Found]:
     """All typed mentions in a parsed document, in text order."""
     known = [_from_ruler(s) for s in ruler_spans(doc)]
@@ -578,6 +604,7 @@ def find_mentions(doc: Doc) -> list[Found]:
     found = _merge(doc, known, ner)
     found = _demonym_authorities(doc, found)
     found += _nested_places(doc, found)
+    found += _propagate(doc, found)
     taken = {i for f in found for i in range(f.start, f.end)}
     found += find_offenses(doc, taken)
     return sorted(set(found), key=lambda f: (f.start, -f.end, f.nested))

@@ -440,7 +440,8 @@ def _based_in(ctx: Context, s: Sentence) -> None:
                 window_end = t.i
                 break
         before = doc[max(it.found.start - 3, s.span.start) : it.found.start]
-        words = {t.lower_ for t in doc[it.found.end : window_end]} | {t.lower_ for t in before}
+        # Lower-case only: "National" in "National Office of Investigation" is not residence.
+        words = {t.text for t in doc[it.found.end : window_end]} | {t.text for t in before}
         if not words & _RESIDENCE:
             continue
         for other in s.items:
@@ -645,9 +646,7 @@ def extract_relations(
     ctx = Context(doc, _sentences(doc, found, entity_of, by_id), by_id, Facts(model))
     _structural(ctx)
     _known_parents(ctx)
-    ctx.officials = {
-        r.source for r in ctx.facts.out.values() if r.type in ("LEADS", "MEMBER_OF", "FOUNDED")
-    } - {r.source for r in ctx.facts.out.values() if r.type == "BASED_IN"}
+    ctx.officials = {r.source for r in ctx.facts.out.values() if r.type in ("LEADS", "MEMBER_OF")}
     ctx.main_target = _most_mentioned(
         e for e in entities if e.kind in (P, PL, ORG) and e.id not in ctx.officials
     )

@@ -1,0 +1,28 @@
+"""Helpers for the extraction tests: one Extractor per session, and readable views of results."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from ingest.pipeline import Extractor
+from ingest.records import Article, Extraction, article_id
+
+
+@cache
+def extractor() -> Extractor:
+    return Extractor("en_core_web_sm")
+
+
+def run(text: str) -> Extraction:
+    return next(extractor().extract([Article(article_id(text), text, "test.txt")]))
+
+
+def entities(ex: Extraction) -> dict[str, str]:
+    """name -> kind."""
+    return {e.name: e.kind for e in ex.entities}
+
+
+def facts(ex: Extraction) -> set[tuple[str, str, str]]:
+    """(type, source name, target name)."""
+    names = {e.id: e.name for e in ex.entities}
+    return {(r.type, names[r.source], names[r.target]) for r in ex.relations}

@@ -1,0 +1,92 @@
+"""Entity typing, domain vocabularies, false-positive rules and resolution, on real sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.errors import ConfigError
+from ingest.nlp import load_nlp
+from tests.extract_support import entities, run
+
+
+def test_known_agencies_and_platforms_get_canonical_names_and_aliases() -> None:
+    ex = run(
+        "Based on the efforts of investigators from the U.S. Marshals Service (USMS) "
+        "International Investigations Branch, Watts was traced to Oman. The USMS and the FBI "
+        "said the suspect used Telegram and WhatsApp."
+    )
+    kinds = entities(ex)
+    assert kinds["U.S. Marshals Service"] == "Agency"
+    assert kinds["Federal Bureau of Investigation"] == "Agency"
+    assert kinds["Telegram"] == "Platform" and kinds["WhatsApp"] == "Platform"
+    usms = next(e for e in ex.entities if e.name == "U.S. Marshals Service")
+    assert "USMS" in usms.aliases
+    assert len(usms.mentions) == 3
+
+
+def test_agency_name_rules_type_organisations() -> None:
+    ex = run(
+        "Bruce Buckson, Director of NOAA's Office of Law Enforcement, thanked the Boynton Beach "
+        "Police Department and the Ministry of Internal Affairs, as reported by Yonhap News Agency."
+    )
+    kinds = entities(ex)
+    assert kinds["Office of Law Enforcement"] == "Agency"
+    assert kinds["Ministry of Internal Affairs"] == "Agency"
+    assert kinds["Yonhap News Agency"] == "Organization"
+    assert kinds["Bruce Buckson"] == "Person"
+
+
+def test_demonym_authorities_are_agencies_of_their_country() -> None:
+    ex = run(
+        "South Korean authorities are seeking to collaborate closely with French law enforcement. "
+        "South Korean police have begun their first inquiry."
+    )
+    by_name = {e.name: e for e in ex.entities}
+    assert by_name["South Korean police"].kind == "Agency"
+    assert "South Korean authorities" in by_name["South Korean police"].aliases
+    assert by_name["French law enforcement"].kind == "Agency"
+    assert by_name["South Korea"].iso == "KR" and by_name["France"].iso == "FR"
+
+
+def test_common_noun_phrases_dates_and_numbers_are_not_entities() -> None:
+    ex = run(
+        "The investigation is part of a wider national initiative to confront the growing threat "
+        "of deepfake pornography. On Monday, 24 suspects were identified."
+    )
+    kinds = entities(ex)
+    assert "Person" not in kinds.values()
+    assert kinds.get("deepfake pornography") == "Offense"
+    assert not any(name in kinds for name in ("Monday", "24"))
+
+
+def test_offences_keep_the_articles_wording() -> None:
+    ex = run(
+        "Watts is wanted in Texas for charges of aggravated sexual assault of a minor. Durov was "
+        "released on bail, facing accusations that include the circulation of child abuse images "
+        "and drug-related offenses."
+    )
+    offenses = {e.name for e in ex.entities if e.kind == "Offense"}
+    assert {
+        "aggravated sexual assault of a minor",
+        "circulation of child abuse images",
+        "drug-related offenses",
+    } <= offenses
+
+
+def test_short_forms_and_parenthesised_abbreviations_resolve() -> None:
+    ex = run(
+        "Telegram founder Pavel Durov has faced serious legal challenges. Durov was arrested. "
+        "A joint investigation between the National Oceanic and Atmospheric Administration "
+        "(NOAA) and the Organized Crime and Racketeering Section (OCRS) began. OCRS said so."
+    )
+    by_name = {e.name: e for e in ex.entities}
+    assert "Durov" in by_name["Pavel Durov"].aliases and "Durov" not in by_name
+    assert "OCRS" in by_name["Organized Crime and Racketeering Section"].aliases
+
+
+def test_missing_model_is_a_config_error_naming_the_package(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("ingest.nlp.FALLBACK_MODELS", ())
+    with pytest.raises(ConfigError, match="pip install"):
+        load_nlp("xx_no_such_model")

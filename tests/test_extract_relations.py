@@ -1,0 +1,119 @@
+"""Typed facts, one rule family per test, on sentences from the gold texts (DOJ releases and
+the seed article), and the cases assembled from them."""
+
+from __future__ import annotations
+
+from graph import ontology
+from tests.extract_support import facts, run
+
+
+def test_leads_from_apposition_and_title_before_name() -> None:
+    f = facts(
+        run(
+            "Woo Jong-soo, head of South Korea’s National Office of Investigation, highlighted "
+            "the challenges. “We commend them,” said INTERPOL Washington Director Shawn Bray."
+        )
+    )
+    assert ("LEADS", "Woo Jong-soo", "National Office of Investigation") in f
+    assert ("LEADS", "Shawn Bray", "INTERPOL Washington") in f
+
+
+def test_founded_from_title_before_name() -> None:
+    f = facts(
+        run(
+            "Recent developments in France, where Telegram founder Pavel Durov has faced "
+            "serious legal challenges, provide a backdrop."
+        )
+    )
+    assert ("FOUNDED", "Pavel Durov", "Telegram") in f
+
+
+def test_member_of_for_units_named_with_their_parent() -> None:
+    f = facts(
+        run(
+            "“I commend NOAA, the USCG and Interpol Washington's Economic Crimes Division "
+            "representatives for their efforts,” said Bruce Buckson, Director of NOAA's Office "
+            "of Law Enforcement."
+        )
+    )
+    assert ("MEMBER_OF", "Economic Crimes Division", "INTERPOL Washington") in f
+    assert ("LEADS", "Bruce Buckson", "Office of Law Enforcement") in f
+
+
+def test_belongs_to_from_names_data_and_demonyms() -> None:
+    f = facts(
+        run(
+            "Based on the efforts of investigators from the U.S. Marshals Service and Omani "
+            "police, Watts was returned to the United States. South Korea’s National Office of "
+            "Investigation also helped."
+        )
+    )
+    assert ("BELONGS_TO", "U.S. Marshals Service", "United States") in f
+    assert ("BELONGS_TO", "Omani police", "Oman") in f
+    assert ("BELONGS_TO", "National Office of Investigation", "South Korea") in f
+
+
+def test_cooperation_with_status_sought() -> None:
+    ex = run(
+        "In a bid to bolster the effectiveness of their investigation, South Korean authorities "
+        "are seeking to collaborate closely with French law enforcement."
+    )
+    rels = [r for r in ex.relations if r.type == "COOPERATES_WITH"]
+    assert len(rels) == 1 and rels[0].status == "sought"
+    assert rels[0].sentence.startswith("In a bid") and rels[0].rule.startswith("cooperates")
+
+
+def test_charges_and_convictions_link_people_to_offences() -> None:
+    f = facts(
+        run(
+            "Durov was arrested and subsequently released on a substantial bail, facing "
+            "accusations that include the circulation of child abuse images and drug-related "
+            "offenses. John Smith pleaded guilty to wire fraud and money laundering."
+        )
+    )
+    assert ("CHARGED_WITH", "Durov", "circulation of child abuse images") in f
+    assert ("CONVICTED_OF", "John Smith", "wire fraud") in f
+    assert ("CONVICTED_OF", "John Smith", "money laundering") in f
+
+
+def test_investigation_arrest_extradition_and_residence() -> None:
+    f = facts(
+        run(
+            "WASHINGTON - INTERPOL Washington announced the capture and return of Shilo Watts, "
+            "38, a United States citizen and resident of Atascosa County, Texas from Oman to the "
+            "United States. The U.S. Marshals Service located, arrested and returned Watts."
+        )
+    )
+    assert ("BASED_IN", "Shilo Watts", "United States") in f
+    assert ("BASED_IN", "Shilo Watts", "Texas") in f
+    assert ("EXTRADITED_TO", "Shilo Watts", "United States") in f
+    assert ("ARRESTED", "U.S. Marshals Service", "Shilo Watts") in f
+    assert ("INVESTIGATES", "U.S. Marshals Service", "Shilo Watts") in f
+
+
+def test_platform_refuses_data_to_named_and_generic_law_enforcement() -> None:
+    f = facts(
+        run(
+            "South Korean police opened an investigation into Telegram. Woo Jong-soo emphasized "
+            "the difficulty in obtaining relevant investigation data from Telegram, which "
+            "reportedly does not easily share account information with law enforcement agencies, "
+            "including those in the United States."
+        )
+    )
+    assert ("REFUSES_DATA_TO", "Telegram", "United States") in f
+    assert ("REFUSES_DATA_TO", "Telegram", "South Korean police") in f
+
+
+def test_every_fact_is_allowed_by_the_ontology_and_refers_to_entities() -> None:
+    ex = run(
+        "The U.S. Department of Justice filed a complaint against Lloyds TSB Bank plc, a British "
+        "bank, which agreed to forfeit $350 million. The FBI and IRS-CI investigated the case."
+    )
+    kinds = {e.id: e.kind for e in ex.entities}
+    for r in ex.relations:
+        assert ontology.fact_allowed(r.type, kinds[r.source], kinds[r.target])
+        assert ex.article.text[r.start : r.end] == r.sentence
+    for c in ex.cases:
+        assert c.kind in ontology.CASE_KINDS and c.status in ontology.CASE_STATUSES
+        assert set(c.targets) | set(c.led_by) | set(c.offenses) <= set(kinds)
+        assert c.jurisdiction_id is None or kinds[c.jurisdiction_id] == "Jurisdiction"

@@ -1,0 +1,64 @@
+"""The "done when" list of issue 3 for the seed article (tests/fixtures/extract/SOURCE.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.records import Extraction
+from tests.extract_support import facts, run
+
+SEED = Path(__file__).parent / "fixtures" / "extract" / "seed-telegram-korea.txt"
+
+
+@pytest.fixture(scope="module")
+def seed() -> Extraction:
+    from ingest.clean import clean_text
+
+    return run(clean_text(SEED.read_text("utf-8")))
+
+
+def test_seed_entities(seed: Extraction) -> None:
+    by_name = {e.name: e for e in seed.entities}
+    assert by_name["Telegram"].kind == "Platform"
+    assert by_name["Pavel Durov"].kind == "Person" and "Durov" in by_name["Pavel Durov"].aliases
+    assert by_name["South Korea"].iso == "KR"
+    assert by_name["National Office of Investigation"].kind == "Agency"
+    assert by_name["South Korean police"].kind == "Agency"
+    assert by_name["French law enforcement"].kind == "Agency"
+
+
+def test_seed_facts(seed: Extraction) -> None:
+    f = facts(seed)
+    assert ("FOUNDED", "Pavel Durov", "Telegram") in f
+    assert any(t == "CHARGED_WITH" and s == "Pavel Durov" for t, s, _ in f)
+    assert ("LEADS", "Woo Jong-soo", "National Office of Investigation") in f
+    assert ("BELONGS_TO", "National Office of Investigation", "South Korea") in f
+    assert ("INVESTIGATES", "South Korean police", "Telegram") in f
+    assert ("REFUSES_DATA_TO", "Telegram", "South Korean police") in f
+    names = {e.id: e.name for e in seed.entities}
+    coop = [r for r in seed.relations if r.type == "COOPERATES_WITH"]
+    assert [({names[r.source], names[r.target]}, r.status) for r in coop] == [
+        ({"South Korean police", "French law enforcement"}, "sought")
+    ]
+
+
+def test_seed_cases(seed: Extraction) -> None:
+    names = {e.id: e.name for e in seed.entities}
+    cases = {(c.jurisdiction, c.kind, tuple(names[t] for t in c.targets)) for c in seed.cases}
+    assert ("KR", "investigation", ("Telegram",)) in cases
+    assert any(j == "FR" and targets == ("Pavel Durov",) for j, _, targets in cases)
+    assert len(seed.cases) == 2
+
+
+def test_seed_page_furniture_gives_no_entities(seed: Extraction) -> None:
+    names = {e.name for e in seed.entities}
+    assert not names & {"Bybit", "Upbit", "Ethena Labs", "Grayscale", "COINOTAG", "Pepe"}
+
+
+def test_seed_extract_json_shape(seed: Extraction) -> None:
+    out = seed.to_json()
+    ids = {e["id"] for e in out["entities"]}
+    assert all(r["source"] in ids and r["target"] in ids for r in out["relations"])
+    assert all(e["iso"] for e in out["entities"] if e["kind"] == "Jurisdiction")
