@@ -38,7 +38,7 @@ CHOICE_SETS: dict[str, tuple[str, ...]] = {
     "relationship_types": ontology.GRAPH_RELATIONSHIPS,
 }
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_PARAM = re.compile(r"^(\w+)\s+(string|int|float|bool|list\[string\])\s*(.*?)\s+(?:—|--)\s+(.+)$")
+_PARAM = re.compile(r"^(\w+)\s+(string|int|float|bool|list\[string\])(?=\s)\s*(.*?)\s+(?:—|--)\s+(.+)$")
 _BOUND = re.compile(r"\{\{(\w+)\}\}")
 _WANTS = {"int": "a whole number", "float": "a number", "bool": "true or false"}
 _TRUE = {"true", "yes", "1", "on"}
