@@ -25,6 +25,7 @@ CALL (e) {
   WHERE t <> e
   RETURN c, 'TARGETS ' + t.name + ' (' + startNode(f).name + ' ' + type(f) + ' ' + endNode(f).name + ')' AS how
 }
+WITH c, how ORDER BY how
 WITH c, collect(DISTINCT how) AS involvement
 OPTIONAL CALL (c) {
   MATCH (c)-[r1:TARGETS|LED_BY|ALLEGES]->(shared:Entity)<-[r2:TARGETS|LED_BY|ALLEGES]-(o:Case)
