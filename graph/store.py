@@ -694,14 +694,17 @@ class Store:
 
     def init_schema(self) -> None:
         """Create the constraints and indexes (idempotent) and wait until they are online."""
+        names = {r["name"] for r in self._read("SHOW CONSTRAINTS YIELD name RETURN name")}
+        names |= {r["name"] for r in self._read("SHOW INDEXES YIELD name RETURN name")}
         for statement in schema_statements():
+            if statement.split()[2] in names:
+                continue
             try:
                 self._attempt("creating the schema", partial(_run_schema, query=statement))
             except neo4j_errors.ClientError as exc:
                 if not _ignorable_schema_error(exc):
                     raise
-        with self._driver.session(database=self.database) as s:
-            s.run("CALL db.awaitIndexes(300)").consume()
+        self._read("CALL db.awaitIndexes(300)")
         self._schema_ready = True
 
     def _ensure_schema(self) -> None:

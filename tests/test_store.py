@@ -6,6 +6,7 @@ a follow-up written for these tests, so that these tests do not depend on the NL
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
@@ -245,3 +246,278 @@ def test_cypher_only_formats_declared_labels_and_types() -> None:
     assert len(schema_statements()) == len(set(schema_statements()))
     assert all("IF NOT EXISTS" in s for s in schema_statements())
     assert set(STATUS_PRECEDENCE) == set(ontology.COOPERATION_STATUSES)
+
+
+# --- against the real Neo4j ------------------------------------------------------------------
+
+
+@pytest.fixture
+def store(clean_db: neo4j.Driver, settings: Settings) -> Store:
+    return Store(clean_db, settings.neo4j_database)
+
+
+def graph_of(store: Store, *batches: list[Extraction]) -> str:
+    """The canonical dump after writing `batches` one after the other into an empty graph."""
+    store.reset()
+    for batch in batches:
+        store.write(batch)
+    return canonical(store._driver)
+
+
+@pytest.mark.neo4j
+def test_write_builds_the_seed_graph(store: Store, clean_db: neo4j.Driver) -> None:
+    result = store.write([seed()])
+    assert result.articles == (seed().article.id,) and result.nodes_created > 0
+    assert node(clean_db, "Jurisdiction", "South Korea")["iso"] == "KR"
+    assert node(clean_db, "Person", "Pavel Durov")["aliases"] == ["Durov", "Pavel Durov"]
+    (cooperation,) = rel_props(clean_db, "COOPERATES_WITH")
+    assert cooperation["status"] == "sought" and cooperation["articles"] == [seed().article.id]
+    (founded,) = rel_props(clean_db, "FOUNDED")
+    assert founded["evidence_count"] == 1  # two rules, one sentence
+    records, _, _ = clean_db.execute_query(
+        "MATCH (c:Case)-[:TARGETS]->(:Platform {name: 'Telegram'}), "
+        "(c)-[:LED_BY]->(:Agency)-[:COOPERATES_WITH]-(fr:Agency), "
+        "(c)-[:IN_JURISDICTION]->(:Jurisdiction {iso: 'KR'}), (c)-[:REPORTED_IN]->(a:Article) "
+        "MATCH (e:Evidence {fact_key: $key}) "
+        "RETURN fr.name AS partner, a.title AS title, e.sentence AS sentence",
+        key=cooperation["key"],
+    )
+    assert [r["partner"] for r in records] == ["French law enforcement"]
+    assert "seeking to collaborate" in records[0]["sentence"]
+    stats = store.stats()
+    assert stats["articles"] == 1 and stats["entities"] == 12 and stats["nodes"]["Case"] == 2
+    assert (
+        stats["relationships"]["CHARGED_WITH"] == 2 and stats["evidence"] == 8 + 8
+    )  # facts + case roles
+
+
+@pytest.mark.neo4j
+def test_writing_again_changes_nothing(store: Store, clean_db: neo4j.Driver) -> None:
+    store.write([seed(), followup()])
+    before = canonical(clean_db)
+    again = store.write([followup(), seed()])
+    assert again.nodes_created == 0 and again.relationships_created == 0
+    assert canonical(clean_db) == before
+
+
+@pytest.mark.neo4j
+def test_graph_does_not_depend_on_order_or_batching(store: Store) -> None:
+    together = graph_of(store, [seed(), followup(), unrelated()])
+    assert graph_of(store, [unrelated()], [followup()], [seed()]) == together
+    store.batch_size = 1
+    assert graph_of(store, [followup(), unrelated(), seed()]) == together
+
+
+@pytest.mark.neo4j
+def test_a_fact_from_two_articles_is_one_relationship(store: Store, clean_db: neo4j.Driver) -> None:
+    store.write([followup(), seed()])
+    both = sorted([seed().article.id, followup().article.id])
+    (cooperation,) = rel_props(clean_db, "COOPERATES_WITH")
+    # "agreed" outranks "sought" whichever article came first.
+    assert cooperation["articles"] == both and cooperation["evidence_count"] == 2
+    assert cooperation["status"] == "agreed"
+    (case,) = [n for n in dump(clean_db)["nodes"] if n["properties"].get("jurisdiction") == "FR"]
+    assert case["properties"]["status"] == "charged"
+    led_by = rel_props(clean_db, "LED_BY")
+    assert sorted(len(r["articles"]) for r in led_by) == [1, 1]
+
+
+@pytest.mark.neo4j
+def test_retract_removes_only_what_the_article_supports(store: Store) -> None:
+    without_followup = graph_of(store, [seed(), unrelated()])
+    everything = graph_of(store, [seed(), followup(), unrelated()])
+    result = store.retract(followup().article.id)
+    assert result.entities_deleted == 1  # French prosecutors; the others stay mentioned
+    assert result.relationships_deleted == 3  # PROSECUTES, its BELONGS_TO, its LED_BY
+    assert canonical(store._driver) == without_followup
+    store.write([followup()])
+    assert canonical(store._driver) == everything
+
+
+@pytest.mark.neo4j
+def test_retract_the_only_article_leaves_an_empty_graph(store: Store) -> None:
+    store.write([seed()])
+    result = store.retract(seed().article.id)
+    assert result.cases_deleted == 2 and result.evidence_deleted == 16
+    assert dump(store._driver) == {"nodes": [], "relationships": []}
+    with pytest.raises(QueryError, match="no article with id 'nope'"):
+        store.retract("nope")
+
+
+@pytest.mark.neo4j
+def test_known_article_ids_and_reset(store: Store) -> None:
+    assert store.known_article_ids([seed().article.id]) == set()
+    store.write([seed(), unrelated()])
+    wanted = [seed().article.id, followup().article.id, seed().article.id]
+    assert store.known_article_ids(wanted) == {seed().article.id}
+    store.reset()
+    assert store.stats()["articles"] == 0 and store.known_article_ids(wanted) == set()
+
+
+@pytest.mark.neo4j
+def test_schema_refuses_duplicates(store: Store, clean_db: neo4j.Driver) -> None:
+    store.init_schema()
+    store.init_schema()  # idempotent
+    records, _, _ = clean_db.execute_query(
+        "SHOW CONSTRAINTS YIELD type, labelsOrTypes, properties "
+        "WHERE type = 'RELATIONSHIP_UNIQUENESS' RETURN labelsOrTypes[0] AS t"
+    )
+    assert {r["t"] for r in records} == set(ontology.GRAPH_RELATIONSHIPS)
+    store.write([seed()])
+    (founded,) = rel_props(clean_db, "FOUNDED")
+    with pytest.raises(neo4j.exceptions.ConstraintError):
+        clean_db.execute_query(
+            "MATCH (a:Person), (b:Platform) CREATE (a)-[:FOUNDED {key: $key}]->(b)",
+            key=founded["key"],
+        )
+    with pytest.raises(neo4j.exceptions.ConstraintError):
+        clean_db.execute_query("CREATE (:Entity {id: $id})", id=entity_id("Person", "Pavel Durov"))
+
+
+def variants(n: int) -> list[Extraction]:
+    """`n` articles repeating the seed story (same entities and facts, different texts)."""
+    out = []
+    for i in range(n):
+        base = seed() if i % 2 else followup()
+        text = f"{base.article.text} Update {i}."
+        article = replace(base.article, id=article_id(text), text=text, path=f"update-{i}.txt")
+        out.append(replace(base, article=article))
+    return out
+
+
+@pytest.mark.neo4j
+def test_concurrent_writers_create_no_duplicates(store: Store, clean_db: neo4j.Driver) -> None:
+    articles = [*variants(16), unrelated()]
+    sequential = graph_of(store, articles)
+    store.reset()
+    # Drop the schema too, so that both writers also race to create it.
+    for rec in clean_db.execute_query("SHOW CONSTRAINTS YIELD name RETURN name").records:
+        clean_db.execute_query(f"DROP CONSTRAINT {rec['name']}")
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def writer(batch: list[Extraction]) -> None:
+        try:
+            mine = Store(clean_db, store.database, batch_size=3)
+            barrier.wait()
+            mine.write(batch)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=writer, args=(articles,)),
+        threading.Thread(target=writer, args=(articles[::-1],)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors
+    assert canonical(clean_db) == sequential
+
+
+class Outage:
+    """A TCP relay to Neo4j that can be cut and restored: a real outage, seen by the driver."""
+
+    def __init__(self, upstream: tuple[str, int]) -> None:
+        self.upstream = upstream
+        probe = socket.create_server(("127.0.0.1", 0))
+        self.port = probe.getsockname()[1]
+        probe.close()
+        self._listener: socket.socket | None = None
+        self._open: list[socket.socket] = []
+
+    def restore(self) -> None:
+        self._listener = socket.create_server(("127.0.0.1", self.port), reuse_port=False)
+        threading.Thread(target=self._accept, args=(self._listener,), daemon=True).start()
+
+    def cut(self) -> None:
+        if self._listener is not None:
+            # shutdown wakes the accept() blocked in the relay thread; close alone does not.
+            with contextlib.suppress(OSError):
+                self._listener.shutdown(socket.SHUT_RDWR)
+            self._listener.close()
+            self._listener = None
+        for sock in self._open:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+        self._open.clear()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.upstream)
+            self._open += [client, server]
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(src: socket.socket, dst: socket.socket) -> None:
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                dst.shutdown(socket.SHUT_WR)
+
+
+@pytest.fixture
+def outage(settings: Settings, clean_db: neo4j.Driver) -> Iterator[tuple[Outage, neo4j.Driver]]:
+    host, port = settings.uri.split("://", 1)[1].rsplit(":", 1)
+    relay = Outage((host, int(port)))
+    relay.restore()
+    auth = (settings.neo4j_user, settings.password() or "")
+    drv = neo4j.GraphDatabase.driver(
+        f"bolt://127.0.0.1:{relay.port}", auth=auth, max_transaction_retry_time=0.5,
+        connection_timeout=2.0,
+    )  # fmt: skip
+    try:
+        yield relay, drv
+    finally:
+        drv.close()
+        relay.cut()
+
+
+@pytest.mark.neo4j
+def test_write_gives_up_with_a_clear_error_and_writes_nothing(
+    outage: tuple[Outage, neo4j.Driver], settings: Settings, clean_db: neo4j.Driver
+) -> None:
+    relay, drv = outage
+    flaky = Store(drv, settings.neo4j_database, retries=2)
+    flaky.backoff = 0.05
+    flaky.init_schema()
+    relay.cut()
+    with pytest.raises(WriteFailed) as failed:
+        flaky.write([seed()])
+    assert failed.value.written == ()
+    message = str(failed.value)
+    assert "after 2 attempts" in message and "\n" not in message
+    assert settings.password() not in message
+    assert isinstance(failed.value, DatabaseUnavailable)
+    assert Store(clean_db, settings.neo4j_database).known_article_ids([seed().article.id]) == set()
+
+
+@pytest.mark.neo4j
+def test_write_retries_until_neo4j_is_back(
+    outage: tuple[Outage, neo4j.Driver], settings: Settings, clean_db: neo4j.Driver
+) -> None:
+    relay, drv = outage
+    flaky = Store(drv, settings.neo4j_database, retries=8)
+    flaky.backoff = 0.2
+    flaky.init_schema()
+    relay.cut()
+    timer = threading.Timer(1.5, relay.restore)
+    timer.start()
+    try:
+        result = flaky.write([seed()])
+    finally:
+        timer.join()
+    assert result.articles == (seed().article.id,)
+    fresh = Store(clean_db, settings.neo4j_database)
+    assert fresh.stats()["articles"] == 1 and fresh.stats()["evidence"] == 16
