@@ -21,7 +21,7 @@ from graph.queries import QueryResult, describe_error
 WRITE_KEYWORDS = frozenset(
     {
         "CREATE", "MERGE", "SET", "DELETE", "DETACH", "NODETACH", "REMOVE", "DROP", "INSERT",
-        "FOREACH", "LOAD", "USE", "GRANT", "DENY", "REVOKE", "ALTER", "RENAME", "START", "STOP",
+        "FOREACH", "LOAD", "USE", "GRANT", "DENY", "REVOKE", "ALTER",
         "TERMINATE", "PERIODIC", "IMPERSONATE",
     }
 )  # fmt: skip

@@ -1,0 +1,270 @@
+"""The read-only console: the lexical guard (pure, with hypothesis) and READ-mode execution."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from graph.errors import QueryError
+from graph.readonly import check_read_only, run_read_only
+from graph.settings import Settings
+from graph.store import dump
+from tests.conftest import delete_all
+from tests.seed_graph import seed
+
+# Twenty different write and admin attempts; each must be refused and change nothing.
+WRITES = [
+    "CREATE (n:Entity {id: 'x'})",
+    "MERGE (n:Person {id: 'p'}) RETURN n",
+    "MATCH (n:Person) SET n.name = 'pwned'",
+    "MATCH (n:Person) SET n:Hacked",
+    "MATCH (n) DELETE n",
+    "MATCH (n) DETACH DELETE n",
+    "MATCH (n:Person) REMOVE n.name",
+    "DROP CONSTRAINT entity_id",
+    "CREATE INDEX evil FOR (n:Person) ON (n.x)",
+    "LOAD CSV FROM 'file:///etc/passwd' AS row RETURN row",
+    "MATCH (n) FOREACH (x IN [1] | SET n.y = x)",
+    "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10 ROWS",
+    "USE system SHOW USERS",
+    "CREATE USER mallory SET PASSWORD 'secret123' CHANGE NOT REQUIRED",
+    "GRANT ROLE admin TO mallory",
+    "STOP DATABASE neo4j",
+    "ALTER USER neo4j SET PASSWORD 'x'",
+    "CALL db.createLabel('Evil')",
+    "CALL apoc.create.node(['Evil'], {})",
+    "MATCH (n) RETURN n; MATCH (m) DETACH DELETE m",
+    "CALL dbms.security.createUser('m', 'secret123', false)",
+    "INSERT (n:Evil)",
+    "SHOW TRANSACTIONS YIELD transactionId TERMINATE TRANSACTIONS transactionId",
+    "RETURN '\\u0027 MATCH (n) DETACH DELETE n //' AS x",
+]
+READS = [
+    "MATCH (n:Entity) RETURN n.name AS name ORDER BY name LIMIT 3",
+    "MATCH (n:Entity {name: 'CREATE (x) SET y'}) RETURN n // DELETE everything",
+    "/* MERGE */ MATCH (e:Evidence) RETURN e.start AS start, e.end AS end LIMIT 1",
+    "MATCH (start:Entity)-[r]->(stop) RETURN start.name, type(r), stop.name LIMIT 2",
+    "MATCH (n) WITH n AS start RETURN count(start)",
+    "RETURN {set: 1, create: 2} AS m, $delete AS p",
+    "MATCH (`CREATE`:Entity) RETURN `CREATE`.name LIMIT 1",
+    "CALL dbms.components()",
+    "CALL db.labels() YIELD label RETURN label",
+    "SHOW INDEXES",
+    "CALL () { MATCH (n:Person) RETURN n.name AS name } RETURN name",
+    "MATCH (n:Person) RETURN n.name;",
+]
+
+
+@pytest.mark.parametrize("cypher", WRITES)
+def test_write_attempts_are_refused_by_the_check(cypher: str) -> None:
+    with pytest.raises(QueryError, match=r"^refused: .* — the console is read-only$"):
+        check_read_only(cypher)
+
+
+@pytest.mark.parametrize("cypher", READS)
+def test_reads_pass_the_check(cypher: str) -> None:
+    check_read_only(cypher)
+
+
+@pytest.mark.parametrize(
+    "cypher, why",
+    [
+        ("RETURN 'open", "unterminated string"),
+        ("/* never closed MATCH (n) RETURN n", "unterminated comment"),
+        ("MATCH (n) RETURN n\u200b", "invisible"),
+        ("", "empty statement"),
+    ],
+)
+def test_unreadable_statements_are_clear_errors(cypher: str, why: str) -> None:
+    with pytest.raises(QueryError, match=why):
+        check_read_only(cypher)
+
+
+# ---- hypothesis: write attempts in disguise ---------------------------------------------------
+
+WRITE_CORES = [
+    "CREATE (n:Evil)",
+    "MERGE (n:Evil {id: 1})",
+    "MATCH (n) SET n.x = 1",
+    "MATCH (n) DETACH DELETE n",
+    "MATCH (n) REMOVE n:Entity",
+    "DROP INDEX entity_norm",
+    "LOAD CSV FROM 'http://x' AS r RETURN r",
+    "FOREACH (i IN [1] | CREATE (:Evil))",
+    "CALL db.createProperty('x')",
+    "CALL apoc.periodic.iterate('MATCH (n) RETURN n', 'DELETE n', {})",
+    "CALL dbms.setConfigValue('x', 'y')",
+    "CALL tx.setMetaData({})",
+    "CALL db.index.fulltext.createNodeIndex('x', ['A'], ['b'])",
+    "GRANT ALL ON DATABASE * TO PUBLIC",
+    "CREATE DATABASE evil",
+    "START DATABASE neo4j",
+    "INSERT (:Evil)",
+]
+PREFIXES = ["", "MATCH (a) WITH a LIMIT 1 ", "CALL () { ", "EXPLAIN ", "CYPHER 5 ", "WITH 1 AS x "]
+
+
+def _case_mix(word: str, flips: list[bool]) -> str:
+    return "".join(
+        c.swapcase() if f else c for c, f in zip(word, flips + [False] * len(word), strict=False)
+    )
+
+
+@st.composite
+def disguised_writes(draw: st.DrawFn) -> str:
+    core = draw(st.sampled_from(WRITE_CORES))
+    flips = draw(st.lists(st.booleans(), max_size=12))
+    core = " ".join(_case_mix(w, flips) for w in core.split(" "))
+    # Whitespace, comments and unicode spaces between the tokens.
+    space = st.sampled_from([" ", "\t", "\n", "  ", "\u00a0", "\u2003", " /* hide */ ", " // c\n"])
+    core = "".join(draw(space) if c == " " else c for c in core)
+    prefix = draw(st.sampled_from(PREFIXES))
+    text = prefix + core + (" RETURN 1 }" if prefix.startswith("CALL") else "")
+    noise = draw(st.text(alphabet=st.characters(exclude_characters="'\"`\\*/\n\r"), max_size=8))
+    tail = draw(
+        st.sampled_from(
+            ["", f" // {noise}", f" /* {noise} */", "; MATCH (n) RETURN n", f" RETURN '{noise}'"]
+        )
+    )
+    if draw(st.booleans()):  # a harmless read first, then the write as a second statement
+        text = f"MATCH (n) RETURN n LIMIT 1; {text}"
+    return text + tail
+
+
+@st.composite
+def fullwidth_or_folded(draw: st.DrawFn) -> str:
+    # Letters Neo4j or NFKC may fold back to ASCII keywords.
+    word = draw(
+        st.sampled_from(["ＣＲＥＡＴＥ (n)", "MATCH (n) ſET n.x = 1", "ınsert (:X)", "DELETE"])
+    )
+    return word
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(disguised_writes())
+def test_disguised_writes_are_all_refused(cypher: str) -> None:
+    with pytest.raises(QueryError, match=r"^refused: "):
+        check_read_only(cypher)
+
+
+@hsettings(max_examples=20, deadline=None)
+@given(fullwidth_or_folded())
+def test_folded_unicode_keywords_are_refused(cypher: str) -> None:
+    with pytest.raises(QueryError, match=r"^refused: "):
+        check_read_only(cypher)
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(
+    st.text(
+        alphabet=st.characters(exclude_characters="'\\\r\n\x0b\x0c\x1c\x1d\x1e\x85"), max_size=40
+    )
+)
+def test_write_words_inside_strings_and_comments_are_harmless(text: str) -> None:
+    literal = text.replace("\u2028", " ").replace("\u2029", " ")
+    check_read_only(f"RETURN 'CREATE {literal} DELETE' AS x // SET {literal}")
+
+
+# ---- against the server ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seeded(driver: Any, neo4j_server: Settings) -> Any:
+    delete_all(driver, neo4j_server.neo4j_database)
+    seed(driver, neo4j_server.neo4j_database)
+    return driver
+
+
+@pytest.mark.neo4j
+def test_writes_are_refused_and_the_graph_is_unchanged(seeded: Any, settings: Settings) -> None:
+    db = settings.neo4j_database
+    before = dump(seeded, db)
+    for cypher in WRITES:
+        with pytest.raises(QueryError, match=r"^refused: "):
+            run_read_only(seeded, db, cypher)
+    assert dump(seeded, db) == before
+
+
+@pytest.mark.neo4j
+@hsettings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(cypher=disguised_writes())
+def test_disguised_writes_leave_the_graph_unchanged(
+    seeded: Any, settings: Settings, cypher: str
+) -> None:
+    db = settings.neo4j_database
+    before = dump(seeded, db)
+    with pytest.raises(QueryError, match=r"^refused: "):
+        run_read_only(seeded, db, cypher)
+    assert dump(seeded, db) == before
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize(
+    "cypher",
+    [
+        "CALL db.labels() YIELD label WITH label CREATE (:Evil {l: label})",
+        "MATCH (n:Person) SET n.name = 'x'",
+        "CREATE (:Evil)",
+    ],
+)
+def test_the_server_refuses_what_passes_the_check(
+    seeded: Any, settings: Settings, cypher: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Switch the lexical check off: READ access mode alone must stop the write.
+    import graph.readonly as readonly
+
+    monkeypatch.setattr(readonly, "check_read_only", lambda text: None)
+    db = settings.neo4j_database
+    before = dump(seeded, db)
+    with pytest.raises(QueryError, match="server rejected a write"):
+        readonly.run_read_only(seeded, db, cypher)
+    assert dump(seeded, db) == before
+
+
+@pytest.mark.neo4j
+def test_legit_reads_work(seeded: Any, settings: Settings) -> None:
+    db = settings.neo4j_database
+    names = run_read_only(seeded, db, "MATCH (p:Person) RETURN p.name AS name ORDER BY name;")
+    assert [r["name"] for r in names.rows] == ["Pavel Durov", "Woo Jong-soo"]
+    assert run_read_only(seeded, db, "CALL dbms.components()").rows[0]["name"] == "Neo4j Kernel"
+    indexes = run_read_only(seeded, db, "SHOW INDEXES YIELD name RETURN name")
+    assert "entity_norm" in {r["name"] for r in indexes.rows}
+    with_params = run_read_only(
+        seeded, db, "MATCH (e:Entity {norm: $n}) RETURN e", params={"n": "telegram"}
+    )
+    assert (
+        with_params.rows[0]["e"]["name"] == "Telegram"
+        and with_params.nodes[0]["kind"] == "Platform"
+    )
+
+
+@pytest.mark.neo4j
+def test_results_are_capped(seeded: Any, settings: Settings) -> None:
+    result = run_read_only(
+        seeded, settings.neo4j_database, "UNWIND range(1, 50) AS i RETURN i", row_limit=7
+    )
+    assert [r["i"] for r in result.rows] == list(range(1, 8)) and result.truncated
+    full = run_read_only(
+        seeded, settings.neo4j_database, "UNWIND range(1, 7) AS i RETURN i", row_limit=7
+    )
+    assert len(full.rows) == 7 and not full.truncated
+
+
+@pytest.mark.neo4j
+def test_long_reads_time_out_with_a_clear_error(seeded: Any, settings: Settings) -> None:
+    cypher = "UNWIND range(1, 100000) AS a UNWIND range(1, 100000) AS b RETURN count(*) AS n"
+    with pytest.raises(QueryError, match=r"took too long.*CASEGRAPH_QUERY_TIMEOUT"):
+        run_read_only(seeded, settings.neo4j_database, cypher, timeout=1.0)
+
+
+@pytest.mark.neo4j
+def test_syntax_errors_are_one_line(seeded: Any, settings: Settings) -> None:
+    with pytest.raises(QueryError, match=r"^Cypher syntax error: ") as info:
+        run_read_only(seeded, settings.neo4j_database, "MATCH (n RETURN n")
+    assert "\n" not in str(info.value)
