@@ -60,12 +60,8 @@ JVM_OPTIONS = (
     "--enable-native-access=ALL-UNNAMED",
     "-Dfile.encoding=UTF-8",
 )
-# Neo4j's documented exit statuses of a failed start.
-EXIT_REASONS = {
-    1: "the web server failed",
-    2: "the database failed, e.g. its store is locked by another Neo4j process",
-    3: "the configuration is invalid",
-}
+# Stack frames say nothing to a user; the log tail we show skips them.
+_STACK_FRAME = re.compile(r"^\s+(at |\.\.\. \d+ more)")
 JAVA_HINT = "install openjdk-17-jre-headless (apt) or set NEO4J_URI to an existing Neo4j 5 server"
 MAVEN_HINT = "install maven (apt) or set NEO4J_URI to an existing Neo4j 5 server"
 
@@ -454,7 +450,8 @@ def log_tail(settings: Settings, lines: int = LOG_TAIL_LINES) -> str:
     for name in ("neo4j.log", "console.log"):
         try:
             with open(logs / name, encoding="utf-8", errors="replace") as handle:
-                tail = [line.rstrip() for line in deque(handle, maxlen=lines) if line.strip()]
+                useful = (ln.rstrip() for ln in handle if ln.strip() and not _STACK_FRAME.match(ln))
+                tail = list(deque(useful, maxlen=lines))
         except OSError:
             continue
         if tail:
@@ -508,6 +505,17 @@ def _reason(exc: Exception, settings: Settings) -> str:
     return (text.replace(secret, "********") if secret else text)[:300]
 
 
+def _exit_diagnosis(settings: Settings, code: int) -> str:
+    """What to do about a server that exited during start, from what its log says."""
+    tail = log_tail(settings, lines=200)
+    if "store_lock" in tail or "locked by another process" in tail:
+        return (
+            f"Neo4j exited (status {code}): another Neo4j process holds {home_dir(settings)}/data "
+            "(started outside casegraph, or its pid file was lost): stop that process first"
+        )
+    return f"Neo4j exited with status {code} during start: see its log"
+
+
 def _wait_until_ready(settings: Settings, process: subprocess.Popen[bytes]) -> ServerStatus:
     """Poll Bolt with the stored password until it answers, the JVM exits, or time runs out."""
     deadline = time.monotonic() + settings.start_timeout
@@ -516,10 +524,8 @@ def _wait_until_ready(settings: Settings, process: subprocess.Popen[bytes]) -> S
         code = process.poll()
         if code is not None:
             _kill(settings, process)
-            reason = EXIT_REASONS.get(code, "see the log")
             raise ServerError(
-                f"Neo4j exited with status {code} during start ({reason}); last lines of "
-                f"{log}:\n{log_tail(settings)}"
+                f"{_exit_diagnosis(settings, code)}; last lines of {log}:\n{log_tail(settings)}"
             )
         try:
             with _driver(settings.uri, settings.neo4j_user, settings.password(), 2) as driver:

@@ -331,8 +331,14 @@ def test_lifecycle_start_stop_restart(tmp_path: Path) -> None:
     try:
         first = server.start(settings)
         assert first.running and first.edition == "community"
+        # With its pid file lost, Neo4j's store lock still refuses a second server on the home.
+        server.pid_file(settings).unlink()
+        with pytest.raises(ServerError, match=r"another Neo4j process holds .*/data"):
+            server.start(throwaway_settings(settings.home))
+        server.pid_file(settings).write_text(f"{first.pid}\n")
+        assert server.status(settings).pid == first.pid
         assert server.stop(settings) is True
-        assert not psutil.pid_exists(first.pid or -1) or not server.status(settings).running
+        assert first.pid is not None and not psutil.pid_exists(first.pid)
         assert server.status(settings).running is False
         assert server.stop(settings) is False
         # The restart reuses the stored password: nothing is set again.
