@@ -220,7 +220,27 @@ TITLE_WORDS = frozenset(
     ]
 )
 # Lower-case words that may be part of a person's name ("Ludwig van Beethoven").
-NAME_PARTICLES = frozenset(["de", "da", "del", "della", "der", "di", "du", "la", "le", "van", "von", "bin", "ibn", "al", "el", "dos", "das"])
+NAME_PARTICLES = frozenset(
+    [
+        "de",
+        "da",
+        "del",
+        "della",
+        "der",
+        "di",
+        "du",
+        "la",
+        "le",
+        "van",
+        "von",
+        "bin",
+        "ibn",
+        "al",
+        "el",
+        "dos",
+        "das",
+    ]
+)
 # Generic words that, after a demonym or country name, name that country's authority.
 GENERIC_AUTHORITIES = {
     "police": "police",
@@ -232,6 +252,12 @@ GENERIC_AUTHORITIES = {
     "police authorities": "police",
     "judicial authorities": "authorities",
 }
+_VERB_TAGS = frozenset({"VBZ", "VBD", "VBP", "VB", "VBG"})
+# Headline verbs the tagger reads as proper nouns ("Lloyds TSB Bank Plc Agrees to Forfeit").
+HEADLINE_VERBS = frozenset(
+    ["agrees", "agree", "speaks", "says", "announces", "pleads", "admits", "settles", "nab", "nabs", "leads", "sentenced", "charged", "extradited", "arrested", "convicted", "indicted", "presents"]
+)
+_SYMBOLS = re.compile(r"[^\w\s.,&'’\-:()/]")
 _DASH = {"-", "–", "—", "--"}
 _DROP_LABELS = frozenset(
     [
@@ -263,6 +289,7 @@ class Found:
     key: str | None = None  # canonical name (known entities) or ISO code (jurisdictions)
     nested: bool = False  # inside another mention (e.g. "South Korean" in "South Korean police")
     generic: str | None = None  # for demonym authorities: police / law enforcement / ...
+    name: str | None = None  # the name this mention gives its entity, when not its text
 
     def span(self, doc: Doc) -> Span:
         return doc[self.start : self.end]
@@ -285,7 +312,12 @@ def strip_span(span: Span) -> Span:
             break
     while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
         start += 1
-    while end > start and (doc[end - 1].text in ("'s", "’s", "'", "’") or doc[end - 1].is_punct):
+    while end > start and (
+        doc[end - 1].text in ("'s", "’s", "'", "’")
+        or doc[end - 1].is_punct
+        or doc[end - 1].tag_ in _VERB_TAGS
+        or doc[end - 1].lower_ in HEADLINE_VERBS
+    ):
         end -= 1
     return doc[start:end]
 
@@ -360,7 +392,7 @@ def _from_ner(ent: Span) -> Found | None:
     span = strip_span(ent)
     if not span or not any(t.is_alpha and (t.is_title or t.is_upper) for t in span):
         return None
-    if any(not (t.is_alpha or t.is_punct or t.like_num or t.is_space) for t in span):
+    if _SYMBOLS.search(span.text) or "\n" in span.text:
         return None  # symbols and emoji: page furniture ("💰Coin: SEI")
     if label == "PERSON":
         if span[-1].lower_ in ORGANIZATION_WORDS:
@@ -470,7 +502,8 @@ def _demonym_authorities(doc: Doc, found: list[Found]) -> list[Found]:
             continue
         end, generic = hit
         span = doc[f.start : end]
-        out.append(Found(AGENCY, f.start, end, span.text, key=f.key, generic=generic))
+        name = f"{jurisdictions.strip_possessive(f.text)} {generic}"
+        out.append(Found(AGENCY, f.start, end, span.text, f.key, generic=generic, name=name))
         out.append(Found(JURISDICTION, f.start, f.end, f.text, f.key, nested=True))
     # An NER span that the new agency overlaps is the same words, typed worse.
     agencies = [f for f in out if f.generic]
@@ -536,6 +569,17 @@ def _offense_right(doc: Doc, head: int, sets: dict[str, frozenset[str]]) -> int:
     return j if j > end + 1 else end
 
 
+_WEAK_HEADS = frozenset({"activity", "activities", "scheme", "schemes"})
+
+
+def _inside_name(doc: Doc, start: int, end: int) -> bool:
+    """Title-case words inside a name or headline ("Money Laundering Section")."""
+    words = [t for t in doc[start:end] if t.is_alpha]
+    if not words or not all(t.is_title or t.is_upper for t in words):
+        return False
+    return not doc[start].is_sent_start or (end < len(doc) and doc[end].is_title)
+
+
 @cache
 def _phrase_matcher(vocab: Vocab) -> PhraseMatcher:
     matcher = PhraseMatcher(vocab, attr="LOWER")
@@ -560,7 +604,17 @@ def find_offenses(doc: Doc, taken: set[int]) -> list[Found]:
             continue  # not the head of its phrase: the phrase goes on ("fraud charges")
         start = _offense_left(doc, tok.i, taken, sets)
         end = _offense_right(doc, tok.i, sets)
+        while (
+            start < tok.i
+            and doc[start].tag_ in ("VBG", "VBD")
+            and (doc[start].lower_ not in sets["offense_modifiers"])
+        ):
+            start += 1  # "committing atrocities", "including kidnapping"
+        if _inside_name(doc, start, end):
+            continue
         words = [t.lower_ for t in doc[start:end]]
+        if low in _WEAK_HEADS and not set(words[:-1]) & sets["heads"]:
+            continue  # "illegal activity" names no crime; "illegal fishing activities" does
         if low not in sets["heads"] and not (
             set(words[:-1]) & (sets["offense_modifiers"] | sets["heads"]) or end > tok.i + 1
         ):
@@ -597,10 +651,77 @@ def _propagate(doc: Doc, found: list[Found]) -> list[Found]:
     return out
 
 
+UNIT_HEADS = frozenset(
+    ["branch", "division", "section", "office", "unit", "squad", "center", "centre", "bureau", "department", "service", "agency", "commission", "court", "administration", "police", "ministry", "directorate", "inspectorate"]
+)
+_NAME_LINKS = frozenset({"of", "and", "for", "the", "'s", "’s", "&"})
+
+
+def _title_word(tok) -> bool:
+    return ((tok.is_title or tok.is_upper) and tok.is_alpha and not tok.is_stop) or tok.like_num
+
+
+def _unit_name_end(doc: Doc, i: int) -> int:
+    """Extend "Office" / "Bureau" ... rightwards over "of Gambling Control"."""
+    end = j = i + 1
+    while j < len(doc) and (doc[j].lower_ in ("of", "for", "the", "and") or _title_word(doc[j])):
+        if doc[j].lower_ == "and" and (j + 1 >= len(doc) or not _title_word(doc[j + 1])):
+            break
+        if doc[j].lower_ == "and" and doc[j + 1].lower_ in UNIT_HEADS:
+            break  # "Ministry of Internal Affairs and Office of ...": two agencies
+        if _title_word(doc[j]):
+            end = j + 1
+        j += 1
+    return end
+
+
+def agency_names(doc: Doc, known: set[int]) -> list[Found]:
+    """Title-case names headed by an agency word: "Fugitive Division", "Bureau of Gambling
+    Control", "San Diego Sheriff's Department"."""
+    out: list[Found] = []
+    for tok in doc:
+        if tok.lower_ not in UNIT_HEADS or not tok.is_title or tok.i in known:
+            continue
+        start, j = tok.i, tok.i - 1
+        while j >= tok.sent.start and j not in known:
+            if (
+                doc[j].text in ("'s", "’s")
+                and j > 0
+                and doc[j - 1].lower_ in ("sheriff", "attorney")
+            ):
+                j -= 1
+                continue
+            if not _title_word(doc[j]) or doc[j].lower_ in TITLE_WORDS - {"sheriff", "attorney"}:
+                break
+            start = j
+            j -= 1
+        after = doc[tok.i + 1 : tok.i + 2].text
+        end = _unit_name_end(doc, tok.i) if after in ("of", "for") and start == tok.i else tok.i + 1
+        if end - start >= 2:
+            out.append(Found(AGENCY, start, end, doc[start:end].text))
+    return _longest(out)
+
+
+def _with_agency_names(doc: Doc, ner: list[Found], known: list[Found]) -> list[Found]:
+    known_tokens = {i for k in known for i in range(k.start, k.end)}
+    names = agency_names(doc, known_tokens)
+
+    def loses(n: Found, a: Found) -> bool:
+        # An NER span cut across a name, or gluing a known agency to its unit, gives way.
+        overlap = a.start < n.end and n.start < a.end
+        glued = not known_tokens.isdisjoint(range(n.start, n.end))
+        return overlap and (not _covers(n, a) or glued)
+
+    keep = [n for n in ner if not any(loses(n, a) for a in names)]
+    extra = [a for a in names if not any(_covers(n, a) for n in keep)]
+    return sorted(keep + extra, key=lambda f: f.start)
+
+
 def find_mentions(doc: Doc) -> list[Found]:
     """All typed mentions in a parsed document, in text order."""
     known = [_from_ruler(s) for s in ruler_spans(doc)]
     ner = [f for f in (_from_ner(e) for e in doc.ents) if f is not None]
+    ner = _with_agency_names(doc, ner, known)
     found = _merge(doc, known, ner)
     found = _demonym_authorities(doc, found)
     found += _nested_places(doc, found)

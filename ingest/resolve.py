@@ -104,7 +104,9 @@ def _extends(long: str, short: str, kind: str) -> bool:
         return False
     if kind == ontology.PERSON:
         return lw[-len(sw) :] == sw or (len(sw) == 1 and lw[0] == sw[0])
-    if kind in (ontology.AGENCY, ontology.ORGANIZATION) and len(sw) >= 2:
+    if kind == ontology.ORGANIZATION:
+        return lw[: len(sw)] == sw  # "Lloyds" -> "Lloyds TSB Bank plc"
+    if kind == ontology.AGENCY and len(sw) >= 2:
         return lw[: len(sw)] == sw and lw[len(sw)] in ("for", "of", "in")
     return False
 
@@ -137,9 +139,7 @@ def _canonical(key: str, mentions: list[Found]) -> str:
         return key.split("|", 2)[2]
     if kind_tag == "G":
         best = min(mentions, key=lambda f: _GENERIC_RANK.get(f.generic or "", 3))
-        words = _bare(best.text).split()
-        generic = (best.generic or "").split()
-        return " ".join(words[: len(words) - len(generic)] + generic)
+        return _bare(best.name or best.text)
     surfaces = [_bare(m.text) for m in mentions]
     if mentions[0].kind == ontology.OFFENSE:
         counts = Counter(s for s in surfaces if not s.istitle()) or Counter(surfaces)
