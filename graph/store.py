@@ -139,6 +139,13 @@ class RetractResult:
     entities_deleted: int
     cases_deleted: int
 
+    def __str__(self) -> str:
+        return (
+            f"retracted article {self.article_id}: removed {self.evidence_deleted} evidence, "
+            f"{self.relationships_deleted} facts/case links, {self.entities_deleted} entities, "
+            f"{self.cases_deleted} cases"
+        )
+
 
 class WriteFailed(DatabaseUnavailable):
     """A write batch could not be committed; `written` holds the article ids that were."""

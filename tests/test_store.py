@@ -339,6 +339,7 @@ def test_retract_the_only_article_leaves_an_empty_graph(store: Store) -> None:
     store.write([seed()])
     result = store.retract(seed().article.id)
     assert result.cases_deleted == 2 and result.evidence_deleted == 16
+    assert str(result).startswith(f"retracted article {seed().article.id}: removed 16 evidence")
     assert dump(store._driver) == {"nodes": [], "relationships": []}
     with pytest.raises(QueryError, match="no article with id 'nope'"):
         store.retract("nope")
