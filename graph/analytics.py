@@ -13,6 +13,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph import ontology
 from graph.errors import QueryError
 from ingest.records import normalize_name
 
@@ -26,7 +27,7 @@ CALL (raw) {
   OPTIONAL MATCH (x:Entity {norm: raw.norm})
   OPTIONAL MATCH (y:Jurisdiction {iso: toUpper(raw.name)})
   WITH collect(DISTINCT x) + collect(DISTINCT y) AS exact
-  CALL (exact) {
+  CALL (exact, raw) {
     WITH exact WHERE size(exact) = 0
     MATCH (a:Entity) WHERE any(s IN a.aliases WHERE toLower(s) IN [toLower(raw.name), raw.norm])
     RETURN collect(a) AS by_alias
@@ -45,7 +46,7 @@ RETURN a.id AS source, b.id AS target, type(r) AS type, r.key AS key,
 # Distinct nodes within the bound (a pruning breadth-first expansion), then the edges among them.
 _NEAR_IDS = """
 UNWIND $ids AS id
-MATCH (s:Entity {id: id})-[:!MENTIONS&!REPORTED_IN*0..%d]-(n:Entity)
+MATCH (s:Entity {id: id})-[:%s*0..%d]-(n:Entity)
 RETURN DISTINCT n.id AS id
 """
 _EDGES_AMONG = """
@@ -85,7 +86,9 @@ def load_projection(
         if not ids:
             raise QueryError(f"no entity named {', '.join(names)}: check the spelling or an alias")
         # The bound is a validated int; Cypher cannot take it as a parameter.
-        near = sorted(r["id"] for r in _read(driver, database, _NEAR_IDS % int(depth), ids=ids))
+        types = "|".join(ontology.check_relationship(t) for t in ontology.GRAPH_RELATIONSHIPS)
+        query = _NEAR_IDS % (types, int(depth))
+        near = sorted(r["id"] for r in _read(driver, database, query, ids=ids))
         edges = _read(driver, database, _EDGES_AMONG, ids=near)
         nodes = _read(driver, database, _NODES, ids=near)
     return build_graph(nodes, edges)
