@@ -327,10 +327,13 @@ def test_start_timeout_stops_neo4j_and_shows_its_log(tmp_path: Path) -> None:
 @pytest.mark.neo4j
 @pytest.mark.slow
 def test_lifecycle_start_stop_restart(tmp_path: Path) -> None:
-    settings = throwaway_settings(tmp_path / "home")
+    # NEO4J_PASSWORD set for a local server becomes its password; this one needs quoting.
+    tricky = "sp ace \"quote\" back\\slash #hash 'single'"
+    settings = throwaway_settings(tmp_path / "home").replace(neo4j_password=tricky)
     try:
         first = server.start(settings)
         assert first.running and first.edition == "community"
+        assert settings.password_file.read_text() == tricky + "\n"
         # With its pid file lost, Neo4j's store lock still refuses a second server on the home.
         server.pid_file(settings).unlink()
         with pytest.raises(ServerError, match=r"another Neo4j process holds .*/data"):
@@ -343,7 +346,7 @@ def test_lifecycle_start_stop_restart(tmp_path: Path) -> None:
         assert server.stop(settings) is False
         # The restart reuses the stored password: nothing is set again.
         stored = settings.password_file.read_text()
-        second = server.start(settings)
+        second = server.start(settings.replace(neo4j_password=None))
         assert second.running and second.pid != first.pid
         assert settings.password_file.read_text() == stored
     finally:
