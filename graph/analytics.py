@@ -81,17 +81,25 @@ def load_projection(
         edges = _read(driver, database, _EDGES_ALL)
         nodes = _read(driver, database, _NODES_ALL)
     else:
-        wanted = [{"name": n, "norm": normalize_name(n)} for n in names]
-        ids = [r["id"] for r in _read(driver, database, _NAMED, names=wanted)]
-        if not ids:
-            raise QueryError(f"no entity named {', '.join(names)}: check the spelling or an alias")
-        # The bound is a validated int; Cypher cannot take it as a parameter.
-        types = "|".join(ontology.check_relationship(t) for t in ontology.GRAPH_RELATIONSHIPS)
-        query = _NEAR_IDS % (types, int(depth))
-        near = sorted(r["id"] for r in _read(driver, database, query, ids=ids))
+        near = neighbourhood_ids(driver, database, names, depth)
         edges = _read(driver, database, _EDGES_AMONG, ids=near)
         nodes = _read(driver, database, _NODES, ids=near)
     return build_graph(nodes, edges)
+
+
+def neighbourhood_ids(driver: Any, database: str, names: Sequence[str], depth: int) -> list[str]:
+    """Ids of the entities named (name, alias or ISO code) and of those within `depth` hops."""
+    if not 0 <= depth <= 4:
+        raise QueryError(f"depth must be between 0 and 4, got {depth}")
+    wanted = [{"name": n, "norm": normalize_name(n)} for n in names]
+    ids = [r["id"] for r in _read(driver, database, _NAMED, names=wanted)]
+    if not ids:
+        raise QueryError(f"no entity named {', '.join(names)}: check the spelling or an alias")
+    # The bound is a validated int and the types come from the ontology: Cypher cannot take
+    # either as a parameter.
+    types = "|".join(ontology.check_relationship(t) for t in ontology.GRAPH_RELATIONSHIPS)
+    query = _NEAR_IDS % (types, int(depth))
+    return sorted(r["id"] for r in _read(driver, database, query, ids=ids))
 
 
 def build_graph(
