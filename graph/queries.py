@@ -38,7 +38,9 @@ CHOICE_SETS: dict[str, tuple[str, ...]] = {
     "relationship_types": ontology.GRAPH_RELATIONSHIPS,
 }
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_PARAM = re.compile(r"^(\w+)\s+(string|int|float|bool|list\[string\])(?=\s)\s*(.*?)\s+(?:—|--)\s+(.+)$")
+_PARAM = re.compile(
+    r"^(\w+)\s+(string|int|float|bool|list\[string\])(?=\s)\s*(.*?)\s+(?:—|--)\s+(.+)$"
+)
 _BOUND = re.compile(r"\{\{(\w+)\}\}")
 _WANTS = {"int": "a whole number", "float": "a number", "bool": "true or false"}
 _TRUE = {"true", "yes", "1", "on"}
@@ -443,3 +445,52 @@ class GraphCollector:
         if value is None or isinstance(value, str | int | float | bool):
             return value
         return str(value)
+
+
+# ---- reference ---------------------------------------------------------------------------
+
+REFERENCE_INTRO = """# Named queries
+
+Generated from the headers of `queries/*.cypher` by `python -m graph.queries > docs/QUERIES.md`
+(a test checks that this file is up to date).
+
+Run one with `casegraph query NAME --param key=value ... [--format table|json|csv]`; list them
+with `casegraph queries`. Names match an entity's name, any of its aliases, or a jurisdiction's
+ISO code, ignoring case, possessives and a leading "the" (`ingest.records.normalize_name`).
+List parameters are comma-separated (`--param kinds=Agency,Platform`).
+
+## Header format
+
+```
+// name: FILE_STEM
+// What the query answers (any number of lines).
+// param: NAME TYPE [required|optional|default=V] [range=A..B] [choices=A|B|@set] — help
+// returns: column, column, ...
+```
+
+TYPE is one of `string`, `int`, `float`, `bool`, `list[string]`; `@set` is one of
+`@node_kinds`, `@entity_kinds`, `@fact_types`, `@relationship_types` (from `graph/ontology.py`).
+Every string parameter `x` is also bound as `$x_norm`, its normalized form, to match the indexed
+`Entity.norm`. Cypher cannot take a parameter as a variable-length bound, so an `int` parameter
+with a `range` may appear in the text as `{{x}}`; it is formatted in only after validation.
+"""
+
+
+def render_reference(directory: Path | None = None) -> str:
+    """The Markdown reference of the named queries (docs/QUERIES.md)."""
+    parts = [REFERENCE_INTRO]
+    for q in list_queries(directory):
+        parts.append(f"\n## `{q.name}`\n\n{q.description}\n")
+        if q.params:
+            parts.append("\n| parameter | type | default | help |\n|---|---|---|---|\n")
+            for p in q.params:
+                default = "required" if p.required else ("" if p.default is None else p.default)
+                kind = p.type + (f" ({p.minimum}..{p.maximum})" if p.minimum is not None else "")
+                help_ = p.help + (f" — one of {', '.join(p.choices)}" if p.choices else "")
+                parts.append(f"| `{p.name}` | {kind} | {default} | {help_} |\n")
+        parts.append(f"\nReturns: {', '.join(f'`{c}`' for c in q.columns)}.\n")
+    return "".join(parts)
+
+
+if __name__ == "__main__":
+    print(render_reference(), end="")

@@ -378,3 +378,12 @@ def test_row_limit_truncates(seeded: Any, settings: Settings) -> None:
     result = run(seeded, settings, "top_entities", 2, limit="100")
     assert len(result.rows) == 2 and result.truncated
     assert not run(seeded, settings, "top_entities", 100, limit="3").truncated
+
+
+def test_reference_doc_is_up_to_date() -> None:
+    from graph.queries import render_reference
+
+    doc = Path(__file__).resolve().parent.parent / "docs" / "QUERIES.md"
+    assert doc.read_text(encoding="utf-8") == render_reference(), (
+        "run `python -m graph.queries > docs/QUERIES.md`"
+    )
