@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from graph import ontology
@@ -255,7 +255,26 @@ GENERIC_AUTHORITIES = {
 _VERB_TAGS = frozenset({"VBZ", "VBD", "VBP", "VB", "VBG"})
 # Headline verbs the tagger reads as proper nouns ("Lloyds TSB Bank Plc Agrees to Forfeit").
 HEADLINE_VERBS = frozenset(
-    ["agrees", "agree", "speaks", "says", "announces", "pleads", "admits", "settles", "nab", "nabs", "leads", "sentenced", "charged", "extradited", "arrested", "convicted", "indicted", "presents"]
+    [
+        "agrees",
+        "agree",
+        "speaks",
+        "says",
+        "announces",
+        "pleads",
+        "admits",
+        "settles",
+        "nab",
+        "nabs",
+        "leads",
+        "sentenced",
+        "charged",
+        "extradited",
+        "arrested",
+        "convicted",
+        "indicted",
+        "presents",
+    ]
 )
 _SYMBOLS = re.compile(r"[^\w\s.,&'’\-:()/]")
 _DASH = {"-", "–", "—", "--"}
@@ -523,7 +542,7 @@ def _offense_sets() -> dict[str, frozenset[str]]:
     return sets
 
 
-def _is_modifier(tok, sets: dict[str, frozenset[str]]) -> bool:
+def _is_modifier(tok: Token, sets: dict[str, frozenset[str]]) -> bool:
     if tok.lower_ in sets["strip_modifiers"] or (tok.is_stop and tok.lower_ != "against"):
         return False
     if tok.text == "-":
@@ -652,12 +671,32 @@ def _propagate(doc: Doc, found: list[Found]) -> list[Found]:
 
 
 UNIT_HEADS = frozenset(
-    ["branch", "division", "section", "office", "unit", "squad", "center", "centre", "bureau", "department", "service", "agency", "commission", "court", "administration", "police", "ministry", "directorate", "inspectorate"]
+    [
+        "branch",
+        "division",
+        "section",
+        "office",
+        "unit",
+        "squad",
+        "center",
+        "centre",
+        "bureau",
+        "department",
+        "service",
+        "agency",
+        "commission",
+        "court",
+        "administration",
+        "police",
+        "ministry",
+        "directorate",
+        "inspectorate",
+    ]
 )
 _NAME_LINKS = frozenset({"of", "and", "for", "the", "'s", "’s", "&"})
 
 
-def _title_word(tok) -> bool:
+def _title_word(tok: Token) -> bool:
     return ((tok.is_title or tok.is_upper) and tok.is_alpha and not tok.is_stop) or tok.like_num
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from graph.errors import ConfigError, InputError
 from ingest.entities import find_mentions
+from ingest.jurisdictions import demonym_forms
 from ingest.records import Article, article_id
 from ingest.resolve import resolve
 
@@ -144,10 +145,12 @@ def score_uner(extractor: Any, path: Path, limit: int | None = None) -> dict[str
             (e.start, e.end, SPACY_TO_UNER[e.label_]) for e in doc.ents if e.label_ in SPACY_TO_UNER
         }
         found, _ = resolve(doc, find_mentions(doc))
+        # A demonym ("Russian") refers to a jurisdiction but is not a place name: UNER, like
+        # spaCy's NORP, does not tag it.
         ours = {
             (f.start, f.end, KIND_TO_UNER[f.kind])
             for f in found
-            if f.kind in KIND_TO_UNER and not f.nested
+            if f.kind in KIND_TO_UNER and not f.nested and f.text not in demonym_forms()
         }
         for name, pred in (("casegraph", ours), ("bare", bare)):
             c = counts[name]

@@ -105,9 +105,6 @@ TRIGGERS: dict[str, list[list[dict]]] = {
                         "prosecution",
                         "prosecutions",
                         "sued",
-                        "lawsuit",
-                        "settlement",
-                        "settled",
                     ]
                 }
             }
@@ -536,7 +533,12 @@ def _agency_on_target(ctx: Context, s: Sentence, trigger: str, rel: str) -> None
     trig = _first_trigger(s, trigger)
     if trig is None:
         return
-    agencies = s.of(A)
+    # The agent is the subject (before the trigger) or comes "by" it after the trigger.
+    agencies = [
+        ag
+        for ag in s.of(A)
+        if ag.found.end <= trig[0] or "by" in [t.lower_ for t in ctx.doc[trig[1] : ag.found.start]]
+    ]
     targets = _targets(ctx, s)
     if rel == "ARRESTED":
         targets = [t for t in targets if t.kind == P]
@@ -621,6 +623,22 @@ def _event_rules(ctx: Context) -> None:
         _extradition(ctx, s)
 
 
+_OFFICIAL_WORDS = LEADER_TITLES | MEMBER_TITLES | {"judge", "u.s.", "attorney", "special"}
+
+
+def _titled_people(doc: Doc, found: list[Found], entity_of: dict[int, str]) -> set[str]:
+    """People named with an official title ("U.S. Attorney Karen P. Hewitt", "X, Director of")."""
+    out = set()
+    for i, f in enumerate(found):
+        if f.kind != P or i not in entity_of:
+            continue
+        before = {t.lower_ for t in doc[max(f.start - 3, 0) : f.start]}
+        after = [t.lower_ for t in doc[f.end : f.end + 4]]
+        if before & _OFFICIAL_WORDS or (after[:1] == [","] and set(after[1:]) & _OFFICIAL_WORDS):
+            out.add(entity_of[i])
+    return out
+
+
 def _known_parents(ctx: Context) -> None:
     """Units whose parent the data files know ("INTERPOL Washington" is part of INTERPOL)."""
     known = known_by_name()
@@ -647,6 +665,7 @@ def extract_relations(
     _structural(ctx)
     _known_parents(ctx)
     ctx.officials = {r.source for r in ctx.facts.out.values() if r.type in ("LEADS", "MEMBER_OF")}
+    ctx.officials |= _titled_people(doc, found, entity_of)
     ctx.main_target = _most_mentioned(
         e for e in entities if e.kind in (P, PL, ORG) and e.id not in ctx.officials
     )
