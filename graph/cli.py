@@ -97,7 +97,7 @@ def print_rows(columns: Sequence[str], rows: Sequence[dict[str, Any]], fmt: str)
         return
     if fmt == "csv":
         buf = io.StringIO()
-        writer = csv.writer(buf)
+        writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(columns)
         for row in rows:
             writer.writerow([_cell(row.get(c)) for c in columns])
@@ -534,7 +534,7 @@ def retract(
     """Remove an article and everything only it supported."""
     settings = _settings()
     with _driver(settings) as driver:
-        result = _store(driver, settings).retract(article_id)
+        result = _store(driver, settings).retract(article_id.strip())
     out.print(str(result))
 
 
