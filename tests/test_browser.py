@@ -1,0 +1,181 @@
+"""The app in a real headless Chromium: the newcomer's flow, and a screenshot of every page.
+
+`streamlit run app.py` runs as a subprocess against the test Neo4j holding the fixture graph
+(tests/app_fixture.py); Playwright drives Debian's /usr/bin/chromium (no `playwright install`).
+Screenshots go to docs/screenshots/ for the README.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import neo4j
+import pytest
+
+from graph.settings import Settings
+from tests import app_fixture
+from tests.conftest import delete_all, free_ports
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+GRAPH_FRAME = 'iframe[title*="st_link_analysis"]'
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.neo4j,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (make browser-deps)"),
+]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 45) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("streamlit did not answer in time")
+
+
+@pytest.fixture(scope="module")
+def app_url(neo4j_server: Settings, driver: neo4j.Driver) -> Iterator[str]:
+    delete_all(driver, neo4j_server.neo4j_database)
+    app_fixture.load(driver, neo4j_server)
+    (port,) = free_ports(1)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    env.update(app_fixture.app_env(neo4j_server))
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def browser_page(app_url: str) -> Iterator[object]:
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(20_000)
+        try:
+            yield page
+        finally:
+            browser.close()
+
+
+def _settle(page: object) -> None:
+    """Wait until Streamlit has finished running the script."""
+    page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")  # type: ignore[attr-defined]
+
+
+def _shot(page: object, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def _choose(page: object, label: str, text: str) -> None:
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first  # type: ignore[attr-defined]
+    box.click()
+    page.keyboard.type(text)  # type: ignore[attr-defined]
+    page.get_by_role("option").filter(has_text=text).first.click()  # type: ignore[attr-defined]
+    _settle(page)
+
+
+def _node_position(frame: object, name: str) -> dict[str, float]:
+    return frame.locator("#cy").evaluate(  # type: ignore[attr-defined,no-any-return]
+        """(el, name) => {
+            const cy = el._cyreg.cy;
+            const n = cy.nodes().filter(x => x.data('name') === name)[0];
+            const p = n.renderedPosition();
+            return {x: p.x, y: p.y};
+        }""",
+        name,
+    )
+
+
+def test_newcomer_flow_and_screenshots(browser_page: object, app_url: str) -> None:
+    page = browser_page
+    page.goto(app_url)  # type: ignore[attr-defined]
+    page.get_by_text("Latest articles").wait_for()  # type: ignore[attr-defined]
+    _settle(page)
+    _shot(page, "overview")
+
+    # Explore: search Telegram, see the graph, read the sentence behind a fact.
+    page.goto(f"{app_url}/explore")  # type: ignore[attr-defined]
+    search = page.get_by_label("Search an entity by name or alias")  # type: ignore[attr-defined]
+    search.fill("Telegram")
+    search.press("Enter")
+    _settle(page)
+    frame = page.frame_locator(GRAPH_FRAME)  # type: ignore[attr-defined]
+    frame.locator("canvas").first.wait_for()
+    _choose(page, "Relationship (or click an edge)", "INVESTIGATES")
+    page.get_by_text("initiated an investigation into Telegram").first.wait_for()  # type: ignore[attr-defined]
+    # A click on a node opens its profile and expands it.
+    time.sleep(1.0)  # the cose layout animates once before positions are final
+    pos = _node_position(frame, "Pavel Durov")
+    frame.locator("#cy").click(position=pos)
+    page.get_by_role("heading", name="Pavel Durov").wait_for()  # type: ignore[attr-defined]
+    _settle(page)
+    _shot(page, "explore")
+
+    page.goto(f"{app_url}/paths")  # type: ignore[attr-defined]
+    _settle(page)
+    _choose(page, "From", "National Office of Investigation")
+    _choose(page, "To", "French law enforcement")
+    page.get_by_text("Each hop and its evidence").wait_for()  # type: ignore[attr-defined]
+    page.frame_locator(GRAPH_FRAME).locator("canvas").first.wait_for()  # type: ignore[attr-defined]
+    time.sleep(1.0)
+    _shot(page, "paths")
+
+    page.goto(f"{app_url}/cases")  # type: ignore[attr-defined]
+    page.get_by_text("Linked cases").wait_for()  # type: ignore[attr-defined]
+    _settle(page)
+    _shot(page, "cases")
+
+    page.goto(f"{app_url}/query")  # type: ignore[attr-defined]
+    _settle(page)
+    _choose(page, "Named query", "linked_cases")
+    page.get_by_label("name *").fill("Telegram")  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Run query").click()  # type: ignore[attr-defined]
+    page.get_by_text("Result of query linked_cases").wait_for()  # type: ignore[attr-defined]
+    _settle(page)
+    _shot(page, "query")
+
+    for name in ("ingest", "export"):
+        page.goto(f"{app_url}/{name}")  # type: ignore[attr-defined]
+        page.get_by_role("heading", name=name.capitalize()).wait_for()  # type: ignore[attr-defined]
+        _settle(page)
+        _shot(page, name)
+    assert sorted(p.stem for p in SHOTS.glob("*.png")) == sorted(
+        ["overview", "explore", "paths", "cases", "query", "ingest", "export"]
+    )
