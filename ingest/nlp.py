@@ -13,6 +13,7 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from graph.errors import ConfigError
 from ingest import jurisdictions, knowledge
@@ -26,6 +27,29 @@ _PIP_NAMES = {
 }
 # The lemmatizer is not used by any rule (triggers are word-form lists), so it is not run.
 _EXCLUDE = ("lemmatizer",)
+
+
+_BULLETS = frozenset("•·▪‣◦*-–—")
+
+
+@Language.component("casegraph_paragraphs")
+def paragraph_boundaries(doc: Doc) -> Doc:
+    """Start a sentence after a blank line or at a bullet on a new line.
+
+    Headlines and bullet items have no final full stop, so the parser would glue them to the
+    next sentence and an evidence "sentence" would span a heading and a paragraph. A single
+    newline is left alone: press releases are often hard-wrapped inside sentences.
+    """
+    for i in range(1, len(doc)):
+        prev = doc[i - 1]
+        if prev.is_space and "\n" in prev.text:
+            newlines = prev.text.count("\n")
+            bullet = doc[i].text in _BULLETS
+            if newlines >= 2 or bullet:
+                doc[i].is_sent_start = True
+            if bullet and i + 1 < len(doc):
+                doc[i + 1].is_sent_start = False  # the bullet and its item are one sentence
+    return doc
 
 
 def _load_model(model: str) -> tuple[Language, str]:
@@ -60,6 +84,8 @@ def ruler_patterns() -> Iterator[dict[str, Any]]:
 def load_nlp(model: str = "en_core_web_sm") -> Language:
     """The spaCy pipeline with casegraph's span ruler; raises ConfigError when no model exists."""
     nlp, name = _load_model(model)
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("casegraph_paragraphs", before="parser")
     ruler = nlp.add_pipe(
         "span_ruler",
         name="casegraph_ruler",
