@@ -472,8 +472,16 @@ def analyze_communities(names: Names = None, depth: Depth = 2, fmt: FormatOption
     from graph.analytics import communities
 
     _check_format(fmt)
-    groups = communities(_projection(_settings(), names, depth))
-    rows = [{"community": i + 1, "size": len(g), "members": g} for i, g in enumerate(groups)]
+    graph = _projection(_settings(), names, depth)
+    groups = communities(graph)
+    rows = [
+        {
+            "community": i + 1,
+            "size": len(group),
+            "members": [graph.nodes[node].get("name", node) for node in group],
+        }
+        for i, group in enumerate(groups)
+    ]
     print_rows(["community", "size", "members"], rows, fmt)
 
 
@@ -588,31 +596,25 @@ def run_app(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Console-script entry point: run the app, turning CasegraphError into one stderr line."""
-    return run(lambda: app(args=list(argv) if argv is not None else None, standalone_mode=False))
+    return run(lambda: app(args=list(argv) if argv is not None else None, standalone_mode=True))
 
 
 def run(call: Callable[[], Any]) -> int:
-    import click
-
+    """Run the typer app; usage errors are reported by typer itself (exit 2)."""
     try:
-        result = call()
+        call()
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
     except CasegraphError as exc:
         err.print(f"casegraph: error: {exc}", markup=False)
         return exc.exit_code
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except click.exceptions.Abort:
-        err.print("casegraph: aborted")
-        return 130
     except KeyboardInterrupt:
         err.print("casegraph: interrupted")
         return 130
     except BrokenPipeError:
         return 0
-    return result if isinstance(result, int) else 0
+    return 0
 
 
 if __name__ == "__main__":
