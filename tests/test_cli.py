@@ -171,3 +171,47 @@ def test_ingest_with_some_bad_inputs_exits_2_and_names_them(neo4j_env, clean_db,
     assert summary["articles"]["new"] == 1 and summary["articles"]["failed"] == 2
     assert "empty.txt" in proc.stderr and "missing.md" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_a_bad_option_is_a_usage_error_not_a_traceback(offline_env):
+    proc = casegraph("analyze", "communities", "--fmt", "json", env=offline_env)
+    assert proc.returncode == 2
+    assert "No such option" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.neo4j
+def test_the_seed_story_through_the_command_line(neo4j_env, clean_db, tmp_path):
+    """Issue 4's done-when: cooperation path KR -> FR and both cases linked through Telegram."""
+    assert casegraph("ingest", str(SEED), env=neo4j_env).returncode == 0
+
+    proc = casegraph(
+        "query", "cooperation_paths", "--param", "from=KR", "--param", "to=FR",
+        "--format", "json", env=neo4j_env,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    paths = json.loads(proc.stdout)
+    assert paths, "no cooperation path from KR to FR"
+    best = paths[0]["path"]
+    assert "South Korean police" in best and "French law enforcement" in best
+    assert any(step["evidence"] for step in paths[0]["steps"])
+
+    proc = casegraph(
+        "query", "linked_cases", "--param", "name=Telegram", "--format", "json", env=neo4j_env
+    )
+    assert proc.returncode == 0, proc.stderr
+    jurisdictions = {row["jurisdiction"] for row in json.loads(proc.stdout)}
+    assert {"KR", "FR"} <= jurisdictions
+
+    proc = casegraph("query", "linked_cases", "--param", "nme=Telegram", env=neo4j_env)
+    assert_one_line_error(proc, 1, "nme", "name")
+
+    proc = casegraph("analyze", "paths", "KR", "FR", "--format", "json", env=neo4j_env)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)[0]["names"][0] == "South Korea"
+
+    graphml = tmp_path / "graph.graphml"
+    proc = casegraph("export", "--format", "graphml", str(graphml), env=neo4j_env)
+    assert proc.returncode == 0, proc.stderr
+    text = graphml.read_text(encoding="utf-8")
+    assert "Telegram" in text and "COOPERATES_WITH" in text
