@@ -7,7 +7,7 @@ from types import TracebackType
 
 from rich.console import Console
 from rich.progress import Progress as RichProgress
-from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
 
 class Progress:
@@ -20,7 +20,7 @@ class Progress:
         self.words = 0
         self._started = time.perf_counter()
         self._bar: RichProgress | None = None
-        self._task = None
+        self._task: TaskID | None = None
         self._total = total
 
     def __enter__(self) -> Progress:
