@@ -357,13 +357,9 @@ def cypher(
 
 
 def _split_params(raw: list[str]) -> dict[str, str]:
-    pairs: dict[str, str] = {}
-    for item in raw:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise InputError(f"bad --param {item!r}: write key=value")
-        pairs[key.strip()] = value
-    return pairs
+    from graph.queries import split_assignments
+
+    return split_assignments(raw)
 
 
 def _json_params(raw: list[str]) -> dict[str, Any]:
