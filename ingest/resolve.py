@@ -43,15 +43,30 @@ def _bare(text: str) -> str:
 
 
 def _fix_kinds(found: list[Found]) -> list[Found]:
-    """A one-word NER organisation or place that is a known person's surname is that person."""
-    surnames = {f.text.split()[-1] for f in found if f.kind == ontology.PERSON and " " in f.text}
+    """An NER organisation or place whose words are a known person's name parts is that person:
+    "Sanchez" or "Melvin Lazo-Sanchez" once "Melvin Noe Lazo-Sanchez" is a person."""
+    people = [normalize_name(f.text).split() for f in found if f.kind == ontology.PERSON]
+    people = [p for p in people if len(p) >= 2]
+    surnames = {p[-1] for p in people}
     out = []
     for f in found:
         word = _bare(f.text)
-        if f.key is None and f.kind != ontology.PERSON and word in surnames:
-            f = Found(ontology.PERSON, f.start, f.end, word)
+        words = normalize_name(word).split()
+        if f.key is None and f.kind not in (ontology.PERSON, ontology.OFFENSE) and words:
+            single = len(words) == 1 and words[0] in surnames
+            parts = len(words) >= 2 and any(_name_parts(words, p) for p in people)
+            if single or parts:
+                f = Found(ontology.PERSON, f.start, f.end, word)
         out.append(f)
     return out
+
+
+def _name_parts(short: list[str], full: list[str]) -> bool:
+    """ "maria zavoczki" within "maria luca zavoczki": same first and last word, in order."""
+    if short[0] != full[0] or short[-1] != full[-1] or len(short) > len(full):
+        return False
+    it = iter(full)
+    return all(w in it for w in short)
 
 
 def _abbreviations(doc: Doc, found: list[Found], keys: list[str]) -> dict[str, str]:
@@ -89,6 +104,12 @@ def _short_forms(found: list[Found], keys: list[str]) -> list[str]:
             continue
         short = key.split("|", 2)[2]
         longer = [n for n in names[f.kind] if n != short and _extends(n, short, f.kind)]
+        if f.kind == ontology.PERSON and len(longer) > 1:
+            # "Zavoczki" -> "Maria Zavoczki" and "Maria Luca Zavoczki": one person if the
+            # longer forms are themselves one name.
+            full = max(longer, key=len).split()
+            if all(_name_parts(n.split(), full) for n in longer):
+                longer = [" ".join(full)]
         if len(longer) == 1:
             out[i] = f"N|{f.kind}|{longer[0]}"
         elif f.text.isupper() and len(f.text) >= 2:
@@ -103,7 +124,11 @@ def _extends(long: str, short: str, kind: str) -> bool:
     if len(sw) >= len(lw):
         return False
     if kind == ontology.PERSON:
-        return lw[-len(sw) :] == sw or (len(sw) == 1 and lw[0] == sw[0])
+        return (
+            lw[-len(sw) :] == sw
+            or (len(sw) == 1 and lw[0] == sw[0])
+            or (len(sw) >= 2 and _name_parts(sw, lw))
+        )
     if kind == ontology.ORGANIZATION:
         return lw[: len(sw)] == sw  # "Lloyds" -> "Lloyds TSB Bank plc"
     if kind == ontology.AGENCY and len(sw) >= 2:

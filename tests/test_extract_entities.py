@@ -90,3 +90,15 @@ def test_missing_model_is_a_config_error_naming_the_package(
     monkeypatch.setattr("ingest.nlp.FALLBACK_MODELS", ())
     with pytest.raises(ConfigError, match="pip install"):
         load_nlp("xx_no_such_model")
+
+
+def test_partial_names_and_surnames_typed_as_organisations_join_the_person() -> None:
+    ex = run(
+        "Investigators located Maria Luca Zavoczki in Florida. Maria Zavoczki had fled Hungary. "
+        "Zavoczki was arrested. Melvin Noe Lazo-Sanchez was deported. Sanchez was wanted."
+    )
+    people = [e for e in ex.entities if e.kind == "Person"]
+    names = {e.name: set(e.aliases) for e in people}
+    assert "Zavoczki" in names["Maria Luca Zavoczki"]
+    assert "Maria Zavoczki" in names["Maria Luca Zavoczki"]
+    assert "Sanchez" in names["Melvin Noe Lazo-Sanchez"]
