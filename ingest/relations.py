@@ -120,7 +120,12 @@ TRIGGERS: dict[str, list[list[dict]]] = {
                 }
             }
         ],
-        [{_L: {"IN": ["working", "worked", "work", "together"]}}, {_L: "with"}],
+        [
+            {_L: {"IN": ["working", "worked", "work", "works", "together"]}},
+            {_L: {"IN": ["closely", "together"]}, "OP": "?"},
+            {_L: "with"},
+        ],
+        [{_L: {"IN": ["combined", "concerted", "collective"]}}, {_L: "efforts"}],
         [{_L: "in"}, {_L: "conjunction"}, {_L: "with"}],
         [{_L: {"IN": ["provided", "shared"]}}, {_L: "information"}],
     ],
@@ -553,24 +558,71 @@ def _words(s: Sentence) -> set[str]:
     return {t.lower_ for t in s.span}
 
 
-def _cooperation(ctx: Context, s: Sentence) -> None:
-    trig = _first_trigger(s, "cooperates")
-    if trig is None:
-        return
-    members = {(r.source, r.target) for r in ctx.facts.out.values() if r.type == "MEMBER_OF"}
-    agencies = list({it.entity.id: it for it in s.of(A)}.values())
+# After these words the agencies that follow are partners of one hub (the sentence's subject
+# or the article's lead agency): "with the assistance of", "coordinated with", "efforts of".
+_STAR_LINKS = frozenset({"with", "from", "of", "by", "between"})
+# These make every listed agency a partner of every other: "a joint investigation between".
+_CLIQUE_WORDS = frozenset({"joint", "jointly", "together", "between", "among"})
+
+
+def _coop_status(s: Sentence) -> str:
     text = s.span.text.lower()
-    status = "ongoing"
     if any(w in text for w in _SOUGHT):
-        status = "sought"
-    elif any(w in text for w in _REFUSED):
-        status = "refused"
-    elif any(w in text for w in _AGREED):
-        status = "agreed"
-    for a, b in combinations(agencies, 2):
+        return "sought"
+    if any(w in text for w in _REFUSED):
+        return "refused"
+    if any(w in text for w in _AGREED):
+        return "agreed"
+    return "ongoing"
+
+
+def _coop_pairs(ctx: Context, s: Sentence, trig: tuple[int, int] | None) -> list[tuple]:
+    """Partner pairs: a clique for "joint ... between A, B and C" or "investigated by A, B and
+    C"; a star around the subject for "A, with the assistance of B and C"."""
+    doc = ctx.doc
+    agencies = list({it.entity.id: it for it in s.of(A)}.values())
+    by = _investigated_by(ctx, s)
+    if trig is None:
+        return list(combinations(by, 2)) if len(by) >= 2 else []
+    words = {t.lower_ for t in doc[max(trig[0] - 2, s.span.start) : trig[1] + 2]}
+    after = [a for a in agencies if a.found.start >= trig[1]]
+    before = [a for a in agencies if a.found.end <= trig[0]]
+    if words & _CLIQUE_WORDS and not before:
+        return list(combinations(after, 2))
+    if words & _CLIQUE_WORDS and before and not after:
+        return list(combinations(before, 2))
+    if not after or not (words & _STAR_LINKS or doc[trig[1] - 1].lower_ in ("with",)):
+        return []
+    hub = by[0] if by else (before[0] if before else None)
+    if hub is None and ctx.main_agency is not None:
+        hub = Item(after[0].found, ctx.main_agency)
+    pairs = list(combinations(by, 2)) if len(by) >= 2 else []
+    return pairs + [(hub, a) for a in after if hub is not None]
+
+
+def _investigated_by(ctx: Context, s: Sentence) -> list[Item]:
+    """The agencies of "investigated by A, B and C" (up to "with"), the co-investigators."""
+    trig = _first_trigger(s, "investigates")
+    doc = ctx.doc
+    if trig is None or trig[1] >= s.span.end or doc[trig[1]].lower_ != "by":
+        return []
+    stop = s.span.end
+    for t in doc[trig[1] + 1 : s.span.end]:
+        if t.lower_ in ("with", "who", "which") or (
+            t.text == "," and doc[t.i + 1].lower_ == "with"
+        ):
+            stop = t.i
+            break
+    return [a for a in s.of(A, after=trig[1]) if a.found.end <= stop]
+
+
+def _cooperation(ctx: Context, s: Sentence) -> None:
+    members = {(r.source, r.target) for r in ctx.facts.out.values() if r.type == "MEMBER_OF"}
+    status = _coop_status(s)
+    for a, b in _coop_pairs(ctx, s, _first_trigger(s, "cooperates")):
         if (a.entity.id, b.entity.id) in members or (b.entity.id, a.entity.id) in members:
             continue  # a unit and its parent are one side, not partners
-        ctx.facts.add("COOPERATES_WITH", a.entity, b.entity, s.span, "cooperates.trigger", status)
+        ctx.facts.add("COOPERATES_WITH", a.entity, b.entity, s.span, "cooperates.syntax", status)
 
 
 def _data_facts(ctx: Context, s: Sentence) -> None:

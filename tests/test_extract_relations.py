@@ -117,3 +117,36 @@ def test_every_fact_is_allowed_by_the_ontology_and_refers_to_entities() -> None:
         assert c.kind in ontology.CASE_KINDS and c.status in ontology.CASE_STATUSES
         assert set(c.targets) | set(c.led_by) | set(c.offenses) <= set(kinds)
         assert c.jurisdiction_id is None or kinds[c.jurisdiction_id] == "Jurisdiction"
+
+
+def test_cooperation_is_a_clique_for_co_investigators_and_a_star_for_assistance() -> None:
+    f = facts(
+        run(
+            "This matter was investigated by the FDA’s Office of Criminal Investigations, the "
+            "Defense Criminal Investigative Service and the Department of Health and Human "
+            "Services Office of Inspector General. This case was investigated by HSI Buffalo, "
+            "with assistance from the ICE Human Rights Violators and War Crimes Center and "
+            "INTERPOL Washington."
+        )
+    )
+    coop = {frozenset((s, t)) for r, s, t in f if r == "COOPERATES_WITH"}
+    assert (
+        frozenset(("Office of Criminal Investigations", "Defense Criminal Investigative Service"))
+        in coop
+    )
+    assert frozenset(("HSI Buffalo", "INTERPOL Washington")) in coop
+    # Partners of the same hub are not partners of each other.
+    assert not any("INTERPOL Washington" in p and "War Crimes Center" in " ".join(p) for p in coop)
+
+
+def test_cooperation_with_subject_and_combined_efforts() -> None:
+    f = facts(
+        run(
+            "INTERPOL Washington credits the combined efforts of INTERPOL, the U.S. Marshals "
+            "Service and the Office of International Affairs."
+        )
+    )
+    coop = {frozenset((s, t)) for r, s, t in f if r == "COOPERATES_WITH"}
+    assert frozenset(("INTERPOL Washington", "U.S. Marshals Service")) in coop
+    assert frozenset(("INTERPOL Washington", "Office of International Affairs")) in coop
+    assert frozenset(("U.S. Marshals Service", "Office of International Affairs")) not in coop
