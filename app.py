@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-st.set_page_config(page_title="casegraph", page_icon="🕸️", layout="wide")
+st.set_page_config(page_title="casegraph", page_icon=":material/hub:", layout="wide")
 
 PAGES = {
     "Investigate": [
-        st.Page("app_pages/overview.py", title="Overview", icon="🏠", default=True),
-        st.Page("app_pages/explore.py", title="Explore", icon="🔎"),
-        st.Page("app_pages/paths.py", title="Paths", icon="🧭"),
-        st.Page("app_pages/cases.py", title="Cases", icon="📁"),
-        st.Page("app_pages/query.py", title="Query", icon="⌨️"),
+        st.Page("app_pages/overview.py", title="Overview", icon=":material/home:", default=True),
+        st.Page("app_pages/explore.py", title="Explore", icon=":material/search:"),
+        st.Page("app_pages/paths.py", title="Paths", icon=":material/route:"),
+        st.Page("app_pages/cases.py", title="Cases", icon=":material/folder_open:"),
+        st.Page("app_pages/query.py", title="Query", icon=":material/terminal:"),
     ],
     "Data": [
-        st.Page("app_pages/ingest.py", title="Ingest", icon="📥"),
-        st.Page("app_pages/export.py", title="Export", icon="📤"),
+        st.Page("app_pages/ingest.py", title="Ingest", icon=":material/upload:"),
+        st.Page("app_pages/export.py", title="Export", icon=":material/download:"),
     ],
 }
 

@@ -35,13 +35,22 @@ def _case_view(case_id: str) -> None:
     case = detail["case"]
     st.subheader(case.get("title") or case.get("name"))
     st.caption(
-        " · ".join(str(x) for x in (case.get("case_kind"), case.get("status"), case.get("jurisdiction")) if x)
+        " · ".join(
+            str(x)
+            for x in (case.get("case_kind"), case.get("status"), case.get("jurisdiction"))
+            if x
+        )
     )
     roles = detail["roles"]
     cols = st.columns(4)
     for col, (role, title) in zip(
         cols,
-        (("LED_BY", "Led by"), ("TARGETS", "Targets"), ("ALLEGES", "Offences"), ("IN_JURISDICTION", "Where")),
+        (
+            ("LED_BY", "Led by"),
+            ("TARGETS", "Targets"),
+            ("ALLEGES", "Offences"),
+            ("IN_JURISDICTION", "Where"),
+        ),
         strict=True,
     ):
         col.markdown(f"**{title}**")
@@ -56,7 +65,9 @@ def _case_view(case_id: str) -> None:
     if not detail["linked"]:
         st.caption("No other case shares a party, an offence or a fact with this one.")
     for other in detail["linked"]:
-        st.markdown(f"- **{other['title']}** ({other.get('status') or '?'}) — via {'; '.join(other['via'])}")
+        st.markdown(
+            f"- **{other['title']}** ({other.get('status') or '?'}) — via {'; '.join(other['via'])}"
+        )
     with st.expander("Why: the sentences behind each role"):
         for r in roles:
             if r.get("key"):
@@ -72,7 +83,16 @@ with guard():
     event = st.dataframe(
         rows,
         hide_index=True,
-        column_order=("title", "kind", "status", "jurisdiction", "led_by", "targets", "offenses", "sources"),
+        column_order=(
+            "title",
+            "kind",
+            "status",
+            "jurisdiction",
+            "led_by",
+            "targets",
+            "offenses",
+            "sources",
+        ),
         on_select="rerun",
         selection_mode="single-row",
         key="cases_table",

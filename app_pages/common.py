@@ -56,7 +56,9 @@ def view(name: str, *args: Any, **kwargs: Any) -> Any:
 
     cfg = settings()
     frozen = tuple(tuple(a) if isinstance(a, list) else a for a in args)
-    return _cached_view(cfg.uri, cfg.neo4j_database, name, frozen, json.dumps(kwargs, sort_keys=True))
+    return _cached_view(
+        cfg.uri, cfg.neo4j_database, name, frozen, json.dumps(kwargs, sort_keys=True)
+    )
 
 
 def clear_caches() -> None:
@@ -74,12 +76,12 @@ def guard() -> Iterator[None]:
         message = str(exc)
         if "casegraph db start" not in message and "NEO4J_URI" not in message:
             message = f"{message}. {_DOWN_HINT}"
-        st.error(message, icon="🔌")
+        st.error(message, icon=":material/power_off:")
         _cached_view.clear()
         _open_driver.clear()
         st.stop()
     except CasegraphError as exc:
-        st.error(str(exc), icon="⚠️")
+        st.error(str(exc), icon=":material/error:")
         st.stop()
 
 
@@ -90,9 +92,9 @@ def require_data() -> dict[str, dict[str, int]]:
         st.info(
             "Nothing ingested yet. Add articles on the **Ingest** page, or run "
             "`casegraph ingest data/sample` in a terminal, then come back.",
-            icon="📭",
+            icon=":material/inbox:",
         )
-        st.page_link("app_pages/ingest.py", label="Go to Ingest", icon="📥")
+        st.page_link("app_pages/ingest.py", label="Go to Ingest", icon=":material/upload:")
         st.stop()
     return counts
 

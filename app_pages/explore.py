@@ -37,7 +37,9 @@ def _filters() -> dict[str, Any]:
         dates = view("article_dates")
         date_from = date_to = None
         if dates.get("first") and st.toggle("Only facts reported between…", key="explore_dated"):
-            first, last = (dt.date.fromisoformat(str(d)[:10]) for d in (dates["first"], dates["last"]))
+            first, last = (
+                dt.date.fromisoformat(str(d)[:10]) for d in (dates["first"], dates["last"])
+            )
             picked = st.date_input("Article dates", (first, last), first, last)
             if isinstance(picked, tuple) and len(picked) == 2:
                 date_from, date_to = (d.isoformat() for d in picked)
@@ -61,7 +63,10 @@ def _pick_entity() -> dict[str, Any] | None:
         cols = st.columns(5)
         for i, row in enumerate(view("most_connected", limit=10)):
             cols[i % 5].button(
-                row["name"], key=f"explore_suggest_{row['id']}", on_click=_use_term, args=(row["name"],)
+                row["name"],
+                key=f"explore_suggest_{row['id']}",
+                on_click=_use_term,
+                args=(row["name"],),
             )
         return None
     matches = view("search_entities", term.strip(), limit=20)
@@ -70,7 +75,10 @@ def _pick_entity() -> dict[str, Any] | None:
         return None
     by_id = {m["id"]: m for m in matches}
     pick = st.selectbox(
-        f"{len(matches)} match(es)", list(by_id), format_func=lambda i: entity_label(by_id[i]), key=PICK
+        f"{len(matches)} match(es)",
+        list(by_id),
+        format_func=lambda i: entity_label(by_id[i]),
+        key=PICK,
     )
     return by_id[pick]
 

@@ -58,7 +58,7 @@ with guard():
     label = st.radio("Format", list(FORMATS), key="export_format")
     fmt, file_name, mime = FORMATS[label]
     if st.button("Prepare the file", type="primary", key="export_prepare"):
-        names, depth = (current if current and scope != scopes[0] else (None, 1))
+        names, depth = current if current and scope != scopes[0] else (None, 1)
         st.session_state["export_file"] = (file_name, mime, _export_bytes(fmt, names, depth))
     if "export_file" in st.session_state:
         file_name, mime, data = st.session_state["export_file"]

@@ -31,21 +31,22 @@ EVENTS = [
 ]
 
 
-class _Shape:
-    """A raw cytoscape style rule (st-link-analysis' NodeStyle has no shape option)."""
+class _Rule:
+    """A raw cytoscape style rule, for what NodeStyle/EdgeStyle cannot say (shapes, fonts)."""
 
-    def __init__(self, kind: str, shape: str) -> None:
-        self.kind, self.shape = kind, shape
+    def __init__(self, selector: str, style: dict[str, Any]) -> None:
+        self.selector, self.style = selector, style
 
     def dump(self) -> dict[str, Any]:
-        return {"selector": f"node[label='{self.kind}']", "style": {"shape": self.shape}}
+        return {"selector": self.selector, "style": self.style}
 
 
 def _node_styles() -> list[Any]:
-    styles: list[Any] = []
+    # Captions stay readable when a larger graph is zoomed out to fit.
+    styles: list[Any] = [_Rule("node, edge", {"min-zoomed-font-size": 0})]
     for kind, (colour, icon, shape) in KIND_STYLE.items():
         styles.append(NodeStyle(kind, colour, caption="name", icon=icon))
-        styles.append(_Shape(kind, shape))
+        styles.append(_Rule(f"node[label='{kind}']", {"shape": shape}))
     return styles
 
 
@@ -112,9 +113,7 @@ def _new_click(event: Any, key: str) -> dict[str, Any] | None:
 def legend() -> None:
     """One line naming the colour of each kind."""
     st.caption(
-        "  ".join(
-            f"<span style='color:{c}'>●</span> {k}" for k, (c, _, _) in KIND_STYLE.items()
-        ),
+        "  ".join(f"<span style='color:{c}'>●</span> {k}" for k, (c, _, _) in KIND_STYLE.items()),
         unsafe_allow_html=True,
     )
 

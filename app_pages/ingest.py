@@ -99,7 +99,9 @@ def _report(summary: Any) -> None:
         st.dataframe(data["problems"], hide_index=True)
     if a["new"]:
         st.success(summary.line())
-        st.page_link("app_pages/overview.py", label="See the graph on the Overview", icon="🏠")
+        st.page_link(
+            "app_pages/overview.py", label="See the graph on the Overview", icon=":material/home:"
+        )
     elif not a["failed"]:
         st.info("Nothing new: every article is already in the graph.")
 

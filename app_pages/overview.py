@@ -69,7 +69,7 @@ with guard():
             )
             fig.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=380)
             st.plotly_chart(fig)
-        st.dataframe(
-            places, hide_index=True, column_order=("name", "iso", "articles", "cases")
-        )
-    st.page_link("app_pages/explore.py", label="Explore an entity's network", icon="🔎")
+        st.dataframe(places, hide_index=True, column_order=("name", "iso", "articles", "cases"))
+    st.page_link(
+        "app_pages/explore.py", label="Explore an entity's network", icon=":material/search:"
+    )

@@ -65,7 +65,8 @@ def _show(result: dict[str, Any]) -> None:
         names = {n["id"]: n["name"] for n in sub["nodes"]}
         chosen = click["id"] if click and click["group"] == "edge" else None
         for edge in sub["edges"]:
-            with st.expander(views.edge_label(edge, names), expanded=edge["id"] == chosen):
+            opened = edge["id"] == chosen or len(sub["edges"]) <= 6  # a short path: show it all
+            with st.expander(views.edge_label(edge, names), expanded=opened):
                 if edge.get("key"):
                     graphview.show_evidence(edge["key"])
 

@@ -37,7 +37,9 @@ def _widget(q: NamedQuery, p: Param) -> Any:
     if p.type == "list[string]":
         if p.choices:
             return st.multiselect(label, p.choices, default=p.default or [], help=p.help, key=key)
-        return st.text_input(label, value=",".join(p.default or []), help=f"{p.help} (comma-separated)", key=key)
+        return st.text_input(
+            label, value=",".join(p.default or []), help=f"{p.help} (comma-separated)", key=key
+        )
     return st.text_input(label, value=p.default or "", help=p.help, key=key)
 
 
@@ -77,7 +79,10 @@ def _to_csv(columns: list[str], rows: list[dict[str, Any]]) -> str:
     writer.writerow(columns)
     for row in rows:
         writer.writerow(
-            [v if isinstance(v, str) else json.dumps(v, default=str) for v in (row.get(c) for c in columns)]
+            [
+                v if isinstance(v, str) else json.dumps(v, default=str)
+                for v in (row.get(c) for c in columns)
+            ]
         )
     return buf.getvalue()
 

@@ -24,9 +24,7 @@ from ingest.records import normalize_name
 _DOWN_HINT = "run `casegraph db start` or set NEO4J_URI (with NEO4J_USER and NEO4J_PASSWORD)"
 
 
-def read(
-    driver: neo4j.Driver, database: str, cypher: str, **params: Any
-) -> list[dict[str, Any]]:
+def read(driver: neo4j.Driver, database: str, cypher: str, **params: Any) -> list[dict[str, Any]]:
     """Run one read query and return its records as dicts; driver failures become our errors."""
     try:
         records, _, _ = driver.execute_query(
@@ -489,8 +487,7 @@ def result_subgraph(
                 "source": r["source"],
                 "target": r["target"],
                 "status": props.get("status"),
-                "evidence_count": props.get("evidence_count")
-                or len(props.get("articles") or []),
+                "evidence_count": props.get("evidence_count") or len(props.get("articles") or []),
                 "articles": props.get("articles") or [],
             }
         )

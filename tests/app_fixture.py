@@ -14,9 +14,17 @@ from typing import Any
 import neo4j
 
 from graph.settings import Settings
-from ingest.records import Article, Case, Entity, Extraction, Mention, Relation, article_id
+from ingest.records import (
+    Article,
+    Case,
+    Entity,
+    Extraction,
+    Mention,
+    Relation,
+    article_id,
+    entity_id,
+)
 from ingest.records import case_id as make_case_id
-from ingest.records import entity_id
 
 FIXTURES = Path(__file__).parent / "fixtures" / "app"
 # Date and URL of doj-0002 from ../shared/data/doj-press-100/doj_press.csv (row id 2).

@@ -33,7 +33,9 @@ SENTENCE_KR_FR = "seeking to collaborate closely with French law enforcement"
 
 
 def _count_articles(driver: neo4j.Driver, database: str) -> int:
-    records, _, _ = driver.execute_query("MATCH (a:Article) RETURN count(a) AS n", database_=database)
+    records, _, _ = driver.execute_query(
+        "MATCH (a:Article) RETURN count(a) AS n", database_=database
+    )
     return int(records[0]["n"])
 
 
@@ -162,7 +164,9 @@ def test_explore_date_range_keeps_only_facts_of_dated_articles(app_env: Settings
 def test_paths_draws_cooperation_path_with_evidence(app_env: Settings) -> None:
     at = page(PAGES[2])
     assert_clean(at)
-    at.selectbox(key="paths_from").set_value(entity_id("Agency", "National Office of Investigation"))
+    at.selectbox(key="paths_from").set_value(
+        entity_id("Agency", "National Office of Investigation")
+    )
     at.selectbox(key="paths_to").set_value(entity_id("Agency", "French law enforcement")).run()
     assert_clean(at)
     assert graph_components(at)
@@ -200,7 +204,9 @@ def test_query_runs_a_named_query_from_its_form(app_env: Settings) -> None:
     assert any(b.label == "Download CSV" for b in at.get("download_button"))
 
 
-def test_query_console_draws_nodes_and_refuses_writes(app_env: Settings) -> None:
+def test_query_console_draws_nodes_and_refuses_writes(
+    app_env: Settings, driver: neo4j.Driver
+) -> None:
     at = page(PAGES[4])
     at.text_area(key="cypher_text").input("MATCH (p:Platform)<-[r]-(x) RETURN p, r, x")
     at.button[1].click().run()
@@ -210,7 +216,13 @@ def test_query_console_draws_nodes_and_refuses_writes(app_env: Settings) -> None
     at.text_area(key="cypher_text").input("CREATE (n:Person {name: 'x'}) RETURN n")
     at.button[1].click().run()
     assert not at.exception
-    assert (at.error and "read-only" in at.error[0].value.lower()) or "refuse" in at.error[0].value.lower()
+    assert at.error
+    message = at.error[0].value.lower()
+    assert "refused" in message or "read-only" in message
+    records, _, _ = driver.execute_query(
+        "MATCH (p:Person {name: 'x'}) RETURN count(p) AS n", database_=app_env.neo4j_database
+    )
+    assert records[0]["n"] == 0
 
 
 def test_ingest_writes_then_skips_and_reports_per_file_errors(

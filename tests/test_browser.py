@@ -34,7 +34,9 @@ GRAPH_FRAME = 'iframe[title*="st_link_analysis"]'
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.neo4j,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (make browser-deps)"),
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason="needs Debian's chromium (make browser-deps)"
+    ),
 ]
 
 
@@ -65,7 +67,9 @@ def app_url(neo4j_server: Settings, driver: neo4j.Driver) -> Iterator[str]:
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
     ]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc)
@@ -165,7 +169,7 @@ def test_newcomer_flow_and_screenshots(browser_page: object, app_url: str) -> No
     page.goto(f"{app_url}/query")  # type: ignore[attr-defined]
     _settle(page)
     _choose(page, "Named query", "linked_cases")
-    page.get_by_label("name *").fill("Telegram")  # type: ignore[attr-defined]
+    page.get_by_label("name *", exact=True).fill("Telegram")  # type: ignore[attr-defined]
     page.get_by_role("button", name="Run query").click()  # type: ignore[attr-defined]
     page.get_by_text("Result of query linked_cases").wait_for()  # type: ignore[attr-defined]
     _settle(page)
