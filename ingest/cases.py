@@ -6,7 +6,7 @@ about the same proceeding lands in one case, and another article describing it m
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc
 
@@ -84,7 +84,7 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
     agency_iso = {r.source: by_id[r.target].iso or "" for r in relations if r.type == "BELONGS_TO"}
     main_place = max(places, key=lambda e: len(e.mentions)).iso if places else None
     lawsuit = any(w in doc.text.lower() for w in _LAWSUIT_WORDS)
-    merged: dict[str, Case] = {}
+    merged: dict[tuple[str | None, str], Case] = {}
     for d in _drafts(relations, agency_iso).values():
         target = by_id.get(d.target)
         if target is None or target.kind not in (
@@ -98,14 +98,80 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
             or _place_near(doc, target, places)
             or main_place
         )
-        case = _case(d, target, iso, iso_entity, lawsuit)
-        if case.id in merged:
+        found = [_case(d, target, iso, iso_entity, lawsuit)]
+        if found[0].kind == "lawsuit" and d.offenses:
+            # Criminal charges and a civil settlement against one company: two proceedings.
+            found.append(_case(d, target, iso, iso_entity, False, separate=True))
+        for case in found:
+            key = (case.jurisdiction, case.kind)
+            # Co-defendants of one proceeding ("charged A; B; C") are one case.
+            merged[key] = _join(merged[key], case) if key in merged else case
+    cases = list(merged.values())
+    return cases + _operations(relations, by_id, agency_iso, iso_entity, main_place)
+
+
+_STATUS_ORDER = ("unknown", "open", "charged", "convicted", "sentenced", "closed")
+
+
+def _join(a: Case, b: Case) -> Case:
+    """One proceeding: the targets, agencies and offences of both, the further status."""
+    status = max(
+        a.status, b.status, key=lambda x: _STATUS_ORDER.index(x) if x in _STATUS_ORDER else 0
+    )
+    return replace(
+        a,
+        status=status,
+        targets=tuple(dict.fromkeys(a.targets + b.targets)),
+        led_by=tuple(dict.fromkeys(a.led_by + b.led_by)),
+        offenses=tuple(dict.fromkeys(a.offenses + b.offenses)),
+    )
+
+
+def _operations(
+    relations: list[Relation],
+    by_id: dict[str, Entity],
+    agency_iso: dict[str, str],
+    iso_entity: dict,
+    main_place: str | None,
+) -> list[Case]:
+    """A fugitive arrested or returned by one country's agencies for another country's case:
+    the arrest is its own law-enforcement operation ("located, arrested and returned")."""
+    out: dict[str, Case] = {}
+    for r in relations:
+        if r.type not in ("ARRESTED", "EXTRADITED_TO"):
             continue
-        merged[case.id] = case
-    return list(merged.values())
+        person = by_id.get(r.target if r.type == "ARRESTED" else r.source)
+        if person is None or person.kind != ontology.PERSON or person.id in out:
+            continue
+        iso = agency_iso.get(r.source) if r.type == "ARRESTED" else None
+        iso = (iso or main_place or "").split("-")[0] or None
+        where = jurisdictions.display_name(iso) if iso else "unknown jurisdiction"
+        title = f"{where} operation to arrest {person.name}"
+        out[person.id] = Case(
+            id=case_id(iso, None, "operation", title),
+            title=title,
+            kind="operation",
+            status="closed",
+            jurisdiction=iso,
+            jurisdiction_id=iso_entity.get(iso),
+            led_by=(r.source,) if r.type == "ARRESTED" else (),
+            targets=(person.id,),
+            sentence=r.sentence,
+            start=r.start,
+            end=r.end,
+            rule="cases.arrest_operation",
+        )
+    return list(out.values())
 
 
-def _case(d: _Draft, target: Entity, iso: str | None, iso_entity: dict, lawsuit: bool) -> Case:
+def _case(
+    d: _Draft,
+    target: Entity,
+    iso: str | None,
+    iso_entity: dict,
+    lawsuit: bool,
+    separate: bool = False,
+) -> Case:
     if d.convicted or d.prosecuted or "investigation" not in d.kinds:
         kind = "lawsuit" if lawsuit and target.kind == ontology.ORGANIZATION else "prosecution"
     else:
@@ -119,7 +185,8 @@ def _case(d: _Draft, target: Entity, iso: str | None, iso_entity: dict, lawsuit:
     title = f"{where} {kind} of {target.name}"
     ev = d.evidence
     return Case(
-        id=case_id(iso, target.id, kind, title),
+        # A second proceeding against the same target is keyed by its title.
+        id=case_id(iso, None if separate else target.id, kind, title),
         title=title,
         kind=kind,
         status=status,

@@ -15,7 +15,7 @@ from functools import cache
 from itertools import combinations
 
 from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from graph import ontology
@@ -302,6 +302,7 @@ class Context:
     officials: set[str] = field(default_factory=set)
     main_target: Entity | None = None
     main_agency: Entity | None = None
+    last_target: Entity | None = None  # the person the latest sentences were about
 
 
 def _sentences(doc: Doc, found: list[Found], entity_of: dict[int, str], by_id) -> list[Sentence]:
@@ -516,6 +517,75 @@ def _first_trigger(s: Sentence, name: str) -> tuple[int, int] | None:
     return min(spans) if spans else None
 
 
+_PRONOUNS = frozenset({"he", "she", "they", "defendant", "defendants", "suspect", "fugitive"})
+_SUBJ = frozenset({"nsubj", "nsubjpass"})
+_OBJ = frozenset({"dobj", "nsubjpass"})
+
+
+def _item_at(s: Sentence, tok: int) -> Item | None:
+    for it in s.items:
+        if it.found.start <= tok < it.found.end:
+            return it
+    return None
+
+
+def _conjuncts(tok: Token) -> list[Token]:
+    """The token and its conjuncts/appositions ("A, B and C"; "Tran and 13 others")."""
+    out: list[Token] = []
+    todo = [tok]
+    while todo and len(out) < 40:
+        t = todo.pop()
+        out.append(t)
+        todo.extend(c for c in t.children if c.dep_ in ("conj", "appos"))
+    return out
+
+
+def _parsed_actors(ctx: Context, s: Sentence, verb: Token, deps: frozenset[str]) -> list[Item]:
+    """Actors in the `deps` slots of `verb` (and of its auxiliary chain), with conjuncts; a
+    pronoun or "the defendant" stands for the last person the article talked about."""
+    heads = [verb, verb.head] if verb.dep_ in ("xcomp", "conj", "acomp") else [verb]
+    out: list[Item] = []
+    for head in heads:
+        for child in head.children:
+            if child.dep_ not in deps:
+                continue
+            for tok in _conjuncts(child):
+                it = _item_at(s, tok.i)
+                if it is None:
+                    it = next((_item_at(s, t.i) for t in tok.subtree if _item_at(s, t.i)), None)
+                if it is not None and it.kind in ACTORS and it.entity.id not in ctx.officials:
+                    out.append(it)
+                elif tok.lower_ in _PRONOUNS and ctx.last_target is not None:
+                    out.append(Item(s.items[0].found, ctx.last_target))
+        if out:
+            break
+    return out
+
+
+def _listed_after_colon(ctx: Context, s: Sentence, after: int) -> list[Item]:
+    """ "... pleaded guilty to charges relating to the conspiracy: A; B; C"."""
+    colon = next((t.i for t in ctx.doc[after : s.span.end] if t.text == ":"), None)
+    if colon is None:
+        return []
+    return [it for it in _targets(ctx, s, after=colon) if it.kind == P]
+
+
+def _offense_subjects(ctx: Context, s: Sentence, trig: tuple[int, int]) -> list[Item]:
+    # The first trigger that is a verb carries the syntax ("An indictment ... charged A").
+    spans = sorted(s.triggers.get("convicted", []) + s.triggers.get("charged", []))
+    verbs = [ctx.doc[a] for a, _ in spans if ctx.doc[a].pos_ in ("VERB", "AUX")]
+    verb = verbs[0] if verbs else ctx.doc[trig[0]]
+    subjects = _parsed_actors(ctx, s, verb, _SUBJ)
+    if verb.lower_ in ("charged", "charging", "indicted", "charges") and verb.pos_ == "VERB":
+        objects = [it for it in _parsed_actors(ctx, s, verb, frozenset({"dobj"}))]
+        subjects = objects or subjects
+    subjects += _listed_after_colon(ctx, s, trig[1])
+    if subjects:
+        return list({it.entity.id: it for it in subjects}.values())
+    before = [it for it in _targets(ctx, s) if it.found.end <= trig[1] + 1]
+    return before[-1:] or _targets(ctx, s)[:1]
+
+
 def _offense_facts(ctx: Context, s: Sentence) -> None:
     conv = _first_trigger(s, "convicted")
     charged = _first_trigger(s, "charged")
@@ -523,10 +593,10 @@ def _offense_facts(ctx: Context, s: Sentence) -> None:
     if not offenses or not (conv or charged):
         return
     trig = min(t for t in (conv, charged) if t)
-    subjects = [it for it in _targets(ctx, s) if it.found.end <= trig[1] + 1] or _targets(ctx, s)
+    subjects = _offense_subjects(ctx, s, trig)
     if not subjects and ctx.main_target is not None:
         subjects = [Item(offenses[0].found, ctx.main_target)]
-    for subj in subjects[-3:] if len(subjects) <= 3 else subjects:
+    for subj in subjects:
         for off in offenses:
             rel = "CONVICTED_OF" if conv and off.found.start > conv[0] else "CHARGED_WITH"
             if rel == "CONVICTED_OF" and subj.kind == PL:
@@ -663,6 +733,7 @@ def _extradition(ctx: Context, s: Sentence) -> None:
 
 def _event_rules(ctx: Context) -> None:
     for s in ctx.sentences:
+        _track_target(ctx, s)
         if len(s.items) < 2 and not (s.items and s.triggers):
             continue
         _offense_facts(ctx, s)
@@ -673,6 +744,15 @@ def _event_rules(ctx: Context) -> None:
         _cooperation(ctx, s)
         _data_facts(ctx, s)
         _extradition(ctx, s)
+
+
+def _track_target(ctx: Context, s: Sentence) -> None:
+    """Remember the first non-official person of the sentence, for "he"/"the defendant"."""
+    people = [it for it in _targets(ctx, s) if it.kind == P]
+    if people:
+        ctx.last_target = people[0].entity
+    elif ctx.last_target is None:
+        ctx.last_target = ctx.main_target if ctx.main_target and ctx.main_target.kind == P else None
 
 
 _OFFICIAL_WORDS = LEADER_TITLES | MEMBER_TITLES | {"judge", "u.s.", "attorney", "special"}

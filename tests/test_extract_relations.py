@@ -150,3 +150,35 @@ def test_cooperation_with_subject_and_combined_efforts() -> None:
     assert frozenset(("INTERPOL Washington", "U.S. Marshals Service")) in coop
     assert frozenset(("INTERPOL Washington", "Office of International Affairs")) in coop
     assert frozenset(("U.S. Marshals Service", "Office of International Affairs")) not in coop
+
+
+def test_charged_objects_of_the_charging_verb_with_conjuncts() -> None:
+    f = facts(
+        run(
+            "A one-count indictment, unsealed in the Southern District of California, charged "
+            "Bryan Arce, Don Man Duong and Hogan Ho with conspiracy to commit money laundering."
+        )
+    )
+    for name in ("Bryan Arce", "Don Man Duong", "Hogan Ho"):
+        assert ("CHARGED_WITH", name, "conspiracy to commit money laundering") in f
+
+
+def test_pleaded_guilty_with_a_list_after_the_colon() -> None:
+    f = facts(
+        run(
+            "To date, 20 defendants have pleaded guilty to charges relating to the racketeering "
+            "conspiracy: Phuong Quoc Truong; Anh Phuong Tran; Martin Lee Aronson."
+        )
+    )
+    assert ("CONVICTED_OF", "Martin Lee Aronson", "racketeering conspiracy") in f
+    assert ("CONVICTED_OF", "Anh Phuong Tran", "racketeering conspiracy") in f
+
+
+def test_pronoun_subject_is_the_last_person_talked_about() -> None:
+    f = facts(
+        run(
+            "Investigators located Maria Luca Zavoczki in Florida on Tuesday. She is wanted "
+            "in Hungary for bank fraud."
+        )
+    )
+    assert ("CHARGED_WITH", "Maria Luca Zavoczki", "bank fraud") in f

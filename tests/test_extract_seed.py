@@ -62,3 +62,18 @@ def test_seed_extract_json_shape(seed: Extraction) -> None:
     ids = {e["id"] for e in out["entities"]}
     assert all(r["source"] in ids and r["target"] in ids for r in out["relations"])
     assert all(e["iso"] for e in out["entities"] if e["kind"] == "Jurisdiction")
+
+
+def test_co_defendants_share_one_case_and_an_arrest_abroad_is_an_operation() -> None:
+    from tests.extract_support import run
+
+    ex = run(
+        "A one-count indictment charged Bryan Arce, Don Man Duong and Hogan Ho with conspiracy "
+        "to commit money laundering in the United States. The U.S. Marshals Service arrested "
+        "Shilo Watts, who is wanted in Texas for aggravated sexual assault of a minor."
+    )
+    names = {e.id: e.name for e in ex.entities}
+    prosecutions = [c for c in ex.cases if c.kind == "prosecution"]
+    assert any({"Bryan Arce", "Hogan Ho"} <= {names[t] for t in c.targets} for c in prosecutions)
+    ops = [c for c in ex.cases if c.kind == "operation"]
+    assert any(names[c.targets[0]] == "Shilo Watts" and c.jurisdiction == "US" for c in ops)
