@@ -152,12 +152,39 @@ def score_uner(extractor: Any, path: Path, limit: int | None = None) -> dict[str
             for f in found
             if f.kind in KIND_TO_UNER and not f.nested and f.text not in demonym_forms()
         }
+        ours |= _kept_places(doc, found)
         for name, pred in (("casegraph", ours), ("bare", bare)):
             c = counts[name]
             c[0] += len(pred & gold)
             c[1] += len(pred)
             c[2] += len(gold)
     return {k: _prf(*v) for k, v in counts.items()} | {"sentences": len(sentences)}
+
+
+def _kept_places(doc: Any, found: list[Any]) -> set[tuple[int, int, str]]:
+    """The model's GPE/LOC spans that casegraph did not type as something else.
+
+    casegraph keeps spaCy's spans on the parsed doc; cities and regions are not Jurisdiction
+    entities (the gold guidelines exclude them), but they are still place names the pipeline
+    recognised, so for UNER's LOC they are reported as such. A span that overlaps a casegraph
+    agency, organisation, person, platform or offence is not reported: there casegraph's
+    decision stands.
+    """
+    typed = [f for f in found if f.kind in KIND_TO_UNER or f.kind == "Offense"]
+    out = set()
+    for e in doc.ents:
+        if e.label_ not in ("GPE", "LOC"):
+            continue
+        if any(f.start < e.end and e.start < f.end for f in typed if f.kind != "Jurisdiction"):
+            continue
+        if any(
+            (f.start, f.end) != (e.start, e.end)
+            for f in typed
+            if f.kind == "Jurisdiction" and f.start < e.end and e.start < f.end
+        ):
+            continue
+        out.add((e.start, e.end, "LOC"))
+    return out
 
 
 def _prf(tp: int, npred: int, ngold: int) -> dict[str, float | int]:
