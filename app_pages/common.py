@@ -89,6 +89,7 @@ def require_data() -> dict[str, dict[str, int]]:
     """The overview counts; when nothing has been ingested yet, say how to start and stop."""
     counts: dict[str, dict[str, int]] = view("overview_counts")
     if not counts["nodes"].get("Article"):
+        _cached_view.clear()  # an empty graph is not cached: data shows as soon as it lands
         st.info(
             "Nothing ingested yet. Add articles on the **Ingest** page, or run "
             "`casegraph ingest data/sample` in a terminal, then come back.",

@@ -218,26 +218,37 @@ def neighbourhood(
     Filters: node kinds, relationship types, and a date range on the supporting articles
     (a fact is kept when at least one of its articles falls inside the range).
     """
-    depth = max(1, min(int(depth), 4))  # an int formatted into the pattern, bounded
+    depth = max(1, min(int(depth), 4))
     kinds = list(kinds or ontology.NODE_KINDS)
     types = [ontology.check_relationship(t) for t in (types or ontology.GRAPH_RELATIONSHIPS)]
+    # Breadth-first, one query per hop: a variable-length pattern would enumerate every path
+    # around a hub (a country, a big agency) before the limit applies.
+    seen, frontier = list(dict.fromkeys(ids)), list(dict.fromkeys(ids))
+    for _ in range(depth):
+        room = limit - len(seen)
+        if not frontier or room <= 0:
+            break
+        rows = read(
+            driver,
+            database,
+            "MATCH (a:Entity)-[r]-(b:Entity) WHERE a.id IN $frontier AND type(r) IN $types "
+            "AND b.kind IN $kinds AND NOT b.id IN $seen "
+            "RETURN DISTINCT b.id AS id LIMIT $room",
+            frontier=frontier,
+            types=types,
+            kinds=kinds,
+            seen=seen,
+            room=room,
+        )
+        frontier = [r["id"] for r in rows]
+        seen += frontier
     nodes = read(
         driver,
         database,
-        "MATCH (s:Entity) WHERE s.id IN $ids "
-        "OPTIONAL MATCH p = (s)-[*1.." + str(depth) + "]-(m:Entity) "
-        "WHERE all(r IN relationships(p) WHERE type(r) IN $types) "
-        "AND all(x IN nodes(p)[1..] WHERE x.kind IN $kinds) "
-        "WITH collect(DISTINCT s) + collect(DISTINCT m) AS ns "
-        "UNWIND ns AS n WITH DISTINCT n LIMIT $limit "
-        "RETURN " + _NODE + " AS node",
-        ids=list(ids),
-        types=types,
-        kinds=kinds,
-        limit=limit,
+        "MATCH (n:Entity) WHERE n.id IN $ids RETURN " + _NODE + " AS node",
+        ids=seen,
     )
-    node_ids = [r["node"]["id"] for r in nodes]
-    edges = edges_among(driver, database, node_ids, types, date_from, date_to)
+    edges = edges_among(driver, database, seen, types, date_from, date_to)
     keep = set(ids) | {e["source"] for e in edges} | {e["target"] for e in edges}
     return Subgraph([r["node"] for r in nodes if r["node"]["id"] in keep], edges).as_dict()
 
