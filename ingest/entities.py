@@ -424,10 +424,27 @@ def _from_ner(ent: Span) -> Found | None:
     if label == "ORG":
         if len(span) == 1 and span[0].is_lower:
             return None
+        titled = _titled_person(span)
+        if titled is not None:
+            return Found(PERSON, titled.start, titled.end, titled.text)
         span = _extend_of_place(span)
         kind = org_kind(_words(span))
         return Found(kind, span.start, span.end, span.text) if kind else None
     return None
+
+
+def _titled_person(span: Span) -> Span | None:
+    """ "Trial Attorneys Ivana Nizich" read as ORG: a title, then a personal name."""
+    i = span.start
+    while i < span.end and span.doc[i].lower_ in TITLE_WORDS | {"attorneys", "agents"}:
+        i += 1
+    rest = span.doc[i : span.end]
+    if i == span.start or not 2 <= len(rest) <= 4:
+        return None
+    words = {t.lower_.strip(".") for t in rest}
+    if words & (AGENCY_WORDS | ORGANIZATION_WORDS) or not all(t.is_title for t in rest):
+        return None
+    return clean_person(rest)
 
 
 def _extend_of_place(span: Span) -> Span:
@@ -714,6 +731,22 @@ def _unit_name_end(doc: Doc, i: int) -> int:
     return end
 
 
+# Titles that end a unit name read leftwards ("Director" in "Director FBI Field Office"); the
+# rest of TITLE_WORDS also occur inside unit names ("Special Prosecutions Section").
+_PERSON_TITLES = TITLE_WORDS - {
+    "sheriff",
+    "attorney",
+    "special",
+    "general",
+    "district",
+    "executive",
+    "senior",
+    "principal",
+    "associate",
+    "inspector",
+}
+
+
 def agency_names(doc: Doc, known: set[int]) -> list[Found]:
     """Title-case names headed by an agency word: "Fugitive Division", "Bureau of Gambling
     Control", "San Diego Sheriff's Department"."""
@@ -730,7 +763,16 @@ def agency_names(doc: Doc, known: set[int]) -> list[Found]:
             ):
                 j -= 1
                 continue
-            if not _title_word(doc[j]) or doc[j].lower_ in TITLE_WORDS - {"sheriff", "attorney"}:
+            if (
+                doc[j].lower_ == "and"
+                and j - 1 >= tok.sent.start
+                and j - 1 not in known
+                and _title_word(doc[j - 1])
+                and doc[j - 1].is_title
+            ):
+                j -= 1  # "Asset Forfeiture and Money Laundering Section"
+                continue
+            if not _title_word(doc[j]) or doc[j].lower_ in _PERSON_TITLES:
                 break
             start = j
             j -= 1

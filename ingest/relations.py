@@ -339,6 +339,8 @@ def _structural(ctx: Context) -> None:
                     break
                 _pair_rules(ctx, s, a, b, gap)
         _based_in(ctx, s)
+        _people_of_unit(ctx, s)
+        _membership_list(ctx, s)
 
 
 def _title_rel(words: list[str]) -> str | None:
@@ -386,6 +388,50 @@ def _pair_rules(ctx: Context, s: Sentence, a: Item, b: Item, gap: list[str]) -> 
             f.add("MEMBER_OF", a.entity, target.entity, sent, "member_of.person_of")
     if a.kind == P and b.kind in (ORG, PL) and gap and gap[0] == "founded":
         f.add("FOUNDED", a.entity, b.entity, sent, "founded.verb")
+
+
+_LIST_GAPS = ([","], ["and"], [",", "and"], [";"], [";", "and"])
+
+
+def _people_of_unit(ctx: Context, s: Sentence) -> None:
+    """ "Trial Attorneys A and B of the Human Rights Section": every listed person is a member."""
+    items = s.items
+    for i, b in enumerate(items):
+        if b.kind != A or i == 0 or items[i - 1].kind != P:
+            continue
+        gap = _between(ctx.doc, items[i - 1].found, b.found)
+        if gap not in (["of"], ["of", "the"]):
+            continue
+        target = _chain_end(s, b)
+        j = i - 1
+        while j >= 0 and items[j].kind == P:
+            person = items[j].entity
+            if not ctx.facts.has("LEADS", person.id, target.entity.id):
+                ctx.facts.add("MEMBER_OF", person, target.entity, s.span, "member_of.people_of")
+            if j == 0 or _between(ctx.doc, items[j - 1].found, items[j].found) not in _LIST_GAPS:
+                break
+            j -= 1
+
+
+_MEMBERSHIP = frozenset({"members", "membership", "roster", "member"})
+_INCLUDE = frozenset({"include", "includes", "included", "including", "are", "comprise"})
+
+
+def _membership_list(ctx: Context, s: Sentence) -> None:
+    """ "The Task Force's current members include A, B and C": each agency is a member."""
+    doc = ctx.doc
+    for t in s.span:
+        if t.lower_ not in _INCLUDE or t.i < 2:
+            continue
+        if not {w.lower_ for w in doc[max(t.i - 3, s.span.start) : t.i]} & _MEMBERSHIP:
+            continue
+        groups = [it for it in s.of(A, ORG, before=t.i)]
+        if not groups:
+            return
+        group = groups[-1]
+        for member in s.of(A, after=t.i + 1):
+            ctx.facts.add("MEMBER_OF", member.entity, group.entity, s.span, "member_of.list")
+        return
 
 
 def unit_words(e: Entity) -> bool:

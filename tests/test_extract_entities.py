@@ -102,3 +102,14 @@ def test_partial_names_and_surnames_typed_as_organisations_join_the_person() -> 
     assert "Zavoczki" in names["Maria Luca Zavoczki"]
     assert "Maria Zavoczki" in names["Maria Luca Zavoczki"]
     assert "Sanchez" in names["Melvin Noe Lazo-Sanchez"]
+
+
+def test_unit_names_with_and_and_titled_people_read_as_organisations() -> None:
+    found = entities(
+        run(
+            "The case was prosecuted by Assistant Chief Mia Levine and Trial Attorneys Ivana "
+            "Nizich of the Asset Forfeiture and Money Laundering Section."
+        )
+    )
+    assert found.get("Asset Forfeiture and Money Laundering Section") == "Agency"
+    assert found.get("Ivana Nizich") == "Person"

@@ -182,3 +182,25 @@ def test_pronoun_subject_is_the_last_person_talked_about() -> None:
         )
     )
     assert ("CHARGED_WITH", "Maria Luca Zavoczki", "bank fraud") in f
+
+
+def test_member_of_for_a_list_of_people_of_a_unit() -> None:
+    f = facts(
+        run(
+            "The case was handled by Trial Attorneys Ivana Nizich and Jay Bauer of the Human "
+            "Rights and Special Prosecutions Section."
+        )
+    )
+    assert ("MEMBER_OF", "Ivana Nizich", "Human Rights and Special Prosecutions Section") in f
+    assert ("MEMBER_OF", "Jay Bauer", "Human Rights and Special Prosecutions Section") in f
+
+
+def test_member_of_for_a_membership_list() -> None:
+    f = facts(
+        run(
+            "The Corporate Fraud Task Force’s expanded roster includes the Federal Housing "
+            "Finance Agency, the Federal Reserve and the Securities and Exchange Commission."
+        )
+    )
+    members = {s for r, s, t in f if r == "MEMBER_OF" and t.endswith("Task Force")}
+    assert {"Federal Housing Finance Agency", "Securities and Exchange Commission"} <= members
