@@ -64,6 +64,10 @@ TRIGGERS: dict[str, list[list[dict]]] = {
                         "suspected",
                         "complaint",
                         "arrested",
+                        "implicated",
+                        "detained",
+                        "tried",
+                        "trial",
                     ]
                 }
             }
@@ -343,6 +347,9 @@ def _structural(ctx: Context) -> None:
         _membership_list(ctx, s)
 
 
+_FOUNDER_WORDS = frozenset({"founder", "co-founder", "cofounder", "chief", "attorney", "judge"})
+
+
 def _title_rel(words: list[str]) -> str | None:
     ws = set(words)
     if "founder" in ws or "co-founder" in ws or "founded" in ws:
@@ -371,8 +378,10 @@ def _pair_rules(ctx: Context, s: Sentence, a: Item, b: Item, gap: list[str]) -> 
         ):
             f.add("MEMBER_OF", a.entity, b.entity, sent, "member_of.unit_of")
     # "Telegram founder Pavel Durov", "INTERPOL Washington Director Shawn Bray"
+    title_last = bool(gap) and gap[-1] in LEADER_TITLES | MEMBER_TITLES | _FOUNDER_WORDS
     if a.kind in (A, ORG, PL) and b.kind == P and 0 < len(gap) <= 4 and "," not in gap:
-        rel = _title_rel(gap)
+        # The title ends right before the name: "HSI special agents arrested X" names no title.
+        rel = _title_rel(gap) if title_last else None
         if rel:
             f.add(rel, b.entity, a.entity, sent, f"{rel.lower()}.title_before_name")
     # "Woo Jong-soo, head of ...", "Catherine Lotrionte, Director of the Institute ..."
@@ -654,20 +663,49 @@ def _agency_on_target(ctx: Context, s: Sentence, trigger: str, rel: str) -> None
     trig = _first_trigger(s, trigger)
     if trig is None:
         return
-    # The agent is the subject (before the trigger) or comes "by" it after the trigger.
-    agencies = [
-        ag
-        for ag in s.of(A)
-        if ag.found.end <= trig[0] or "by" in [t.lower_ for t in ctx.doc[trig[1] : ag.found.start]]
-    ]
+    agencies = _agents(ctx, s, trigger, trig)
     targets = _targets(ctx, s)
     if rel == "ARRESTED":
         targets = [t for t in targets if t.kind == P]
+    if not targets and agencies and ctx.last_target is not None and _has_pronoun(ctx, s):
+        targets = [Item(agencies[0].found, ctx.last_target)]  # "he was taken into custody by"
     if not targets and ctx.main_target is not None and agencies and "case" in _words(s):
         targets = [Item(agencies[0].found, ctx.main_target)]
     for ag in agencies:
         for tg in targets:
             ctx.facts.add(rel, ag.entity, tg.entity, s.span, f"{rel.lower()}.trigger")
+
+
+def _has_pronoun(ctx: Context, s: Sentence) -> bool:
+    return any(t.lower_ in ("he", "she", "him", "her") for t in s.span)
+
+
+def _agents(ctx: Context, s: Sentence, trigger: str, trig: tuple[int, int]) -> list[Item]:
+    """Who arrests/investigates: the verb's subject or its "by" agent (with conjuncts) when the
+    trigger is a verb; otherwise agencies before the trigger or after a "by"."""
+    verbs = [ctx.doc[a] for a, _ in s.triggers.get(trigger, []) if ctx.doc[a].pos_ == "VERB"]
+    for verb in verbs:
+        found = [it for it in _parsed_agencies(s, verb)]
+        if found:
+            return found
+    return [
+        ag
+        for ag in s.of(A)
+        if ag.found.end <= trig[0] or "by" in [t.lower_ for t in ctx.doc[trig[1] : ag.found.start]]
+    ]
+
+
+def _parsed_agencies(s: Sentence, verb: Token) -> list[Item]:
+    slots = [c for c in verb.children if c.dep_ == "nsubj"]
+    slots += [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    out: dict[str, Item] = {}
+    for slot in slots:
+        for tok in _conjuncts(slot):
+            for t in tok.subtree:  # "investigators from the U.S. Marshals Service"
+                it = _item_at(s, t.i)
+                if it is not None and it.kind == A:
+                    out.setdefault(it.entity.id, it)
+    return list(out.values())
 
 
 def _words(s: Sentence) -> set[str]:

@@ -204,3 +204,18 @@ def test_member_of_for_a_membership_list() -> None:
     )
     members = {s for r, s, t in f if r == "MEMBER_OF" and t.endswith("Task Force")}
     assert {"Federal Housing Finance Agency", "Securities and Exchange Commission"} <= members
+
+
+def test_arrest_agent_from_the_parse_and_pronoun_target() -> None:
+    f = facts(
+        run(
+            "Investigators located Rodolfo Adolfo Gimenez in Miami. There, he was taken into "
+            "custody by the Argentine National Police."
+        )
+    )
+    assert ("ARRESTED", "Argentine National Police", "Rodolfo Adolfo Gimenez") in f
+
+
+def test_no_title_fact_when_a_verb_separates_title_and_name() -> None:
+    f = facts(run("HSI special agents arrested Sulejman Mujagic in Utica, New York."))
+    assert not any(r == "MEMBER_OF" and s == "Sulejman Mujagic" for r, s, _ in f)
