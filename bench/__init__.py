@@ -1,0 +1,1 @@
+"""casegraph benchmarks: `make bench` (python -m bench.run) writes docs/BENCHMARKS.md."""

