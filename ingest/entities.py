@@ -798,6 +798,27 @@ def _with_agency_names(doc: Doc, ner: list[Found], known: list[Found]) -> list[F
     return sorted(keep + extra, key=lambda f: f.start)
 
 
+def aged_people(doc: Doc, taken: set[int]) -> list[Found]:
+    """ "Phat Ngoc Tran, 35, pleaded guilty": a title-case name followed by ", <age>," is a
+    person even where NER misses it (press releases give defendants' ages this way)."""
+    out: list[Found] = []
+    for tok in doc:
+        if not (tok.like_num and tok.text.isdigit() and 14 <= int(tok.text) <= 99):
+            continue
+        i = tok.i
+        if i < 2 or i + 1 >= len(doc) or doc[i - 1].text != "," or doc[i + 1].text not in ",.":
+            continue
+        end, start = i - 1, i - 1
+        while start - 1 >= 0 and doc[start - 1].is_title and doc[start - 1].is_alpha:
+            start -= 1
+        if not 2 <= end - start <= 4 or not taken.isdisjoint(range(start, end)):
+            continue
+        name = clean_person(doc[start:end])
+        if name is not None and not {t.lower_ for t in name} & (AGENCY_WORDS | ORGANIZATION_WORDS):
+            out.append(Found(PERSON, name.start, name.end, name.text))
+    return out
+
+
 def find_mentions(doc: Doc) -> list[Found]:
     """All typed mentions in a parsed document, in text order."""
     known = [_from_ruler(s) for s in ruler_spans(doc)]
@@ -806,6 +827,10 @@ def find_mentions(doc: Doc) -> list[Found]:
     found = _merge(doc, known, ner)
     found = _demonym_authorities(doc, found)
     found += _nested_places(doc, found)
+    typed = {i for f in found if f.kind != ORGANIZATION for i in range(f.start, f.end)}
+    aged = aged_people(doc, typed)
+    found = [f for f in found if not any(a.start < f.end and f.start < a.end for a in aged)]
+    found += aged
     found += _propagate(doc, found)
     taken = {i for f in found for i in range(f.start, f.end)}
     found += find_offenses(doc, taken)

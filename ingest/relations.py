@@ -638,7 +638,7 @@ def _offense_subjects(ctx: Context, s: Sentence, trig: tuple[int, int]) -> list[
     if subjects:
         return list({it.entity.id: it for it in subjects}.values())
     before = [it for it in _targets(ctx, s) if it.found.end <= trig[1] + 1]
-    return before[-1:] or _targets(ctx, s)[:1]
+    return before[-1:]
 
 
 def _offense_facts(ctx: Context, s: Sentence) -> None:

@@ -61,6 +61,36 @@ def _fix_kinds(found: list[Found]) -> list[Found]:
     return out
 
 
+_LIST_SEPARATORS = frozenset({";", ",", "and", ", and", "; and"})
+_NOT_A_NAME = frozenset(
+    {"casino", "hotel", "resort", "bank", "inc", "corp", "company", "group", "university"}
+)
+
+
+def _people_in_lists(doc: Doc, found: list[Found]) -> list[Found]:
+    """A two-to-four-word title-case "organisation" listed between people ("A; B; C") is a
+    person too: NER types names in long defendant lists inconsistently."""
+    order = sorted(range(len(found)), key=lambda i: found[i].start)
+    out = list(found)
+    for pos, i in enumerate(order):
+        f = found[i]
+        if f.kind != ontology.ORGANIZATION or f.key is not None or f.nested:
+            continue
+        words = f.text.split()
+        if not 2 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
+            continue
+        if {w.lower().strip(".,") for w in words} & _NOT_A_NAME:
+            continue
+        neighbours = [found[order[k]] for k in (pos - 1, pos + 1) if 0 <= k < len(order)]
+        for n in neighbours:
+            a, b = (n, f) if n.start < f.start else (f, n)
+            gap = doc[a.end : b.start].text.strip()
+            if n.kind == ontology.PERSON and gap in _LIST_SEPARATORS:
+                out[i] = Found(ontology.PERSON, f.start, f.end, f.text)
+                break
+    return out
+
+
 def _name_parts(short: list[str], full: list[str]) -> bool:
     """ "maria zavoczki" within "maria luca zavoczki": same first and last word, in order."""
     if short[0] != full[0] or short[-1] != full[-1] or len(short) > len(full):
@@ -98,6 +128,10 @@ def _short_forms(found: list[Found], keys: list[str]) -> list[str]:
     for f, key in zip(found, keys, strict=True):
         if key.startswith("N|"):
             names[f.kind].add(key.split("|", 2)[2])
+    first_seen: dict[str, int] = {}
+    for i, key in enumerate(keys):
+        if key.startswith("N|"):
+            first_seen.setdefault(key.split("|", 2)[2], i)
     out = list(keys)
     for i, (f, key) in enumerate(zip(found, keys, strict=True)):
         if not key.startswith("N|"):
@@ -106,10 +140,13 @@ def _short_forms(found: list[Found], keys: list[str]) -> list[str]:
         longer = [n for n in names[f.kind] if n != short and _extends(n, short, f.kind)]
         if f.kind == ontology.PERSON and len(longer) > 1:
             # "Zavoczki" -> "Maria Zavoczki" and "Maria Luca Zavoczki": one person if the
-            # longer forms are themselves one name.
+            # longer forms are themselves one name; otherwise a bare surname shared by several
+            # people ("Tran") means the one the article names first, its main subject.
             full = max(longer, key=len).split()
             if all(_name_parts(n.split(), full) for n in longer):
                 longer = [" ".join(full)]
+            elif len(short.split()) == 1:
+                longer = [min(longer, key=lambda n: first_seen.get(n, len(keys)))]
         if len(longer) == 1:
             out[i] = f"N|{f.kind}|{longer[0]}"
         elif f.text.isupper() and len(f.text) >= 2:
@@ -139,6 +176,8 @@ def _extends(long: str, short: str, kind: str) -> bool:
 def resolve(doc: Doc, found: list[Found]) -> tuple[list[Found], Resolved]:
     """Cluster mentions into entities; returns the (kind-fixed) mentions and the entities."""
     found = _fix_kinds(found)
+    for _ in range(3):  # a list typed ORG, ORG, Person converts from its end
+        found = _people_in_lists(doc, found)
     keys = [_base_key(f) for f in found]
     abbr = _abbreviations(doc, found, keys)
     keys = [abbr.get(f.text, k) if f.key is None else k for f, k in zip(found, keys, strict=True)]

@@ -113,3 +113,16 @@ def test_unit_names_with_and_and_titled_people_read_as_organisations() -> None:
     )
     assert found.get("Asset Forfeiture and Money Laundering Section") == "Agency"
     assert found.get("Ivana Nizich") == "Person"
+
+
+def test_person_named_with_an_age_and_people_in_a_defendant_list() -> None:
+    found = entities(
+        run(
+            "WASHINGTON – Phat Ngoc Tran, 35, pleaded guilty today in San Diego. To date, 20 "
+            "defendants have pleaded guilty: Phuong Quoc Truong; Anh Phuong Tran; Martin Lee "
+            "Aronson; Liem Thanh Lam."
+        )
+    )
+    assert found.get("Phat Ngoc Tran") == "Person"
+    for name in ("Phuong Quoc Truong", "Anh Phuong Tran", "Martin Lee Aronson"):
+        assert found.get(name) == "Person", name
