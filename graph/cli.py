@@ -232,6 +232,7 @@ def extract(
     """Extract entities, facts and cases without a database: one JSON object per article."""
     if fmt != "jsonl":
         raise InputError(f"unknown format {fmt!r}: extract writes jsonl")
+    from graph.ingestion import too_long
     from graph.progress import Progress
     from ingest.records import Article
     from ingest.sources import read_sources
@@ -241,6 +242,8 @@ def extract(
 
     def articles() -> Iterator[Article]:
         for item in read_sources(paths, _fields(text_field, title_field, date_field, url_field)):
+            if isinstance(item, Article):
+                item = too_long(item) or item
             if isinstance(item, Article):
                 yield item
             else:

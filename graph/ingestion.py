@@ -11,11 +11,31 @@ import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from graph.errors import DatabaseUnavailable
 from graph.progress import Progress
 from ingest.records import Article, Extraction
+
+if TYPE_CHECKING:
+    from ingest.sources import SourceProblem
+
+# spaCy's `nlp.max_length`: past it the parser needs gigabytes and spaCy refuses the text (E088).
+# A "document" that long is a dump of many articles, so it is one bad input, not a crash.
+MAX_ARTICLE_CHARS = 1_000_000
+
+
+def too_long(article: Article) -> SourceProblem | None:
+    """A SourceProblem when the article is too long for the NLP pipeline, else None."""
+    from ingest.sources import SourceProblem
+
+    if len(article.text) <= MAX_ARTICLE_CHARS:
+        return None
+    return SourceProblem(
+        article.path,
+        f"text too long for one article ({len(article.text):,} characters, the limit is "
+        f"{MAX_ARTICLE_CHARS:,}): split it into articles",
+    )
 
 
 class _Store(Protocol):
@@ -91,6 +111,8 @@ def run_ingest(
             summary.seconds["read"] += time.perf_counter() - t0
             if item is None:
                 return
+            if isinstance(item, Article):
+                item = too_long(item) or item
             if isinstance(item, Article):
                 yield item
             else:
