@@ -274,6 +274,19 @@ HEADLINE_VERBS = frozenset(
         "convicted",
         "indicted",
         "presents",
+        "recovers",
+        "returns",
+        "reaches",
+        "resolves",
+        "pays",
+        "seizes",
+        "dismantles",
+        "indicts",
+        "charges",
+        "sentences",
+        "visits",
+        "hosts",
+        "joins",
     ]
 )
 _SYMBOLS = re.compile(r"[^\w\s.,&'’\-:()/]")
@@ -422,8 +435,10 @@ def _from_ner(ent: Span) -> Found | None:
         place = jurisdictions.lookup(span.text)
         return Found(JURISDICTION, span.start, span.end, span.text, place.iso) if place else None
     if label == "ORG":
-        if len(span) == 1 and span[0].is_lower:
-            return None
+        if len(span) == 1 and (span[0].is_lower or span[0].lower_ in UNIT_HEADS):
+            return None  # "the Department": a back reference, not a name
+        if any(t.tag_ in ("VBZ", "VBG") or t.lower_ in HEADLINE_VERBS for t in span[1:]):
+            return None  # headline words: "U.S. Recovers", "Operation Leads to Return"
         titled = _titled_person(span)
         if titled is not None:
             return Found(PERSON, titled.start, titled.end, titled.text)
@@ -747,15 +762,23 @@ _PERSON_TITLES = TITLE_WORDS - {
 }
 
 
-def agency_names(doc: Doc, known: set[int]) -> list[Found]:
+def agency_names(doc: Doc, known: set[int], places: dict[int, int] | None = None) -> list[Found]:
     """Title-case names headed by an agency word: "Fugitive Division", "Bureau of Gambling
-    Control", "San Diego Sheriff's Department"."""
+    Control", "San Diego Sheriff's Department", "Indiana State Police", "U.S. District Court
+    for the District of Columbia". `places` maps the last token of a known jurisdiction to its
+    first: a place may open the name."""
+    places = places or {}
     out: list[Found] = []
     for tok in doc:
         if tok.lower_ not in UNIT_HEADS or not tok.is_title or tok.i in known:
             continue
         start, j = tok.i, tok.i - 1
-        while j >= tok.sent.start and j not in known:
+        while j >= tok.sent.start:
+            if j in places and j < tok.i - 1:
+                start = places[j]  # "Mississippi Gaming Commission": the place opens the name
+                break
+            if j in known:
+                break
             if (
                 doc[j].text in ("'s", "’s")
                 and j > 0
@@ -777,7 +800,11 @@ def agency_names(doc: Doc, known: set[int]) -> list[Found]:
             start = j
             j -= 1
         after = doc[tok.i + 1 : tok.i + 2].text
-        end = _unit_name_end(doc, tok.i) if after in ("of", "for") and start == tok.i else tok.i + 1
+        court_district = doc[tok.i + 1 : tok.i + 5].text.startswith(("for the", "of the")) and (
+            "District" in doc[tok.i + 2 : tok.i + 5].text
+        )  # "Court for the Eastern District of ..."
+        extend = after in ("of", "for") and (start == tok.i or court_district)
+        end = _unit_name_end(doc, tok.i) if extend else tok.i + 1
         if end - start >= 2:
             out.append(Found(AGENCY, start, end, doc[start:end].text))
     return _longest(out)
@@ -785,7 +812,8 @@ def agency_names(doc: Doc, known: set[int]) -> list[Found]:
 
 def _with_agency_names(doc: Doc, ner: list[Found], known: list[Found]) -> list[Found]:
     known_tokens = {i for k in known for i in range(k.start, k.end)}
-    names = agency_names(doc, known_tokens)
+    places = {k.end - 1: k.start for k in known if k.kind == JURISDICTION}
+    names = agency_names(doc, known_tokens, places)
 
     def loses(n: Found, a: Found) -> bool:
         # An NER span cut across a name, or gluing a known agency to its unit, gives way.

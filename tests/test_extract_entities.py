@@ -126,3 +126,32 @@ def test_person_named_with_an_age_and_people_in_a_defendant_list() -> None:
     assert found.get("Phat Ngoc Tran") == "Person"
     for name in ("Phuong Quoc Truong", "Anh Phuong Tran", "Martin Lee Aronson"):
         assert found.get(name) == "Person", name
+
+
+def test_agency_names_opened_by_a_place_and_district_courts() -> None:
+    found = entities(
+        run(
+            "The investigation has received assistance from the Indiana State Police; the "
+            "Mississippi Gaming Commission; and the U.S. Attorney’s Office for the Western "
+            "District of Washington. A criminal information was filed today in the U.S. "
+            "District Court for the District of Columbia."
+        )
+    )
+    for name in (
+        "Indiana State Police",
+        "Mississippi Gaming Commission",
+        "U.S. District Court for the District of Columbia",
+    ):
+        assert found.get(name) == "Agency", name
+    assert "District Court" not in found
+
+
+def test_headline_fragments_and_bare_back_references_are_not_organisations() -> None:
+    found = entities(
+        run(
+            "U.S. Recovers $19 Million From Construction Firm\n\nThe Department said the "
+            "Joint Law Enforcement Operation Leads to Return of a fugitive."
+        )
+    )
+    assert "Department" not in found
+    assert not any("Recovers" in n or "Leads" in n for n in found)
