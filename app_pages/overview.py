@@ -18,9 +18,15 @@ st.caption(
 with guard():
     counts = require_data()
     kinds = counts["nodes"]
-    cols = st.columns(5)
-    for col, kind in zip(cols, ("Article", "Case", "Agency", "Platform", "Person"), strict=True):
-        col.metric(f"{kind}s" if kind != "Person" else "People", kinds.get(kind, 0))
+    headline = {
+        "Article": "Articles",
+        "Case": "Cases",
+        "Agency": "Agencies",
+        "Platform": "Platforms",
+        "Person": "People",
+    }
+    for col, (kind, title) in zip(st.columns(len(headline)), headline.items(), strict=True):
+        col.metric(title, kinds.get(kind, 0))
 
     left, right = st.columns(2)
     with left:
