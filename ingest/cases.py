@@ -6,6 +6,7 @@ about the same proceeding lands in one case, and another article describing it m
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc
@@ -84,6 +85,14 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
     agency_iso = {r.source: by_id[r.target].iso or "" for r in relations if r.type == "BELONGS_TO"}
     main_place = max(places, key=lambda e: len(e.mentions)).iso if places else None
     lawsuit = any(w in doc.text.lower() for w in _LAWSUIT_WORDS)
+    countries = Counter(iso.split("-")[0] for iso in agency_iso.values() if iso)
+    home = countries.most_common(1)[0][0] if countries else main_place
+    # Sent abroad to stand trial: that country prosecutes (returns home say nothing new).
+    extradited_to = {
+        r.source: by_id[r.target].iso
+        for r in relations
+        if r.type == "EXTRADITED_TO" and by_id[r.target].iso != home
+    }
     merged: dict[tuple[str | None, str], Case] = {}
     for d in _drafts(relations, agency_iso).values():
         target = by_id.get(d.target)
@@ -94,7 +103,8 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
         ):
             continue
         iso = (
-            (d.jurisdictions[0] if d.jurisdictions else None)
+            extradited_to.get(target.id)
+            or (d.jurisdictions[0] if d.jurisdictions else None)
             or _place_near(doc, target, places)
             or main_place
         )
@@ -107,7 +117,7 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
             # Co-defendants of one proceeding ("charged A; B; C") are one case.
             merged[key] = _join(merged[key], case) if key in merged else case
     cases = list(merged.values())
-    return cases + _operations(relations, by_id, agency_iso, iso_entity, main_place)
+    return cases + _operations(relations, by_id, agency_iso, iso_entity, home)
 
 
 _STATUS_ORDER = ("unknown", "open", "charged", "convicted", "sentenced", "closed")
@@ -132,10 +142,11 @@ def _operations(
     by_id: dict[str, Entity],
     agency_iso: dict[str, str],
     iso_entity: dict,
-    main_place: str | None,
+    home: str | None,
 ) -> list[Case]:
     """A fugitive arrested or returned by one country's agencies for another country's case:
-    the arrest is its own law-enforcement operation ("located, arrested and returned")."""
+    the arrest is its own law-enforcement operation ("located, arrested and returned"), in the
+    country of the arresting agency, else of the agencies the article names most."""
     out: dict[str, Case] = {}
     for r in relations:
         if r.type not in ("ARRESTED", "EXTRADITED_TO"):
@@ -144,7 +155,7 @@ def _operations(
         if person is None or person.kind != ontology.PERSON or person.id in out:
             continue
         iso = agency_iso.get(r.source) if r.type == "ARRESTED" else None
-        iso = (iso or main_place or "").split("-")[0] or None
+        iso = (iso or home or "").split("-")[0] or None
         where = jurisdictions.display_name(iso) if iso else "unknown jurisdiction"
         title = f"{where} operation to arrest {person.name}"
         out[person.id] = Case(

@@ -40,6 +40,7 @@ TRIGGERS: dict[str, list[list[dict]]] = {
         [{_L: {"IN": ["pleaded", "pled", "plead", "pleads", "pleading"]}}, {_L: "guilty"}],
         [{_L: {"IN": ["convicted", "conviction", "convictions", "sentenced", "sentencing"]}}],
         [{_L: "found"}, {_L: "guilty"}],
+        [{_L: "guilty"}, {_L: {"IN": ["plea", "pleas"]}}],
         [{_L: {"IN": ["admitted", "admitting", "admits"]}}],
     ],
     "charged": [
@@ -799,12 +800,33 @@ def _data_facts(ctx: Context, s: Sentence) -> None:
                 )
 
 
+_TRIAL_WORDS = frozenset({"trial", "tried", "justice", "prosecution", "charges", "face"})
+
+
+def _destination(doc: Doc, place: int, verbs: set[int]) -> bool:
+    """ "extradited X to Bosnia" (the "to" hangs on the trigger verb) or "to stand trial in
+    Bosnia"; not "removed him from ..." nor a "to" that belongs to another verb."""
+    prep = doc[place - 1]
+    if prep.lower_ == "to":
+        head = prep.head
+        from_to = any(t.lower_ == "from" for t in doc[max(place - 6, 0) : place - 1])
+        return (
+            head.i in verbs
+            or (head.dep_ in ("conj", "xcomp") and head.head.i in verbs)
+            or from_to  # "the return of X from Oman to the United States"
+        )
+    if prep.lower_ == "in" and place >= 2:
+        return doc[place - 2].lower_ in _TRIAL_WORDS or prep.head.lower_ in _TRIAL_WORDS
+    return False
+
+
 def _extradition(ctx: Context, s: Sentence) -> None:
     trig = _first_trigger(s, "extradited")
     if trig is None:
         return
     doc = ctx.doc
-    places = [it for it in s.of(J, after=trig[0]) if doc[it.found.start - 1].lower_ in ("to", "in")]
+    verbs = {a for a, _ in s.triggers.get("extradited", [])}
+    places = [it for it in s.of(J, after=trig[0]) if _destination(doc, it.found.start, verbs)]
     people = [it for it in _targets(ctx, s) if it.kind == P]
     if not people and ctx.main_target is not None and ctx.main_target.kind == P:
         people = [Item(places[0].found, ctx.main_target)] if places else []
@@ -848,7 +870,9 @@ def _titled_people(doc: Doc, found: list[Found], entity_of: dict[int, str]) -> s
     for i, f in enumerate(found):
         if f.kind != P or i not in entity_of:
             continue
-        before = {t.lower_ for t in doc[max(f.start - 3, 0) : f.start]}
+        # The title sits right before the name ("U.S. Attorney Karen P. Hewitt"); "agents
+        # arrested X" does not make X an official.
+        before = {doc[f.start - 1].lower_} if f.start > 0 else set()
         after = [t.lower_ for t in doc[f.end : f.end + 4]]
         if before & _OFFICIAL_WORDS or (after[:1] == [","] and set(after[1:]) & _OFFICIAL_WORDS):
             out.add(entity_of[i])

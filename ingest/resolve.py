@@ -163,7 +163,7 @@ def _extends(long: str, short: str, kind: str) -> bool:
     if kind == ontology.PERSON:
         return (
             lw[-len(sw) :] == sw
-            or (len(sw) == 1 and lw[0] == sw[0])
+            or (len(sw) == 1 and sw[0] in lw)  # "Lazo" of "Melvin Noe Lazo-Sanchez"
             or (len(sw) >= 2 and _name_parts(sw, lw))
         )
     if kind == ontology.ORGANIZATION:

@@ -219,3 +219,27 @@ def test_arrest_agent_from_the_parse_and_pronoun_target() -> None:
 def test_no_title_fact_when_a_verb_separates_title_and_name() -> None:
     f = facts(run("HSI special agents arrested Sulejman Mujagic in Utica, New York."))
     assert not any(r == "MEMBER_OF" and s == "Sulejman Mujagic" for r, s, _ in f)
+
+
+def test_extradition_destination_is_where_the_trial_is() -> None:
+    f = facts(
+        run(
+            "WASHINGTON - The United States has extradited Sulejman Mujagic, a citizen of Bosnia "
+            "and Herzegovina and a resident of Utica, New York, to stand trial in Bosnia for "
+            "charges relating to the torture and murder of one prisoner of war. HSI special "
+            "agents arrested Mujagic in Utica. Sanchez re-entered the United States after ICE "
+            "removed him to Honduras in June 2012."
+        )
+    )
+    assert ("EXTRADITED_TO", "Sulejman Mujagic", "Bosnia and Herzegovina") in f
+    assert ("CHARGED_WITH", "Sulejman Mujagic", "torture") in f
+
+
+def test_guilty_pleas_make_a_conviction() -> None:
+    f = facts(
+        run(
+            "AMEC Construction Management Inc. (ACMI) also entered guilty pleas to felony fraud "
+            "in the U.S. District Court for the Eastern District of Missouri."
+        )
+    )
+    assert ("CONVICTED_OF", "AMEC Construction Management Inc.", "felony fraud") in f

@@ -77,3 +77,15 @@ def test_co_defendants_share_one_case_and_an_arrest_abroad_is_an_operation() -> 
     assert any({"Bryan Arce", "Hogan Ho"} <= {names[t] for t in c.targets} for c in prosecutions)
     ops = [c for c in ex.cases if c.kind == "operation"]
     assert any(names[c.targets[0]] == "Shilo Watts" and c.jurisdiction == "US" for c in ops)
+
+
+def test_extradited_defendant_is_prosecuted_where_sent() -> None:
+    from tests.extract_support import run
+
+    ex = run(
+        "WASHINGTON - The United States has extradited Sulejman Mujagic, a citizen of Bosnia and "
+        "Herzegovina, to stand trial in Bosnia for charges relating to torture. The U.S. "
+        "Department of Justice filed a complaint, and HSI special agents arrested Mujagic."
+    )
+    juris = {(c.kind, c.jurisdiction) for c in ex.cases}
+    assert ("prosecution", "BA") in juris
