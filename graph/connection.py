@@ -22,6 +22,13 @@ from graph.settings import Settings
 # top, so this stays short to keep a stopped server from stalling a command for minutes.
 TRANSACTION_RETRY_SECONDS = 5.0
 CONNECTION_TIMEOUT_SECONDS = 10.0
+# Server notifications casegraph's own queries do not act on (unknown labels before the first
+# ingest, planner hints).
+QUIET_NOTIFICATIONS = (
+    neo4j.NotificationDisabledClassification.UNRECOGNIZED,
+    neo4j.NotificationDisabledClassification.PERFORMANCE,
+    neo4j.NotificationDisabledClassification.HINT,
+)
 
 # http(s) selects the driver's preview HTTP transport, which needs extra packages; casegraph
 # speaks Bolt only.
@@ -103,6 +110,9 @@ def open_driver(settings: Settings) -> neo4j.Driver:
             auth=(settings.neo4j_user, settings.password() or ""),
             connection_timeout=CONNECTION_TIMEOUT_SECONDS,
             max_transaction_retry_time=TRANSACTION_RETRY_SECONDS,
+            # The driver logs server notifications to stderr; on a fresh database every query
+            # naming a label not created yet would print "label does not exist" lines.
+            notifications_disabled_classifications=QUIET_NOTIFICATIONS,
         )
         driver.verify_connectivity()
         driver.execute_query("RETURN 1", database_=settings.neo4j_database)
