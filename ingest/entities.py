@@ -9,7 +9,7 @@ canonical name from the data files, or the ISO code of a jurisdiction).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -462,6 +462,18 @@ def _titled_person(span: Span) -> Span | None:
     return clean_person(rest)
 
 
+def _split_possessives(ents: Iterable[Span]) -> Iterator[Span]:
+    """ "Criminal Division's Organized Crime and Racketeering Section": two organisations, the
+    owner and its unit (MEMBER_OF relates them), not one."""
+    for ent in ents:
+        cut = next((t.i for t in ent[1:-2] if t.text in ("'s", "’s") and ent.label_ == "ORG"), None)
+        if cut is None:
+            yield ent
+            continue
+        yield Span(ent.doc, ent.start, cut, label=ent.label_)
+        yield Span(ent.doc, cut + 1, ent.end, label=ent.label_)
+
+
 def _extend_of_place(span: Span) -> Span:
     """ "USMS Western District" + "of Texas": NER often stops before "of <place>"."""
     doc, end = span.doc, span.end
@@ -850,7 +862,7 @@ def aged_people(doc: Doc, taken: set[int]) -> list[Found]:
 def find_mentions(doc: Doc) -> list[Found]:
     """All typed mentions in a parsed document, in text order."""
     known = [_from_ruler(s) for s in ruler_spans(doc)]
-    ner = [f for f in (_from_ner(e) for e in doc.ents) if f is not None]
+    ner = [f for f in (_from_ner(e) for e in _split_possessives(doc.ents)) if f is not None]
     ner = _with_agency_names(doc, ner, known)
     found = _merge(doc, known, ner)
     found = _demonym_authorities(doc, found)

@@ -155,3 +155,13 @@ def test_headline_fragments_and_bare_back_references_are_not_organisations() -> 
     )
     assert "Department" not in found
     assert not any("Recovers" in n or "Leads" in n for n in found)
+
+
+def test_possessive_agency_name_is_owner_and_unit() -> None:
+    ex = run(
+        "The prosecution of the case is led by the Criminal Division’s Organized Crime and "
+        "Racketeering Section (OCRS)."
+    )
+    found = entities(ex)
+    assert found.get("Organized Crime and Racketeering Section") == "Agency"
+    assert found.get("Criminal Division") == "Agency"
