@@ -665,6 +665,8 @@ def _agency_on_target(ctx: Context, s: Sentence, trigger: str, rel: str) -> None
     if trig is None:
         return
     agencies = _agents(ctx, s, trigger, trig)
+    if rel == "ARRESTED" and not any(ctx.doc[a].pos_ == "VERB" for a, _ in s.triggers[trigger]):
+        return  # "warrants of arrest", "to evade arrest": no arrest happened
     targets = _targets(ctx, s)
     if rel == "ARRESTED":
         targets = [t for t in targets if t.kind == P]

@@ -243,3 +243,13 @@ def test_guilty_pleas_make_a_conviction() -> None:
         )
     )
     assert ("CONVICTED_OF", "AMEC Construction Management Inc.", "felony fraud") in f
+
+
+def test_no_arrest_fact_from_a_warrant_of_arrest() -> None:
+    f = facts(
+        run(
+            "According to the INTERPOL Red Notice and warrants of arrest issued by Federal "
+            "Courts in Argentina, Rodolfo Adolfo Gimenez is implicated in unlawful imprisonment."
+        )
+    )
+    assert not any(r == "ARRESTED" for r, _, _ in f)
