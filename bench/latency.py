@@ -22,7 +22,7 @@ from graph.queries import get_query, parse_params, run_query
 
 QUERIES = ("cooperation_paths", "linked_cases", "entity_profile", "neighbors")
 ROW_LIMIT = 1000  # the CLI's default CASEGRAPH_ROW_LIMIT
-TIMEOUT = 20.0  # seconds; a run that exceeds it (or the transaction memory) counts as failed
+TIMEOUT = 10.0  # seconds; a run that exceeds it (or the transaction memory) counts as failed
 
 
 @dataclass(frozen=True)

@@ -26,9 +26,10 @@ from typing import Any
 from bench import corpus, latency, synth
 from bench.report import write_report
 from bench.server import child_env, throwaway_server
-from bench.system import load_average, machine, versions
+from bench.system import commit, load_average, machine, versions
 
 ROOT = Path(__file__).resolve().parents[1]
+PROFILED = 60  # articles of the cProfile run of the casegraph extraction
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class Plan:
     rounds: int
 
 
-FULL = Plan(300, (1, 2), (500, 1000, 2000), 2, (10_000, 100_000, 1_000_000), 3)
+FULL = Plan(200, (1, 2), (500, 1000, 2000), 2, (10_000, 100_000, 1_000_000), 3)
 QUICK = Plan(20, (1, 2), (20, 40), 2, (2_000, 10_000), 2)
 
 
@@ -82,6 +83,8 @@ def extraction(plan: Plan, model: str, tmp: Path) -> dict[str, Any]:
             runs[mode] = _child("bench.extraction", args)
             print(f"  extract {mode} x{workers}: {runs[mode]['seconds']:.1f}s", flush=True)
         out[f"workers_{workers}"] = runs
+    listing = _list_file(paths[:PROFILED], tmp, "profile.txt")
+    out["profile"] = _child("bench.extraction", ["profile", listing, "--model", model])
     return out
 
 
@@ -170,6 +173,7 @@ def main(argv: list[str] | None = None) -> None:
     started = time.time()
     results: dict[str, Any] = {"plan": plan.__dict__, "load_before": load_average()}
     results["machine"] = machine()
+    results["commit"] = commit()
     with tempfile.TemporaryDirectory(prefix="casegraph-bench-lists-") as tmp_name:
         tmp = Path(tmp_name)
         with throwaway_server() as (settings, status):
