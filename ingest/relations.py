@@ -642,6 +642,21 @@ def _offense_subjects(ctx: Context, s: Sentence, trig: tuple[int, int]) -> list[
     return before[-1:]
 
 
+_ACCUSERS = frozenset(
+    {"prosecutors", "attorneys", "authorities", "government", "police", "agents", "officials"}
+)
+
+
+def _accuser_subject(ctx: Context, s: Sentence) -> bool:
+    """ "Prosecutors ... have brought charges for X": the sentence's subject accuses, so its
+    offences are not the main defendant's."""
+    for tok in s.span:
+        if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "ROOT":
+            it = _item_at(s, tok.i)
+            return tok.lower_ in _ACCUSERS or (it is not None and it.kind == A)
+    return False
+
+
 def _offense_facts(ctx: Context, s: Sentence) -> None:
     conv = _first_trigger(s, "convicted")
     charged = _first_trigger(s, "charged")
@@ -650,7 +665,7 @@ def _offense_facts(ctx: Context, s: Sentence) -> None:
         return
     trig = min(t for t in (conv, charged) if t)
     subjects = _offense_subjects(ctx, s, trig)
-    if not subjects and ctx.main_target is not None:
+    if not subjects and ctx.main_target is not None and not _accuser_subject(ctx, s):
         subjects = [Item(offenses[0].found, ctx.main_target)]
     for subj in subjects:
         for off in offenses:

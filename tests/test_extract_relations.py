@@ -253,3 +253,15 @@ def test_no_arrest_fact_from_a_warrant_of_arrest() -> None:
         )
     )
     assert not any(r == "ARRESTED" for r, _, _ in f)
+
+
+def test_offences_brought_by_prosecutors_are_not_the_main_defendants() -> None:
+    f = facts(
+        run(
+            "Phat Ngoc Tran, 35, pleaded guilty today to racketeering conspiracy. Tran admitted "
+            "it. Prosecutors and agency attorneys have brought charges for accounting fraud, "
+            "securities fraud and insider trading."
+        )
+    )
+    assert ("CONVICTED_OF", "Phat Ngoc Tran", "racketeering conspiracy") in f
+    assert not any(t == "securities fraud" for _, _, t in f)
