@@ -20,6 +20,7 @@ from spacy.vocab import Vocab
 
 from graph import ontology
 from ingest.entities import Found
+from ingest.jurisdictions import demonym_forms
 from ingest.knowledge import known_by_name
 from ingest.records import Entity, Relation
 
@@ -344,6 +345,8 @@ def _structural(ctx: Context) -> None:
                     break
                 _pair_rules(ctx, s, a, b, gap)
         _based_in(ctx, s)
+        _located_in(ctx, s)
+        _demonym_before(ctx, s)
         _people_of_unit(ctx, s)
         _membership_list(ctx, s)
 
@@ -482,6 +485,51 @@ _RESIDENCE = frozenset(
 _WINDOW_STOP = frozenset(
     ["from", "to", "who", "which", "that", "was", "were", "is", "are", "has", "had", "and"]
 )
+
+
+def _located_in(ctx: Context, s: Sentence) -> None:
+    """ "Casino Rama, in Orillia, Ontario, Canada": an organisation placed by ", in City, Place"."""
+    doc = ctx.doc
+    places = {it.found.start: it for it in s.of(J)}
+    for it in s.of(ORG, PL):
+        j = it.found.end + (1 if doc[it.found.end : it.found.end + 1].text == "," else 0)
+        if j >= s.span.end or doc[j].lower_ != "in":
+            continue
+        k = j + 1
+        while k < s.span.end and k - j < 12:
+            tok = doc[k]
+            if k in places:
+                place = places[k]
+                ctx.facts.add("BASED_IN", it.entity, place.entity, s.span, "based_in.located")
+                k = place.found.end
+                continue
+            if not (tok.text == "," or (tok.is_title and tok.is_alpha)):
+                break
+            k += 1
+
+
+def _demonym_before(ctx: Context, s: Sentence) -> None:
+    """ "American pharmaceutical giant Eli Lilly", "a former Argentine military officer, X":
+    a demonym opening the noun phrase that names or describes the actor."""
+    doc = ctx.doc
+    demonyms = demonym_forms()
+    for dem in s.of(J):
+        if dem.found.text not in demonyms:
+            continue
+        k = dem.found.end
+        while (
+            k < s.span.end
+            and k - dem.found.end < 5
+            and doc[k].is_lower
+            and doc[k].pos_ in ("NOUN", "ADJ")
+        ):
+            k += 1
+        opens = {t.lower_ for t in doc[max(dem.found.start - 2, s.span.start) : dem.found.start]}
+        if k < s.span.end and doc[k].text == "," and k > dem.found.end and opens & {"a", "an"}:
+            k += 1  # "a former Argentine military officer, Gimenez"
+        actor = next((it for it in s.of(P, ORG, PL) if it.found.start == k), None)
+        if actor is not None and k > dem.found.end:
+            ctx.facts.add("BASED_IN", actor.entity, dem.entity, s.span, "based_in.demonym")
 
 
 def _based_in(ctx: Context, s: Sentence) -> None:

@@ -39,3 +39,11 @@ def test_display_names_are_common_names() -> None:
     assert display_name("KR") == "South Korea"
     assert display_name("RU") == "Russia"
     assert display_name("US-NY") == "New York"
+
+
+def test_ap_state_abbreviations() -> None:
+    from ingest.jurisdictions import lookup
+
+    assert lookup("Miss.").iso == "US-MS"  # type: ignore[union-attr]
+    assert lookup("Calif.").iso == "US-CA"  # type: ignore[union-attr]
+    assert lookup("Miss") is None

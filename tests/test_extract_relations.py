@@ -265,3 +265,15 @@ def test_offences_brought_by_prosecutors_are_not_the_main_defendants() -> None:
     )
     assert ("CONVICTED_OF", "Phat Ngoc Tran", "racketeering conspiracy") in f
     assert not any(t == "securities fraud" for _, _, t in f)
+
+
+def test_based_in_from_a_demonym_and_from_a_located_list() -> None:
+    f = facts(
+        run(
+            "American pharmaceutical giant Eli Lilly and Company today agreed to plead guilty. "
+            "Tran admitted to targeting casinos, including: Casino Rama, in Orillia, Ontario, "
+            "Canada; Gold Strike Casino in Tunica, Miss.; and Sycuan Casino, in El Cajon, Calif."
+        )
+    )
+    assert ("BASED_IN", "Eli Lilly and Company", "United States") in f
+    assert ("BASED_IN", "Gold Strike Casino", "Mississippi") in f
