@@ -168,7 +168,13 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes, to test the harness")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "BENCHMARKS.md")
+    parser.add_argument(
+        "--from-json", type=Path, help="only re-render the report from a results file"
+    )
     args = parser.parse_args(argv)
+    if args.from_json:
+        write_report(json.loads(args.from_json.read_text()), args.out)
+        return
     plan = QUICK if args.quick else FULL
     started = time.time()
     results: dict[str, Any] = {"plan": plan.__dict__, "load_before": load_average()}

@@ -3,6 +3,7 @@ named queries answer on it; the harness computes what it says. No timing asserti
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import Counter
 from pathlib import Path
@@ -131,3 +132,33 @@ def test_loaded_graph_answers_the_named_queries(
     for anchor in latency.anchors(graph):  # every benchmark anchor resolves to an entity
         if anchor.query == "entity_profile":
             assert _ask(clean_db, "entity_profile", **anchor.params)
+
+
+def _results(p95: float) -> dict:
+    anchor = {"kind": "hub", "params": {"name": "X"}, "degree": 9, "rows": 3, "median_ms": p95}
+    latency_ = {"runs": 3, "failed": [], "p50_ms": p95, "p95_ms": p95, "max_ms": p95,
+                "anchors": [anchor]}  # fmt: skip
+    return {
+        "plan": {"rounds": 3}, "commit": "abc", "wall_seconds": 60, "argv": "python -m bench.run",
+        "load_before": [1, 1, 1], "load_after": [1, 1, 1],
+        "machine": {"cpu": "c", "cores": 2, "ram_gb": 1, "os": "o", "date": "d"},
+        "versions": {k: "v" for k in ("python", "spacy", "spacy_model_setting",
+                                      "spacy_model_package", "spacy_model_version", "neo4j",
+                                      "neo4j_driver", "java")},
+        "corpus": {"path": "/nowhere", "available": False},
+        "queries": {"1000": {"counts": {"entities": 1, "cases": 1, "articles": 1, "evidence": 1},
+                             "stored": {"MENTIONS": 1000}, "generate_seconds": 1.0,
+                             "load_seconds": 2.0, "latency": {"neighbors": latency_},
+                             "profiles": {}}},
+    }  # fmt: skip
+
+
+def test_report_states_verdicts_and_only_explains_misses(tmp_path: Path) -> None:
+    out = tmp_path / "B.md"
+    report.write_report(_results(12.5), out)
+    text = out.read_text()
+    assert "| neighbors p95 <= 50 ms at 1,000 relationships | 12.5 ms | met |" in text
+    assert "corpus was **absent**" in text and "What bounds" not in text
+    report.write_report(_results(math.inf), out)
+    text = out.read_text()
+    assert "| failed ms | **not met** |" in text and "**neighbors (p95 failed" in text
