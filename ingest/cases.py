@@ -156,8 +156,9 @@ def _operations(
             continue
         iso = agency_iso.get(r.source) if r.type == "ARRESTED" else None
         iso = (iso or home or "").split("-")[0] or None
-        where = jurisdictions.display_name(iso) if iso else "unknown jurisdiction"
-        title = f"{where} operation to arrest {person.name}"
+        title = f"operation to arrest {person.name}"
+        if iso:
+            title = f"{jurisdictions.display_name(iso)} {title}"
         out[person.id] = Case(
             id=case_id(iso, None, "operation", title),
             title=title,
@@ -192,8 +193,9 @@ def _case(
         status = "open"
     elif kind == "lawsuit":
         status = "closed"
-    where = jurisdictions.display_name(iso) if iso else "unknown jurisdiction"
-    title = f"{where} {kind} of {target.name}"
+    title = f"{kind} of {target.name}"
+    if iso:
+        title = f"{jurisdictions.display_name(iso)} {title}"
     ev = d.evidence
     return Case(
         # A second proceeding against the same target is keyed by its title.

@@ -223,6 +223,19 @@ TITLE_WORDS = frozenset(
         "lawyer",
     ]
 )
+# Common nouns for people that headlines capitalise ("Houston Man Sentenced", "Victim"): never a
+# person's name, alone or after a place ("Brooklyn Woman"), general English, not per article.
+GENERIC_PERSON_NOUNS = frozenset(
+    """man men woman women boy boys girl girls teen teens teenager teenagers juvenile juveniles
+    child children kid kids person people adult adults driver drivers suspect suspects victim
+    victims defendant defendants mother father mom dad son daughter brother sister husband wife
+    boyfriend girlfriend parent parents grandmother grandfather couple family families resident
+    residents student students worker workers employee employees officer officers deputy
+    deputies gunman shooter killer killers robber robbers thief thieves burglar burglars dealer
+    dealers trafficker traffickers predator predators offender offenders inmate inmates felon
+    felons fugitive fugitives owner owners operator operators doctor nurse teacher coach
+    pastor priest contractor landlord neighbor neighbors friend friends admin unemployed""".split()
+)
 # Lower-case words that may be part of a person's name ("Ludwig van Beethoven").
 NAME_PARTICLES = frozenset(
     [
@@ -381,6 +394,9 @@ def clean_person(span: Span) -> Span | None:
     doc, start, end = span.doc, span.start, span.end
     while start < end and (doc[start].lower_ in TITLE_WORDS or doc[start].text in _DASH):
         start += 1
+    versus = next((t.i for t in doc[start:end] if t.lower_ in ("v.", "vs.", "v", "vs")), None)
+    if versus is not None:
+        start = versus + 1  # "People v. Kenneth Clair": the defendant's name follows
     name = doc[start:end]
     if not name or (not name[0].is_title and not name[0].is_upper):
         return None
@@ -392,6 +408,8 @@ def clean_person(span: Span) -> Span | None:
         return None
     if name[-1].lower_ in offense_heads() or name.text.lower() in THING_WORDS:
         return None
+    if name[-1].lower_ in GENERIC_PERSON_NOUNS or name[-1].lower_ in HEADLINE_VERBS:
+        return None  # "Houston Man", "Victim", "Pleads Guilty": headline words, not names
     return name
 
 
@@ -441,6 +459,11 @@ def _from_ner(ent: Span) -> Found | None:
     if label == "ORG":
         if len(span) == 1 and (span[0].is_lower or span[0].lower_ in UNIT_HEADS):
             return None  # "the Department": a back reference, not a name
+        if span[-1].lower_ in GENERIC_PERSON_NOUNS or span.text.lower() in (
+            "state",
+            "immediate release",
+        ):
+            return None  # "Houston Man", "FOSTER PARENT"; "State" of "State's Attorney"
         if any(t.tag_ in ("VBZ", "VBG") or t.lower_ in HEADLINE_VERBS for t in span[1:]):
             return None  # headline words: "U.S. Recovers", "Operation Leads to Return"
         titled = _titled_person(span)
@@ -798,7 +821,7 @@ def agency_names(doc: Doc, known: set[int], places: dict[int, int] | None = None
             if (
                 doc[j].text in ("'s", "’s")
                 and j > 0
-                and doc[j - 1].lower_ in ("sheriff", "attorney")
+                and doc[j - 1].lower_ in ("sheriff", "attorney", "state")
             ):
                 j -= 1
                 continue
@@ -826,10 +849,71 @@ def agency_names(doc: Doc, known: set[int], places: dict[int, int] | None = None
     return _longest(out)
 
 
+# US elected offices named like a person's title ("Harris County District Attorney Kim Ogg").
+OFFICE_TITLES = (
+    ("district", "attorney"),
+    ("state", "'s", "attorney"),
+    ("state", "’s", "attorney"),
+    ("state", "attorney"),
+    ("county", "attorney"),
+    ("prosecuting", "attorney"),
+    ("city", "attorney"),
+    ("public", "defender"),
+    ("sheriff",),
+)
+
+
+def _office_title_at(doc: Doc, i: int) -> int:
+    """End of an office title starting at token i (capitalised), else i."""
+    for title in OFFICE_TITLES:
+        toks = doc[i : i + len(title)]
+        if len(toks) == len(title) and [t.lower_ for t in toks] == list(title):
+            if toks[0].is_title and toks[-1].is_title:
+                return i + len(title)
+    return i
+
+
+def office_titles(doc: Doc, known: set[int], places: dict[int, int]) -> list[Found]:
+    """ "Harris County District Attorney Kim Ogg", "Cook County State's Attorney Eileen
+    O'Neill Burke": the office a place and a title name before a person is an Agency; the
+    bare title ("District Attorney Kim Ogg") names no office by itself."""
+    out: list[Found] = []
+    for tok in doc:
+        end = _office_title_at(doc, tok.i)
+        if end == tok.i or end >= len(doc) or tok.i in known:
+            continue
+        nxt = doc[end]
+        if (
+            nxt.text in ("'s", "’s")
+            or not (nxt.is_title and nxt.is_alpha)
+            or nxt.lower_ in UNIT_HEADS
+        ):
+            continue  # "District Attorney's Office" is read by agency_names
+        start, j = tok.i, tok.i - 1
+        while j >= tok.sent.start:
+            if j in places:
+                start = j = places[j]
+                j -= 1
+                continue
+            if j in known or not (_title_word(doc[j]) or doc[j].text == "-"):
+                break
+            if doc[j].lower_ in _PERSON_TITLES:
+                break
+            start = j
+            j -= 1
+        while start < tok.i and doc[start].text == "-":
+            start += 1
+        if start < tok.i:
+            out.append(Found(AGENCY, start, end, doc[start:end].text))
+    return out
+
+
 def _with_agency_names(doc: Doc, ner: list[Found], known: list[Found]) -> list[Found]:
     known_tokens = {i for k in known for i in range(k.start, k.end)}
     places = {k.end - 1: k.start for k in known if k.kind == JURISDICTION}
-    names = agency_names(doc, known_tokens, places)
+    names = _longest(
+        agency_names(doc, known_tokens, places) + office_titles(doc, known_tokens, places)
+    )
 
     def loses(n: Found, a: Found) -> bool:
         # An NER span cut across a name, or gluing a known agency to its unit, gives way.

@@ -349,6 +349,7 @@ def _structural(ctx: Context) -> None:
         _demonym_before(ctx, s)
         _people_of_unit(ctx, s)
         _membership_list(ctx, s)
+        _office_holders(ctx, s)
 
 
 _FOUNDER_WORDS = frozenset({"founder", "co-founder", "cofounder", "chief", "attorney", "judge"})
@@ -388,6 +389,9 @@ def _pair_rules(ctx: Context, s: Sentence, a: Item, b: Item, gap: list[str]) -> 
         rel = _title_rel(gap) if title_last else None
         if rel:
             f.add(rel, b.entity, a.entity, sent, f"{rel.lower()}.title_before_name")
+    # "Harris County District Attorney Kim Ogg": the office's holder leads it.
+    if a.kind == A and b.kind == P and not gap and a.found.text.lower().endswith(_HOLDER_ENDS):
+        f.add("LEADS", b.entity, a.entity, sent, "leads.office_title")
     # "Woo Jong-soo, head of ...", "Catherine Lotrionte, Director of the Institute ..."
     if a.kind == P and b.kind in (A, ORG, PL) and gap[:1] == [","]:
         target = _chain_end(s, b)
@@ -401,6 +405,28 @@ def _pair_rules(ctx: Context, s: Sentence, a: Item, b: Item, gap: list[str]) -> 
             f.add("MEMBER_OF", a.entity, target.entity, sent, "member_of.person_of")
     if a.kind == P and b.kind in (ORG, PL) and gap and gap[0] == "founded":
         f.add("FOUNDED", a.entity, b.entity, sent, "founded.verb")
+
+
+_HOLDER_ENDS = ("attorney", "sheriff", "defender")
+_BARE_OFFICES = ("district attorney", "state's attorney", "state attorney", "county attorney")
+
+
+def _office_holders(ctx: Context, s: Sentence) -> None:
+    """ "District Attorney Kim Ogg said": the holder of the title leads the article's office of
+    that title ("Dallas County District Attorney's Office"), when it names exactly one."""
+    for it in s.of(P):
+        before = ctx.doc[max(s.span.start, it.found.start - 3) : it.found.start].text.lower()
+        before = before.replace("’", "'")
+        title = next((t for t in _BARE_OFFICES if before.endswith(t)), None)
+        if title is None or before.endswith(("assistant " + title, "deputy " + title)):
+            continue
+        offices = {
+            e.id: e
+            for e in ctx.by_id.values()
+            if e.kind == A and title in e.name.lower().replace("’", "'")
+        }
+        if len(offices) == 1:
+            ctx.facts.add("LEADS", it.entity, *offices.values(), s.span, "leads.office_title")
 
 
 _LIST_GAPS = ([","], ["and"], [",", "and"], [";"], [";", "and"])
@@ -621,7 +647,9 @@ def _first_trigger(s: Sentence, name: str) -> tuple[int, int] | None:
     return min(spans) if spans else None
 
 
-_PRONOUNS = frozenset({"he", "she", "they", "defendant", "defendants", "suspect", "fugitive"})
+_PRONOUNS = frozenset(
+    {"he", "she", "they", "him", "her", "them", "defendant", "defendants", "suspect", "fugitive"}
+)
 _SUBJ = frozenset({"nsubj", "nsubjpass"})
 _OBJ = frozenset({"dobj", "nsubjpass"})
 
@@ -680,7 +708,8 @@ def _offense_subjects(ctx: Context, s: Sentence, trig: tuple[int, int]) -> list[
     verbs = [ctx.doc[a] for a, _ in spans if ctx.doc[a].pos_ in ("VERB", "AUX")]
     verb = verbs[0] if verbs else ctx.doc[trig[0]]
     subjects = _parsed_actors(ctx, s, verb, _SUBJ)
-    if verb.lower_ in ("charged", "charging", "indicted", "charges") and verb.pos_ == "VERB":
+    # Active verbs name the accused as object ("a jury convicted him", "charged A, B and C").
+    if verb.lower_ in _OBJECT_VERBS and verb.pos_ == "VERB":
         objects = [it for it in _parsed_actors(ctx, s, verb, frozenset({"dobj"}))]
         subjects = objects or subjects
     subjects += _listed_after_colon(ctx, s, trig[1])
@@ -690,6 +719,9 @@ def _offense_subjects(ctx: Context, s: Sentence, trig: tuple[int, int]) -> list[
     return before[-1:]
 
 
+_OBJECT_VERBS = frozenset(
+    {"charged", "charging", "indicted", "charges", "convicted", "convicting", "convict", "convicts"}
+)
 _ACCUSERS = frozenset(
     {"prosecutors", "attorneys", "authorities", "government", "police", "agents", "officials"}
 )
@@ -926,7 +958,9 @@ def _track_target(ctx: Context, s: Sentence) -> None:
         ctx.last_target = ctx.main_target if ctx.main_target and ctx.main_target.kind == P else None
 
 
-_OFFICIAL_WORDS = LEADER_TITLES | MEMBER_TITLES | {"judge", "u.s.", "attorney", "special"}
+_OFFICIAL_WORDS = (
+    LEADER_TITLES | MEMBER_TITLES | {"judge", "justice", "u.s.", "attorney", "special"}
+)
 
 
 def _titled_people(doc: Doc, found: list[Found], entity_of: dict[int, str]) -> set[str]:
