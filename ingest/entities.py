@@ -226,15 +226,111 @@ TITLE_WORDS = frozenset(
 # Common nouns for people that headlines capitalise ("Houston Man Sentenced", "Victim"): never a
 # person's name, alone or after a place ("Brooklyn Woman"), general English, not per article.
 GENERIC_PERSON_NOUNS = frozenset(
-    """man men woman women boy boys girl girls teen teens teenager teenagers juvenile juveniles
-    child children kid kids person people adult adults driver drivers suspect suspects victim
-    victims defendant defendants mother father mom dad son daughter brother sister husband wife
-    boyfriend girlfriend parent parents grandmother grandfather couple family families resident
-    residents student students worker workers employee employees officer officers deputy
-    deputies gunman shooter killer killers robber robbers thief thieves burglar burglars dealer
-    dealers trafficker traffickers predator predators offender offenders inmate inmates felon
-    felons fugitive fugitives owner owners operator operators doctor nurse teacher coach
-    pastor priest contractor landlord neighbor neighbors friend friends admin unemployed""".split()
+    [
+        "man",
+        "men",
+        "woman",
+        "women",
+        "boy",
+        "boys",
+        "girl",
+        "girls",
+        "teen",
+        "teens",
+        "teenager",
+        "teenagers",
+        "juvenile",
+        "juveniles",
+        "child",
+        "children",
+        "kid",
+        "kids",
+        "person",
+        "people",
+        "adult",
+        "adults",
+        "driver",
+        "drivers",
+        "suspect",
+        "suspects",
+        "victim",
+        "victims",
+        "defendant",
+        "defendants",
+        "mother",
+        "father",
+        "mom",
+        "dad",
+        "son",
+        "daughter",
+        "brother",
+        "sister",
+        "husband",
+        "wife",
+        "boyfriend",
+        "girlfriend",
+        "parent",
+        "parents",
+        "grandmother",
+        "grandfather",
+        "couple",
+        "family",
+        "families",
+        "resident",
+        "residents",
+        "student",
+        "students",
+        "worker",
+        "workers",
+        "employee",
+        "employees",
+        "officer",
+        "officers",
+        "deputy",
+        "deputies",
+        "gunman",
+        "shooter",
+        "killer",
+        "killers",
+        "robber",
+        "robbers",
+        "thief",
+        "thieves",
+        "burglar",
+        "burglars",
+        "dealer",
+        "dealers",
+        "trafficker",
+        "traffickers",
+        "predator",
+        "predators",
+        "offender",
+        "offenders",
+        "inmate",
+        "inmates",
+        "felon",
+        "felons",
+        "fugitive",
+        "fugitives",
+        "owner",
+        "owners",
+        "operator",
+        "operators",
+        "doctor",
+        "nurse",
+        "teacher",
+        "coach",
+        "pastor",
+        "priest",
+        "contractor",
+        "landlord",
+        "neighbor",
+        "neighbors",
+        "friend",
+        "friends",
+        "admin",
+        "unemployed",
+    ]
 )
 # Lower-case words that may be part of a person's name ("Ludwig van Beethoven").
 NAME_PARTICLES = frozenset(
@@ -867,9 +963,9 @@ def _office_title_at(doc: Doc, i: int) -> int:
     """End of an office title starting at token i (capitalised), else i."""
     for title in OFFICE_TITLES:
         toks = doc[i : i + len(title)]
-        if len(toks) == len(title) and [t.lower_ for t in toks] == list(title):
-            if toks[0].is_title and toks[-1].is_title:
-                return i + len(title)
+        same = len(toks) == len(title) and [t.lower_ for t in toks] == list(title)
+        if same and toks[0].is_title and toks[-1].is_title:
+            return i + len(title)
     return i
 
 

@@ -426,7 +426,8 @@ def _office_holders(ctx: Context, s: Sentence) -> None:
             if e.kind == A and title in e.name.lower().replace("’", "'")
         }
         if len(offices) == 1:
-            ctx.facts.add("LEADS", it.entity, *offices.values(), s.span, "leads.office_title")
+            office = next(iter(offices.values()))
+            ctx.facts.add("LEADS", it.entity, office, s.span, "leads.office_title")
 
 
 _LIST_GAPS = ([","], ["and"], [",", "and"], [";"], [";", "and"])
