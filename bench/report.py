@@ -40,6 +40,8 @@ def extraction_rows(ex: dict[str, Any]) -> tuple[list[list[Any]], dict[int, floa
             rows.append([
                 workers, "bare spaCy `nlp.pipe`" if mode == "bare" else "casegraph extract",
                 _n(r["seconds"], 1), _n(words / r["seconds"]), _n(articles / r["seconds"], 1),
+                _n(r["read_seconds"], 1) if "read_seconds" in r else "-",
+                _n(r["rules_seconds"], 1) if "rules_seconds" in r else "-",
                 _n(r["load_seconds"], 1), _n(r["peak_rss_mb"]),
             ])  # fmt: skip
         ratios[workers] = speeds["casegraph"] / speeds["bare"]
@@ -57,7 +59,10 @@ def _extraction(res: dict[str, Any], lines: list[str], verdicts: list[list[str]]
         "JSON line per article, the code path of `casegraph extract`; bare = "
         "`spacy.load(model)` with every component, `nlp.pipe(texts, n_process=N, "
         "batch_size=32)` on the already cleaned texts (reading and cleaning are free for it). "
-        "Each run is its own process; model loading is timed apart and not in the rate.",
+        "Each run is its own process; model loading is timed apart and not in the rate. "
+        "'rules' is casegraph's work after spaCy (`Extractor.extract_doc`: mentions, "
+        "resolution, relations, cases), timed in the main process; with 2 processes it "
+        "overlaps the workers' spaCy work.",
         "",
         *_table(
             [
@@ -66,6 +71,8 @@ def _extraction(res: dict[str, Any], lines: list[str], verdicts: list[list[str]]
                 "seconds",
                 "words/s",
                 "articles/s",
+                "of which read+clean s",
+                "of which rules s",
                 "load s",
                 "peak RSS MB (main)",
             ],
@@ -80,7 +87,9 @@ def _extraction(res: dict[str, Any], lines: list[str], verdicts: list[list[str]]
     prof = ex.get("profile")
     if prof:
         lines += [f"Where the casegraph extraction spends its time (cProfile, 1 process, first "
-                  f"{prof['articles']} articles, {prof['seconds']:.1f} s under the profiler):",
+                  f"{prof['articles']} articles, {prof['seconds']:.1f} s under the profiler; "
+                  "the profiler's per-call cost inflates Python-heavy code such as token "
+                  "iteration, so the shares of casegraph's own functions are upper bounds):",
                   ""]  # fmt: skip
         rows = [[f"`{r['function']}`", r["calls"], _n(r["cumulative_s"], 2), _n(r["own_s"], 2),
                  f"{r['share']:.0%}"] for r in prof["top"]]  # fmt: skip

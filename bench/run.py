@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -176,6 +177,8 @@ def main(argv: list[str] | None = None) -> None:
         write_report(json.loads(args.from_json.read_text()), args.out)
         return
     plan = QUICK if args.quick else FULL
+    # SIGTERM becomes SystemExit so that the throwaway server is stopped on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.time()
     results: dict[str, Any] = {"plan": plan.__dict__, "load_before": load_average()}
     results["machine"] = machine()
