@@ -78,6 +78,18 @@ def _place_near(doc: Doc, target: Entity, places: list[Entity]) -> str | None:
     return None
 
 
+def _local_office_state(entities: list[Entity], agency_iso: dict[str, str]) -> str | None:
+    """A release of a US county prosecutor is about that county's cases: their jurisdiction is
+    the office's state when the text places it, else the United States (never a place the
+    story merely passes through, "fled to North Carolina")."""
+    offices = [
+        e for e in entities if e.kind == ontology.AGENCY and jurisdictions.us_local_office(e.name)
+    ]
+    if not offices:
+        return None
+    return next((agency_iso[e.id] for e in offices if agency_iso.get(e.id)), "US")
+
+
 def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -> list[Case]:
     by_id = {e.id: e for e in entities}
     places = [e for e in entities if e.kind == ontology.JURISDICTION and e.iso]
@@ -93,6 +105,7 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
         for r in relations
         if r.type == "EXTRADITED_TO" and by_id[r.target].iso != home
     }
+    local = _local_office_state(entities, agency_iso)
     merged: dict[tuple[str | None, str], Case] = {}
     for d in _drafts(relations, agency_iso).values():
         target = by_id.get(d.target)
@@ -105,6 +118,7 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
         iso = (
             extradited_to.get(target.id)
             or (d.jurisdictions[0] if d.jurisdictions else None)
+            or local
             or _place_near(doc, target, places)
             or main_place
         )

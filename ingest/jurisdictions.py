@@ -111,3 +111,17 @@ def lookup(text: str) -> Place | None:
 def country_of(iso: str) -> str:
     """The country part of an ISO 3166-2 code ("US" for "US-TX")."""
     return iso.split("-", 1)[0]
+
+
+# Offices that exist only in the United States' county/state justice system ("Harris County
+# District Attorney", "Cook County State's Attorney's Office", "Office of the State Attorney").
+_US_LOCAL_OFFICES = re.compile(
+    r"\b(district attorney|state'?s attorney|state attorney|county attorney|prosecuting attorney"
+    r"|county sheriff|county public defender)",
+    re.IGNORECASE,
+)
+
+
+def us_local_office(name: str) -> bool:
+    """True when an agency's name shows it is an American county or state office."""
+    return bool(_US_LOCAL_OFFICES.search(name.replace("’", "'")))

@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from graph import ontology
+from ingest import jurisdictions
 from ingest.entities import Found
 from ingest.jurisdictions import demonym_forms
 from ingest.knowledge import known_by_name
@@ -606,10 +607,23 @@ def _agency_places(ctx: Context, found: list[Found], entity_of: dict[int, str]):
                 continue
             nested = g.nested and f.start <= g.start and g.end <= f.end
             possessive = g.end < f.start and doc[g.end : f.start].text in ("'s", "’s")
-            if nested or possessive:
+            if nested or possessive or _state_of_named_place(doc, f, g):
                 out[ent.id] = (g.key, f.start)
                 break
     return out
+
+
+def _state_of_named_place(doc: Doc, agency: Found, place: Found) -> bool:
+    """ "Dallas County District Attorney's Office" and "Dallas County, Texas" (or "Dallas,
+    Texas") elsewhere: a US county or city office belongs to the state its place is said to be
+    in."""
+    if not (place.key or "").startswith("US-") or not jurisdictions.us_local_office(agency.text):
+        return False
+    if place.start < 3 or doc[place.start - 1].text != ",":
+        return False
+    before = doc[place.start - 3 : place.start - 1]
+    opener = doc[agency.start].text
+    return opener in (before[0].text, before[1].text) and before[-1].is_title
 
 
 def _belongs_to(ctx: Context, found: list[Found], entity_of: dict[int, str]) -> None:

@@ -169,7 +169,9 @@ def _extends(long: str, short: str, kind: str) -> bool:
     if kind == ontology.ORGANIZATION:
         return lw[: len(sw)] == sw  # "Lloyds" -> "Lloyds TSB Bank plc"
     if kind == ontology.AGENCY and len(sw) >= 2:
-        return lw[: len(sw)] == sw and lw[len(sw)] in ("for", "of", "in")
+        # "Brooklyn District Attorney" (a title before a name) is "... District Attorney's Office".
+        office = lw[len(sw) :] == ["office"] and sw[-1] in ("attorney", "sheriff", "defender")
+        return lw[: len(sw)] == sw and (lw[len(sw)] in ("for", "of", "in") or office)
     return False
 
 

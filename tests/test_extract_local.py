@@ -70,3 +70,34 @@ def test_case_without_a_known_jurisdiction_reads_naturally() -> None:
     titles = [c.title for c in ex.cases]
     assert titles and all("unknown" not in t for t in titles)
     assert "prosecution of Marcus Webb" in titles
+
+
+def test_county_office_belongs_to_the_state_its_county_is_said_to_be_in() -> None:
+    ex = run(
+        "The Dallas County District Attorney's Office announced that Maria Lopez, 34, pleaded "
+        "guilty to theft. The thefts happened in Dallas County, Texas, in 2021."
+    )
+    assert ("BELONGS_TO", "Dallas County District Attorney's Office", "Texas") in facts(ex)
+    assert [c.jurisdiction for c in ex.cases] == ["US-TX"]
+
+
+def test_county_prosecutors_case_is_american_not_where_the_defendant_fled() -> None:
+    ex = run(
+        "A Houston man was sentenced to 40 years for a murder, Harris County District Attorney "
+        "Kim Ogg announced. Corey Campbell, 30, was convicted of murder after he fled to "
+        "North Carolina."
+    )
+    assert [(c.jurisdiction, c.title) for c in ex.cases] == [
+        ("US", "United States prosecution of Corey Campbell")
+    ]
+
+
+def test_office_title_and_office_are_one_agency() -> None:
+    ex = run(
+        "Brooklyn District Attorney Eric Gonzalez said the Brooklyn District Attorney's Office "
+        "will host the event."
+    )
+    assert ("LEADS", "Eric Gonzalez", "Brooklyn District Attorney's Office") in facts(ex)
+    assert [e.name for e in ex.entities if e.kind == "Agency"] == [
+        "Brooklyn District Attorney's Office"
+    ]
