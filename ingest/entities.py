@@ -978,13 +978,9 @@ def office_titles(doc: Doc, known: set[int], places: dict[int, int]) -> list[Fou
         end = _office_title_at(doc, tok.i)
         if end == tok.i or end >= len(doc) or tok.i in known:
             continue
-        nxt = doc[end]
-        if (
-            nxt.text in ("'s", "’s")
-            or not (nxt.is_title and nxt.is_alpha)
-            or nxt.lower_ in UNIT_HEADS
-        ):
+        if doc[end].text in ("'s", "’s") or doc[end].lower_ in UNIT_HEADS:
             continue  # "District Attorney's Office" is read by agency_names
+        named = doc[end].is_title and doc[end].is_alpha  # a holder's name follows
         start, j = tok.i, tok.i - 1
         while j >= tok.sent.start:
             if j in places:
@@ -999,7 +995,11 @@ def office_titles(doc: Doc, known: set[int], places: dict[int, int]) -> list[Fou
             j -= 1
         while start < tok.i and doc[start].text == "-":
             start += 1
-        if start < tok.i:
+        k = start - 1
+        k -= 1 if k >= 0 and doc[k].lower_ == "the" else 0  # "Office of the Miami-Dade ..."
+        if k > 0 and doc[k].lower_ == "of" and doc[k - 1].lower_ == "office" and start < tok.i:
+            start = k - 1  # the whole "Office of ..." is the agency
+        if start < tok.i and (named or doc[start].lower_ == "office"):
             out.append(Found(AGENCY, start, end, doc[start:end].text))
     return out
 

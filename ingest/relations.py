@@ -988,7 +988,14 @@ def _titled_people(doc: Doc, found: list[Found], entity_of: dict[int, str]) -> s
         # arrested X" does not make X an official.
         before = {doc[f.start - 1].lower_} if f.start > 0 else set()
         after = [t.lower_ for t in doc[f.end : f.end + 4]]
-        if before & _OFFICIAL_WORDS or (after[:1] == [","] and set(after[1:]) & _OFFICIAL_WORDS):
+        contact = (
+            f.start > 1 and doc[f.start - 1].text == ":" and doc[f.start - 2].lower_ == "contact"
+        )
+        if (
+            contact  # "Contact: Jane Roe", the press officer of a release
+            or before & _OFFICIAL_WORDS
+            or (after[:1] == [","] and set(after[1:]) & _OFFICIAL_WORDS)
+        ):
             out.add(entity_of[i])
     return out
 

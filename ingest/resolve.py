@@ -170,7 +170,10 @@ def _extends(long: str, short: str, kind: str) -> bool:
         return lw[: len(sw)] == sw  # "Lloyds" -> "Lloyds TSB Bank plc"
     if kind == ontology.AGENCY and len(sw) >= 2:
         # "Brooklyn District Attorney" (a title before a name) is "... District Attorney's Office".
-        office = lw[len(sw) :] == ["office"] and sw[-1] in ("attorney", "sheriff", "defender")
+        holder = sw[-1] in ("attorney", "sheriff", "defender")
+        if holder and lw[:2] == ["office", "of"] and [w for w in lw[2:] if w != "the"] == sw:
+            return True  # "Office of the Miami-Dade State Attorney"
+        office = lw[len(sw) :] == ["office"] and holder
         return lw[: len(sw)] == sw and (lw[len(sw)] in ("for", "of", "in") or office)
     return False
 

@@ -101,3 +101,22 @@ def test_office_title_and_office_are_one_agency() -> None:
     assert [e.name for e in ex.entities if e.kind == "Agency"] == [
         "Brooklyn District Attorney's Office"
     ]
+
+
+def test_office_of_the_state_attorney_is_one_agency_led_by_its_holder() -> None:
+    ex = run(
+        "Media Advisory - Office of the Miami-Dade State Attorney\n\nMiami-Dade State Attorney "
+        "Carla Ruiz will hold a press conference on the charges."
+    )
+    assert [e.name for e in ex.entities if e.kind == "Agency"] == [
+        "Office of the Miami-Dade State Attorney"
+    ]
+    assert ("LEADS", "Carla Ruiz", "Office of the Miami-Dade State Attorney") in facts(ex)
+
+
+def test_press_contact_is_not_investigated() -> None:
+    ex = run(
+        "March 3, 2025 Contact: Jane Roe\n\nThe Dallas Police Department investigated the case "
+        "and arrested her in May."
+    )
+    assert not [r for r in ex.relations if r.type in ("INVESTIGATES", "ARRESTED")]
