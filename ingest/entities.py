@@ -462,6 +462,7 @@ def strip_span(span: Span) -> Span:
         or doc[end - 1].is_punct
         or doc[end - 1].tag_ in _VERB_TAGS
         or doc[end - 1].lower_ in HEADLINE_VERBS
+        or doc[end - 1].tag_ in ("WP", "WDT")  # "Houston Woman Who Killed ..."
     ):
         end -= 1
     return doc[start:end]

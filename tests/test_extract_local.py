@@ -120,3 +120,8 @@ def test_press_contact_is_not_investigated() -> None:
         "and arrested her in May."
     )
     assert not [r for r in ex.relations if r.type in ("INVESTIGATES", "ARRESTED")]
+
+
+def test_headline_relative_pronoun_does_not_make_an_organisation() -> None:
+    ex = run("Houston Woman Who Killed Boy Sentenced to 52 Years in Prison\n\nThe case closed.")
+    assert not [e.name for e in ex.entities if "Woman" in e.name]
