@@ -680,15 +680,17 @@ class Store:
         self._schema_ready = False
         self.backoff = 0.5  # seconds before the second attempt, doubled each time, max 8
 
-    def _attempt(self, what: str, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
-        """Run `work` in a write transaction, retrying transient failures with backoff."""
+    def _attempt(
+        self, what: str, work: Callable[[neo4j.ManagedTransaction], T], read: bool = False
+    ) -> T:
+        """Run `work` in a write (or read) transaction, retrying transient failures with backoff."""
         last: BaseException | None = None
         for attempt in range(self.retries):
             if attempt:
                 time.sleep(min(self.backoff * 2 ** (attempt - 1), 8.0))
             try:
                 with self._driver.session(database=self.database) as s:
-                    return s.execute_write(work)
+                    return s.execute_read(work) if read else s.execute_write(work)
             except _RETRYABLE as exc:
                 last = exc
         assert last is not None
@@ -723,13 +725,14 @@ class Store:
         wanted = sorted(set(ids))
         if not wanted:
             return set()
-        records, _, _ = self._driver.execute_query(
-            "UNWIND $ids AS id MATCH (a:Article {id: id}) RETURN a.id AS id",
-            ids=wanted,
-            database_=self.database,
-            routing_=neo4j.RoutingControl.READ,
-        )
-        return {r["id"] for r in records}
+
+        def work(tx: neo4j.ManagedTransaction) -> set[str]:
+            query = "UNWIND $ids AS id MATCH (a:Article {id: id}) RETURN a.id AS id"
+            return {r["id"] for r in tx.run(query, ids=wanted)}
+
+        # Ingest reads between its writes: an outage here gets the writes' retries, not a
+        # raw driver error.
+        return self._attempt("checking which articles are stored", work, read=True)
 
     def write(self, extractions: Sequence[Extraction]) -> WriteResult:
         """Write extractions, `batch_size` articles per transaction, and return what committed.
