@@ -132,14 +132,21 @@ def run_ingest(
                 yield article
 
     with Progress(enabled=progress, label="ingest") as bar:
-        pending = new_articles()
-        first = next(pending, None)
-        if first is not None:
-            extractor = extractor_factory()
-            extracted = extractor.extract(itertools.chain([first], pending))
-            for batch in _chunks(extracted, batch_size):
-                _write(store, batch, summary)
-                bar.advance(len(batch))
+        try:
+            pending = new_articles()
+            first = next(pending, None)
+            if first is not None:
+                extractor = extractor_factory()
+                extracted = extractor.extract(itertools.chain([first], pending))
+                for batch in _chunks(extracted, batch_size):
+                    _write(store, batch, summary)
+                    bar.advance(len(batch))
+        except DatabaseUnavailable as exc:
+            # Reads between the writes fail the same way: say in both cases what committed.
+            raise DatabaseUnavailable(
+                f"{exc} ({summary.new} articles were written before the failure; "
+                "run the same ingest again to complete it)"
+            ) from None
         bar.advance(0)
     summary.seconds["total"] = time.perf_counter() - started
     summary.seconds["nlp"] = max(
@@ -150,13 +157,7 @@ def run_ingest(
 
 def _write(store: _Store, batch: list[Extraction], summary: IngestSummary) -> None:
     t0 = time.perf_counter()
-    try:
-        store.write(batch)
-    except DatabaseUnavailable as exc:
-        raise DatabaseUnavailable(
-            f"{exc} ({summary.new} articles were written before the failure; "
-            "run the same ingest again to complete it)"
-        ) from None
+    store.write(batch)
     summary.seconds["write"] += time.perf_counter() - t0
     summary.new += len(batch)
     summary.entities += sum(len(x.entities) for x in batch)
