@@ -8,6 +8,7 @@ message.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
@@ -29,6 +30,11 @@ QUIET_NOTIFICATIONS = (
     neo4j.NotificationDisabledClassification.PERFORMANCE,
     neo4j.NotificationDisabledClassification.HINT,
 )
+
+# The driver logs its own retries ("Transaction failed and will be retried in ...") and server
+# notifications as warnings; with no handler configured Python prints them to stderr, several
+# lines per retry while Neo4j is down. casegraph reports the outcome in one line itself.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 # http(s) selects the driver's preview HTTP transport, which needs extra packages; casegraph
 # speaks Bolt only.
