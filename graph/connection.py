@@ -9,6 +9,7 @@ message.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
@@ -53,6 +54,16 @@ def safe_uri(uri: str) -> str:
     return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
 
 
+_USERINFO = re.compile(r"(\b[a-z][a-z0-9+.-]*://)[^/@\s'\"]*@", re.IGNORECASE)
+
+
+def _scrub(text: str, settings: Settings) -> str:
+    """`text` without credentials: the driver quotes a NEO4J_URI with user:password@ verbatim."""
+    text = _USERINFO.sub(r"\1", text)
+    secret = settings.password()
+    return text.replace(secret, "********") if secret else text
+
+
 def unreachable_message(settings: Settings) -> str:
     """The one line shown when no server answers at the configured address."""
     hint = (
@@ -89,6 +100,13 @@ def translate(exc: Exception, settings: Settings) -> DatabaseUnavailable | None:
     """The `DatabaseUnavailable` for a driver error about reaching Neo4j, else None."""
     if isinstance(exc, neo4j_errors.AuthError):
         return DatabaseUnavailable(_auth_message(settings))
+    if isinstance(exc, neo4j_errors.ClientError) and "AuthenticationRateLimit" in (exc.code or ""):
+        # Neo4j locks a user for a few seconds after repeated wrong passwords.
+        return DatabaseUnavailable(
+            f"Neo4j at {safe_uri(settings.uri)} refused user {settings.neo4j_user!r} for now "
+            "after repeated wrong passwords: check NEO4J_USER/NEO4J_PASSWORD and retry in a "
+            "few seconds"
+        )
     if isinstance(exc, neo4j_errors.ServiceUnavailable | neo4j_errors.SessionExpired):
         return DatabaseUnavailable(unreachable_message(settings))
     if isinstance(exc, neo4j_errors.ClientError) and exc.code and "DatabaseNotFound" in exc.code:
@@ -98,7 +116,8 @@ def translate(exc: Exception, settings: Settings) -> DatabaseUnavailable | None:
         )
     if isinstance(exc, neo4j_errors.ConfigurationError | ValueError):
         return DatabaseUnavailable(
-            f"cannot connect to Neo4j at {safe_uri(settings.uri)} ({exc}): check NEO4J_URI"
+            f"cannot connect to Neo4j at {safe_uri(settings.uri)} ({_scrub(str(exc), settings)}): "
+            "check NEO4J_URI"
         )
     return None
 
