@@ -264,11 +264,11 @@ def test_two_concurrent_ingests_of_overlapping_corpora_equal_a_sequential_run(
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-        )  # fmt: skip
+        )
         for paths in (first, second[::-1])
     ]
     outputs = [p.communicate(timeout=300) for p in procs]
-    for proc, (stdout, stderr) in zip(procs, outputs, strict=True):
+    for proc, (_, stderr) in zip(procs, outputs, strict=True):
         assert proc.returncode == 0, stderr
         assert "Traceback" not in stderr
     summaries = [json.loads(stdout) for stdout, _ in outputs]
