@@ -44,14 +44,24 @@ class CountingStore:
         return result
 
 
-def timed_extractor(extractor: Any, clock: dict[str, float]) -> Any:
-    """Time `extract_doc` (everything after the spaCy pipeline) on this instance only."""
+def timed_extractor(extractor: Any, clock: dict[str, float], errors: list[str]) -> Any:
+    """Time `extract_doc` (everything after the spaCy pipeline) on this instance only.
+
+    An article on which the extraction raises is recorded in `errors` and passed on with no
+    entities: in `casegraph ingest` the exception would end the run (with NLP workers it
+    hangs it), and the benchmark measures speed, not that bug.
+    """
+    from ingest.records import Extraction
+
     inner = extractor.extract_doc
 
-    def extract_doc(*args: Any, **kwargs: Any) -> Any:
+    def extract_doc(doc: Any, article: Any) -> Any:
         t0 = time.perf_counter()
         try:
-            return inner(*args, **kwargs)
+            return inner(doc, article)
+        except Exception as exc:
+            errors.append(f"{article.path}: {type(exc).__name__}: {exc}")
+            return Extraction(article)
         finally:
             clock["resolution"] += time.perf_counter() - t0
 
@@ -94,13 +104,16 @@ def ingest(paths: list[str], workers: int, batch_size: int) -> dict[str, Any]:
 
     settings = load_settings()
     clock = {"resolution": 0.0}
+    errors: list[str] = []
     loaded = {"extractor": False}
 
     def factory() -> Any:
         from ingest.pipeline import Extractor
 
         loaded["extractor"] = True
-        return timed_extractor(Extractor(model=settings.spacy_model, workers=workers), clock)
+        return timed_extractor(
+            Extractor(model=settings.spacy_model, workers=workers), clock, errors
+        )
 
     driver = open_driver(settings)
     try:
@@ -130,6 +143,7 @@ def ingest(paths: list[str], workers: int, batch_size: int) -> dict[str, Any]:
         "relationships_written": store.relationships,
         "nodes_written": store.nodes,
         "write_batches": store.batches,
+        "extraction_errors": errors,
         "extractor_loaded": loaded["extractor"],
         "spacy_imported": "spacy" in sys.modules,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),

@@ -123,6 +123,12 @@ def _ingest(res: dict[str, Any], lines: list[str], verdicts: list[list[str]]) ->
         ])  # fmt: skip
         verdicts.append([f"write phase <= 15% of ingest ({n} articles)", f"{share:.1%}",
                          _ok(share <= TARGET_WRITE_SHARE)])  # fmt: skip
+    errors = sorted({e for d in ing.values() for e in d["first"].get("extraction_errors", [])})
+    if errors:
+        lines += [f"The extraction raised on {len(errors)} article(s); the benchmark wrapper "
+                  "passed them on with no entities (in `casegraph ingest` the exception ends "
+                  "the run, and with NLP workers the run hangs instead):", ""]  # fmt: skip
+        lines += [f"- `{e[:300]}`" for e in errors] + [""]
     lines += _table(["articles", "new", "duplicates", "total s", "read+clean s", "NLP s",
                      "resolution s", "write s", "write share", "relationships",
                      "relationships/s"], rows)  # fmt: skip

@@ -30,6 +30,7 @@ from bench.server import child_env, throwaway_server
 from bench.system import commit, load_average, machine, versions
 
 ROOT = Path(__file__).resolve().parents[1]
+CHILD_TIMEOUT = 1200  # seconds: an ingest that hangs fails the benchmark instead of stalling it
 PROFILED = 60  # articles of the cProfile run of the casegraph extraction
 
 
@@ -51,7 +52,7 @@ def _child(module: str, args: list[str], env: dict[str, str] | None = None) -> d
     """Run `python -m module args` from the project root and parse its one JSON line."""
     done = subprocess.run(
         [sys.executable, "-m", module, *args], cwd=ROOT, env=env or dict(os.environ),
-        capture_output=True, text=True, check=False,
+        capture_output=True, text=True, check=False, timeout=CHILD_TIMEOUT,
     )  # fmt: skip
     if done.returncode != 0:
         raise RuntimeError(f"{module} {' '.join(args)} failed:\n{done.stderr[-3000:]}")
