@@ -336,7 +336,12 @@ def plan_batch(extractions: Iterable[Extraction]) -> BatchPlan:
     """The statement rows for one batch. Raises ValueError when a record breaks the ontology."""
     p = _Planner()
     for ex in extractions:
+        first = ex.article.id not in p.articles
         p.add_article(ex)
+        if not first:
+            # The same text again (another file, or a repeat): the same extraction, whose
+            # mentions must not be counted twice; only its article metadata takes part.
+            continue
         kinds = p.add_entities(ex)
         _add_facts(p, ex, kinds)
         for case in ex.cases:
