@@ -32,6 +32,13 @@ EXAMPLES = hsettings(
 )
 
 
+class _Corpus(list[Extraction]):
+    """The extractions, with a short repr: hypothesis prints the arguments of a failing case."""
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} extractions of {[Path(x.article.path).name for x in self]}>"
+
+
 @pytest.fixture(scope="module")
 def extractions(tmp_path_factory: pytest.TempPathFactory) -> list[Extraction]:
     corpus = write_corpus(tmp_path_factory.mktemp("invariants") / "corpus", 7)
@@ -40,7 +47,7 @@ def extractions(tmp_path_factory: pytest.TempPathFactory) -> list[Extraction]:
     assert len(extracted) == N
     # Facts shared between articles are what makes order and retraction interesting.
     assert sum(len(x.relations) for x in extracted) >= 10
-    return extracted
+    return _Corpus(extracted)
 
 
 def _write(driver: neo4j.Driver, items: list[Extraction], batch_size: int = 200) -> None:
