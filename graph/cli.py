@@ -247,15 +247,18 @@ def extract(
             if isinstance(item, Article):
                 yield item
             else:
-                counts["failed"] += 1
-                _report_problem(item)
+                failed(item)
+
+    def failed(problem: Any) -> None:
+        counts["failed"] += 1
+        _report_problem(problem)
 
     pending = articles()
     first = next(pending, None)
     if first is not None:  # spaCy is only loaded when there is something to read
         extractor = _extractor(settings, workers)
         with Progress(enabled=_show_progress(False), label="extract") as bar:
-            for extraction in extractor.extract(itertools.chain([first], pending)):
+            for extraction in extractor.extract(itertools.chain([first], pending), failed):
                 sys.stdout.write(json.dumps(extraction.to_json(), ensure_ascii=False) + "\n")
                 counts["articles"] += 1
                 bar.advance()

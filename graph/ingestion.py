@@ -7,9 +7,10 @@ redoes the batches that never committed.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -44,7 +45,9 @@ class _Store(Protocol):
 
 
 class _Extractor(Protocol):
-    def extract(self, articles: Iterable[Article]) -> Iterator[Extraction]: ...
+    def extract(
+        self, articles: Iterable[Article], on_error: Callable[[Any], None] | None = ...
+    ) -> Generator[Extraction, None, None]: ...
 
 
 @dataclass
@@ -116,9 +119,12 @@ def run_ingest(
             if isinstance(item, Article):
                 yield item
             else:
-                summary.failed += 1
-                summary.problems.append({"path": item.path, "message": item.message})
-                on_problem(item)
+                failed(item)
+
+    def failed(problem: Any) -> None:
+        summary.failed += 1
+        summary.problems.append({"path": problem.path, "message": problem.message})
+        on_problem(problem)
 
     def new_articles() -> Iterator[Article]:
         # The content-hash check runs per chunk, before any NLP.
@@ -137,10 +143,11 @@ def run_ingest(
             first = next(pending, None)
             if first is not None:
                 extractor = extractor_factory()
-                extracted = extractor.extract(itertools.chain([first], pending))
-                for batch in _chunks(extracted, batch_size):
-                    _write(store, batch, summary)
-                    bar.advance(len(batch))
+                extracted = extractor.extract(itertools.chain([first], pending), on_error=failed)
+                with contextlib.closing(extracted):  # stops NLP workers at once on an error
+                    for batch in _chunks(extracted, batch_size):
+                        _write(store, batch, summary)
+                        bar.advance(len(batch))
         except DatabaseUnavailable as exc:
             # Reads between the writes fail the same way: say in both cases what committed.
             raise DatabaseUnavailable(

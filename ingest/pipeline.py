@@ -10,7 +10,8 @@ runs `nlp.pipe(n_process=workers, batch_size=batch_size)`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
+from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -24,6 +25,14 @@ from ingest.relations import extract_relations
 from ingest.resolve import resolve
 
 
+@dataclass(frozen=True)
+class ExtractionFailure:
+    """An article the rules could not process: a casegraph bug, reported like a bad input."""
+
+    path: str
+    message: str
+
+
 class Extractor:
     """Loads the NLP pipeline once and turns articles into extractions."""
 
@@ -35,14 +44,34 @@ class Extractor:
         self.workers = workers
         self.batch_size = batch_size
 
-    def extract(self, articles: Iterable[Article]) -> Iterator[Extraction]:
-        """One Extraction per article, in input order, streamed."""
+    def extract(
+        self,
+        articles: Iterable[Article],
+        on_error: Callable[[ExtractionFailure], None] | None = None,
+    ) -> Generator[Extraction, None, None]:
+        """One Extraction per article, in input order, streamed.
+
+        With `on_error`, an article on which the rules raise is reported to it and left out
+        (so one bad article never stops a corpus); without, the exception propagates.
+        """
         pairs = ((a.text, a) for a in articles)
         docs = self.nlp.pipe(
             pairs, as_tuples=True, n_process=self.workers, batch_size=self.batch_size
         )
-        for doc, article in docs:
-            yield self.extract_doc(doc, article)
+        try:
+            for doc, article in docs:
+                try:
+                    extraction = self.extract_doc(doc, article)
+                except Exception as exc:
+                    if on_error is None:
+                        raise
+                    on_error(ExtractionFailure(article.path, _failure_message(exc)))
+                    continue
+                yield extraction
+        finally:
+            # Closing the pipe stops spaCy's worker processes now, not at garbage collection,
+            # so an error downstream (e.g. the database going away) cannot leave them hanging.
+            docs.close()  # type: ignore[attr-defined]
 
     def extract_doc(self, doc: Doc, article: Article) -> Extraction:
         """The extraction of one already-parsed article."""
@@ -51,3 +80,10 @@ class Extractor:
         relations = extract_relations(doc, found, resolved.entity_of, entities, self.model)
         cases = extract_cases(doc, entities, relations)
         return Extraction(article, tuple(entities), tuple(relations), tuple(cases))
+
+
+def _failure_message(exc: Exception) -> str:
+    return (
+        f"extraction failed ({type(exc).__name__}: {exc}); the other articles go on — "
+        "please report this as a casegraph bug"
+    )

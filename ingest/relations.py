@@ -898,8 +898,9 @@ def _data_facts(ctx: Context, s: Sentence) -> None:
         holders = s.of(PL, ORG, before=refuse[0])
         receivers = s.of(A, J, after=refuse[1])
         rest = s.span.doc[refuse[1] : s.span.end].text.lower()
-        if any(g in rest for g in _GENERIC_LE) and ctx.main_agency is not None:
-            receivers.append(Item(holders[0].found, ctx.main_agency) if holders else receivers[0])
+        if holders and ctx.main_agency is not None and any(g in rest for g in _GENERIC_LE):
+            # "does not share data with law enforcement": the article's main agency is meant.
+            receivers.append(Item(holders[0].found, ctx.main_agency))
         for h in holders[-1:]:
             for r in receivers:
                 ctx.facts.add("REFUSES_DATA_TO", h.entity, r.entity, s.span, "refuses_data.trigger")
