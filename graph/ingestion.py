@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from graph.errors import DatabaseUnavailable
 from graph.progress import Progress
-from ingest.records import Article, Extraction
+from ingest.records import Article, Extraction, ExtractionFailure
 
 if TYPE_CHECKING:
     from ingest.sources import SourceProblem
@@ -146,7 +146,7 @@ def run_ingest(
                 extracted = extractor.extract(itertools.chain([first], pending), on_error=failed)
                 with contextlib.closing(extracted):  # stops NLP workers at once on an error
                     for batch in _chunks(extracted, batch_size):
-                        _write(store, batch, summary)
+                        _write(store, batch, summary, failed)
                         bar.advance(len(batch))
         except DatabaseUnavailable as exc:
             # Reads between the writes fail the same way: say in both cases what committed.
@@ -162,11 +162,33 @@ def run_ingest(
     return summary
 
 
-def _write(store: _Store, batch: list[Extraction], summary: IngestSummary) -> None:
+def _write(
+    store: _Store, batch: list[Extraction], summary: IngestSummary, failed: Callable[[Any], None]
+) -> None:
     t0 = time.perf_counter()
-    store.write(batch)
+    try:
+        store.write(batch)
+    except ValueError:
+        # A record that breaks the ontology is a casegraph bug, found before anything of the
+        # batch was written: write the articles one by one so only the culprit is left out.
+        batch = [x for x in batch if _write_alone(store, x, failed)]
     summary.seconds["write"] += time.perf_counter() - t0
     summary.new += len(batch)
     summary.entities += sum(len(x.entities) for x in batch)
     summary.relations += sum(len(x.relations) for x in batch)
     summary.cases += sum(len(x.cases) for x in batch)
+
+
+def _write_alone(store: _Store, extraction: Extraction, failed: Callable[[Any], None]) -> bool:
+    try:
+        store.write([extraction])
+    except ValueError as exc:
+        failed(
+            ExtractionFailure(
+                extraction.article.path,
+                f"could not be stored ({exc}); the other articles go on — "
+                "please report this as a casegraph bug",
+            )
+        )
+        return False
+    return True

@@ -11,7 +11,6 @@ runs `nlp.pipe(n_process=workers, batch_size=batch_size)`.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterable
-from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -20,17 +19,9 @@ from graph.errors import ConfigError
 from ingest.cases import extract_cases
 from ingest.entities import find_mentions
 from ingest.nlp import load_nlp
-from ingest.records import Article, Extraction
+from ingest.records import Article, Extraction, ExtractionFailure
 from ingest.relations import extract_relations
 from ingest.resolve import resolve
-
-
-@dataclass(frozen=True)
-class ExtractionFailure:
-    """An article the rules could not process: a casegraph bug, reported like a bad input."""
-
-    path: str
-    message: str
 
 
 class Extractor:

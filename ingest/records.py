@@ -124,6 +124,15 @@ class Case:
 
 
 @dataclass(frozen=True)
+class ExtractionFailure:
+    """An article that could not be extracted or stored: a casegraph bug, reported like a bad
+    input (the same `path` and `message` as `ingest.sources.SourceProblem`)."""
+
+    path: str
+    message: str
+
+
+@dataclass(frozen=True)
 class Extraction:
     """Everything extracted from one article."""
 
