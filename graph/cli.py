@@ -232,28 +232,18 @@ def extract(
     """Extract entities, facts and cases without a database: one JSON object per article."""
     if fmt != "jsonl":
         raise InputError(f"unknown format {fmt!r}: extract writes jsonl")
-    from graph.ingestion import too_long
+    from graph.ingestion import readable_articles
     from graph.progress import Progress
-    from ingest.records import Article
-    from ingest.sources import read_sources
 
     settings = _settings()
     counts = {"articles": 0, "failed": 0}
-
-    def articles() -> Iterator[Article]:
-        for item in read_sources(paths, _fields(text_field, title_field, date_field, url_field)):
-            if isinstance(item, Article):
-                item = too_long(item) or item
-            if isinstance(item, Article):
-                yield item
-            else:
-                failed(item)
 
     def failed(problem: Any) -> None:
         counts["failed"] += 1
         _report_problem(problem)
 
-    pending = articles()
+    fields = _fields(text_field, title_field, date_field, url_field)
+    pending = readable_articles(paths, fields, failed)
     first = next(pending, None)
     if first is not None:  # spaCy is only loaded when there is something to read
         extractor = _extractor(settings, workers)

@@ -89,6 +89,21 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
+def readable_articles(
+    paths: Sequence[str], fields: Any, on_problem: Callable[[Any], None]
+) -> Iterator[Article]:
+    """The articles of `paths`; every unreadable or over-long input goes to `on_problem`."""
+    from ingest.sources import read_sources
+
+    for item in read_sources(paths, fields):
+        if isinstance(item, Article):
+            item = too_long(item) or item
+        if isinstance(item, Article):
+            yield item
+        else:
+            on_problem(item)
+
+
 def run_ingest(
     paths: Sequence[str],
     *,
@@ -100,26 +115,19 @@ def run_ingest(
     progress: bool = False,
 ) -> IngestSummary:
     """Ingest `paths` into `store`; the extractor (spaCy) is only loaded if something is new."""
-    from ingest.sources import read_sources
-
     summary = IngestSummary()
     started = time.perf_counter()
     seen: set[str] = set()
 
     def sources() -> Iterator[Article]:
-        items = iter(read_sources(paths, fields))
+        items = readable_articles(paths, fields, failed)
         while True:
             t0 = time.perf_counter()
             item = next(items, None)
             summary.seconds["read"] += time.perf_counter() - t0
             if item is None:
                 return
-            if isinstance(item, Article):
-                item = too_long(item) or item
-            if isinstance(item, Article):
-                yield item
-            else:
-                failed(item)
+            yield item
 
     def failed(problem: Any) -> None:
         summary.failed += 1
