@@ -109,7 +109,7 @@ def _query_causes(query: str) -> str:
 
 
 def _ms(values: list[float]) -> str:
-    return ", ".join("failed" if math.isinf(x) else f"{x:,.0f}" for x in values)
+    return ", ".join("over limit" if math.isinf(x) else f"{x:,.0f}" for x in values)
 
 
 def _queries(res: dict[str, Any]) -> list[str]:
@@ -124,7 +124,7 @@ def _queries(res: dict[str, Any]) -> list[str]:
             continue
         hubs = [a["median_ms"] for a in d["anchors"] if a["kind"] == "hub"]
         plain = [a["median_ms"] for a in d["anchors"] if a["kind"] == "ordinary"]
-        p95 = "failed" if math.isinf(d["p95_ms"]) else f"{d['p95_ms']:,.0f} ms"
+        p95 = "over limit" if math.isinf(d["p95_ms"]) else f"{d['p95_ms']:,.0f} ms"
         out += (
             f"**{query} (p95 {p95} at {int(sizes[-1]):,} relationships).** Medians: hubs "
             f"{_ms(hubs)} ms; ordinary anchors {_ms(plain)} ms. Bound: {_query_causes(query)}",

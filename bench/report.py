@@ -15,7 +15,7 @@ TARGET_P95_MS = 50.0
 
 
 def _n(x: float, digits: int = 0) -> str:
-    return "failed" if math.isinf(x) else f"{x:,.{digits}f}"
+    return "over limit" if math.isinf(x) else f"{x:,.{digits}f}"
 
 
 def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
@@ -211,7 +211,7 @@ def _queries(res: dict[str, Any], lines: list[str], verdicts: list[list[str]]) -
     for q, d in res["queries"][largest]["latency"].items():
         for a in d["anchors"]:
             if isinstance(a["rows"], str):
-                lines += [f"- {q} {a['params']} failed: {a['rows']} (limit "
+                lines += [f"- {q} {a['params']}: {a['rows']} (limits: "
                           f"{latency.TIMEOUT:g} s, transaction memory 256 MiB)"]  # fmt: skip
     lines.append("")
     for q, text in res["queries"][largest].get("profiles", {}).items():

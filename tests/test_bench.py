@@ -161,4 +161,4 @@ def test_report_states_verdicts_and_only_explains_misses(tmp_path: Path) -> None
     assert "corpus was **absent**" in text and "What bounds" not in text
     report.write_report(_results(math.inf), out)
     text = out.read_text()
-    assert "| failed ms | **not met** |" in text and "**neighbors (p95 failed" in text
+    assert "| over limit ms | **not met** |" in text and "**neighbors (p95 over limit" in text
