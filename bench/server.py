@@ -6,28 +6,17 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from graph import server
 from graph.errors import ServerError
+from graph.server import free_ports
 from graph.settings import Settings, load_settings
 
 HEAP = "1g"
 PAGECACHE = "512m"
-
-
-def free_ports(count: int) -> list[int]:
-    sockets = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
 
 
 def bench_settings(home: Path) -> Settings:

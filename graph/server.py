@@ -395,6 +395,18 @@ def server_pid(settings: Settings) -> int | None:
     return None
 
 
+def free_ports(count: int) -> list[int]:
+    """Ports the kernel says are free on 127.0.0.1 (held together, so they differ)."""
+    sockets = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
 def _port_in_use(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         # SO_REUSEADDR as Neo4j uses it: a port in TIME_WAIT after our own stop is free.

@@ -12,7 +12,6 @@ import atexit
 import contextlib
 import os
 import signal
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,19 +20,8 @@ import pytest
 
 from graph import server
 from graph.errors import CasegraphError, ServerError
+from graph.server import free_ports
 from graph.settings import Settings
-
-
-def free_ports(count: int) -> list[int]:
-    """Ports the kernel says are free on 127.0.0.1 (held together, so they differ)."""
-    sockets = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
 
 
 def throwaway_settings(home: Path) -> Settings:
