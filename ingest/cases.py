@@ -64,6 +64,7 @@ def _drafts(relations: list[Relation], agency_iso: dict[str, str]) -> dict[str, 
 
 def _place_near(doc: Doc, target: Entity, places: list[Entity]) -> str | None:
     """A jurisdiction named "in <place>" in a sentence that mentions the target."""
+    text = doc.text  # built from the tokens on every access: once, not per mention
     for m in target.mentions:
         sent = doc.char_span(m.start, m.end, alignment_mode="expand")
         if sent is None:
@@ -72,7 +73,7 @@ def _place_near(doc: Doc, target: Entity, places: list[Entity]) -> str | None:
         for p in places:
             for pm in p.mentions:
                 if s.start_char <= pm.start < s.end_char:
-                    before = doc.text[max(s.start_char, pm.start - 4) : pm.start].lower()
+                    before = text[max(s.start_char, pm.start - 4) : pm.start].lower()
                     if before.strip().endswith("in") and p.iso:
                         return p.iso
     return None
@@ -96,7 +97,8 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
     iso_entity = {e.iso: e.id for e in places}
     agency_iso = {r.source: by_id[r.target].iso or "" for r in relations if r.type == "BELONGS_TO"}
     main_place = max(places, key=lambda e: len(e.mentions)).iso if places else None
-    lawsuit = any(w in doc.text.lower() for w in _LAWSUIT_WORDS)
+    lowered = doc.text.lower()  # doc.text is rebuilt from the tokens on every access
+    lawsuit = any(w in lowered for w in _LAWSUIT_WORDS)
     countries = Counter(iso.split("-")[0] for iso in agency_iso.values() if iso)
     home = countries.most_common(1)[0][0] if countries else main_place
     # Sent abroad to stand trial: that country prosecutes (returns home say nothing new).

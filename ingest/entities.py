@@ -827,10 +827,11 @@ def _propagate(doc: Doc, found: list[Found]) -> list[Found]:
     names.update({n.split()[-1]: PERSON for n, k in list(names.items()) if k == PERSON})
     taken = {i for f in found for i in range(f.start, f.end)}
     out = []
+    text = doc.text  # rebuilt from the tokens on every access: once per document, not per name
     for name, kind in names.items():
         if len(name) < 3:
             continue
-        for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", doc.text):
+        for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
             span = doc.char_span(m.start(), m.end())
             if span is not None and taken.isdisjoint(range(span.start, span.end)):
                 out.append(Found(kind, span.start, span.end, span.text))
@@ -960,13 +961,19 @@ OFFICE_TITLES = (
 )
 
 
-def _office_title_at(doc: Doc, i: int) -> int:
-    """End of an office title starting at token i (capitalised), else i."""
+_OFFICE_FIRST = frozenset(title[0] for title in OFFICE_TITLES)
+
+
+def _office_title_at(doc: Doc, lower: list[str], i: int) -> int:
+    """End of an office title starting at token i (capitalised), else i. `lower` is the
+    documents' `lower_` forms, read once: slicing the Doc per token and title was the rules'
+    hot spot."""
+    if lower[i] not in _OFFICE_FIRST:
+        return i
     for title in OFFICE_TITLES:
-        toks = doc[i : i + len(title)]
-        same = len(toks) == len(title) and [t.lower_ for t in toks] == list(title)
-        if same and toks[0].is_title and toks[-1].is_title:
-            return i + len(title)
+        end = i + len(title)
+        if tuple(lower[i:end]) == title and doc[i].is_title and doc[end - 1].is_title:
+            return end
     return i
 
 
@@ -975,8 +982,9 @@ def office_titles(doc: Doc, known: set[int], places: dict[int, int]) -> list[Fou
     O'Neill Burke": the office a place and a title name before a person is an Agency; the
     bare title ("District Attorney Kim Ogg") names no office by itself."""
     out: list[Found] = []
+    lower = [t.lower_ for t in doc]
     for tok in doc:
-        end = _office_title_at(doc, tok.i)
+        end = _office_title_at(doc, lower, tok.i)
         if end == tok.i or end >= len(doc) or tok.i in known:
             continue
         if doc[end].text in ("'s", "’s") or doc[end].lower_ in UNIT_HEADS:
