@@ -4,13 +4,23 @@
     for extraction in extractor.extract(articles):
         print(extraction.to_json())
 
-The spaCy pipeline is loaded once per `Extractor`; `extract` streams, keeps the input order and
-runs `nlp.pipe(n_process=workers, batch_size=batch_size)`.
+The spaCy pipeline is loaded once per `Extractor`; `extract` streams and keeps the input order.
+With one worker it runs `nlp.pipe(batch_size=batch_size)` and the rules in this process. With
+more, each worker process runs spaCy *and* the rules on a chunk of articles and sends back only
+the `Extraction` records: the rules then scale with the workers instead of competing with them
+for the cores from the main process, and no parsed `Doc` crosses a process boundary.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterable
+import multiprocessing
+import multiprocessing.context
+import multiprocessing.pool
+import pickle
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -45,24 +55,51 @@ class Extractor:
         With `on_error`, an article on which the rules raise is reported to it and left out
         (so one bad article never stops a corpus); without, the exception propagates.
         """
+        outcomes = self._here(articles) if self.workers == 1 else self._pooled(articles)
+        try:
+            for outcome in outcomes:
+                if isinstance(outcome, Extraction):
+                    yield outcome
+                    continue
+                if on_error is None:
+                    raise outcome.error
+                on_error(outcome.failure)
+        finally:
+            # Closing stops the worker processes now, not at garbage collection, so an error
+            # downstream (e.g. the database going away) cannot leave them hanging.
+            outcomes.close()
+
+    def _here(self, articles: Iterable[Article]) -> Generator[_Outcome, None, None]:
+        """Everything in this process: spaCy batches, then the rules per article."""
         pairs = ((a.text, a) for a in articles)
-        docs = self.nlp.pipe(
-            pairs, as_tuples=True, n_process=self.workers, batch_size=self.batch_size
-        )
+        docs = self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size)
         try:
             for doc, article in docs:
-                try:
-                    extraction = self.extract_doc(doc, article)
-                except Exception as exc:
-                    if on_error is None:
-                        raise
-                    on_error(ExtractionFailure(article.path, _failure_message(exc)))
-                    continue
-                yield extraction
+                yield self._outcome(doc, article)
         finally:
-            # Closing the pipe stops spaCy's worker processes now, not at garbage collection,
-            # so an error downstream (e.g. the database going away) cannot leave them hanging.
             docs.close()  # type: ignore[attr-defined]
+
+    def _pooled(self, articles: Iterable[Article]) -> Generator[_Outcome, None, None]:
+        """Chunks of articles to `workers` processes, results back in input order; at most
+        two chunks per worker are in flight, so a long corpus streams in bounded memory."""
+        pool = _pool(self)
+        pending: deque[multiprocessing.pool.AsyncResult[list[_Outcome]]] = deque()
+        try:
+            for chunk in _chunks(articles, _chunk_size(self.batch_size)):
+                pending.append(pool.apply_async(_extract_chunk, (chunk,)))
+                if len(pending) > 2 * self.workers:
+                    yield from pending.popleft().get()
+            while pending:
+                yield from pending.popleft().get()
+        finally:
+            pool.terminate()
+            pool.join()
+
+    def _outcome(self, doc: Doc, article: Article) -> _Outcome:
+        try:
+            return self.extract_doc(doc, article)
+        except Exception as exc:
+            return _Failed(ExtractionFailure(article.path, _failure_message(exc)), exc)
 
     def extract_doc(self, doc: Doc, article: Article) -> Extraction:
         """The extraction of one already-parsed article."""
@@ -71,6 +108,62 @@ class Extractor:
         relations = extract_relations(doc, found, resolved.entity_of, entities, self.model)
         cases = extract_cases(doc, entities, relations)
         return Extraction(article, tuple(entities), tuple(relations), tuple(cases))
+
+
+@dataclass(frozen=True)
+class _Failed:
+    """An article the rules raised on: the report for `on_error`, the error to raise without."""
+
+    failure: ExtractionFailure
+    error: Exception
+
+
+_Outcome = Extraction | _Failed
+# The Extractor of a worker process, set once by the pool's initializer.
+_WORKER: Extractor | None = None
+
+
+def _chunk_size(batch_size: int) -> int:
+    # Small enough that the workers finish together, large enough for spaCy's batching.
+    return max(1, min(batch_size, 16))
+
+
+def _pool(extractor: Extractor) -> multiprocessing.pool.Pool:
+    # fork shares the loaded model with the workers (no reload, no pickling of the pipeline);
+    # where there is no fork, each worker loads the model itself.
+    context: multiprocessing.context.BaseContext
+    if "fork" in multiprocessing.get_all_start_methods():
+        context, arg = multiprocessing.get_context("fork"), extractor
+    else:
+        context, arg = multiprocessing.get_context(), None
+    init = (arg, extractor.model, extractor.batch_size)
+    return context.Pool(extractor.workers, initializer=_init_worker, initargs=init)
+
+
+def _init_worker(extractor: Extractor | None, model: str, batch_size: int) -> None:
+    global _WORKER
+    _WORKER = extractor or Extractor(model, workers=1, batch_size=batch_size)
+    _WORKER.workers = 1
+
+
+def _extract_chunk(articles: list[Article]) -> list[_Outcome]:
+    """In a worker: the outcomes of a chunk; an error that cannot cross the process boundary
+    is sent as a RuntimeError with its message."""
+    assert _WORKER is not None, "worker used before its initializer ran"
+    outcomes = list(_WORKER._here(articles))
+    for i, o in enumerate(outcomes):
+        if isinstance(o, _Failed):
+            try:
+                pickle.dumps(o.error)
+            except Exception:
+                outcomes[i] = _Failed(o.failure, RuntimeError(o.failure.message))
+    return outcomes
+
+
+def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
 
 
 def _failure_message(exc: Exception) -> str:
