@@ -91,17 +91,18 @@ _SCAN = re.compile(r"NodeByLabelScan@\S+\s+rows=(\d+)")
 
 def _query_causes(query: str) -> str:
     return {
-        "neighbors": "it returns every entity within two hops with its shortest path, sorted; "
-        "from a hub that neighbourhood is a large part of the graph, and the 1,000-row limit "
-        "is applied by the client after the server produced and sorted all rows. A `limit` "
-        "parameter (a top-k sort in the server) or not expanding through hubs would bound it.",
-        "linked_cases": "for each case involving the anchor it collects every other case "
-        "sharing a target, lead agency or offence; a hub agency or offence links a case to "
-        "thousands of others (quadratic in hub degree), and `[..50]` cuts only after "
-        "collecting. Not linking through hub entities (degree above a threshold) or a LIMIT "
-        "per case inside the subquery would bound it.",
-        "entity_profile": "it expands and sorts all facts of the entity to keep the 200 "
-        "best-supported, so it is linear in the degree; a hub's degree is in the thousands.",
+        "neighbors": "an `ANY SHORTEST` breadth-first search over facts and case links, "
+        "stopped after 2 x `limit` candidates (nearest first) and ranked in the server; the "
+        "search still expands a whole level before it yields, and the first level of a hub, "
+        "or the second level of an entity next to a hub, is thousands of relationships.",
+        "linked_cases": "the cases of the anchor are capped (`cases`, default 25: direct "
+        "before through a fact) and each case's links too (10, shared entities of at most 50 "
+        "cases; facts only from targets with at most 50 relationships); what remains is "
+        "ranking a hub's direct cases (one expansion of its case links, one degree read "
+        "each) and building their link lists.",
+        "entity_profile": "it reads the evidence count and the other end's name of every "
+        "fact of the entity to keep the 200 best-supported (a top-k sort in the server), so "
+        "it stays linear in the degree; a hub's degree is in the thousands.",
         "cooperation_paths": "SHORTEST 10 over COOPERATES_WITH|MEMBER_OF|BELONGS_TO up to 4 "
         "hops: through a jurisdiction hub (BELONGS_TO from many agencies) the search frontier "
         "grows with the hub's degree.",
@@ -131,7 +132,7 @@ def _queries(res: dict[str, Any]) -> list[str]:
             "",
         )
         scans += [int(n) for n in _SCAN.findall(largest.get("profiles", {}).get(query, ""))]
-    if scans:
+    if scans and max(scans) > 0:
         out += [
             "**Name lookup.** Every named query resolves its name with an alias fallback whose "
             f"plan scans all `:Entity` nodes (NodeByLabelScan rows={max(scans):,} in the "

@@ -137,9 +137,9 @@ def profile(driver: Any, database: str, anchor: Anchor) -> str:
 
     try:
         with driver.session(database=database) as session:
-            summary = session.run(
-                "PROFILE " + named.render(params), bind_params(named, params)
-            ).consume()
+            result = session.run("PROFILE " + named.render(params), bind_params(named, params))
+            list(result)  # the profile exists only once every row was produced
+            summary = result.consume()
     except Exception as exc:
         return f"(PROFILE failed: {str(exc).splitlines()[0][:300]})"
     plan = summary.profile

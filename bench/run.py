@@ -2,12 +2,15 @@
 
     python -m bench.run                 # the full benchmark (under 30 minutes on 2 cores)
     python -m bench.run --quick --out /tmp/b.md   # small sizes, to check the harness
+    python -m bench.run --only latency  # re-measure only section 4 into the existing report
 
 Steps: machine and versions; extraction throughput (casegraph vs bare spaCy, 1 and 2
 processes); ingest of 500/1,000/2,000 articles into a throwaway Neo4j (phase split, write
 rate, peak RSS) and an unchanged re-ingest; then synthetic graphs of 10k/100k/1M
 relationships and the latency of four named queries on each. Every number in the document is
-measured by this run; nothing is carried over from earlier runs.
+measured by this run; nothing is carried over from earlier runs, except with `--only latency`:
+then section 4 is measured anew and stamped with its own date, commit and load, and the other
+sections stay as (and dated by) the full run that measured them.
 """
 
 from __future__ import annotations
@@ -173,7 +176,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--from-json", type=Path, help="only re-render the report from a results file"
     )
+    parser.add_argument(
+        "--only", choices=["latency"], help="re-measure one section into the existing report"
+    )
     args = parser.parse_args(argv)
+    if args.only:
+        only_latency(QUICK if args.quick else FULL, args.out)
+        return
     if args.from_json:
         write_report(json.loads(args.from_json.read_text()), args.out)
         return
@@ -203,6 +212,30 @@ def main(argv: list[str] | None = None) -> None:
     write_report(results, args.out)
     args.out.with_suffix(".json").write_text(json.dumps(results, indent=1, default=str))
     print(f"wrote {args.out} in {results['wall_seconds'] / 60:.1f} min", flush=True)
+
+
+def only_latency(plan: Plan, out: Path) -> None:
+    """Section 4 alone, into the results of the last full run (kept with their own date)."""
+    raw = out.with_suffix(".json")
+    if not raw.exists():
+        raise SystemExit(f"{raw} is missing: run the full `python -m bench.run` first")
+    results: dict[str, Any] = json.loads(raw.read_text())
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    started = time.time()
+    run: dict[str, Any] = {"load_before": load_average(), "date": machine()["date"]}
+    run["commit"] = commit()
+    with throwaway_server() as (settings, status):
+        run["neo4j"] = status.version
+        print("query latency", flush=True)
+        results["queries"] = queries(plan, settings)
+    run["load_after"] = load_average()
+    run["wall_seconds"] = time.time() - started
+    run["rounds"] = plan.rounds
+    run["argv"] = "python -m bench.run --only latency" + (" --quick" if plan is QUICK else "")
+    results["queries_run"] = run
+    write_report(results, out)
+    raw.write_text(json.dumps(results, indent=1, default=str))
+    print(f"wrote section 4 of {out} in {run['wall_seconds'] / 60:.1f} min", flush=True)
 
 
 if __name__ == "__main__":

@@ -7,9 +7,11 @@ CALL () {
   OPTIONAL MATCH (y:Jurisdiction {iso: toUpper($iso)})
   OPTIONAL MATCH (x:Jurisdiction {norm: $iso_norm})
   WITH collect(DISTINCT x) + collect(DISTINCT y) AS exact
+  // The alias scan reads every jurisdiction, so it runs only when the indexed lookups found
+  // nothing: the UNWIND is empty otherwise and the scan below it never starts.
   CALL (exact) {
-    WITH exact WHERE size(exact) = 0
-    MATCH (a:Jurisdiction) WHERE any(s IN a.aliases WHERE toLower(s) IN [toLower($iso), $iso_norm])
+    UNWIND CASE WHEN size(exact) = 0 THEN [toLower($iso)] ELSE [] END AS wanted
+    MATCH (a:Jurisdiction) WHERE any(s IN a.aliases WHERE toLower(s) IN [wanted, $iso_norm])
     RETURN collect(a) AS by_alias
   }
   RETURN exact + by_alias AS named

@@ -8,9 +8,11 @@ CALL () {
   OPTIONAL MATCH (x:Entity {norm: $name_norm})
   OPTIONAL MATCH (y:Jurisdiction {iso: toUpper($name)})
   WITH collect(DISTINCT x) + collect(DISTINCT y) AS exact
+  // The alias scan reads every entity, so it runs only when the indexed lookups found
+  // nothing: the UNWIND is empty otherwise and the scan below it never starts.
   CALL (exact) {
-    WITH exact WHERE size(exact) = 0 AND $name IS NOT NULL
-    MATCH (a:Entity) WHERE any(s IN a.aliases WHERE toLower(s) IN [toLower($name), $name_norm])
+    UNWIND CASE WHEN size(exact) = 0 AND $name IS NOT NULL THEN [toLower($name)] ELSE [] END AS wanted
+    MATCH (a:Entity) WHERE any(s IN a.aliases WHERE toLower(s) IN [wanted, $name_norm])
     RETURN collect(a) AS by_alias
   }
   RETURN exact + by_alias AS named

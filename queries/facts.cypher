@@ -11,9 +11,11 @@ CALL () {
   OPTIONAL MATCH (x:Entity {norm: $source_norm})
   OPTIONAL MATCH (y:Jurisdiction {iso: toUpper($source)})
   WITH collect(DISTINCT x) + collect(DISTINCT y) AS exact
+  // The alias scan reads every entity, so it runs only when the indexed lookups found
+  // nothing: the UNWIND is empty otherwise and the scan below it never starts.
   CALL (exact) {
-    WITH exact WHERE size(exact) = 0 AND $source IS NOT NULL
-    MATCH (a:Entity) WHERE any(s IN a.aliases WHERE toLower(s) IN [toLower($source), $source_norm])
+    UNWIND CASE WHEN size(exact) = 0 AND $source IS NOT NULL THEN [toLower($source)] ELSE [] END AS wanted
+    MATCH (a:Entity) WHERE any(s IN a.aliases WHERE toLower(s) IN [wanted, $source_norm])
     RETURN collect(a) AS by_alias
   }
   RETURN exact + by_alias AS sources
@@ -22,9 +24,11 @@ CALL () {
   OPTIONAL MATCH (x:Entity {norm: $target_norm})
   OPTIONAL MATCH (y:Jurisdiction {iso: toUpper($target)})
   WITH collect(DISTINCT x) + collect(DISTINCT y) AS exact
+  // The alias scan reads every entity, so it runs only when the indexed lookups found
+  // nothing: the UNWIND is empty otherwise and the scan below it never starts.
   CALL (exact) {
-    WITH exact WHERE size(exact) = 0 AND $target IS NOT NULL
-    MATCH (a:Entity) WHERE any(s IN a.aliases WHERE toLower(s) IN [toLower($target), $target_norm])
+    UNWIND CASE WHEN size(exact) = 0 AND $target IS NOT NULL THEN [toLower($target)] ELSE [] END AS wanted
+    MATCH (a:Entity) WHERE any(s IN a.aliases WHERE toLower(s) IN [wanted, $target_norm])
     RETURN collect(a) AS by_alias
   }
   RETURN exact + by_alias AS targets

@@ -10,9 +10,11 @@ CALL () {
   OPTIONAL MATCH (x:Entity {norm: $from_norm})
   OPTIONAL MATCH (y:Jurisdiction {iso: toUpper($from)})
   WITH collect(DISTINCT x) + collect(DISTINCT y) AS exact
+  // The alias scan reads every entity, so it runs only when the indexed lookups found
+  // nothing: the UNWIND is empty otherwise and the scan below it never starts.
   CALL (exact) {
-    WITH exact WHERE size(exact) = 0 AND $from IS NOT NULL
-    MATCH (a:Entity) WHERE any(s IN a.aliases WHERE toLower(s) IN [toLower($from), $from_norm])
+    UNWIND CASE WHEN size(exact) = 0 AND $from IS NOT NULL THEN [toLower($from)] ELSE [] END AS wanted
+    MATCH (a:Entity) WHERE any(s IN a.aliases WHERE toLower(s) IN [wanted, $from_norm])
     RETURN collect(a) AS by_alias
   }
   RETURN exact + by_alias AS sources
@@ -21,9 +23,11 @@ CALL () {
   OPTIONAL MATCH (x:Entity {norm: $to_norm})
   OPTIONAL MATCH (y:Jurisdiction {iso: toUpper($to)})
   WITH collect(DISTINCT x) + collect(DISTINCT y) AS exact
+  // The alias scan reads every entity, so it runs only when the indexed lookups found
+  // nothing: the UNWIND is empty otherwise and the scan below it never starts.
   CALL (exact) {
-    WITH exact WHERE size(exact) = 0 AND $to IS NOT NULL
-    MATCH (a:Entity) WHERE any(s IN a.aliases WHERE toLower(s) IN [toLower($to), $to_norm])
+    UNWIND CASE WHEN size(exact) = 0 AND $to IS NOT NULL THEN [toLower($to)] ELSE [] END AS wanted
+    MATCH (a:Entity) WHERE any(s IN a.aliases WHERE toLower(s) IN [wanted, $to_norm])
     RETURN collect(a) AS by_alias
   }
   RETURN exact + by_alias AS targets

@@ -140,6 +140,38 @@ def test_unknown_query_lists_the_valid_names() -> None:
     assert all(name in str(info.value) for name in EXPECTED)
 
 
+def test_alias_scans_run_only_when_the_exact_lookup_found_nothing() -> None:
+    # The label scan over aliases must hang below an UNWIND that is empty when the indexed
+    # lookup matched, or the planner runs it on every call (docs/BENCHMARKS.md).
+    for q in list_queries():
+        scans = q.cypher.count("a.aliases")
+        guards = q.cypher.count("UNWIND CASE WHEN size(exact) = 0")
+        assert scans == guards, q.name
+        assert "WITH exact WHERE" not in q.cypher, q.name
+
+
+def test_listed_relationship_types_are_the_ontology_ones() -> None:
+    # Queries name the fact and case-link types instead of `!MENTIONS&!REPORTED_IN` so that a
+    # hub's expansion skips its article mentions; a list must not miss a type.
+    import re
+
+    from graph import ontology
+
+    every = "|".join(ontology.GRAPH_RELATIONSHIPS)
+    facts = "|".join(ontology.FACT_TYPES)
+    for name in ("entity_profile", "neighbors", "linked_cases"):
+        lists = re.findall(r"\[\w*:([A-Z_|]{40,})", get_query(name).cypher)
+        assert lists, name
+        assert all(found in (every, facts) for found in lists), name
+
+
+def test_fan_out_caps_are_validated_parameters() -> None:
+    assert get_query("neighbors").param("limit").maximum == 1000
+    assert get_query("linked_cases").param("cases").maximum == 200
+    with pytest.raises(QueryError, match="between 1 and 200"):
+        parse_params(get_query("linked_cases"), {"name": "x", "cases": "5000"})
+
+
 def test_split_assignments() -> None:
     assert split_assignments(["from=KR", "to=a=b"]) == {"from": "KR", "to": "a=b"}
     with pytest.raises(QueryError, match="key=value"):
