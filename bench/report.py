@@ -197,7 +197,9 @@ def _queries(res: dict[str, Any], lines: list[str], verdicts: list[list[str]]) -
         f"warm-up run of every (query, anchor), {rounds} timed rounds. Anchors: "
         "the highest-degree platform, agency, jurisdiction and person (hubs) and 6 ordinary "
         "entities of degree 2-20; cooperation_paths: 2 hub pairs and 6 ordinary agency/"
-        "jurisdiction pairs. neighbors runs with depth 2.",
+        "jurisdiction pairs. neighbors runs with depth 2 and its default `limit` (200 "
+        "neighbours), linked_cases with its default `cases` (25); the rows column shows what "
+        "came back.",
         "",
     ]
     rows = []

@@ -162,3 +162,20 @@ def test_report_states_verdicts_and_only_explains_misses(tmp_path: Path) -> None
     report.write_report(_results(math.inf), out)
     text = out.read_text()
     assert "| over limit ms | **not met** |" in text and "**neighbors (p95 over limit" in text
+
+
+def test_a_latency_only_run_is_stamped_apart_from_the_full_run(tmp_path: Path) -> None:
+    out = tmp_path / "B.md"
+    res = _results(12.5)
+    res["queries_run"] = {
+        "argv": "python -m bench.run --only latency", "date": "2026-01-02 03:04 UTC",
+        "commit": "def", "wall_seconds": 120, "rounds": 5,
+        "load_before": [3, 2, 1], "load_after": [4, 3, 2],
+    }  # fmt: skip
+    report.write_report(res, out)
+    text = out.read_text()
+    head, section = text.split("## 4. Query latency", 1)
+    # The header names both runs; the section carries its own date, commit, load and rounds.
+    assert "on d in 1.0 minutes at commit abc" in head and "2026-01-02 03:04 UTC" in head
+    assert "at commit def in 2.0 minutes" in section and "[3, 2, 1] / [4, 3, 2]" in section
+    assert "5 timed rounds" in section
