@@ -27,7 +27,11 @@ def read_articles(paths: list[str]) -> list[Any]:
 
 
 def run_casegraph(paths: list[str], model: str, workers: int) -> dict[str, Any]:
-    """The path of `casegraph extract`: read + clean, Extractor, one JSON line per article."""
+    """The path of `casegraph extract`: read + clean, Extractor, one JSON line per article.
+
+    `rules_seconds` is timed in this process: with workers > 1 the rules run inside the worker
+    processes (ingest.pipeline), so it is 0 there and their time is part of `seconds`.
+    """
     from ingest.pipeline import Extractor
 
     t0 = time.perf_counter()
