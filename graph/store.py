@@ -666,6 +666,10 @@ def _retract_tx(tx: neo4j.ManagedTransaction, article_id: str) -> RetractResult 
     return RetractResult(article_id, evidence, rels, gone, gone_cases)
 
 
+def _delete_some(tx: neo4j.ManagedTransaction, query: str) -> int:
+    return int(tx.run(query).single(strict=True)["n"])
+
+
 class Store:
     """The write side of the casegraph graph in one Neo4j database."""
 
@@ -776,11 +780,15 @@ class Store:
 
     def reset(self) -> None:
         """Delete all data, in bounded transactions; constraints and indexes stay."""
-        query = "MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS n"
-        while self._attempt(
-            "deleting the graph", lambda tx: tx.run(query).single(strict=True)["n"]
+        # Relationships first: a DETACH DELETE of a batch of nodes would also delete every
+        # relationship of the hubs among them in one transaction, which can exceed the
+        # server's transaction memory on a big graph.
+        for query in (
+            "MATCH ()-[r]->() WITH r LIMIT 10000 DELETE r RETURN count(*) AS n",
+            "MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS n",
         ):
-            pass
+            while self._attempt("deleting the graph", partial(_delete_some, query=query)):
+                pass
 
     def stats(self) -> dict[str, Any]:
         """Counts by label and relationship type (from Neo4j's count store: cheap)."""
