@@ -233,7 +233,8 @@ def _entity(doc: Doc, key: str, mentions: list[Found]) -> Entity | None:
         iso=iso,
         mentions=tuple(
             sorted(
-                {Mention(s.start_char, s.end_char, s.text) for s in spans}, key=lambda m: m.start
+                {Mention(s.start_char, s.end_char, s.text) for s in spans},
+                key=lambda m: (m.start, m.end),
             )
         ),
     )
