@@ -644,7 +644,12 @@ def stop(settings: Settings, timeout: float = 60) -> bool:
                 "at the next start)"
             )
         time.sleep(0.2)
-    _CHILDREN.pop(pid, None)
+    child = _CHILDREN.pop(pid, None)
+    if child is not None:
+        # Reap our own child now: it may have exited between poll() and the zombie check
+        # above, and an unreaped zombie still holds its pid.
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.wait(timeout=10)
     pid_file(settings).unlink(missing_ok=True)
     return True
 
