@@ -106,3 +106,14 @@ def clean_db(driver: neo4j.Driver, neo4j_server: Settings) -> neo4j.Driver:
     """The driver, on an empty database (constraints and indexes kept)."""
     delete_all(driver, neo4j_server.neo4j_database)
     return driver
+
+
+@pytest.fixture(scope="module")
+def seeded(driver: neo4j.Driver, neo4j_server: Settings) -> neo4j.Driver:
+    """The seed graph (tests/seed_graph.py), written once through the store for a module of
+    read-only tests."""
+    from tests.seed_graph import seed
+
+    delete_all(driver, neo4j_server.neo4j_database)
+    seed(driver, neo4j_server.neo4j_database)
+    return driver

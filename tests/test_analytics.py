@@ -18,8 +18,7 @@ from graph.analytics import (
 )
 from graph.errors import QueryError
 from graph.settings import Settings
-from tests.conftest import delete_all
-from tests.seed_graph import node_id, seed
+from tests.seed_graph import node_id
 
 
 def graph(edges: list[tuple[str, str, str, int]]) -> nx.MultiDiGraph:
@@ -97,13 +96,6 @@ def test_k_paths_errors_and_no_path() -> None:
 def test_resolve_node_by_iso() -> None:
     g = build_graph([{"id": "j1", "name": "South Korea", "kind": "Jurisdiction", "iso": "KR"}], [])
     assert resolve_node(g, "kr") == resolve_node(g, "south korea") == "j1"
-
-
-@pytest.fixture(scope="module")
-def seeded(driver: Any, neo4j_server: Settings) -> Any:
-    delete_all(driver, neo4j_server.neo4j_database)
-    seed(driver, neo4j_server.neo4j_database)
-    return driver
 
 
 @pytest.mark.neo4j

@@ -15,8 +15,7 @@ from graph.export import export_graph, to_networkx
 from graph.queries import get_query
 from graph.settings import Settings
 from graph.store import Store
-from tests.conftest import delete_all
-from tests.seed_graph import SEED_ARTICLE, extractions, seed
+from tests.seed_graph import SEED_ARTICLE, extractions
 
 
 def test_to_networkx_flattens_lists_and_drops_nulls() -> None:
@@ -36,13 +35,6 @@ def test_to_networkx_flattens_lists_and_drops_nulls() -> None:
         "labels": "Entity; Person",
     }
     assert g.edges["a", "b", "k1"] == {"articles": "p; q", "evidence_count": 2, "type": "FOUNDED"}
-
-
-@pytest.fixture(scope="module")
-def seeded(driver: Any, neo4j_server: Settings) -> Any:
-    delete_all(driver, neo4j_server.neo4j_database)
-    seed(driver, neo4j_server.neo4j_database)
-    return driver
 
 
 @pytest.mark.neo4j

@@ -19,8 +19,7 @@ from graph.queries import (
     split_assignments,
 )
 from graph.settings import Settings
-from tests.conftest import delete_all
-from tests.seed_graph import SECOND_ARTICLE, SEED_ARTICLE, seed
+from tests.seed_graph import SECOND_ARTICLE, SEED_ARTICLE
 
 EXPECTED = {
     "entity_profile",
@@ -191,14 +190,6 @@ def test_a_query_directory_can_be_given(tmp_path: Path) -> None:
 
 
 # ---- every named query against a real Neo4j ---------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def seeded(driver: Any, neo4j_server: Settings) -> Any:
-    """The seed graph, written once through the store for this module's read-only tests."""
-    delete_all(driver, neo4j_server.neo4j_database)
-    seed(driver, neo4j_server.neo4j_database)
-    return driver
 
 
 def run(driver: Any, settings: Settings, query: str, cap: int = 100, /, **raw: Any) -> QueryResult:

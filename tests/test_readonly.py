@@ -13,8 +13,6 @@ from graph.errors import QueryError
 from graph.readonly import check_read_only, run_read_only
 from graph.settings import Settings
 from graph.store import dump
-from tests.conftest import delete_all
-from tests.seed_graph import seed
 
 # Twenty different write and admin attempts; each must be refused and change nothing.
 WRITES = [
@@ -170,13 +168,6 @@ def test_write_words_inside_strings_and_comments_are_harmless(text: str) -> None
 
 
 # ---- against the server ---------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def seeded(driver: Any, neo4j_server: Settings) -> Any:
-    delete_all(driver, neo4j_server.neo4j_database)
-    seed(driver, neo4j_server.neo4j_database)
-    return driver
 
 
 @pytest.mark.neo4j
