@@ -344,10 +344,13 @@ def _ensure_password(settings: Settings, java: Path, lib: Path) -> None:
 
 def _set_initial_password(settings: Settings, java: Path, lib: Path, password: str) -> None:
     home = home_dir(settings)
-    # An @argument file (picocli) keeps the password out of the process list.
+    if "\n" in password or "\r" in password:
+        raise ServerError("NEO4J_PASSWORD must be a single line: remove the line break and retry")
+    # An @argument file (picocli) keeps the password out of the process list; "--" ends the
+    # options, so a password starting with "-" (token_urlsafe makes one in 64) is not one.
     quoted = '"' + password.replace("\\", "\\\\").replace('"', '\\"') + '"'
     args = home / "run" / "set-initial-password.args"
-    write_private(args, f"dbms set-initial-password {quoted}\n")
+    write_private(args, f"dbms set-initial-password -- {quoted}\n")
     env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
     try:
         done = subprocess.run(

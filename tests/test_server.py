@@ -327,8 +327,9 @@ def test_start_timeout_stops_neo4j_and_shows_its_log(tmp_path: Path) -> None:
 @pytest.mark.neo4j
 @pytest.mark.slow
 def test_lifecycle_start_stop_restart(tmp_path: Path) -> None:
-    # NEO4J_PASSWORD set for a local server becomes its password; this one needs quoting.
-    tricky = "sp ace \"quote\" back\\slash #hash 'single'"
+    # NEO4J_PASSWORD set for a local server becomes its password; this one needs quoting, and
+    # its leading dashes must not read as an option of neo4j-admin (a generated one can do that).
+    tricky = "--sp ace \"quote\" back\\slash #hash 'single'"
     settings = throwaway_settings(tmp_path / "home").replace(neo4j_password=tricky)
     try:
         first = server.start(settings)
@@ -351,3 +352,12 @@ def test_lifecycle_start_stop_restart(tmp_path: Path) -> None:
         assert settings.password_file.read_text() == stored
     finally:
         server.stop(settings)
+
+
+@pytest.mark.neo4j
+def test_multi_line_password_is_refused_before_anything_starts(tmp_path: Path) -> None:
+    settings = throwaway_settings(tmp_path / "home").replace(neo4j_password="two\nlines-here")
+    with pytest.raises(ServerError, match="NEO4J_PASSWORD must be a single line"):
+        server.start(settings)
+    assert not settings.password_file.exists()
+    assert server.status(settings).running is False
