@@ -387,6 +387,9 @@ class GraphCollector:
         return list(self._rels.values())
 
     def _node(self, node: Any) -> dict[str, Any]:
+        known = self._nodes.get(node.element_id)
+        if known is not None:  # paths repeat their nodes: convert each node once
+            return known
         props = {k: self.plain(v) for k, v in dict(node).items()}
         labels = sorted(node.labels)
         kind = props.get("kind") or next((x for x in labels if x != ontology.ENTITY_LABEL), "")
@@ -398,7 +401,7 @@ class GraphCollector:
             "labels": labels,
             "properties": props,
         }
-        self._nodes.setdefault(node.element_id, entry)
+        self._nodes[node.element_id] = entry
         return entry
 
     def _relationship(self, rel: Any) -> dict[str, Any]:
