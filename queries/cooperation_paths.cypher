@@ -36,9 +36,32 @@ CALL () {
 UNWIND sources AS a
 UNWIND targets AS b
 WITH a, b WHERE a <> b AND (a:Agency OR a:Jurisdiction) AND (b:Agency OR b:Jurisdiction)
-// A bounded search for the 10 shortest; the bound is a validated int (see graph/queries.py).
-MATCH p = SHORTEST 10 (a) (()-[:COOPERATES_WITH|MEMBER_OF|BELONGS_TO]-(:Agency|Jurisdiction)){1,{{max_hops}}} (b)
-WITH a, b, p WHERE size(nodes(p)) = size(reduce(seen = [], n IN nodes(p) | CASE WHEN n IN seen THEN seen ELSE seen + n END))
+// Paths of one and two hops are matched directly, from both ends at once: between two hubs
+// these alone give ten paths, and a breadth-first search from a hub would visit most of its
+// neighbourhood to find them. Only when they are fewer than ten does the bounded search for the
+// ten shortest run (its bound is a validated int, see graph/queries.py).
+CALL (a, b) {
+  OPTIONAL MATCH direct = (a)-[:COOPERATES_WITH|MEMBER_OF|BELONGS_TO]-(b)
+  WITH a, b, collect(direct) AS direct
+  CALL (a, b) {
+    MATCH two = (a)-[:COOPERATES_WITH|MEMBER_OF|BELONGS_TO]-(m:Agency|Jurisdiction)-[:COOPERATES_WITH|MEMBER_OF|BELONGS_TO]-(b)
+    WHERE {{max_hops}} >= 2 AND m <> a AND m <> b
+    WITH two LIMIT 10
+    RETURN collect(two) AS two
+  }
+  WITH a, b, (direct + two)[..10] AS short
+  CALL (a, b, short) {
+    WITH short WHERE size(short) = 10 OR {{max_hops}} <= 2
+    UNWIND short AS p
+    RETURN p
+    UNION
+    WITH a, b, short WHERE size(short) < 10 AND {{max_hops}} > 2
+    MATCH p = SHORTEST 10 (a) (()-[:COOPERATES_WITH|MEMBER_OF|BELONGS_TO]-(:Agency|Jurisdiction)){1,{{max_hops}}} (b)
+    WHERE size(nodes(p)) = size(reduce(seen = [], n IN nodes(p) | CASE WHEN n IN seen THEN seen ELSE seen + n END))
+    RETURN p
+  }
+  RETURN p
+}
 CALL (p) {
   UNWIND range(0, length(p) - 1) AS i
   WITH i, relationships(p)[i] AS r
