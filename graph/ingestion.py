@@ -3,12 +3,18 @@
 One write transaction per batch holds the batch's articles together with all their facts, so
 an article and its facts become visible together or not at all; a rerun after a crash only
 redoes the batches that never committed.
+
+Writes are off the critical path: a writer thread commits batch k while the NLP extracts batch
+k + 1. At most one extracted batch waits for the writer, so memory stays bounded, and the
+extraction only stops when the writer falls behind ("write_wait" in the summary's seconds).
 """
 
 from __future__ import annotations
 
 import contextlib
 import itertools
+import queue
+import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -61,9 +67,13 @@ class IngestSummary:
     relations: int = 0
     cases: int = 0
     problems: list[dict[str, str]] = field(default_factory=list)
+    # read, nlp and write_wait split the wall time `total` of the calling thread; `write` is
+    # the writer thread's busy time, which mostly overlaps the NLP.
     seconds: dict[str, float] = field(
-        default_factory=lambda: {"read": 0.0, "nlp": 0.0, "write": 0.0, "total": 0.0}
-    )
+        default_factory=lambda: {
+            "read": 0.0, "nlp": 0.0, "write": 0.0, "write_wait": 0.0, "total": 0.0
+        }
+    )  # fmt: skip
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -129,10 +139,13 @@ def run_ingest(
                 return
             yield item
 
+    lock = threading.Lock()  # the writer thread reports articles it could not store, too
+
     def failed(problem: Any) -> None:
-        summary.failed += 1
-        summary.problems.append({"path": problem.path, "message": problem.message})
-        on_problem(problem)
+        with lock:
+            summary.failed += 1
+            summary.problems.append({"path": problem.path, "message": problem.message})
+            on_problem(problem)
 
     def new_articles() -> Iterator[Article]:
         # The content-hash check runs per chunk, before any NLP.
@@ -152,10 +165,11 @@ def run_ingest(
             if first is not None:
                 extractor = extractor_factory()
                 extracted = extractor.extract(itertools.chain([first], pending), on_error=failed)
-                with contextlib.closing(extracted):  # stops NLP workers at once on an error
+                writer = _Writer(store, summary, failed, bar)
+                with contextlib.closing(extracted), writer:  # on an error: NLP workers stop
                     for batch in _chunks(extracted, batch_size):
-                        _write(store, batch, summary, failed)
-                        bar.advance(len(batch))
+                        writer.put(batch)
+                    writer.flush()
         except DatabaseUnavailable as exc:
             # Reads between the writes fail the same way: say in both cases what committed.
             raise DatabaseUnavailable(
@@ -164,10 +178,79 @@ def run_ingest(
             ) from None
         bar.advance(0)
     summary.seconds["total"] = time.perf_counter() - started
-    summary.seconds["nlp"] = max(
-        0.0, summary.seconds["total"] - summary.seconds["read"] - summary.seconds["write"]
-    )
+    waited = summary.seconds["read"] + summary.seconds["write_wait"]
+    summary.seconds["nlp"] = max(0.0, summary.seconds["total"] - waited)
     return summary
+
+
+class _Writer:
+    """Writes batches in a background thread, one transaction each, in the order given.
+
+    `put` hands over a batch and returns at once unless the previous one is still waiting;
+    `flush` returns when everything handed over is committed. An error of the writer (the
+    database gone after the store's retries) is raised in the caller at its next `put` or
+    `flush`; leaving the context early lets the writer finish its current batch and stop.
+    """
+
+    _POLL = 0.1  # seconds between checks of the writer while waiting for it
+
+    def __init__(
+        self, store: _Store, summary: IngestSummary, failed: Callable[[Any], None], bar: Progress
+    ) -> None:
+        self._store, self._summary, self._failed, self._bar = store, summary, failed, bar
+        self._queue: queue.Queue[list[Extraction] | None] = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="casegraph-writer", daemon=True)
+
+    def __enter__(self) -> _Writer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._thread.is_alive():
+            self._stop.set()
+            with contextlib.suppress(queue.Full):
+                self._queue.put_nowait(None)  # wakes a writer waiting for work
+            self._thread.join()
+
+    def put(self, batch: list[Extraction]) -> None:
+        self._hand_over(batch)
+
+    def flush(self) -> None:
+        self._hand_over(None)
+        t0 = time.perf_counter()
+        while self._thread.is_alive():
+            self._thread.join(self._POLL)
+        self._summary.seconds["write_wait"] += time.perf_counter() - t0
+        self._raise_error()
+
+    def _hand_over(self, batch: list[Extraction] | None) -> None:
+        t0 = time.perf_counter()
+        while True:
+            self._raise_error()
+            try:
+                self._queue.put(batch, timeout=self._POLL)
+                break
+            except queue.Full:
+                continue
+        self._summary.seconds["write_wait"] += time.perf_counter() - t0
+
+    def _raise_error(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            batch = self._queue.get()
+            if batch is None or self._stop.is_set():
+                return
+            try:
+                _write(self._store, batch, self._summary, self._failed)
+            except BaseException as exc:  # handed to the caller, who raises it
+                self._error = exc
+                return
+            self._bar.advance(len(batch))
 
 
 def _write(

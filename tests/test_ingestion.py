@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from pathlib import Path
 
 import pytest
 
+from graph.errors import DatabaseUnavailable
 from graph.ingestion import run_ingest
 from graph.store import Store
 from ingest.pipeline import Extractor
@@ -61,3 +63,77 @@ def test_broken_articles_are_reported_and_the_rest_is_stored(clean_db, settings,
     with clean_db.session(database=settings.neo4j_database) as s:
         paths = sorted(r["p"] for r in s.run("MATCH (a:Article) RETURN a.path AS p"))
     assert [Path(p).name for p in paths] == ["a.txt", "d.txt"]
+
+
+SHORT = [f"The Spanish police arrested suspect number {i} in Madrid, Europol said." for i in range(8)]
+
+
+class _Watching(Extractor):
+    """The real pipeline; records which articles it has started on."""
+
+    def __init__(self, base: Extractor) -> None:
+        self.__dict__.update(base.__dict__)
+        self.started: list[str] = []
+
+    def extract_doc(self, doc, article):  # type: ignore[override]
+        self.started.append(Path(article.path).name)
+        return super().extract_doc(doc, article)
+
+
+def _corpus(tmp_path: Path) -> list[str]:
+    for i, text in enumerate(SHORT):
+        (tmp_path / f"{i}.txt").write_text(text, encoding="utf-8")
+    return [str(tmp_path)]
+
+
+def test_batches_are_written_while_the_next_ones_are_extracted(clean_db, settings, tmp_path):
+    watching = _Watching(extractor())
+    overlapped: list[bool] = []
+    written: list[str] = []
+
+    class Store_(Store):
+        def write(self, extractions):  # type: ignore[override]
+            # Wait (bounded) until the extraction has started on the next article: it does
+            # only if writing is off the extraction's path. The last batch has no successor.
+            following = len(written) + len(extractions) + 1
+            deadline = time.monotonic() + 20
+            while len(watching.started) < following and time.monotonic() < deadline:
+                time.sleep(0.01)
+            overlapped.append(following > len(SHORT) or len(watching.started) >= following)
+            written.extend(Path(x.article.path).name for x in extractions)
+            return super().write(extractions)
+
+    store = Store_(clean_db, database=settings.neo4j_database, batch_size=1)
+    summary = run_ingest(
+        _corpus(tmp_path), store=store, extractor_factory=lambda: watching,
+        fields=CorpusFields(), batch_size=1,
+    )  # fmt: skip
+    assert summary.new == len(SHORT) and all(overlapped)
+    assert written == [f"{i}.txt" for i in range(len(SHORT))]  # in input order
+    assert summary.seconds["write_wait"] <= summary.seconds["total"]
+
+
+def test_a_failed_write_stops_the_extraction_and_counts_only_what_committed(
+    clean_db, settings, tmp_path
+):
+    watching = _Watching(extractor())
+
+    class Failing(Store):
+        calls = 0
+
+        def write(self, extractions):  # type: ignore[override]
+            Failing.calls += 1
+            if Failing.calls == 2:  # as the store reports an outage after its retries
+                raise DatabaseUnavailable("Neo4j is not reachable (planted): check it")
+            return super().write(extractions)
+
+    store = Failing(clean_db, database=settings.neo4j_database, batch_size=1)
+    with pytest.raises(DatabaseUnavailable, match=r"\(1 articles were written before"):
+        run_ingest(
+            _corpus(tmp_path), store=store, extractor_factory=lambda: watching,
+            fields=CorpusFields(), batch_size=1,
+        )  # fmt: skip
+    # At most one batch waits for the writer and one is in hand: the NLP stopped early.
+    assert len(watching.started) <= 4 < len(SHORT)
+    with clean_db.session(database=settings.neo4j_database) as s:
+        assert s.run("MATCH (a:Article) RETURN count(a) AS n").single()["n"] == 1
