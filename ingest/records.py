@@ -6,6 +6,7 @@ no-op in the store.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -21,13 +22,20 @@ def normalize_text(text: str) -> str:
     return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
+_POSSESSIVE = re.compile(r"'s\b")
+_JOINERS = re.compile(r"[-_/]")
+_PUNCT = re.compile(r"[^\w\s]")
+_LEADING_THE = re.compile(r"^the\s+")
+
+
+@functools.lru_cache(maxsize=1 << 16)  # the rules normalize the same few names over and over
 def normalize_name(name: str) -> str:
     """Normalized form of an entity name: case-folded, possessive and leading "the" removed."""
     s = unicodedata.normalize("NFKC", name).translate(_APOS).casefold()
-    s = re.sub(r"'s\b", "", s)
-    s = re.sub(r"[-_/]", " ", s)
-    s = re.sub(r"[^\w\s]", "", s)
-    s = re.sub(r"^the\s+", "", s.strip())
+    s = _POSSESSIVE.sub("", s)
+    s = _JOINERS.sub(" ", s)
+    s = _PUNCT.sub("", s)
+    s = _LEADING_THE.sub("", s.strip())
     return _SPACE.sub(" ", s).strip()
 
 

@@ -277,3 +277,38 @@ def test_based_in_from_a_demonym_and_from_a_located_list() -> None:
     )
     assert ("BASED_IN", "Eli Lilly and Company", "United States") in f
     assert ("BASED_IN", "Gold Strike Casino", "Mississippi") in f
+
+
+TRIGGER_TEXT = """Police sought records, then the bank's data. They filed the charges and filed
+charges again; he pleaded guilty, was found guilty and entered a guilty plea. Agents
+worked closely with Europol, working together with Eurojust, in conjunction with the FBI,
+and combined efforts. The firm declined and did not share or provide data. He was taken
+into custody, extradited, deported and the servers were seized. The company did not provide
+any information to the investigators who sought it.
+
+Investigators later obtained subpoenaed details from the platform."""
+
+
+def test_trigger_finder_finds_what_a_spacy_matcher_finds() -> None:
+    # The same matches as spaCy's Matcher over TRIGGERS (it is a faster stand-in), here on
+    # text with one-token, optional-token and open-gap patterns and on a real article.
+    from pathlib import Path
+
+    import spacy
+    from spacy.matcher import Matcher
+
+    from ingest.relations import TRIGGERS, TriggerFinder
+
+    nlp = spacy.blank("en")
+    matcher = Matcher(nlp.vocab)
+    for name, patterns in TRIGGERS.items():
+        matcher.add(name, patterns)
+    seed = Path(__file__).parent / "fixtures" / "extract" / "seed-telegram-korea.txt"
+    finder = TriggerFinder()
+    for text in (TRIGGER_TEXT, seed.read_text(encoding="utf-8")):
+        doc = nlp(text)
+        expected = sorted((nlp.vocab.strings[m], a, b) for m, a, b in matcher(doc))
+        got = finder(doc)
+        assert got == sorted(got, key=lambda x: (x[1], x[2]))  # document order
+        assert sorted(got) == expected
+        assert len({name for name, _, _ in got}) >= (8 if text == TRIGGER_TEXT else 2)
