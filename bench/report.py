@@ -94,7 +94,7 @@ def _extraction(res: dict[str, Any], lines: list[str], verdicts: list[list[str]]
         rows = [[f"`{n}`", _n(comp["bare"][n], 2) if n in comp["bare"] else "",
                  _n(comp["casegraph"][n], 2) if n in comp["casegraph"] else ""]
                 for n in names]  # fmt: skip
-        rows.append(["total", _n(sum(comp["bare"].values()), 2),
+        rows.append(["total (casegraph: with its rules)", _n(sum(comp["bare"].values()), 2),
                      _n(sum(comp["casegraph"].values()), 2)])  # fmt: skip
         lines += _table(["step", "bare spaCy s", "casegraph s"], rows)
     prof = ex.get("profile")
