@@ -151,6 +151,24 @@ class IndexedAttributeMatch:
                     self.longer.append((attr_id, match_id, tests))
         self.strings = ruler.vocab.strings
         self.cache: dict[tuple[Any, ...], tuple[list[tuple[int, int]], list[_Rule]]] = {}
+        # A new signature is answered from two smaller indexes instead of all the patterns:
+        # patterns that require a lower-case form (== or IN) by that form, and patterns that
+        # do not read it at all once per (tag, dep, is_space). The rest is tested in full.
+        self.by_lower: dict[str, list[tuple[int, int, list[_Test]]]] = {}
+        self.no_lower: list[tuple[int, int, list[_Test]]] = []
+        self.other: list[tuple[int, int, list[_Test]]] = []
+        for rule in self.single:
+            forms = [arg for attr, op, arg in rule[2] if attr == _ATTRS["LOWER"] and op == "=="]
+            forms += [f for attr, op, arg in rule[2] if attr == _ATTRS["LOWER"] and op == "IN"
+                      for f in arg]  # fmt: skip
+            if forms:
+                for form in set(forms):
+                    self.by_lower.setdefault(form, []).append(rule)
+            elif all(attr != _ATTRS["LOWER"] for attr, _, _ in rule[2]):
+                self.no_lower.append(rule)
+            else:
+                self.other.append(rule)
+        self.shape_cache: dict[tuple[Any, ...], list[tuple[int, int]]] = {}
 
     def _text(self, key: tuple[int, ...]) -> tuple[Any, ...]:
         tag, lower, dep, space = key
@@ -169,7 +187,13 @@ class IndexedAttributeMatch:
             if len(self.cache) > _CACHE_SIZE:
                 self.cache.clear()  # bounded: the keys grow with the vocabulary
             token = self._text(key)
-            single = [(a, m) for a, m, tests in self.single if _passes(token, tests)]
+            shape = (key[0], key[2], key[3])  # tag, dep, is_space
+            single = self.shape_cache.get(shape)
+            if single is None:
+                single = [(a, m) for a, m, tests in self.no_lower if _passes(token, tests)]
+                self.shape_cache[shape] = single
+            candidates = self.by_lower.get(token[1], []) + self.other
+            single = single + [(a, m) for a, m, tests in candidates if _passes(token, tests)]
             longer = [r for r in self.longer if _passes(token, r[2][0])]
             found = self.cache[key] = (single, longer)
         return found
