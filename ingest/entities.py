@@ -910,7 +910,8 @@ def agency_names(doc: Doc, known: set[int], places: dict[int, int] | None = None
         if tok.lower_ not in UNIT_HEADS or not tok.is_title or tok.i in known:
             continue
         start, j = tok.i, tok.i - 1
-        while j >= tok.sent.start:
+        sent_start = tok.sent.start  # Token.sent walks the sentence: read it once
+        while j >= sent_start:
             if j in places and j < tok.i - 1:
                 start = places[j]  # "Mississippi Gaming Commission": the place opens the name
                 break
@@ -925,7 +926,7 @@ def agency_names(doc: Doc, known: set[int], places: dict[int, int] | None = None
                 continue
             if (
                 doc[j].lower_ == "and"
-                and j - 1 >= tok.sent.start
+                and j - 1 >= sent_start
                 and j - 1 not in known
                 and _title_word(doc[j - 1])
                 and doc[j - 1].is_title
@@ -991,7 +992,8 @@ def office_titles(doc: Doc, known: set[int], places: dict[int, int]) -> list[Fou
             continue  # "District Attorney's Office" is read by agency_names
         named = doc[end].is_title and doc[end].is_alpha  # a holder's name follows
         start, j = tok.i, tok.i - 1
-        while j >= tok.sent.start:
+        sent_start = tok.sent.start
+        while j >= sent_start:
             if j in places:
                 start = j = places[j]
                 j -= 1

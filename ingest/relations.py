@@ -702,7 +702,8 @@ def _agency_places(ctx: Context, found: list[Found], entity_of: dict[int, str]):
             if g.kind != J or not g.key:
                 continue
             nested = g.nested and f.start <= g.start and g.end <= f.end
-            possessive = g.end < f.start and doc[g.end : f.start].text in ("'s", "’s")
+            # Only a gap of one or two tokens can read "'s" (each token has a character).
+            possessive = 0 < f.start - g.end <= 2 and doc[g.end : f.start].text in ("'s", "’s")
             if nested or possessive or _state_of_named_place(doc, f, g):
                 out[ent.id] = (g.key, f.start)
                 break
