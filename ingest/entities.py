@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
+from spacy.attrs import IS_TITLE, LIKE_NUM, LOWER
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
@@ -899,6 +900,13 @@ _PERSON_TITLES = TITLE_WORDS - {
 }
 
 
+def lower_forms(doc: Doc) -> list[str]:
+    """Every token's `lower_`, read from the document's arrays: iterating a Doc builds a Python
+    Token per token, which made whole-document scans the rules' largest cost."""
+    strings = doc.vocab.strings
+    return [strings[h] for h in doc.to_array(LOWER).tolist()]
+
+
 def agency_names(doc: Doc, known: set[int], places: dict[int, int] | None = None) -> list[Found]:
     """Title-case names headed by an agency word: "Fugitive Division", "Bureau of Gambling
     Control", "San Diego Sheriff's Department", "Indiana State Police", "U.S. District Court
@@ -906,9 +914,11 @@ def agency_names(doc: Doc, known: set[int], places: dict[int, int] | None = None
     first: a place may open the name."""
     places = places or {}
     out: list[Found] = []
-    for tok in doc:
-        if tok.lower_ not in UNIT_HEADS or not tok.is_title or tok.i in known:
+    titled = doc.to_array(IS_TITLE).tolist()
+    for i, lower in enumerate(lower_forms(doc)):
+        if lower not in UNIT_HEADS or not titled[i] or i in known:
             continue
+        tok = doc[i]
         start, j = tok.i, tok.i - 1
         sent_start = tok.sent.start  # Token.sent walks the sentence: read it once
         while j >= sent_start:
@@ -983,11 +993,12 @@ def office_titles(doc: Doc, known: set[int], places: dict[int, int]) -> list[Fou
     O'Neill Burke": the office a place and a title name before a person is an Agency; the
     bare title ("District Attorney Kim Ogg") names no office by itself."""
     out: list[Found] = []
-    lower = [t.lower_ for t in doc]
-    for tok in doc:
-        end = _office_title_at(doc, lower, tok.i)
-        if end == tok.i or end >= len(doc) or tok.i in known:
+    lower = lower_forms(doc)
+    for i in range(len(doc)):
+        end = _office_title_at(doc, lower, i)
+        if end == i or end >= len(doc) or i in known:
             continue
+        tok = doc[i]
         if doc[end].text in ("'s", "’s") or doc[end].lower_ in UNIT_HEADS:
             continue  # "District Attorney's Office" is read by agency_names
         named = doc[end].is_title and doc[end].is_alpha  # a holder's name follows
@@ -1037,8 +1048,12 @@ def aged_people(doc: Doc, taken: set[int]) -> list[Found]:
     """ "Phat Ngoc Tran, 35, pleaded guilty": a title-case name followed by ", <age>," is a
     person even where NER misses it (press releases give defendants' ages this way)."""
     out: list[Found] = []
-    for tok in doc:
-        if not (tok.like_num and tok.text.isdigit() and 14 <= int(tok.text) <= 99):
+    numbers = doc.to_array(LIKE_NUM).tolist()
+    for i, number in enumerate(numbers):
+        if not number:
+            continue
+        tok = doc[i]
+        if not (tok.text.isdigit() and 14 <= int(tok.text) <= 99):
             continue
         i = tok.i
         if i < 2 or i + 1 >= len(doc) or doc[i - 1].text != "," or doc[i + 1].text not in ",.":
