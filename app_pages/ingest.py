@@ -30,22 +30,21 @@ def _extractor(model: str, workers: int) -> Any:
 
 
 class _ProgressStore:
-    """The real Store, reporting each committed batch to a progress bar."""
+    """The real Store, reporting skipped articles to a progress bar; `advance` is given to
+    `run_ingest` as `on_written` for the committed ones (called in the script's thread)."""
 
     def __init__(self, store: Any, total: int, bar: Any) -> None:
         self.store, self.total, self.bar, self.done = store, max(total, 1), bar, 0
 
     def known_article_ids(self, ids: Iterable[str]) -> set[str]:
         known: set[str] = self.store.known_article_ids(ids)
-        self._advance(len(known))
+        self.advance(len(known))
         return known
 
     def write(self, extractions: Sequence[Any]) -> Any:
-        result = self.store.write(extractions)
-        self._advance(len(extractions))
-        return result
+        return self.store.write(extractions)
 
-    def _advance(self, n: int) -> None:
+    def advance(self, n: int) -> None:
         self.done += n
         self.bar.progress(min(self.done / self.total, 1.0), f"{self.done} of {self.total} articles")
 
@@ -66,12 +65,14 @@ def _ingest(paths: list[str], cfg: Settings) -> Any:
     store = Store(
         driver(), database=cfg.neo4j_database, batch_size=cfg.batch_size, retries=cfg.write_retries
     )
+    reporting = _ProgressStore(store, _count_articles(paths), bar)
     summary = run_ingest(
         paths,
-        store=_ProgressStore(store, _count_articles(paths), bar),
+        store=reporting,
         extractor_factory=lambda: _extractor(cfg.spacy_model, cfg.workers),
         fields=CorpusFields(),
         batch_size=min(cfg.batch_size, 20),  # small batches keep the bar moving
+        on_written=reporting.advance,
     )
     bar.progress(1.0, "done")
     clear_caches()

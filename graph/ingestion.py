@@ -122,9 +122,14 @@ def run_ingest(
     fields: Any,
     batch_size: int,
     on_problem: Callable[[Any], None] = lambda p: None,
+    on_written: Callable[[int], None] = lambda n: None,
     progress: bool = False,
 ) -> IngestSummary:
-    """Ingest `paths` into `store`; the extractor (spaCy) is only loaded if something is new."""
+    """Ingest `paths` into `store`; the extractor (spaCy) is only loaded if something is new.
+
+    `on_problem` and `on_written` (the number of articles a batch committed) are called in the
+    calling thread, so they may update a user interface.
+    """
     summary = IngestSummary()
     started = time.perf_counter()
     seen: set[str] = set()
@@ -165,7 +170,7 @@ def run_ingest(
             if first is not None:
                 extractor = extractor_factory()
                 extracted = extractor.extract(itertools.chain([first], pending), on_error=failed)
-                writer = _Writer(store, summary, failed, bar)
+                writer = _Writer(store, summary, failed, bar, on_written)
                 with contextlib.closing(extracted), writer:  # on an error: NLP workers stop
                     for batch in _chunks(extracted, batch_size):
                         writer.put(batch)
@@ -195,10 +200,19 @@ class _Writer:
     _POLL = 0.1  # seconds between checks of the writer while waiting for it
 
     def __init__(
-        self, store: _Store, summary: IngestSummary, failed: Callable[[Any], None], bar: Progress
+        self,
+        store: _Store,
+        summary: IngestSummary,
+        failed: Callable[[Any], None],
+        bar: Progress,
+        on_written: Callable[[int], None],
     ) -> None:
-        self._store, self._summary, self._failed, self._bar = store, summary, failed, bar
+        self._store, self._summary, self._failed = store, summary, failed
+        self._bar, self._on_written = bar, on_written
         self._queue: queue.Queue[list[Extraction] | None] = queue.Queue(maxsize=1)
+        # Sizes of committed batches, reported by the caller's thread (`_report`): a user
+        # interface may only be updated from the thread that drives it.
+        self._written: queue.SimpleQueue[int] = queue.SimpleQueue()
         self._error: BaseException | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="casegraph-writer", daemon=True)
@@ -222,12 +236,15 @@ class _Writer:
         t0 = time.perf_counter()
         while self._thread.is_alive():
             self._thread.join(self._POLL)
+            self._report()
         self._summary.seconds["write_wait"] += time.perf_counter() - t0
+        self._report()
         self._raise_error()
 
     def _hand_over(self, batch: list[Extraction] | None) -> None:
         t0 = time.perf_counter()
         while True:
+            self._report()
             self._raise_error()
             try:
                 self._queue.put(batch, timeout=self._POLL)
@@ -235,6 +252,15 @@ class _Writer:
             except queue.Full:
                 continue
         self._summary.seconds["write_wait"] += time.perf_counter() - t0
+
+    def _report(self) -> None:
+        while True:
+            try:
+                n = self._written.get_nowait()
+            except queue.Empty:
+                return
+            self._bar.advance(n)
+            self._on_written(n)
 
     def _raise_error(self) -> None:
         if self._error is not None:
@@ -246,16 +272,17 @@ class _Writer:
             if batch is None or self._stop.is_set():
                 return
             try:
-                _write(self._store, batch, self._summary, self._failed)
+                written = _write(self._store, batch, self._summary, self._failed)
             except BaseException as exc:  # handed to the caller, who raises it
                 self._error = exc
                 return
-            self._bar.advance(len(batch))
+            self._written.put(written)
 
 
 def _write(
     store: _Store, batch: list[Extraction], summary: IngestSummary, failed: Callable[[Any], None]
-) -> None:
+) -> int:
+    """Write one batch; the number of its articles that committed."""
     t0 = time.perf_counter()
     try:
         store.write(batch)
@@ -268,6 +295,7 @@ def _write(
     summary.entities += sum(len(x.entities) for x in batch)
     summary.relations += sum(len(x.relations) for x in batch)
     summary.cases += sum(len(x.cases) for x in batch)
+    return len(batch)
 
 
 def _write_alone(store: _Store, extraction: Extraction, failed: Callable[[Any], None]) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 import time
 from pathlib import Path
 
@@ -104,11 +105,16 @@ def test_batches_are_written_while_the_next_ones_are_extracted(clean_db, setting
             return super().write(extractions)
 
     store = Store_(clean_db, database=settings.neo4j_database, batch_size=1)
+    reported: list[tuple[int, threading.Thread]] = []
     summary = run_ingest(
         _corpus(tmp_path), store=store, extractor_factory=lambda: watching,
         fields=CorpusFields(), batch_size=1,
+        on_written=lambda n: reported.append((n, threading.current_thread())),
     )  # fmt: skip
     assert summary.new == len(SHORT) and all(overlapped)
+    # Committed batches are reported in the caller's thread (a UI may only be updated there).
+    assert sum(n for n, _ in reported) == len(SHORT)
+    assert {t for _, t in reported} == {threading.current_thread()}
     assert written == [f"{i}.txt" for i in range(len(SHORT))]  # in input order
     assert summary.seconds["write_wait"] <= summary.seconds["total"]
 
