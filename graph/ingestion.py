@@ -127,8 +127,9 @@ def run_ingest(
 ) -> IngestSummary:
     """Ingest `paths` into `store`; the extractor (spaCy) is only loaded if something is new.
 
-    `on_problem` and `on_written` (the number of articles a batch committed) are called in the
-    calling thread, so they may update a user interface.
+    `on_written` (the number of articles a batch committed) is called in the calling thread,
+    so it may update a user interface; `on_problem` is too, except for an article the store
+    refused (a casegraph bug), which the writer thread reports (under a lock).
     """
     summary = IngestSummary()
     started = time.perf_counter()
