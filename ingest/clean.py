@@ -88,6 +88,15 @@ _FURNITURE_PATTERNS = [
     r"[\W_]{1,6}",  # separators: "–", "|", "# # #", "* * *"
 ]
 _FURNITURE_LINE = re.compile("|".join(f"(?:{p})" for p in _FURNITURE_PATTERNS), re.IGNORECASE)
+# Every furniture pattern longer than 6 characters contains one of these (lower case): a line
+# without any is not furniture, and substring tests are much cheaper than the full match.
+_FURNITURE_HINTS = (
+    "©", "(c)", "copyright", "all rights reserved", "cookies", "this site", "this website",
+    "follow", "subscribe", "sign up", "join", "like", "enable notifications", "click here",
+    "http://", "https://", "www.", "link to:", "min", "_", "please", "are you a", "name",
+    "email", "e-mail", "website", "comment", "page", "slide",
+)  # fmt: skip
+_FURNITURE_SHORT = 6  # the separator pattern: up to 6 non-word characters, no hint needed
 
 # A sentence ends with . ! ? or a closing quote after one; ":" introduces what follows.
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$|[:;]$")
@@ -111,10 +120,14 @@ class _Block:
 
     def classify(self) -> None:
         # Computed once: a 20 MB text has hundreds of thousands of blocks.
-        self.text = " ".join(s.strip() for s in self.lines).strip()
-        self.nav = _is_nav(self.text)
-        self.prose = _is_prose(self.text)
-        self.short = _is_short(self.text)
+        self.text = text = " ".join(s.strip() for s in self.lines).strip()
+        if not text:
+            return  # a blank line: not navigation, prose or a short line
+        self.nav = _is_nav(text)
+        words = len(_WORD.findall(text))
+        ends = _SENTENCE_END.search(text) is not None
+        self.prose = words >= _PROSE_WORDS and ends and not _TEASER_END.search(text)
+        self.short = words <= _SHORT_WORDS and not ends
 
 
 def clean_text(text: str) -> str:
@@ -149,21 +162,11 @@ def _is_nav(s: str) -> bool:
 
 def _is_furniture(s: str) -> bool:
     s = s.strip()
+    if len(s) > _FURNITURE_SHORT:
+        low = s.lower()
+        if not any(hint in low for hint in _FURNITURE_HINTS):
+            return False
     return bool(s) and bool(_FURNITURE_LINE.fullmatch(s))
-
-
-def _is_prose(s: str) -> bool:
-    s = s.strip()
-    return (
-        len(_WORD.findall(s)) >= _PROSE_WORDS
-        and bool(_SENTENCE_END.search(s))
-        and not _TEASER_END.search(s)
-    )
-
-
-def _is_short(s: str) -> bool:
-    s = s.strip()
-    return bool(s) and len(_WORD.findall(s)) <= _SHORT_WORDS and not _SENTENCE_END.search(s)
 
 
 def _cut_trailing_block(blocks: list[_Block]) -> list[_Block]:

@@ -156,11 +156,15 @@ def _sniff(path: Path) -> str | None:
     return "binary file, not text" if _looks_binary(head) else None
 
 
+# Undecodable bytes and control characters other than \t \n \v \f \r.
+_NOT_TEXT = re.compile("[\x00-\x08\x0e-\x1f\ufffd]")
+
+
 def _looks_binary(data: bytes) -> bool:
     if b"\x00" in data:
         return True
     text = data.decode("utf-8", errors="replace")
-    bad = sum(1 for c in text if c == "\ufffd" or (ord(c) < 32 and c not in "\t\n\r\f\v"))
+    bad = len(_NOT_TEXT.findall(text))  # in C: a loop over characters here cost ~0.5 ms/file
     return bad > 0.3 * max(len(text), 1)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest import clean
 from ingest.clean import clean_text
 from ingest.records import normalize_text
 
@@ -118,3 +119,23 @@ def test_county_releases_keep_their_body_and_lose_their_furniture() -> None:
         ):
             assert line not in kept, (path.name, line)
         assert len(cleaned) <= len(raw)
+
+
+@pytest.mark.parametrize("pattern", clean._FURNITURE_PATTERNS)
+def test_the_furniture_prefilter_never_hides_a_furniture_line(pattern: str) -> None:
+    # `_is_furniture` skips the full match for lines without any of _FURNITURE_HINTS: every
+    # line a furniture pattern matches must still be found (a new pattern needs a hint).
+    import re
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    # Patterns with word boundaries make hypothesis discard many drafts: that is expected.
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.from_regex(re.compile(pattern, re.IGNORECASE), fullmatch=True))
+    def check(line: str) -> None:
+        line = line.replace("\n", " ")
+        if line.strip() and clean._FURNITURE_LINE.fullmatch(line.strip()):
+            assert clean._is_furniture(line)
+
+    check()
