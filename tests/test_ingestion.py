@@ -66,7 +66,9 @@ def test_broken_articles_are_reported_and_the_rest_is_stored(clean_db, settings,
     assert [Path(p).name for p in paths] == ["a.txt", "d.txt"]
 
 
-SHORT = [f"The Spanish police arrested suspect number {i} in Madrid, Europol said." for i in range(8)]
+SHORT = [
+    f"The Spanish police arrested suspect number {i} in Madrid, Europol said." for i in range(8)
+]
 
 
 class _Watching(Extractor):
