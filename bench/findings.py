@@ -122,7 +122,11 @@ def _query_causes(query: str) -> str:
         "there are fewer than ten, SHORTEST 10 searches breadth-first up to `max_hops` from "
         "the source, and a three- or four-hop path next to a jurisdiction hub (BELONGS_TO "
         "from many agencies) makes that frontier grow with the hub's degree. Each hop then "
-        "reads its three newest evidence sentences, sorting all of a hub fact's evidence.",
+        "reads its three newest evidence sentences, sorting all of a hub fact's evidence. "
+        "What would move it: matching three- and four-hop paths from both ends too (a join on "
+        "the middle node instead of the one-sided search), and an `Evidence.date` property "
+        "with a composite (fact_key, date) index so that a hop's newest evidence is a bounded "
+        "index read.",
     }.get(query, "")
 
 
