@@ -118,15 +118,13 @@ def _query_causes(query: str) -> str:
         "entity_profile": "it reads the evidence count and the other end's name of every "
         "fact of the entity to keep the 200 best-supported (a top-k sort in the server), so "
         "it stays linear in the degree; a hub's degree is in the thousands.",
-        "cooperation_paths": "paths of one and two hops are matched from both ends; when "
-        "there are fewer than ten, SHORTEST 10 searches breadth-first up to `max_hops` from "
-        "the source, and a three- or four-hop path next to a jurisdiction hub (BELONGS_TO "
-        "from many agencies) makes that frontier grow with the hub's degree. Each hop then "
-        "reads its three newest evidence sentences, sorting all of a hub fact's evidence. "
-        "What would move it: matching three- and four-hop paths from both ends too (a join on "
-        "the middle node instead of the one-sided search), and an `Evidence.date` property "
-        "with a composite (fact_key, date) index so that a hop's newest evidence is a bounded "
-        "index read.",
+        "cooperation_paths": "paths of one to four hops are matched from both ends, by "
+        "length (four-hop paths joined on their middle node), and a breadth-first search runs "
+        "only for bounds past four hops; between hubs the two ends' neighbourhoods are "
+        "thousands of relationships. Each hop then reads its three newest evidence "
+        "sentences, sorting all of a hub fact's evidence by article date. What would move it: "
+        "an `Evidence.date` property with a composite (fact_key, date) index so that a hop's "
+        "newest evidence is a bounded index read.",
     }.get(query, "")
 
 

@@ -36,26 +36,44 @@ CALL () {
 UNWIND sources AS a
 UNWIND targets AS b
 WITH a, b WHERE a <> b AND (a:Agency OR a:Jurisdiction) AND (b:Agency OR b:Jurisdiction)
-// Paths of one and two hops are matched directly, from both ends at once: between two hubs
-// these alone give ten paths, and a breadth-first search from a hub would visit most of its
-// neighbourhood to find them. Only when they are fewer than ten does the bounded search for the
-// ten shortest run (its bound is a validated int, see graph/queries.py).
+// Paths are matched by length from both ends at once, shortest first, until ten are found:
+// a breadth-first search from one end (SHORTEST) would visit most of a hub's neighbourhood.
+// Three hops join the two ends' neighbours by a relationship, four hops by a middle node.
 CALL (a, b) {
-  OPTIONAL MATCH direct = (a)-[:COOPERATES_WITH|MEMBER_OF|BELONGS_TO]-(b)
-  WITH a, b, collect(direct) AS direct
-  CALL (a, b) {
+  OPTIONAL MATCH one = (a)-[:COOPERATES_WITH|MEMBER_OF|BELONGS_TO]-(b)
+  WITH a, b, collect(one) AS found
+  CALL (a, b, found) {
     MATCH two = (a)-[:COOPERATES_WITH|MEMBER_OF|BELONGS_TO]-(m:Agency|Jurisdiction)-[:COOPERATES_WITH|MEMBER_OF|BELONGS_TO]-(b)
-    WHERE {{max_hops}} >= 2 AND m <> a AND m <> b
+    WHERE {{max_hops}} >= 2 AND size(found) < 10 AND m <> a AND m <> b
     WITH two LIMIT 10
     RETURN collect(two) AS two
   }
-  WITH a, b, (direct + two)[..10] AS short
-  CALL (a, b, short) {
-    WITH short WHERE size(short) = 10 OR {{max_hops}} <= 2
-    UNWIND short AS p
+  WITH a, b, found + two AS found
+  CALL (a, b, found) {
+    MATCH three = (a)-[:COOPERATES_WITH|MEMBER_OF|BELONGS_TO]-(m1:Agency|Jurisdiction)-[:COOPERATES_WITH|MEMBER_OF|BELONGS_TO]-(m2:Agency|Jurisdiction)-[:COOPERATES_WITH|MEMBER_OF|BELONGS_TO]-(b)
+    WHERE {{max_hops}} >= 3 AND size(found) < 10
+      AND NOT m1 IN [a, b] AND NOT m2 IN [a, b, m1]
+    WITH three LIMIT 10
+    RETURN collect(three) AS three
+  }
+  WITH a, b, found + three AS found
+  CALL (a, b, found) {
+    MATCH four = (a)-[:COOPERATES_WITH|MEMBER_OF|BELONGS_TO]-(m1:Agency|Jurisdiction)-[:COOPERATES_WITH|MEMBER_OF|BELONGS_TO]-(mid:Agency|Jurisdiction)-[:COOPERATES_WITH|MEMBER_OF|BELONGS_TO]-(m2:Agency|Jurisdiction)-[:COOPERATES_WITH|MEMBER_OF|BELONGS_TO]-(b)
+    USING JOIN ON mid
+    WHERE {{max_hops}} >= 4 AND size(found) < 10
+      AND NOT m1 IN [a, b] AND NOT mid IN [a, b, m1] AND NOT m2 IN [a, b, m1, mid]
+    WITH four LIMIT 10
+    RETURN collect(four) AS four
+  }
+  WITH a, b, found + four AS found
+  // Longer bounds than four hops: the breadth-first search for the ten shortest, only when
+  // the matches above found fewer than ten (its bound is a validated int, see graph/queries.py).
+  CALL (a, b, found) {
+    WITH found WHERE size(found) >= 10 OR {{max_hops}} <= 4
+    UNWIND found[..10] AS p
     RETURN p
     UNION
-    WITH a, b, short WHERE size(short) < 10 AND {{max_hops}} > 2
+    WITH a, b, found WHERE size(found) < 10 AND {{max_hops}} > 4
     MATCH p = SHORTEST 10 (a) (()-[:COOPERATES_WITH|MEMBER_OF|BELONGS_TO]-(:Agency|Jurisdiction)){1,{{max_hops}}} (b)
     WHERE size(nodes(p)) = size(reduce(seen = [], n IN nodes(p) | CASE WHEN n IN seen THEN seen ELSE seen + n END))
     RETURN p

@@ -1,8 +1,9 @@
 """cooperation_paths between two well-connected agencies, on a graph written through the store.
 
-Between hubs the query matches paths of one and two hops directly instead of searching
-breadth-first; these tests pin what that must not change: the shortest paths first, the
-direct fact included, only agencies and jurisdictions on a path, and `max_hops` respected.
+The query matches paths of one to four hops from both ends instead of searching breadth-first
+from one (and searches only for longer bounds); these tests pin what that must not change: the
+shortest paths first, the direct fact included, only agencies and jurisdictions on a path, no
+entity twice on a path, and `max_hops` respected.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ def _entity(name: str, kind: str) -> Entity:
 def _graph() -> Extraction:
     hub_a, hub_b = _entity("Harbour Police", "Agency"), _entity("Border Agency", "Agency")
     far = _entity("Mountain Police", "Agency")
+    chain = [_entity("Lake Police", "Agency"), _entity("River Police", "Agency")]
     officer = _entity("Jane Officer", "Person")
     partners = [_entity(f"Partner Unit {i:02d}", "Agency") for i in range(PARTNERS)]
     facts: list[tuple[str, Entity, Entity]] = [("COOPERATES_WITH", hub_a, hub_b)]
@@ -37,12 +39,14 @@ def _graph() -> Extraction:
     facts += [("MEMBER_OF", officer, hub_a), ("MEMBER_OF", officer, hub_b)]
     # Mountain Police reaches Harbour Police in two hops through partner 0 only.
     facts += [("COOPERATES_WITH", far, partners[0])]
+    # Lake Police - River Police - Mountain Police: four hops and more from Harbour Police.
+    facts += [("COOPERATES_WITH", chain[0], chain[1]), ("COOPERATES_WITH", chain[1], far)]
     relations = tuple(
         Relation(t, s.id, o.id, f"{s.name} and {o.name}.", 100 * i, 100 * i + 20, "test")
         for i, (t, s, o) in enumerate(facts)
     )
     article = Article("a-hubs", "text", "hubs.txt", "Hubs", "2025-01-02", None)
-    return Extraction(article, (hub_a, hub_b, far, officer, *partners), relations, ())
+    return Extraction(article, (hub_a, hub_b, far, officer, *chain, *partners), relations, ())
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +91,7 @@ def test_max_hops_bounds_the_direct_matches_too(hubs: Any, settings: Settings) -
 
 
 @pytest.mark.neo4j
-def test_fewer_than_ten_short_paths_falls_back_to_the_search(hubs: Any, settings: Settings) -> None:
+def test_longer_paths_when_short_ones_are_fewer_than_ten(hubs: Any, settings: Settings) -> None:
     rows = _paths(hubs, settings, **{"from": "Mountain Police", "to": "Harbour Police"})
     # One path of two hops (through partner 0), then three-hop paths through Border Agency
     # and through partner 0 and Border Agency.
@@ -101,3 +105,21 @@ def test_fewer_than_ten_short_paths_falls_back_to_the_search(hubs: Any, settings
         _paths(hubs, settings, **{"from": "Mountain Police", "to": "Harbour Police"}, max_hops="2")
         == rows[:1]
     )
+
+
+@pytest.mark.neo4j
+def test_bounds_past_four_hops_search_breadth_first(hubs: Any, settings: Settings) -> None:
+    ends = {"from": "Lake Police", "to": "Harbour Police"}
+    assert [r["hops"] for r in _paths(hubs, settings, **ends)] == [4]
+    rows = _paths(hubs, settings, **ends, max_hops="6")
+    assert [r["hops"] for r in rows][:2] == [4, 5] and len(rows) == 10
+    assert _names(rows[0]["path"]) == [
+        "Lake Police",
+        "River Police",
+        "Mountain Police",
+        "Partner Unit 00",
+        "Harbour Police",
+    ]
+    for row in rows:
+        names = _names(row["path"])
+        assert len(names) == len(set(names)) == row["hops"] + 1
