@@ -236,6 +236,7 @@ def _lower_test(value: object) -> Callable[[str], bool]:
 
 
 _REPEATS = {None: (1, 1), "?": (0, 1), "*": (0, None)}
+_FORMS_KEPT = 200_000  # distinct lower-case forms whose answers are kept
 
 
 @dataclass
@@ -260,6 +261,8 @@ class _Step:
             return True
         ok = self.known.get(lower)
         if ok is None:
+            if len(self.known) > _FORMS_KEPT:
+                self.known.clear()  # bounded: the forms grow with the vocabulary
             ok = self.known[lower] = self.test(vocab.strings[lower])
         return ok
 
@@ -305,6 +308,8 @@ class TriggerFinder:
     def _starting_with(self, lower: int, vocab: Vocab) -> list[tuple[str, list[_Step]]]:
         found = self._starting.get(lower)
         if found is None:
+            if len(self._starting) > _FORMS_KEPT:
+                self._starting.clear()
             found = [(n, steps) for n, steps in self.patterns if steps[0].passes(lower, vocab)]
             self._starting[lower] = found
         return found
