@@ -20,11 +20,6 @@ from bench.report import (
 )
 
 
-def _share(profile: dict[str, Any], needle: str) -> float | None:
-    rows = [r for r in profile["top"] if needle in r["function"]]
-    return max(r["share"] for r in rows) if rows else None
-
-
 def _extraction(res: dict[str, Any]) -> list[str]:
     ex = res.get("extraction")
     if not ex:

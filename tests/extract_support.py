@@ -26,3 +26,15 @@ def facts(ex: Extraction) -> set[tuple[str, str, str]]:
     """(type, source name, target name)."""
     names = {e.id: e.name for e in ex.entities}
     return {(r.type, names[r.source], names[r.target]) for r in ex.relations}
+
+
+class FailsOnMarkedArticles(Extractor):
+    """The real pipeline, except that articles whose text says BOOM raise inside the rules."""
+
+    def __init__(self, base: Extractor) -> None:
+        self.__dict__.update(base.__dict__)
+
+    def extract_doc(self, doc, article):  # type: ignore[override]
+        if "BOOM" in article.text:
+            raise IndexError("list index out of range")
+        return super().extract_doc(doc, article)

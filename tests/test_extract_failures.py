@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ingest.pipeline import ExtractionFailure, Extractor
+from ingest.pipeline import ExtractionFailure
 from ingest.records import Article, Extraction, article_id
-from tests.extract_support import extractor, run
+from tests.extract_support import FailsOnMarkedArticles, extractor, run
 
 
 def _article(text: str, path: str) -> Article:
@@ -21,18 +21,6 @@ def test_resisting_arrest_with_police_and_no_platform_does_not_crash():
     assert not [r for r in ex.relations if r.type == "REFUSES_DATA_TO"]
 
 
-class _FailsOnMarkedArticles(Extractor):
-    """The real pipeline, except that articles whose text says BOOM raise inside the rules."""
-
-    def __init__(self, base: Extractor) -> None:
-        self.__dict__.update(base.__dict__)
-
-    def extract_doc(self, doc, article):  # type: ignore[override]
-        if "BOOM" in article.text:
-            raise IndexError("list index out of range")
-        return super().extract_doc(doc, article)
-
-
 def test_an_article_the_rules_raise_on_is_reported_and_the_others_go_on():
     texts = [
         "Europol said on Tuesday that French police arrested two men.",
@@ -41,7 +29,7 @@ def test_an_article_the_rules_raise_on_is_reported_and_the_others_go_on():
     ]
     articles = [_article(t, f"a{i}.txt") for i, t in enumerate(texts)]
     failures: list[ExtractionFailure] = []
-    out = list(_FailsOnMarkedArticles(extractor()).extract(articles, on_error=failures.append))
+    out = list(FailsOnMarkedArticles(extractor()).extract(articles, on_error=failures.append))
     assert [x.article.path for x in out] == ["a0.txt", "a2.txt"]
     assert all(isinstance(x, Extraction) for x in out)
     assert [f.path for f in failures] == ["a1.txt"]
@@ -51,7 +39,7 @@ def test_an_article_the_rules_raise_on_is_reported_and_the_others_go_on():
 def test_without_a_handler_the_error_propagates():
     article = _article("BOOM. The FBI investigated the company.", "b.txt")
     try:
-        list(_FailsOnMarkedArticles(extractor()).extract([article]))
+        list(FailsOnMarkedArticles(extractor()).extract([article]))
     except IndexError:
         return
     raise AssertionError("the extraction error was swallowed without a handler")

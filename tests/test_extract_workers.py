@@ -13,7 +13,7 @@ import pytest
 
 from ingest.pipeline import ExtractionFailure, Extractor
 from ingest.records import Article, article_id
-from tests.extract_support import extractor
+from tests.extract_support import FailsOnMarkedArticles, extractor
 
 TEXTS = [
     "Europol said on Tuesday that French police arrested two men in Paris.",
@@ -28,18 +28,6 @@ TEXTS = [
 
 def _articles(texts: list[str]) -> list[Article]:
     return [Article(article_id(t), t, f"a{i}.txt") for i, t in enumerate(texts)]
-
-
-class _FailsOnMarkedArticles(Extractor):
-    """The real pipeline, except that articles whose text says BOOM raise inside the rules."""
-
-    def __init__(self, base: Extractor) -> None:
-        self.__dict__.update(base.__dict__)
-
-    def extract_doc(self, doc, article):  # type: ignore[override]
-        if "BOOM" in article.text:
-            raise IndexError("list index out of range")
-        return super().extract_doc(doc, article)
 
 
 def _with(base: Extractor, workers: int, batch_size: int = 2) -> Extractor:
@@ -76,7 +64,7 @@ def test_two_workers_give_the_same_extractions_as_one_in_input_order():
 
 def test_a_rule_error_in_a_worker_is_reported_and_the_others_go_on():
     failures: list[ExtractionFailure] = []
-    ex = _with(_FailsOnMarkedArticles(extractor()), 2)
+    ex = _with(FailsOnMarkedArticles(extractor()), 2)
     with _deadline(120):
         out = list(ex.extract(_articles(TEXTS), on_error=failures.append))
     assert [x.article.path for x in out] == [f"a{i}.txt" for i in (0, 1, 2, 3, 4, 6)]
@@ -85,7 +73,7 @@ def test_a_rule_error_in_a_worker_is_reported_and_the_others_go_on():
 
 
 def test_a_rule_error_in_a_worker_propagates_without_a_handler():
-    ex = _with(_FailsOnMarkedArticles(extractor()), 2)
+    ex = _with(FailsOnMarkedArticles(extractor()), 2)
     with _deadline(120), pytest.raises(IndexError):
         list(ex.extract(_articles(TEXTS)))
     assert not multiprocessing.active_children()
