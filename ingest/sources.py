@@ -390,12 +390,53 @@ def markdown_text(source: str) -> tuple[str, dict[str, str | None]]:
             if key.strip().lower() in ("title", "date", "url") and value:
                 meta[key.strip().lower()] = value
         meta["date"] = iso_date(meta.get("date"))
+    source = _metadata_block(source, meta)
     heading = re.search(r"^\s{0,3}#\s+(.+?)\s*#*\s*$", source, re.MULTILINE)
     if heading and not meta.get("title"):
         meta["title"] = heading.group(1)
     for pattern, replacement in _MD_RULES:
         source = pattern.sub(replacement, source)
     return source, meta
+
+
+# News scrapers (articleMD and its kin) write the page's metadata as a heading followed by a
+# list of "Key: value" items ("## Information:", "+ Source: ...", "+ Author: ..."), then the
+# body under its own heading ("## Article:"). The list is metadata, not article text: left in,
+# an author's name reads as a person of the story.
+_META_HEADING = re.compile(
+    r"^\s{0,3}#{1,6}\s*(?:information|metadata|article info(?:rmation)?)\s*:?\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_META_ITEM = re.compile(r"^\s*[-*+]\s*([A-Za-z][A-Za-z ]{0,30}?)\s*:\s*(.*?)\s*$")
+_BODY_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*(?:article|body|text|content)\s*:?\s*$", re.I)
+_META_KEYS = {"title": "title", "date": "date", "published": "date", "link": "url",
+              "url": "url", "author": "author", "authors": "author", "source": "source"}  # fmt: skip
+_MD_LINK_TARGET = re.compile(r"\[[^\]]*\]\(<?([^)>\s]+)>?\)")
+
+
+def _metadata_block(source: str, meta: dict[str, str | None]) -> str:
+    """Remove a scraper's metadata heading and its "Key: value" list, keeping the values."""
+    heading = _META_HEADING.search(source)
+    if heading is None:
+        return source
+    lines = source[heading.end() :].split("\n")
+    consumed = 0
+    for line in lines:
+        item = _META_ITEM.match(line)
+        if item:
+            key = _META_KEYS.get(item.group(1).strip().lower())
+            value = item.group(2)
+            link = _MD_LINK_TARGET.search(value)
+            value = link.group(1) if link else value
+            if key and value and not meta.get(key):
+                meta[key] = value
+        elif line.strip() and not _BODY_HEADING.match(line):
+            break  # the body starts without its own heading
+        consumed += 1
+    if "date" in meta:
+        meta["date"] = iso_date(meta["date"])
+    rest = "\n".join(lines[consumed:])
+    return source[: heading.start()] + rest
 
 
 # --- dates ---------------------------------------------------------------------------------

@@ -1,0 +1,251 @@
+"""casegraph's own annotations of news-pool articles: loading, checking, and the split by story.
+
+The annotations (`data/annotations/*.jsonl`) follow the gold format of
+`../shared/data/gold/GUIDELINES.md`, plus where the text came from:
+
+    {"id": "np-0001", "text_file": "news-pool/<file>.md", "outlet": "ZDNet",
+     "source_sha256": "<sha-256 of the pool file's bytes>",
+     "sha256": "<sha-256 of the text that was annotated>", "annotator": "a1",
+     "entities": [...], "relations": [...], "cases": [...]}
+
+The annotated text is what casegraph's reader makes of the pool file (`ingest.sources`), the
+text a user's `casegraph extract` sees. The texts themselves are not in the repository (they
+are their publishers'); `source_sha256` proves that the pool file read later is the one that
+was annotated.
+
+    python -m ingest.annotations texts SELECTION.tsv OUTDIR   # write the texts to annotate
+    python -m ingest.annotations stamp FILE.jsonl...           # fill in the two SHA-256s
+    python -m ingest.annotations check FILE.jsonl...           # one line per problem
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pycountry
+
+from graph import ontology
+from graph.errors import ConfigError
+from ingest.records import Article
+from ingest.sources import read_sources
+
+SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+ANNOTATIONS_DIR = Path(__file__).resolve().parent.parent / "data" / "annotations"
+SPLITS = ("train", "dev", "test")
+_RECORD_FIELDS = frozenset(
+    {"id", "text_file", "outlet", "source_sha256", "sha256", "annotator", "entities",
+     "relations", "cases", "story", "notes"}
+)  # fmt: skip
+_ENTITY_FIELDS = frozenset({"name", "kind", "aliases", "iso"})
+_RELATION_FIELDS = frozenset({"type", "source", "target", "status", "evidence"})
+_CASE_FIELDS = frozenset(
+    {"title", "kind", "jurisdiction", "led_by", "targets", "offenses", "status", "evidence"}
+)
+
+
+def sha256(data: str | bytes) -> str:
+    return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
+
+
+def read_article(path: Path) -> Article:
+    """The article casegraph's reader makes of one file; ConfigError when it cannot."""
+    for item in read_sources([path]):
+        if isinstance(item, Article):
+            return item
+        raise ConfigError(f"{item.path}: {item.message}")
+    raise ConfigError(f"{path}: no article")
+
+
+def valid_iso(code: str) -> bool:
+    """ISO 3166-1 alpha-2, ISO 3166-2, or "EU" for the European Union."""
+    if code == "EU":
+        return True
+    if re.fullmatch(r"[A-Z]{2}", code):
+        return pycountry.countries.get(alpha_2=code) is not None
+    return pycountry.subdivisions.get(code=code) is not None
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _in_text(needle: str, squashed_text: str) -> bool:
+    return _squash(needle) in squashed_text
+
+
+def check(record: dict[str, Any], text: str) -> list[str]:
+    """Problems of one annotation record against the text it annotates (empty when sound)."""
+    problems: list[str] = []
+    flat = _squash(text)
+    for key in set(record) - _RECORD_FIELDS:
+        problems.append(f"unknown field {key!r}")
+    names: dict[str, str] = {}
+    for e in record.get("entities", []):
+        problems += [f"entity {e.get('name')!r}: unknown field {k!r}" for k in set(e) - _ENTITY_FIELDS]
+        name, kind = e.get("name"), e.get("kind")
+        if not isinstance(name, str) or not name.strip():
+            problems.append(f"entity without a name: {e}")
+            continue
+        if name in names:
+            problems.append(f"entity {name!r} listed twice")
+        names[name] = str(kind)
+        if kind not in ontology.ENTITY_KINDS:
+            problems.append(f"entity {name!r}: kind {kind!r} is not one of {ontology.ENTITY_KINDS}")
+        forms = [name, *(e.get("aliases") or [])]
+        if not any(_in_text(f, flat) for f in forms):
+            problems.append(f"entity {name!r}: neither the name nor an alias occurs in the text")
+        for alias in e.get("aliases") or []:
+            if not _in_text(alias, flat):
+                problems.append(f"entity {name!r}: alias {alias!r} does not occur in the text")
+        iso = e.get("iso")
+        if kind == ontology.JURISDICTION and not (isinstance(iso, str) and valid_iso(iso)):
+            problems.append(f"jurisdiction {name!r}: iso {iso!r} is not an ISO 3166 code or EU")
+        if kind != ontology.JURISDICTION and iso is not None:
+            problems.append(f"entity {name!r}: only jurisdictions have an iso")
+    for r in record.get("relations", []):
+        problems += _check_relation(r, names, flat)
+    for c in record.get("cases", []):
+        problems += _check_case(c, names, flat)
+    return problems
+
+
+def _check_relation(r: dict[str, Any], names: dict[str, str], flat: str) -> list[str]:
+    what = f"relation {r.get('type')} {r.get('source')!r} -> {r.get('target')!r}"
+    problems = [f"{what}: unknown field {k!r}" for k in set(r) - _RELATION_FIELDS]
+    source, target = r.get("source"), r.get("target")
+    if source not in names or target not in names:
+        return [*problems, f"{what}: source and target must be entity names of this record"]
+    if not ontology.fact_allowed(str(r.get("type")), names[source], names[target]):
+        problems.append(f"{what}: {names[source]} -> {names[target]} is not allowed for this type")
+    status = r.get("status")
+    if r.get("type") == "COOPERATES_WITH":
+        if status not in ontology.COOPERATION_STATUSES:
+            problems.append(f"{what}: status must be one of {ontology.COOPERATION_STATUSES}")
+    elif status is not None:
+        problems.append(f"{what}: only COOPERATES_WITH has a status")
+    if not isinstance(r.get("evidence"), str) or not _in_text(r["evidence"], flat):
+        problems.append(f"{what}: evidence is not a sentence of the text")
+    return problems
+
+
+def _check_case(c: dict[str, Any], names: dict[str, str], flat: str) -> list[str]:
+    what = f"case {c.get('title')!r}"
+    problems = [f"{what}: unknown field {k!r}" for k in set(c) - _CASE_FIELDS]
+    if c.get("kind") not in ontology.CASE_KINDS:
+        problems.append(f"{what}: kind must be one of {ontology.CASE_KINDS}")
+    if c.get("status") not in ontology.CASE_STATUSES:
+        problems.append(f"{what}: status must be one of {ontology.CASE_STATUSES}")
+    iso = c.get("jurisdiction")
+    if iso is not None and not valid_iso(str(iso)):
+        problems.append(f"{what}: jurisdiction {iso!r} is not an ISO code")
+    for role in ("led_by", "targets", "offenses"):
+        for name in c.get(role) or []:
+            if name not in names:
+                problems.append(f"{what}: {role} {name!r} is not an entity name of this record")
+    if role_kinds := [names.get(n) for n in c.get("offenses") or []]:
+        if any(k != ontology.OFFENSE for k in role_kinds):
+            problems.append(f"{what}: offenses must be Offense entities")
+    if not isinstance(c.get("evidence"), str) or not _in_text(c["evidence"], flat):
+        problems.append(f"{what}: evidence is not a sentence of the text")
+    return problems
+
+
+@dataclass(frozen=True)
+class Annotated:
+    """One annotation record with the text it annotates (read from ../shared/data)."""
+
+    record: dict[str, Any]
+    article: Article
+
+    @property
+    def name(self) -> str:
+        return Path(self.record["text_file"]).name
+
+
+def load(paths: Iterable[Path], data_dir: Path = SHARED_DATA) -> Iterator[Annotated]:
+    """Annotation records with their articles; ConfigError when a source file changed."""
+    for path in paths:
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            source = data_dir / record["text_file"]
+            if not source.is_file():
+                raise ConfigError(f"{path}:{n}: {source} is missing: check ../shared/data")
+            if sha256(source.read_bytes()) != record["source_sha256"]:
+                raise ConfigError(
+                    f"{path}:{n}: {source} is not the file that was annotated (SHA-256 differs)"
+                )
+            yield Annotated(record, read_article(source))
+
+
+def _texts(selection: Path, out: Path, data_dir: Path) -> int:
+    out.mkdir(parents=True, exist_ok=True)
+    rows = selection.read_text(encoding="utf-8").splitlines()[1:]
+    for row in rows:
+        name = row.split("\t")[0]
+        article = read_article(data_dir / "news-pool" / name)
+        (out / (Path(name).stem + ".txt")).write_text(article.text, encoding="utf-8")
+    print(f"{len(rows)} texts written to {out}")
+    return 0
+
+
+def _check_files(files: list[Path], data_dir: Path) -> int:
+    bad = 0
+    for path in files:
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                article = read_article(data_dir / record["text_file"])
+            except (ValueError, KeyError, ConfigError) as exc:
+                print(f"{path}:{n}: {exc}")
+                bad += 1
+                continue
+            problems = check(record, article.text)
+            if record.get("sha256") != sha256(article.text):
+                problems.append("sha256 is not that of the text casegraph reads from the file")
+            for p in problems:
+                print(f"{path}:{n} ({record.get('id')}): {p}")
+            bad += bool(problems)
+    print(f"{bad} record(s) with problems")
+    return 1 if bad else 0
+
+
+def _stamp(files: list[Path], data_dir: Path) -> int:
+    for path in files:
+        out = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            source = data_dir / record["text_file"]
+            record["source_sha256"] = sha256(source.read_bytes())
+            record["sha256"] = sha256(read_article(source).text)
+            out.append(json.dumps(record, ensure_ascii=False))
+        path.write_text("".join(f"{line}\n" for line in out), encoding="utf-8")
+        print(f"{path}: {len(out)} record(s) stamped")
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) >= 3 and argv[0] == "texts":
+        return _texts(Path(argv[1]), Path(argv[2]), SHARED_DATA)
+    if len(argv) >= 2 and argv[0] == "stamp":
+        return _stamp([Path(a) for a in argv[1:]], SHARED_DATA)
+    if len(argv) >= 2 and argv[0] == "check":
+        return _check_files([Path(a) for a in argv[1:]], SHARED_DATA)
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
