@@ -22,17 +22,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pycountry
-
 from graph import ontology
 from graph.errors import ConfigError
+from ingest.knowledge import valid_iso
 from ingest.records import Article
 from ingest.sources import read_sources
 
@@ -63,15 +61,6 @@ def read_article(path: Path) -> Article:
     raise ConfigError(f"{path}: no article")
 
 
-def valid_iso(code: str) -> bool:
-    """ISO 3166-1 alpha-2, ISO 3166-2, or "EU" for the European Union."""
-    if code == "EU":
-        return True
-    if re.fullmatch(r"[A-Z]{2}", code):
-        return pycountry.countries.get(alpha_2=code) is not None
-    return pycountry.subdivisions.get(code=code) is not None
-
-
 def _squash(text: str) -> str:
     return " ".join(text.split()).casefold()
 
@@ -88,7 +77,9 @@ def check(record: dict[str, Any], text: str) -> list[str]:
         problems.append(f"unknown field {key!r}")
     names: dict[str, str] = {}
     for e in record.get("entities", []):
-        problems += [f"entity {e.get('name')!r}: unknown field {k!r}" for k in set(e) - _ENTITY_FIELDS]
+        problems += [
+            f"entity {e.get('name')!r}: unknown field {k!r}" for k in set(e) - _ENTITY_FIELDS
+        ]
         name, kind = e.get("name"), e.get("kind")
         if not isinstance(name, str) or not name.strip():
             problems.append(f"entity without a name: {e}")
@@ -149,9 +140,8 @@ def _check_case(c: dict[str, Any], names: dict[str, str], flat: str) -> list[str
         for name in c.get(role) or []:
             if name not in names:
                 problems.append(f"{what}: {role} {name!r} is not an entity name of this record")
-    if role_kinds := [names.get(n) for n in c.get("offenses") or []]:
-        if any(k != ontology.OFFENSE for k in role_kinds):
-            problems.append(f"{what}: offenses must be Offense entities")
+    if any(names.get(n, ontology.OFFENSE) != ontology.OFFENSE for n in c.get("offenses") or []):
+        problems.append(f"{what}: offenses must be Offense entities")
     if not isinstance(c.get("evidence"), str) or not _in_text(c["evidence"], flat):
         problems.append(f"{what}: evidence is not a sentence of the text")
     return problems

@@ -14,7 +14,7 @@ from functools import cache
 
 import pycountry
 
-from ingest.knowledge import load_yaml
+from ingest.knowledge import jurisdiction_data
 
 EU = "EU"
 _POSSESSIVE = re.compile(r"(?:['\u2019]s|['\u2019])$")
@@ -30,9 +30,8 @@ def strip_possessive(text: str) -> str:
     return _POSSESSIVE.sub("", text.strip())
 
 
-@cache
 def _data() -> dict:
-    return load_yaml("jurisdictions.yaml")
+    return jurisdiction_data()
 
 
 @cache

@@ -228,6 +228,7 @@ def _fast_attribute_ruler(nlp: Language) -> None:
 
 def load_nlp(model: str = "en_core_web_sm") -> Language:
     """The spaCy pipeline with casegraph's span ruler; raises ConfigError when no model exists."""
+    knowledge.load_all()  # a broken data file fails here, with its line, not mid-article
     nlp, name = _load_model(model)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("casegraph_paragraphs", before="parser")

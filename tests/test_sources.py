@@ -198,3 +198,23 @@ def test_doj_corpus_gives_100_articles_with_metadata() -> None:
         a.title and a.url and re.fullmatch(r"\d{4}-\d{2}-\d{2}", a.date or "") for a in items
     )
     assert not [a.path for a in items if TAG.search(a.text)]
+
+
+def test_a_scrapers_metadata_block_is_metadata_not_text(tmp_path: Path) -> None:
+    # The layout of scraped news in Markdown (articleMD and similar): the byline is not a
+    # person of the story, so it must not reach the text.
+    page = tmp_path / "story.md"
+    page.write_text(
+        "# Police seize a forum\n### Officers took the servers offline.\n\n## Information:\n"
+        "+ Source: Example News\n+ Link: [article](https://news.example/forum-seized)\n"
+        "+ Date: October 26, 2021\n+ Author: Jane Writer\n\n\n## Article:\n"
+        "Police in Ruritania seized the forum on Monday.\n",
+        encoding="utf-8",
+    )
+    (article,) = read_sources([page])
+    assert isinstance(article, Article)
+    assert "Jane Writer" not in article.text and "Example News" not in article.text
+    assert "Information" not in article.text and "Article:" not in article.text
+    assert "Police in Ruritania seized the forum on Monday." in article.text
+    assert article.title == "Police seize a forum"
+    assert (article.date, article.url) == ("2021-10-26", "https://news.example/forum-seized")
