@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 CG := $(BIN)/casegraph
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck eval bench app db-start db-stop clean-db browser-deps
+.PHONY: install demo test lint typecheck eval soak train bench app db-start db-stop clean-db browser-deps
 
 install: $(STAMP)
 
@@ -35,6 +35,10 @@ typecheck: install
 
 eval: install
 	$(BIN)/python -m ingest.evaluate
+
+# casegraph extract over every text in ../shared/data; fails when any article fails.
+soak: install
+	$(BIN)/python -m bench.soak
 
 bench: install
 	$(BIN)/python -m bench.run
