@@ -206,7 +206,11 @@ Workers = Annotated[
 def _extractor(settings: Settings, workers: int | None) -> Any:
     from ingest.pipeline import Extractor
 
-    return Extractor(model=settings.spacy_model, workers=workers or settings.workers)
+    return Extractor(
+        model=settings.spacy_model,
+        workers=workers or settings.workers,
+        kinds_model=settings.kinds_model,
+    )
 
 
 def _report_problem(problem: Any) -> None:

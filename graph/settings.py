@@ -77,6 +77,12 @@ class Settings:
     spacy_model: str = _setting(
         "en_core_web_sm", "CASEGRAPH_SPACY_MODEL", "spaCy model package to load."
     )
+    kinds_model: str = _setting(
+        "builtin",
+        "CASEGRAPH_KINDS_MODEL",
+        "Trained entity-kinds model: 'builtin' (shipped with casegraph), a model folder made by "
+        "`make train`, or 'none' for the spaCy model and the rules alone.",
+    )
     batch_size: int = _setting(
         200, "CASEGRAPH_BATCH_SIZE", "Articles per write transaction during ingest."
     )

@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -159,21 +158,47 @@ class Annotated:
         return Path(self.record["text_file"]).name
 
 
-def load(paths: Iterable[Path], data_dir: Path = SHARED_DATA) -> Iterator[Annotated]:
-    """Annotation records with their articles; ConfigError when a source file changed."""
-    for path in paths:
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            record = json.loads(line)
-            source = data_dir / record["text_file"]
-            if not source.is_file():
-                raise ConfigError(f"{path}:{n}: {source} is missing: check ../shared/data")
-            if sha256(source.read_bytes()) != record["source_sha256"]:
-                raise ConfigError(
-                    f"{path}:{n}: {source} is not the file that was annotated (SHA-256 differs)"
-                )
-            yield Annotated(record, read_article(source))
+def _records(folder: Path) -> list[dict[str, Any]]:
+    out = []
+    for path in sorted(folder.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                out.append(json.loads(line))
+    return out
+
+
+def first_pass(root: Path = ANNOTATIONS_DIR) -> list[dict[str, Any]]:
+    """Every first-pass annotation record (the ones used for training and scoring)."""
+    return _records(root / "parts")
+
+
+def second_pass(root: Path = ANNOTATIONS_DIR) -> list[dict[str, Any]]:
+    """The second annotator's records, for the agreement only."""
+    return _records(root / "second-pass")
+
+
+def splits(root: Path = ANNOTATIONS_DIR) -> dict[str, dict[str, str]]:
+    """Pool file name -> {"split", "story"} (made once, see split_stories.py)."""
+    return dict(json.loads((root / "splits.json").read_text(encoding="utf-8")))
+
+
+def load_split(split: str, root: Path = ANNOTATIONS_DIR) -> list[Annotated]:
+    """The first-pass annotations of one split with their articles, in a stable order."""
+    if split not in SPLITS:
+        raise ConfigError(f"unknown split {split!r}: use one of {', '.join(SPLITS)}")
+    of = splits(root)
+    records = [r for r in first_pass(root) if of[Path(r["text_file"]).name]["split"] == split]
+    records.sort(key=lambda r: r["id"])
+    return [_annotated(r) for r in records]
+
+
+def _annotated(record: dict[str, Any], data_dir: Path = SHARED_DATA) -> Annotated:
+    source = data_dir / record["text_file"]
+    if not source.is_file():
+        raise ConfigError(f"{source} is missing: the annotations read ../shared/data")
+    if sha256(source.read_bytes()) != record["source_sha256"]:
+        raise ConfigError(f"{source} is not the file that was annotated (SHA-256 differs)")
+    return Annotated(record, read_article(source))
 
 
 def _texts(selection: Path, out: Path, data_dir: Path) -> int:

