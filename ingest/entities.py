@@ -367,7 +367,7 @@ GENERIC_AUTHORITIES = {
     "judicial authorities": "authorities",
 }
 _VERB_TAGS = frozenset({"VBZ", "VBD", "VBP", "VB", "VBG"})
-# Headline verbs the tagger reads as proper nouns ("Lloyds TSB Bank Plc Agrees to Forfeit").
+# Headline verbs the tagger reads as proper nouns ("Acme Holdings Plc Agrees to Pay").
 HEADLINE_VERBS = frozenset(
     [
         "agrees",
@@ -588,7 +588,7 @@ def _titled_person(span: Span) -> Span | None:
 
 
 def _split_possessives(ents: Iterable[Span]) -> Iterator[Span]:
-    """ "Criminal Division's Organized Crime and Racketeering Section": two organisations, the
+    """ "Tax Division's Financial Fraud Section": two organisations, the
     owner and its unit (MEMBER_OF relates them), not one."""
     for ent in ents:
         cut = next((t.i for t in ent[1:-2] if t.text in ("'s", "’s") and ent.label_ == "ORG"), None)

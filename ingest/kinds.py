@@ -11,7 +11,13 @@ authority ("Dutch police"), a name nested in another. Everywhere else the traine
   stock NER's PERSON and ORG spans over-fire on news pages);
 - a span the model marks where the rules found nothing is added.
 
-Without a kinds model (CASEGRAPH_KINDS_MODEL=none) mentions pass unchanged.
+Then the text's own description of a name, when it gives one, has the last word (general
+grammar, nouns in `data/kind_nouns.yaml`): a descriptor noun heading the name's compound ("the
+Hydra darknet market", "the Acme ransomware gang"), standing before it ("security firm Acme"),
+or heading an apposition ("Hydra, the largest darknet market, ..."). A name described as
+software, malware, a flaw or an operation is not an actor and is dropped; so is "Operation X".
+
+Without a kinds model (CASEGRAPH_KINDS_MODEL=none) only the descriptions apply.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from spacy.tokens import Doc, Span
 
 from graph import ontology
 from ingest.entities import Found, clean_person, find_mentions, strip_span
+from ingest.knowledge import kind_nouns
 from ingest.nlp import KINDS_KEY
 
 # Kinds whose rule mentions need the model's support to stay (measured on the dev splits).
@@ -41,9 +48,90 @@ def _overlap(a_start: int, a_end: int, b: Span) -> int:
     return max(0, min(a_end, b.end) - max(a_start, b.start))
 
 
+NOT_ENTITY = "not_entity"
+_DESCRIBABLE = frozenset(
+    {ontology.PERSON, ontology.ORGANIZATION, ontology.PLATFORM, ontology.AGENCY}
+)
+_NOUN_TAGS = frozenset({"NN", "NNS"})
+_MODIFIER_TAGS = frozenset({"NN", "NNS", "JJ", "JJS", "JJR", "VBN", "VBG", "HYPH"})
+
+
 def typed_mentions(doc: Doc) -> list[Found]:
-    """The mentions of a parsed document with their kinds decided: rules, then the model."""
-    return learned_kinds(doc, find_mentions(doc))
+    """The mentions of a parsed document with their kinds decided: rules, the model, then the
+    text's own descriptions."""
+    return described_kinds(doc, learned_kinds(doc, find_mentions(doc)))
+
+
+def _head_after(doc: Doc, end: int, nouns: dict[str, str]) -> str | None:
+    """ "Hydra darknet market": the last noun of the lower-case compound right after a name."""
+    k, last = end, None
+    while k < len(doc) and k - end < 4 and doc[k].is_lower and doc[k].tag_ in _MODIFIER_TAGS:
+        if doc[k].tag_ in _NOUN_TAGS:
+            last = doc[k]
+        k += 1
+    if last is None or last.i != k - 1:
+        return None
+    return nouns.get(last.lower_)
+
+
+def _descriptor_before(doc: Doc, start: int, nouns: dict[str, str]) -> str | None:
+    """ "security firm Acme", "darknet marketplace Hydra", "Operation Acme"."""
+    if start == 0:
+        return None
+    prev = doc[start - 1]
+    if prev.text == "Operation":
+        return NOT_ENTITY
+    if prev.is_lower and prev.tag_ in _NOUN_TAGS:
+        return nouns.get(prev.lower_)
+    return None
+
+
+def _apposition(doc: Doc, end: int, nouns: dict[str, str]) -> str | None:
+    """ "Hydra, the largest darknet market, ...": the head of a noun phrase set off by a comma
+    and opened by an article."""
+    if end + 2 >= len(doc) or doc[end].text != "," or doc[end + 1].lower_ not in ("a", "an", "the"):
+        return None
+    k = end + 2
+    while k < len(doc) and k - end < 8 and (doc[k].is_lower or doc[k].text == "-"):
+        k += 1
+    head = doc[k - 1]
+    if k - 1 <= end + 1 or head.tag_ not in _NOUN_TAGS:
+        return None
+    if k < len(doc) and doc[k].lower_ in ("of", "for", "in", "at", "that", "which", "who"):
+        return None  # "a member of ...", "the head of ...": a role, not a kind
+    return nouns.get(head.lower_)
+
+
+def described_kinds(doc: Doc, found: list[Found]) -> list[Found]:
+    """`found` retyped (or dropped) where the text describes a name, per surface form."""
+    nouns = kind_nouns()
+    votes: dict[str, Counter[str]] = {}
+    for f in found:
+        if f.key is not None or f.nested or f.generic is not None or f.kind not in _DESCRIBABLE:
+            continue
+        said = (
+            _head_after(doc, f.end, nouns)
+            or _descriptor_before(doc, f.start, nouns)
+            or _apposition(doc, f.end, nouns)
+        )
+        if said is not None:
+            votes.setdefault(f.text, Counter())[said] += 1
+    if not votes:
+        return found
+    out = []
+    for f in found:
+        vote = votes.get(f.text)
+        if vote is None or f.key is not None or f.nested or f.generic is not None:
+            out.append(f)
+            continue
+        said = vote.most_common(1)[0][0]
+        if said == NOT_ENTITY:
+            continue
+        if f.kind == ontology.PERSON and said != ontology.PERSON and len(f.text.split()) > 1:
+            out.append(f)  # a two-word personal name is not retyped by a noun nearby
+            continue
+        out.append(f if said == f.kind else replace(f, kind=said))
+    return out
 
 
 def learned_kinds(doc: Doc, found: list[Found]) -> list[Found]:

@@ -1,9 +1,12 @@
 """Domain knowledge kept as data (`ingest/data/*.jsonl|yaml`), loaded once and validated.
 
 - `platforms.jsonl`: online services with a category and aliases.
+- `organizations.jsonl`: companies, groups and media whose name alone says what they are
+  (security vendors, ransomware gangs and hacking groups, news agencies), with a category.
 - `agencies.jsonl`: public authorities with aliases, their jurisdiction (ISO) and, for units
   whose parent is evident from the name, the parent agency.
 - `offenses.yaml`: the vocabulary of crime kinds used to find offences in the article's wording.
+- `kind_nouns.yaml`: nouns that say what kind of thing a name is ("darknet market", "gang").
 - `jurisdictions.yaml`: display names, aliases and demonyms (read by `ingest.jurisdictions`).
 
 Every file goes through one typed loader. YAML is read with no implicit typing at all: every
@@ -247,6 +250,11 @@ def _check_unique(path: Path, entries: Iterable[KnownEntity]) -> None:
 
 
 _PLATFORM_FIELDS = frozenset({"name", "aliases", "category"})
+_ORGANIZATION_FIELDS = frozenset({"name", "aliases", "category", "iso"})
+ORGANIZATION_CATEGORIES = frozenset(
+    {"security vendor", "criminal group", "state-sponsored group", "media", "company", "ngo",
+     "university", "standards body"}
+)  # fmt: skip
 _AGENCY_FIELDS = frozenset({"name", "aliases", "iso", "parent"})
 JURISDICTION_SECTIONS: dict[str, _Shape] = {
     "names": _by_iso(_string),
@@ -275,6 +283,11 @@ def platforms() -> tuple[KnownEntity, ...]:
 
 
 @cache
+def organizations() -> tuple[KnownEntity, ...]:
+    return _load_jsonl(DATA_DIR / "organizations.jsonl", "Organization", _ORGANIZATION_FIELDS)
+
+
+@cache
 def agencies() -> tuple[KnownEntity, ...]:
     entries = _load_jsonl(DATA_DIR / "agencies.jsonl", "Agency", _AGENCY_FIELDS)
     names = {e.name for e in entries}
@@ -290,12 +303,32 @@ def agencies() -> tuple[KnownEntity, ...]:
 @cache
 def known_by_name() -> dict[tuple[str, str], KnownEntity]:
     """(kind, canonical name) -> entry."""
-    return {(e.kind, e.name): e for e in (*platforms(), *agencies())}
+    return {(e.kind, e.name): e for e in (*platforms(), *agencies(), *organizations())}
 
 
 @cache
 def offense_vocabulary() -> dict[str, tuple[str, ...]]:
     return load_yaml(DATA_DIR / "offenses.yaml", OFFENSE_SECTIONS)
+
+
+KIND_NOUN_SECTIONS: dict[str, _Shape] = {
+    name: _strings for name in ("Platform", "Organization", "Agency", "not_entity")
+}
+
+
+@cache
+def kind_nouns() -> dict[str, str]:
+    """Descriptor noun -> the kind it gives a name ("market" -> Platform), or "not_entity"."""
+    data = load_yaml(DATA_DIR / "kind_nouns.yaml", KIND_NOUN_SECTIONS)
+    out: dict[str, str] = {}
+    for kind, nouns in data.items():
+        for noun in nouns:
+            if out.setdefault(noun, kind) != kind:
+                raise DataFileError(
+                    f"{DATA_DIR / 'kind_nouns.yaml'}: {noun!r} is listed under two kinds: "
+                    "fix the data file"
+                )
+    return out
 
 
 @cache
@@ -307,5 +340,7 @@ def load_all() -> None:
     """Load and validate every data file now (the pipeline calls it when it is built)."""
     platforms()
     agencies()
+    organizations()
     offense_vocabulary()
     jurisdiction_data()
+    kind_nouns()

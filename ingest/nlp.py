@@ -103,6 +103,9 @@ def ruler_patterns() -> Iterator[dict[str, Any]]:
     for entry in knowledge.agencies():
         for form in (entry.name, *entry.aliases):
             yield {"label": "Agency", "pattern": form, "id": entry.name}
+    for entry in knowledge.organizations():
+        for form in (entry.name, *entry.aliases):
+            yield {"label": "Organization", "pattern": form, "id": entry.name}
     for form, iso in jurisdictions.jurisdiction_forms().items():
         yield {"label": "Jurisdiction", "pattern": form, "id": iso}
     for form, iso in jurisdictions.demonym_forms().items():

@@ -494,7 +494,7 @@ def _pair_rules(ctx: Context, s: Sentence, a: Item, b: Item, gap: list[str]) -> 
     # "Harris County District Attorney Kim Ogg": the office's holder leads it.
     if a.kind == A and b.kind == P and not gap and a.found.text.lower().endswith(_HOLDER_ENDS):
         f.add("LEADS", b.entity, a.entity, sent, "leads.office_title")
-    # "Woo Jong-soo, head of ...", "Catherine Lotrionte, Director of the Institute ..."
+    # "Maria Lind, head of ...", "Tom Ferris, Director of the Bureau ..."
     if a.kind == P and b.kind in (A, ORG, PL) and gap[:1] == [","]:
         target = _chain_end(s, b)
         rel = _title_rel(gap[1:])
@@ -560,7 +560,7 @@ _INCLUDE = frozenset({"include", "includes", "included", "including", "are", "co
 
 
 def _membership_list(ctx: Context, s: Sentence) -> None:
-    """ "The Task Force's current members include A, B and C": each agency is a member."""
+    """ "The unit's members include A, B and C": each agency is a member."""
     doc = ctx.doc
     for t in s.span:
         if t.lower_ not in _INCLUDE or t.i < 2:
@@ -585,7 +585,7 @@ def _is_abbr(gap: list[str]) -> bool:
 
 
 def _chain_end(s: Sentence, b: Item) -> Item:
-    """In "NOAA's Office of Law Enforcement" the office is meant, not NOAA."""
+    """In "the Treasury's Office of Investigations" the office is meant, not the Treasury."""
     idx = s.items.index(b)
     cur = b
     for nxt in s.items[idx + 1 :]:
@@ -617,7 +617,7 @@ _WINDOW_STOP = frozenset(
 
 
 def _located_in(ctx: Context, s: Sentence) -> None:
-    """ "Casino Rama, in Orillia, Ontario, Canada": an organisation placed by ", in City, Place"."""
+    """ "Harbor Bank, in Halifax, Nova Scotia": an organisation placed by ", in City, Place"."""
     doc = ctx.doc
     places = {it.found.start: it for it in s.of(J)}
     for it in s.of(ORG, PL):
@@ -638,7 +638,7 @@ def _located_in(ctx: Context, s: Sentence) -> None:
 
 
 def _demonym_before(ctx: Context, s: Sentence) -> None:
-    """ "American pharmaceutical giant Eli Lilly", "a former Argentine military officer, X":
+    """ "American software giant Globex", "a former Chilean army officer, X":
     a demonym opening the noun phrase that names or describes the actor."""
     doc = ctx.doc
     demonyms = demonym_forms()
@@ -655,7 +655,7 @@ def _demonym_before(ctx: Context, s: Sentence) -> None:
             k += 1
         opens = {t.lower_ for t in doc[max(dem.found.start - 2, s.span.start) : dem.found.start]}
         if k < s.span.end and doc[k].text == "," and k > dem.found.end and opens & {"a", "an"}:
-            k += 1  # "a former Argentine military officer, Gimenez"
+            k += 1  # "a former Chilean army officer, Ruiz"
         actor = next((it for it in s.of(P, ORG, PL) if it.found.start == k), None)
         if actor is not None and k > dem.found.end:
             ctx.facts.add("BASED_IN", actor.entity, dem.entity, s.span, "based_in.demonym")
@@ -812,7 +812,7 @@ def _parsed_actors(ctx: Context, s: Sentence, verb: Token, deps: frozenset[str])
 
 
 def _listed_after_colon(ctx: Context, s: Sentence, after: int) -> list[Item]:
-    """ "... pleaded guilty to charges relating to the conspiracy: A; B; C"."""
+    """ "... admitted their roles in the scheme: A; B; C"."""
     colon = next((t.i for t in ctx.doc[after : s.span.end] if t.text == ":"), None)
     if colon is None:
         return []

@@ -167,7 +167,7 @@ def _extends(long: str, short: str, kind: str) -> bool:
             or (len(sw) >= 2 and _name_parts(sw, lw))
         )
     if kind == ontology.ORGANIZATION:
-        return lw[: len(sw)] == sw  # "Lloyds" -> "Lloyds TSB Bank plc"
+        return lw[: len(sw)] == sw  # "Acme" -> "Acme Holdings plc"
     if kind == ontology.AGENCY and len(sw) >= 2:
         # "Brooklyn District Attorney" (a title before a name) is "... District Attorney's Office".
         holder = sw[-1] in ("attorney", "sheriff", "defender")
