@@ -668,30 +668,63 @@ def _nested_places(doc: Doc, found: list[Found]) -> list[Found]:
     return out
 
 
+_AUTHORITY_MODIFIERS = frozenset(
+    {"cyber", "cybercrime", "federal", "national", "state", "regional", "local", "criminal",
+     "financial", "tax", "military", "border", "judicial", "anti-corruption", "counterterrorism",
+     "economic", "special", "central", "public", "secret", "security", "intelligence", "fraud"}
+)  # fmt: skip
+_PLACE_LINKS = frozenset({"in", "of", "from"})
+
+
 def _authority_after(doc: Doc, end: int) -> tuple[int, str] | None:
-    """("police", end token) when generic authority words follow token `end`."""
+    """(end token, "police") when generic authority words follow token `end`, after at most
+    two modifiers ("Ukrainian cyber police", "German federal police")."""
+    start = end
+    while start < len(doc) and start - end < 2 and doc[start].lower_ in _AUTHORITY_MODIFIERS:
+        start += 1
     for size in (3, 2, 1):
-        words = " ".join(t.lower_ for t in doc[end : end + size])
-        if len(doc[end : end + size]) == size and words in GENERIC_AUTHORITIES:
-            return end + size, GENERIC_AUTHORITIES[words]
+        words = " ".join(t.lower_ for t in doc[start : start + size])
+        if len(doc[start : start + size]) == size and words in GENERIC_AUTHORITIES:
+            return start + size, GENERIC_AUTHORITIES[words]
+    return None
+
+
+def _authority_before(doc: Doc, start: int) -> tuple[int, str] | None:
+    """(start token, "police") for "police in <place>", "law enforcement from the <place>"."""
+    i = start - 1
+    if i >= 0 and doc[i].lower_ == "the":
+        i -= 1
+    if i < 1 or doc[i].lower_ not in _PLACE_LINKS:
+        return None
+    for size in (3, 2, 1):
+        first = i - size
+        words = " ".join(t.lower_ for t in doc[max(first, 0) : i])
+        if first >= 0 and words in GENERIC_AUTHORITIES:
+            while first > 0 and doc[first - 1].lower_ in _AUTHORITY_MODIFIERS:
+                first -= 1
+            return first, GENERIC_AUTHORITIES[words]
     return None
 
 
 def _demonym_authorities(doc: Doc, found: list[Found]) -> list[Found]:
-    """ "South Korean police", "French law enforcement": an Agency named by its jurisdiction."""
+    """ "South Korean police", "French law enforcement", "police in Ukraine": an Agency named
+    by its jurisdiction."""
     out: list[Found] = []
     for f in found:
         if f.kind != JURISDICTION or f.nested or not f.key:
             out.append(f)
             continue
-        hit = _authority_after(doc, f.end)
-        if hit is None:
+        after, before = _authority_after(doc, f.end), _authority_before(doc, f.start)
+        if after is not None:
+            start, (end, generic) = f.start, after
+            name = f"{jurisdictions.strip_possessive(f.text)} {doc[f.end : end].text}"
+        elif before is not None:
+            (start, generic), end = before, f.end
+            name = doc[start:end].text
+        else:
             out.append(f)
             continue
-        end, generic = hit
-        span = doc[f.start : end]
-        name = f"{jurisdictions.strip_possessive(f.text)} {generic}"
-        out.append(Found(AGENCY, f.start, end, span.text, f.key, generic=generic, name=name))
+        out.append(Found(AGENCY, start, end, doc[start:end].text, f.key, generic=generic, name=name))
         out.append(Found(JURISDICTION, f.start, f.end, f.text, f.key, nested=True))
     # An NER span that the new agency overlaps is the same words, typed worse.
     agencies = [f for f in out if f.generic]
