@@ -92,21 +92,52 @@ def _apposition(doc: Doc, end: int, nouns: dict[str, str]) -> str | None:
     if end + 2 >= len(doc) or doc[end].text != "," or doc[end + 1].lower_ not in ("a", "an", "the"):
         return None
     k = end + 2
-    while k < len(doc) and k - end < 8 and (doc[k].is_lower or doc[k].text == "-"):
+    while (
+        k < len(doc)
+        and k - end < 8
+        and ((doc[k].is_lower and doc[k].tag_ in _MODIFIER_TAGS) or doc[k].text == "-")
+    ):
         k += 1
     head = doc[k - 1]
     if k - 1 <= end + 1 or head.tag_ not in _NOUN_TAGS:
         return None
-    if k < len(doc) and doc[k].lower_ in ("of", "for", "in", "at", "that", "which", "who"):
+    if k < len(doc) and doc[k].lower_ in ("of", "for"):
         return None  # "a member of ...", "the head of ...": a role, not a kind
     return nouns.get(head.lower_)
 
 
+def _undecided_names(doc: Doc, found: list[Found]) -> list[Found]:
+    """Names the NER marks that no rule typed (an ORG without agency or company words): the
+    text's description may still say what they are."""
+    taken = {i for f in found for i in range(f.start, f.end)}
+    spans = [strip_span(e) for e in doc.ents if e.label_ in ("ORG", "PERSON")]
+    nouns = kind_nouns()
+    for tok in doc[:-1]:  # "messaging app Blitzchat": a proper noun run after a descriptor
+        if tok.is_lower and nouns.get(tok.lower_) in (ontology.PLATFORM, ontology.ORGANIZATION):
+            end = tok.i + 1
+            while end < len(doc) and end - tok.i <= 3 and doc[end].tag_ == "NNP":
+                end += 1
+            if end > tok.i + 1:
+                spans.append(doc[tok.i + 1 : end])
+    out: list[Found] = []
+    for span in spans:
+        if (
+            len(span)
+            and any(t.is_alpha for t in span)
+            and taken.isdisjoint(range(span.start, span.end))
+        ):
+            out.append(Found(ontology.ORGANIZATION, span.start, span.end, span.text, name="?"))
+            taken.update(range(span.start, span.end))
+    return out
+
+
 def described_kinds(doc: Doc, found: list[Found]) -> list[Found]:
-    """`found` retyped (or dropped) where the text describes a name, per surface form."""
+    """`found` retyped (or dropped) where the text describes a name, per surface form; names
+    that no rule typed are added when the text describes them."""
     nouns = kind_nouns()
     votes: dict[str, Counter[str]] = {}
-    for f in found:
+    undecided = _undecided_names(doc, found)
+    for f in [*found, *undecided]:
         if f.key is not None or f.nested or f.generic is not None or f.kind not in _DESCRIBABLE:
             continue
         said = (
@@ -119,8 +150,13 @@ def described_kinds(doc: Doc, found: list[Found]) -> list[Found]:
     if not votes:
         return found
     out = []
-    for f in found:
+    for f in [*found, *undecided]:
         vote = votes.get(f.text)
+        if f.name == "?":  # an undecided name: only a description adds it
+            said = vote.most_common(1)[0][0] if vote else NOT_ENTITY
+            if said not in (NOT_ENTITY, ontology.AGENCY):
+                out.append(Found(said, f.start, f.end, f.text))
+            continue
         if vote is None or f.key is not None or f.nested or f.generic is not None:
             out.append(f)
             continue

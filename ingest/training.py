@@ -132,9 +132,15 @@ def _scores(nlp: Language, dev: list[Example]) -> dict[str, Any]:
 
 
 def train(
-    base_model: str, out: Path, epochs: int = 30, seed: int = 0, patience: int = 6
+    base_model: str,
+    out: Path,
+    epochs: int = 30,
+    seed: int = 0,
+    patience: int = 6,
+    data: tuple[list[Annotated], list[Annotated]] | None = None,
 ) -> dict[str, Any]:
-    """Train, keep the best epoch on dev, write the model to `out`; returns what it measured."""
+    """Train, keep the best epoch on dev, write the model to `out`; returns what it measured.
+    `data` (train, dev) replaces the annotation splits (tests)."""
     started = time.monotonic()
     fix_random_seed(seed)
     base, base_name = load_model(base_model)
@@ -149,7 +155,7 @@ def train(
     for label in LABELS:
         ner.add_label(label)
     base.select_pipes(enable=["ner"])  # silver labels: the stock ner has its own tok2vec
-    train_set, dev_set = load_split("train"), load_split("dev")
+    train_set, dev_set = data or (load_split("train"), load_split("dev"))
     train_ex, dev_ex = examples(nlp, base, train_set), examples(nlp, base, dev_set)
     optimizer = nlp.initialize(lambda: train_ex)
     source = base.get_pipe("ner").model  # type: ignore[attr-defined]
