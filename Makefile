@@ -36,6 +36,11 @@ typecheck: install
 eval: install
 	$(BIN)/python -m ingest.evaluate
 
+# The entity-kinds model (ingest/models/kinds) from data/annotations and ../shared/data, seed 0.
+train: install
+	@start=$$(date +%s); $(BIN)/python -m ingest.training && \
+	  echo "make train took $$(( $$(date +%s) - start )) s"
+
 # casegraph extract over every text in ../shared/data; fails when any article fails.
 soak: install
 	$(BIN)/python -m bench.soak

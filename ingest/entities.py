@@ -587,6 +587,20 @@ def _titled_person(span: Span) -> Span | None:
     return clean_person(rest)
 
 
+def _split_lines(ents: Iterable[Span]) -> Iterator[Span]:
+    """An entity the NER ran across a line break is one name per line ("Europol\nEurojust"
+    in a list written one item a line), each typed on its own."""
+    for ent in ents:
+        start = ent.start
+        for tok in ent:
+            if tok.is_space and "\n" in tok.text:
+                if tok.i > start:
+                    yield Span(ent.doc, start, tok.i, label=ent.label_)
+                start = tok.i + 1
+        if start < ent.end:
+            yield Span(ent.doc, start, ent.end, label=ent.label_) if start > ent.start else ent
+
+
 def _split_possessives(ents: Iterable[Span]) -> Iterator[Span]:
     """ "Tax Division's Financial Fraud Section": two organisations, the
     owner and its unit (MEMBER_OF relates them), not one."""
@@ -1105,7 +1119,7 @@ def aged_people(doc: Doc, taken: set[int]) -> list[Found]:
 def find_mentions(doc: Doc) -> list[Found]:
     """All typed mentions in a parsed document, in text order."""
     known = [_from_ruler(s) for s in ruler_spans(doc)]
-    ner = [f for f in (_from_ner(e) for e in _split_possessives(doc.ents)) if f is not None]
+    ner = [f for f in (_from_ner(e) for e in _split_possessives(_split_lines(doc.ents))) if f is not None]
     ner = _with_agency_names(doc, ner, known)
     found = _merge(doc, known, ner)
     found = _demonym_authorities(doc, found)

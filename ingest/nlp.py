@@ -38,25 +38,35 @@ _EXCLUDE = ("lemmatizer",)
 
 
 _BULLETS = frozenset("•·▪‣◦*-–—")
+_LIST_ITEM_TOKENS = 6  # hard-wrapped prose lines are longer than this
 
 
 @Language.component("casegraph_paragraphs")
 def paragraph_boundaries(doc: Doc) -> Doc:
-    """Start a sentence after a blank line or at a bullet on a new line.
+    """Start a sentence after a blank line, at a bullet on a new line, and after a short line
+    without final punctuation (lists written one item a line).
 
-    Headlines and bullet items have no final full stop, so the parser would glue them to the
-    next sentence and an evidence "sentence" would span a heading and a paragraph. A single
-    newline is left alone: press releases are often hard-wrapped inside sentences.
+    Headlines and list items have no final full stop, so the parser would glue them to the
+    next sentence and an evidence "sentence" would span a heading and a paragraph. Other single
+    newlines are left alone: press releases are often hard-wrapped inside sentences.
     """
+    line_start = 0
     for i in range(1, len(doc)):
         prev = doc[i - 1]
         if prev.is_space and "\n" in prev.text:
             newlines = prev.text.count("\n")
             bullet = doc[i].text in _BULLETS
-            if newlines >= 2 or bullet:
+            line = doc[line_start : i - 1]
+            listed = (  # a short line without final punctuation: an item of a list
+                0 < len(line) <= _LIST_ITEM_TOKENS
+                and not line[-1].is_punct
+                and (doc[i].is_title or doc[i].is_upper)
+            )
+            if newlines >= 2 or bullet or listed:
                 doc[i].is_sent_start = True
             if bullet and i + 1 < len(doc):
                 doc[i + 1].is_sent_start = False  # the bullet and its item are one sentence
+            line_start = i
     return doc
 
 

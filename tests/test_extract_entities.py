@@ -165,3 +165,29 @@ def test_possessive_agency_name_is_owner_and_unit() -> None:
     found = entities(ex)
     assert found.get("Organized Crime and Racketeering Section") == "Agency"
     assert found.get("Criminal Division") == "Agency"
+
+
+def test_lists_written_one_item_a_line_give_one_entity_per_line() -> None:
+    ex = run(
+        "The operation involved police forces from:\nGermany\nFrance\nthe Netherlands\n\n"
+        "Agencies taking part were\nEuropol\nEurojust\n"
+    )
+    kinds = entities(ex)
+    for name in ("Germany", "France", "Netherlands"):
+        assert kinds[name] == "Jurisdiction"
+    assert kinds["Europol"] == "Agency" and kinds["Eurojust"] == "Agency"
+
+
+@pytest.mark.parametrize(
+    ("text", "agency", "iso"),
+    [
+        ("Police in Ukraine arrested two suspects on Monday.", "Police in Ukraine", "UA"),
+        ("The Ukrainian cyber police arrested two suspects.", "Ukrainian cyber police", "UA"),
+        ("Law enforcement from the Netherlands seized the server.", "Law enforcement from the Netherlands", "NL"),
+        ("Norwegian police arrested a suspect.", "Norwegian police", "NO"),
+    ],
+)  # fmt: skip
+def test_authorities_named_by_their_place(text: str, agency: str, iso: str) -> None:
+    ex = run(text)
+    assert entities(ex).get(agency) == "Agency"
+    assert iso in {e.iso for e in ex.entities if e.kind == "Jurisdiction"}
