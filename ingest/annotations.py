@@ -160,7 +160,8 @@ class Annotated:
 
 def _records(folder: Path) -> list[dict[str, Any]]:
     out = []
-    for path in sorted(folder.glob("*.jsonl")):
+    numbered = sorted(folder.glob("*.jsonl"), key=lambda p: (len(p.stem), p.stem))  # a2 < a10
+    for path in numbered:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 out.append(json.loads(line))
@@ -168,8 +169,14 @@ def _records(folder: Path) -> list[dict[str, Any]]:
 
 
 def first_pass(root: Path = ANNOTATIONS_DIR) -> list[dict[str, Any]]:
-    """Every first-pass annotation record (the ones used for training and scoring)."""
-    return _records(root / "parts")
+    """Every first-pass annotation record (the ones used for training and scoring). A record
+    not yet stamped is still being written and is left out; of two records of one article
+    (two annotators) the first is kept."""
+    seen: dict[str, dict[str, Any]] = {}
+    for record in _records(root / "parts"):
+        if "source_sha256" in record:
+            seen.setdefault(record["id"], record)
+    return list(seen.values())
 
 
 def second_pass(root: Path = ANNOTATIONS_DIR) -> list[dict[str, Any]]:

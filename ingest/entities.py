@@ -738,7 +738,9 @@ def _demonym_authorities(doc: Doc, found: list[Found]) -> list[Found]:
         else:
             out.append(f)
             continue
-        out.append(Found(AGENCY, start, end, doc[start:end].text, f.key, generic=generic, name=name))
+        out.append(
+            Found(AGENCY, start, end, doc[start:end].text, f.key, generic=generic, name=name)
+        )
         out.append(Found(JURISDICTION, f.start, f.end, f.text, f.key, nested=True))
     # An NER span that the new agency overlaps is the same words, typed worse.
     agencies = [f for f in out if f.generic]
@@ -1119,7 +1121,11 @@ def aged_people(doc: Doc, taken: set[int]) -> list[Found]:
 def find_mentions(doc: Doc) -> list[Found]:
     """All typed mentions in a parsed document, in text order."""
     known = [_from_ruler(s) for s in ruler_spans(doc)]
-    ner = [f for f in (_from_ner(e) for e in _split_possessives(_split_lines(doc.ents))) if f is not None]
+    ner = [
+        f
+        for f in (_from_ner(e) for e in _split_possessives(_split_lines(doc.ents)))
+        if f is not None
+    ]
     ner = _with_agency_names(doc, ner, known)
     found = _merge(doc, known, ner)
     found = _demonym_authorities(doc, found)

@@ -171,16 +171,23 @@ def score_uner(extractor: Any, path: Path, limit: int | None = None) -> dict[str
 
     if not path.exists():
         raise InputError(f"UNER file {path} not found: pass --uner FILE")
+    from ingest.nlp import load_model
+
     sentences = list(read_iob2(path))[:limit]
     nlp = extractor.nlp
+    bare_nlp, _ = load_model(extractor.base_model)  # the stock pipeline, untouched
     docs = (Doc(nlp.vocab, words=w) for w, _ in sentences)
+    bare_docs = bare_nlp.pipe((Doc(bare_nlp.vocab, words=w) for w, _ in sentences), batch_size=64)
     counts = {"casegraph": [0, 0, 0], "bare": [0, 0, 0]}
-    for doc, (_, tags) in zip(nlp.pipe(docs, batch_size=64), sentences, strict=True):
+    pairs = zip(nlp.pipe(docs, batch_size=64), bare_docs, sentences, strict=True)
+    for doc, bare_doc, (_, tags) in pairs:
         gold = _gold_spans(tags)
         bare = {
-            (e.start, e.end, SPACY_TO_UNER[e.label_]) for e in doc.ents if e.label_ in SPACY_TO_UNER
+            (e.start, e.end, SPACY_TO_UNER[e.label_])
+            for e in bare_doc.ents
+            if e.label_ in SPACY_TO_UNER
         }
-        found, _ = resolve(doc, typed_mentions(doc))
+        found, _ = resolve(doc, typed_mentions(doc, extractor.classifier))
         # A demonym ("Russian") refers to a jurisdiction but is not a place name: UNER, like
         # spaCy's NORP, does not tag it.
         ours = {
@@ -254,11 +261,21 @@ def _cell(v: dict[str, Any]) -> str:
 
 def print_table(result: dict[str, Any]) -> None:
     sets = [k for k in SET_TITLES if k in result]
-    print(f"model {result['model']}; P R F1 per set; articles: "
-          + ", ".join(f"{SET_TITLES[k]} {result[k]['articles']}" for k in sets))
-    print(f"{'metric':22s}" + "".join(f"{SET_TITLES[k]:>22s}" for k in sets) + "   target (news test)")
-    rows = [(k, lambda r, k=k: r[k]) for k in ("entities", "entities_untyped", "iso", "relations", "cases")]
-    rows += [(f"  kind {kind}", lambda r, kind=kind: r["per_kind"][kind]) for kind in result[sets[0]]["per_kind"]]
+    print(
+        f"model {result['model']}; P R F1 per set; articles: "
+        + ", ".join(f"{SET_TITLES[k]} {result[k]['articles']}" for k in sets)
+    )
+    print(
+        f"{'metric':22s}" + "".join(f"{SET_TITLES[k]:>22s}" for k in sets) + "   target (news test)"
+    )
+    rows = [
+        (k, lambda r, k=k: r[k])
+        for k in ("entities", "entities_untyped", "iso", "relations", "cases")
+    ]
+    rows += [
+        (f"  kind {kind}", lambda r, kind=kind: r["per_kind"][kind])
+        for kind in result[sets[0]]["per_kind"]
+    ]
     for label, get in rows:
         line = f"{label:22s}" + "".join(f"{_cell(get(result[k])):>22s}" for k in sets)
         target = TARGETS.get(label)
@@ -299,7 +316,10 @@ def main(argv: list[str] | None = None) -> int:
     sets = [s.strip() for s in args.sets.split(",") if s.strip()]
     unknown = set(sets) - set(SET_TITLES)
     if unknown:
-        print(f"error: unknown set(s) {', '.join(sorted(unknown))}: use {', '.join(SET_TITLES)}", file=sys.stderr)
+        print(
+            f"error: unknown set(s) {', '.join(sorted(unknown))}: use {', '.join(SET_TITLES)}",
+            file=sys.stderr,
+        )
         return 2
     try:
         settings = load_settings()

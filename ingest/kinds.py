@@ -1,210 +1,241 @@
-"""The trained kinds model meets the rules: who decides an entity's kind.
+"""Entity kinds: the rules where they are sure, a trained classifier elsewhere.
 
 The rules (`ingest.entities`) are sure where they know: a name from the data files (a known
-agency or platform, with its canonical key), a jurisdiction with its ISO code, a demonym
-authority ("Dutch police"), a name nested in another. Everywhere else the trained model
-(`make train`, spans in `doc.spans[KINDS_KEY]`) decides:
+agency, platform or organisation, with its canonical key), a jurisdiction with its ISO code,
+an authority named by its place ("Dutch police"), a name nested in another. Every other
+candidate name is given its kind by a trained classifier (`make train`, `ingest.training`):
 
-- a rule mention the model also marks takes the model's kind, decided once per surface form
-  by the model's majority over all the form's occurrences (one sense per article);
-- a rule mention of a kind in `CONFIRM` that the model does not mark anywhere is dropped (the
-  stock NER's PERSON and ORG spans over-fire on news pages);
-- a span the model marks where the rules found nothing is added.
+- candidates are the rules' other mentions (the stock NER's PERSON and ORG spans typed by their
+  words, offence phrases) and the names nobody typed (an NER span without agency or company
+  words, a run of proper nouns);
+- each is described by features of its words, shape and context (the words around it, the
+  descriptor nouns of `ingest.descriptions`, the verb it depends on, what the rules and the
+  stock NER made of it, whether a gazetteer name is inside it);
+- a multinomial logistic regression over those features gives the probabilities of Person,
+  Agency, Platform, Organization, Offense and none; those of all occurrences of one surface form
+  are averaged, so a name has one kind in an article (one sense per discourse); a candidate is
+  dropped when none is likelier than a threshold (one for the rules' mentions, a stricter one
+  for names that no rule typed), else it takes its likeliest kind.
 
-Then the text's own description of a name, when it gives one, has the last word (general
-grammar, nouns in `data/kind_nouns.yaml`): a descriptor noun heading the name's compound ("the
-Hydra darknet market", "the Acme ransomware gang"), standing before it ("security firm Acme"),
-or heading an apposition ("Hydra, the largest darknet market, ..."). A name described as
-software, malware, a flaw or an operation is not an actor and is dropped; so is "Operation X".
-
-Without a kinds model (CASEGRAPH_KINDS_MODEL=none) only the descriptions apply.
+The text's own descriptions then have the last word (`ingest.descriptions`). The classifier is
+a JSON file of weights (`ingest/models/kinds.json`, read without any learning library); with
+CASEGRAPH_KINDS_MODEL=none the rules' kinds stand.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import replace
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from spacy.tokens import Doc, Span
 
 from graph import ontology
-from ingest.entities import Found, clean_person, find_mentions, strip_span
-from ingest.knowledge import kind_nouns
-from ingest.nlp import KINDS_KEY
+from graph.errors import ConfigError
+from ingest.descriptions import described_kinds, description, undecided_names
+from ingest.entities import Found, find_mentions, strip_span
+from ingest.nlp import RULER_KEY
 
-# Kinds whose rule mentions need the model's support to stay (measured on the dev splits).
-CONFIRM = frozenset({ontology.PERSON, ontology.ORGANIZATION, ontology.PLATFORM})
-# Kinds the model may add where the rules found nothing.
-ADD = frozenset(
-    {ontology.PERSON, ontology.ORGANIZATION, ontology.PLATFORM, ontology.AGENCY, ontology.OFFENSE}
+NONE = "none"
+CLASSIFIED = frozenset(
+    {ontology.PERSON, ontology.AGENCY, ontology.PLATFORM, ontology.ORGANIZATION, ontology.OFFENSE}
 )
+BUILTIN_KINDS_MODEL = Path(__file__).parent / "models" / "kinds.json"
+_NNP_RUN = 4  # longest run of proper nouns taken as one candidate name
 
 
-def _sure(f: Found) -> bool:
-    return f.key is not None or f.nested or f.generic is not None or f.kind == ontology.JURISDICTION
+def sure(f: Found) -> bool:
+    """A mention the rules are sure of: its kind is not the classifier's to decide."""
+    return (
+        f.key is not None
+        or f.nested
+        or f.generic is not None
+        or f.kind not in CLASSIFIED
+        or f.kind == ontology.AGENCY  # agency names are built by their structure
+    )
 
 
-def _overlap(a_start: int, a_end: int, b: Span) -> int:
-    return max(0, min(a_end, b.end) - max(a_start, b.start))
+@dataclass(frozen=True)
+class KindClassifier:
+    """Multinomial logistic regression over sparse binary features, read from JSON."""
+
+    labels: tuple[str, ...]
+    bias: tuple[float, ...]
+    weights: dict[str, tuple[float, ...]]
+    meta: dict[str, Any]
+
+    @classmethod
+    def load(cls, path: Path) -> KindClassifier:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls(
+                labels=tuple(data["labels"]),
+                bias=tuple(data["bias"]),
+                weights={k: tuple(v) for k, v in data["weights"].items()},
+                meta=dict(data.get("meta") or {}),
+            )
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ConfigError(
+                f"entity-kinds model {path} cannot be read ({type(exc).__name__}): run "
+                "`make train`, or set CASEGRAPH_KINDS_MODEL=none"
+            ) from None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "labels": list(self.labels),
+            "bias": list(self.bias),
+            "weights": {k: list(v) for k, v in sorted(self.weights.items())},
+            "meta": self.meta,
+        }
+
+    @property
+    def thresholds(self) -> tuple[float, float]:
+        """(keep, add): the probability of none at which a rule's mention is dropped, and at
+        which an untyped name is not added (chosen on the dev sets by `make train`)."""
+        t = self.meta.get("thresholds") or {}
+        return float(t.get("keep", 0.5)), float(t.get("add", 0.5))
+
+    def probabilities(self, features: list[str]) -> list[float]:
+        scores = list(self.bias)
+        for f in features:
+            w = self.weights.get(f)
+            if w is not None:
+                for i, x in enumerate(w):
+                    scores[i] += x
+        top = max(scores)
+        exps = [math.exp(s - top) for s in scores]
+        total = sum(exps)
+        return [e / total for e in exps]
 
 
-NOT_ENTITY = "not_entity"
-_DESCRIBABLE = frozenset(
-    {ontology.PERSON, ontology.ORGANIZATION, ontology.PLATFORM, ontology.AGENCY}
-)
-_NOUN_TAGS = frozenset({"NN", "NNS"})
-_MODIFIER_TAGS = frozenset({"NN", "NNS", "JJ", "JJS", "JJR", "VBN", "VBG", "HYPH"})
-
-
-def typed_mentions(doc: Doc) -> list[Found]:
-    """The mentions of a parsed document with their kinds decided: rules, the model, then the
-    text's own descriptions."""
-    return described_kinds(doc, learned_kinds(doc, find_mentions(doc)))
-
-
-def _head_after(doc: Doc, end: int, nouns: dict[str, str]) -> str | None:
-    """ "Hydra darknet market": the last noun of the lower-case compound right after a name."""
-    k, last = end, None
-    while k < len(doc) and k - end < 4 and doc[k].is_lower and doc[k].tag_ in _MODIFIER_TAGS:
-        if doc[k].tag_ in _NOUN_TAGS:
-            last = doc[k]
-        k += 1
-    if last is None or last.i != k - 1:
+def load_classifier(setting: str) -> KindClassifier | None:
+    """The classifier a setting names: "builtin", "none", or the path of a model file."""
+    if setting.strip().lower() == "none":
         return None
-    return nouns.get(last.lower_)
-
-
-def _descriptor_before(doc: Doc, start: int, nouns: dict[str, str]) -> str | None:
-    """ "security firm Acme", "darknet marketplace Hydra", "Operation Acme"."""
-    if start == 0:
-        return None
-    prev = doc[start - 1]
-    if prev.text == "Operation":
-        return NOT_ENTITY
-    if prev.is_lower and prev.tag_ in _NOUN_TAGS:
-        return nouns.get(prev.lower_)
-    return None
-
-
-def _apposition(doc: Doc, end: int, nouns: dict[str, str]) -> str | None:
-    """ "Hydra, the largest darknet market, ...": the head of a noun phrase set off by a comma
-    and opened by an article."""
-    if end + 2 >= len(doc) or doc[end].text != "," or doc[end + 1].lower_ not in ("a", "an", "the"):
-        return None
-    k = end + 2
-    while (
-        k < len(doc)
-        and k - end < 8
-        and ((doc[k].is_lower and doc[k].tag_ in _MODIFIER_TAGS) or doc[k].text == "-")
-    ):
-        k += 1
-    head = doc[k - 1]
-    if k - 1 <= end + 1 or head.tag_ not in _NOUN_TAGS:
-        return None
-    if k < len(doc) and doc[k].lower_ in ("of", "for"):
-        return None  # "a member of ...", "the head of ...": a role, not a kind
-    return nouns.get(head.lower_)
-
-
-def _undecided_names(doc: Doc, found: list[Found]) -> list[Found]:
-    """Names the NER marks that no rule typed (an ORG without agency or company words): the
-    text's description may still say what they are."""
-    taken = {i for f in found for i in range(f.start, f.end)}
-    spans = [strip_span(e) for e in doc.ents if e.label_ in ("ORG", "PERSON")]
-    nouns = kind_nouns()
-    for tok in doc[:-1]:  # "messaging app Blitzchat": a proper noun run after a descriptor
-        if tok.is_lower and nouns.get(tok.lower_) in (ontology.PLATFORM, ontology.ORGANIZATION):
-            end = tok.i + 1
-            while end < len(doc) and end - tok.i <= 3 and doc[end].tag_ == "NNP":
-                end += 1
-            if end > tok.i + 1:
-                spans.append(doc[tok.i + 1 : end])
-    out: list[Found] = []
-    for span in spans:
-        if (
-            len(span)
-            and any(t.is_alpha for t in span)
-            and taken.isdisjoint(range(span.start, span.end))
-        ):
-            out.append(Found(ontology.ORGANIZATION, span.start, span.end, span.text, name="?"))
-            taken.update(range(span.start, span.end))
-    return out
-
-
-def described_kinds(doc: Doc, found: list[Found]) -> list[Found]:
-    """`found` retyped (or dropped) where the text describes a name, per surface form; names
-    that no rule typed are added when the text describes them."""
-    nouns = kind_nouns()
-    votes: dict[str, Counter[str]] = {}
-    undecided = _undecided_names(doc, found)
-    for f in [*found, *undecided]:
-        if f.key is not None or f.nested or f.generic is not None or f.kind not in _DESCRIBABLE:
-            continue
-        said = (
-            _head_after(doc, f.end, nouns)
-            or _descriptor_before(doc, f.start, nouns)
-            or _apposition(doc, f.end, nouns)
+    path = BUILTIN_KINDS_MODEL if setting.strip().lower() == "builtin" else Path(setting)
+    if not path.is_file():
+        hint = "run `make train`" if setting == "builtin" else "give a file made by `make train`"
+        raise ConfigError(
+            f"entity-kinds model {path} not found: {hint}, or set CASEGRAPH_KINDS_MODEL=none"
         )
-        if said is not None:
-            votes.setdefault(f.text, Counter())[said] += 1
-    if not votes:
-        return found
-    out = []
-    for f in [*found, *undecided]:
-        vote = votes.get(f.text)
-        if f.name == "?":  # an undecided name: only a description adds it
-            said = vote.most_common(1)[0][0] if vote else NOT_ENTITY
-            if said not in (NOT_ENTITY, ontology.AGENCY):
-                out.append(Found(said, f.start, f.end, f.text))
-            continue
-        if vote is None or f.key is not None or f.nested or f.generic is not None:
-            out.append(f)
-            continue
-        said = vote.most_common(1)[0][0]
-        if said == NOT_ENTITY:
-            continue
-        if f.kind == ontology.PERSON and said != ontology.PERSON and len(f.text.split()) > 1:
-            out.append(f)  # a two-word personal name is not retyped by a noun nearby
-            continue
-        out.append(f if said == f.kind else replace(f, kind=said))
+    return KindClassifier.load(path)
+
+
+def typed_mentions(doc: Doc, classifier: KindClassifier | None = None) -> list[Found]:
+    """The mentions of a parsed document with their kinds decided: the rules, the classifier,
+    then the text's own descriptions."""
+    found = find_mentions(doc)
+    if classifier is not None:
+        found = learned_kinds(doc, found, classifier)
+    return described_kinds(doc, found)
+
+
+# --- candidates and their features ----------------------------------------------------------
+
+
+def candidates(doc: Doc, found: list[Found]) -> list[Found]:
+    """The mentions whose kind the classifier decides, and untyped names (kind "none")."""
+    out = [f for f in found if not sure(f)]
+    extra = [replace_kind(f, NONE) for f in undecided_names(doc, found)]
+    taken = {i for f in [*found, *extra] for i in range(f.start, f.end)}
+    i = 0
+    while i < len(doc):  # runs of proper nouns that no one took
+        if doc[i].tag_ == "NNP" and doc[i].is_alpha and i not in taken:
+            j = i
+            while j < len(doc) and j - i < _NNP_RUN and doc[j].tag_ == "NNP" and j not in taken:
+                j += 1
+            extra.append(Found(NONE, i, j, doc[i:j].text))
+            i = j
+        else:
+            i += 1
+    return out + extra
+
+
+def replace_kind(f: Found, kind: str) -> Found:
+    return Found(kind, f.start, f.end, f.text, f.key, f.nested, f.generic, f.name)
+
+
+def _shape(text: str) -> str:
+    s = re.sub(r"[A-Z]+", "X", text)
+    s = re.sub(r"[a-z]+", "x", s)
+    return re.sub(r"[0-9]+", "d", s)[:6]
+
+
+def features(doc: Doc, f: Found, stock: dict[tuple[int, int], str], known: list[Span]) -> list[str]:
+    """Sparse binary features of a candidate mention in its document."""
+    span = doc[f.start : f.end]
+    words = [t.lower_ for t in span]
+    out = [f"rule={f.kind}", f"len={min(len(span), 4)}", f"first={words[0]}", f"last={words[-1]}"]
+    out += [f"w={w}" for w in words]
+    out += [f"shape={_shape(t.text)}" for t in span]
+    out.append(f"suffix={words[-1][-3:]}")
+    if any(re.search(r"[a-z][A-Z]", t.text) for t in span):
+        out.append("intercapped")
+    if span.text.isupper():
+        out.append("upper")
+    if any(c.isdigit() for c in span.text):
+        out.append("digit")
+    out.append(f"stock={stock.get((f.start, f.end), '-')}")
+    for k in known:
+        if k.start < f.end and f.start < k.end:
+            out.append(f"known_inside={k.label_}")
+    before = [t.lower_ for t in doc[max(0, f.start - 2) : f.start]]
+    after = [t.lower_ for t in doc[f.end : f.end + 2]]
+    if before:
+        out.append(f"prev={before[-1]}")
+    if len(before) == 2:
+        out.append(f"prev2={before[0]}_{before[1]}")
+    if after:
+        out.append(f"next={after[0]}")
+    if len(after) == 2:
+        out.append(f"next2={after[0]}_{after[1]}")
+    said = description(doc, f.start, f.end)
+    if said:
+        out.append(f"described={said}")
+    root = span.root
+    out.append(f"dep={root.dep_}")
+    if root.head is not root:
+        out.append(f"head={root.head.lower_}")
+    if f.start == span.sent.start:
+        out.append("sent_start")
+    if f.start < 40 and doc[: f.start + 1].text.count("\n") == 0:
+        out.append("title_line")
     return out
 
 
-def learned_kinds(doc: Doc, found: list[Found]) -> list[Found]:
-    """`found` with kinds decided as the module docstring says."""
-    if KINDS_KEY not in doc.spans:
-        return found
-    model = [s for s in doc.spans[KINDS_KEY] if s.label_ in ontology.ENTITY_KINDS]
-    votes: dict[str, Counter[str]] = {}
-    for f in found:
-        if _sure(f):
+def _context(doc: Doc) -> tuple[dict[tuple[int, int], str], list[Span]]:
+    stock = {(e.start, e.end): e.label_ for e in doc.ents}
+    for e in doc.ents:  # stripped spans ("the FBI" -> "FBI") keep their label
+        s = strip_span(e)
+        stock.setdefault((s.start, s.end), e.label_)
+    return stock, list(doc.spans[RULER_KEY]) if RULER_KEY in doc.spans else []
+
+
+def candidate_features(doc: Doc, found: list[Found]) -> list[tuple[Found, list[str]]]:
+    stock, known = _context(doc)
+    return [(c, features(doc, c, stock, known)) for c in candidates(doc, found)]
+
+
+def learned_kinds(doc: Doc, found: list[Found], classifier: KindClassifier) -> list[Found]:
+    """`found` with every candidate's kind decided by the classifier (or dropped as none);
+    all occurrences of a surface form share the kind of their averaged probabilities."""
+    scored = [(c, classifier.probabilities(feats)) for c, feats in candidate_features(doc, found)]
+    by_form: dict[str, list[float]] = {}
+    for c, probs in scored:
+        total = by_form.setdefault(c.text, [0.0] * len(probs))
+        for i, p in enumerate(probs):
+            total[i] += p
+    none = classifier.labels.index(NONE)
+    keep, add = classifier.thresholds
+    kept = [f for f in found if sure(f)]
+    for c, _ in scored:
+        totals = by_form[c.text]
+        share = totals[none] / sum(totals)
+        if share >= (add if c.kind == NONE else keep):
             continue
-        for m in model:
-            n = _overlap(f.start, f.end, m)
-            if n:
-                votes.setdefault(f.text, Counter())[m.label_] += n
-    out = []
-    for f in found:
-        if _sure(f):
-            out.append(f)
-            continue
-        vote = votes.get(f.text)
-        if vote:
-            label = vote.most_common(1)[0][0]
-            if label not in (f.kind, ontology.JURISDICTION):
-                f = replace(f, kind=label)
-            out.append(f)
-        elif f.kind not in CONFIRM:
-            out.append(f)
-    taken = {i for f in out for i in range(f.start, f.end)}
-    for m in model:
-        if m.label_ not in ADD or not taken.isdisjoint(range(m.start, m.end)):
-            continue
-        span: Span | None = strip_span(m)
-        if span is not None and m.label_ == ontology.PERSON:
-            span = clean_person(span)
-        if span is None or not len(span) or not any(t.is_alpha for t in span):
-            continue
-        out.append(Found(m.label_, span.start, span.end, span.text))
-        taken.update(range(span.start, span.end))
-    return sorted(set(out), key=lambda f: (f.start, -f.end, f.nested))
+        best = max((i for i in range(len(totals)) if i != none), key=totals.__getitem__)
+        kept.append(replace_kind(c, classifier.labels[best]))
+    return sorted(set(kept), key=lambda f: (f.start, -f.end, f.nested))

