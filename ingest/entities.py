@@ -136,6 +136,11 @@ ORGANIZATION_WORDS = frozenset(
         "labs",
     ]
 )
+_LEGAL_FORMS = frozenset(
+    {"inc", "inc.", "corp", "corp.", "corporation", "llc", "ltd", "ltd.", "plc", "co.", "company",
+     "bank", "university", "college", "casino", "hotel", "holdings", "gmbh", "ag", "llp", "lp",
+     "pharmaceuticals", "industries", "enterprises", "foundation", "association", "institute"}
+)  # fmt: skip
 # Names that are things, not actors ("INTERPOL Red Notice", "False Claims Act").
 THING_WORDS = frozenset(
     [
@@ -436,6 +441,7 @@ class Found:
     nested: bool = False  # inside another mention (e.g. "South Korean" in "South Korean police")
     generic: str | None = None  # for demonym authorities: police / law enforcement / ...
     name: str | None = None  # the name this mention gives its entity, when not its text
+    certain: bool = False  # built by a structural rule ("Name, 35,"): no classifier overrides it
 
     def span(self, doc: Doc) -> Span:
         return doc[self.start : self.end]
@@ -566,10 +572,14 @@ def _from_ner(ent: Span) -> Found | None:
             return None  # headline words: "U.S. Recovers", "Operation Leads to Return"
         titled = _titled_person(span)
         if titled is not None:
-            return Found(PERSON, titled.start, titled.end, titled.text)
+            return Found(PERSON, titled.start, titled.end, titled.text, certain=True)
         span = _extend_of_place(span)
-        kind = org_kind(_words(span))
-        return Found(kind, span.start, span.end, span.text) if kind else None
+        words = _words(span)
+        kind = org_kind(words)
+        # A legal form or an institution's head noun ("Acme Holdings Inc.", "Harbor Bank")
+        # says what the name is: no classifier overrides it.
+        certain = kind == ORGANIZATION and not _LEGAL_FORMS.isdisjoint(words)
+        return Found(kind, span.start, span.end, span.text, certain=certain) if kind else None
     return None
 
 
@@ -731,7 +741,9 @@ def _demonym_authorities(doc: Doc, found: list[Found]) -> list[Found]:
         after, before = _authority_after(doc, f.end), _authority_before(doc, f.start)
         if after is not None:
             start, (end, generic) = f.start, after
-            name = f"{jurisdictions.strip_possessive(f.text)} {doc[f.end : end].text}"
+            modifiers = [t.lower_ for t in doc[f.end : end] if t.lower_ in _AUTHORITY_MODIFIERS]
+            place = jurisdictions.strip_possessive(f.text)
+            name = " ".join([place, *modifiers[:2], generic])
         elif before is not None:
             (start, generic), end = before, f.end
             name = doc[start:end].text
@@ -830,8 +842,8 @@ def find_offenses(doc: Doc, taken: set[int]) -> list[Found]:
     sets = _offense_sets()
     out: list[Found] = []
     for _, start, end in _phrase_matcher(doc.vocab)(doc):
-        if taken.isdisjoint(range(start, end)):
-            out.append(Found(OFFENSE, start, end, doc[start:end].text))
+        if taken.isdisjoint(range(start, end)):  # a named offence of the vocabulary: certain
+            out.append(Found(OFFENSE, start, end, doc[start:end].text, certain=True))
     for tok in doc:
         low = tok.lower_
         is_head = low in sets["heads"] or low in sets["needs_modifier"]
@@ -1114,7 +1126,7 @@ def aged_people(doc: Doc, taken: set[int]) -> list[Found]:
             continue
         name = clean_person(doc[start:end])
         if name is not None and not {t.lower_ for t in name} & (AGENCY_WORDS | ORGANIZATION_WORDS):
-            out.append(Found(PERSON, name.start, name.end, name.text))
+            out.append(Found(PERSON, name.start, name.end, name.text, certain=True))
     return out
 
 

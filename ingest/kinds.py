@@ -14,8 +14,8 @@ candidate name is given its kind by a trained classifier (`make train`, `ingest.
 - a multinomial logistic regression over those features gives the probabilities of Person,
   Agency, Platform, Organization, Offense and none; those of all occurrences of one surface form
   are averaged, so a name has one kind in an article (one sense per discourse); a candidate is
-  dropped when none is likelier than a threshold (one for the rules' mentions, a stricter one
-  for names that no rule typed), else it takes its likeliest kind.
+  dropped when none is likelier than a threshold (one per kind the rules gave it, one for names
+  that no rule typed), else it takes its likeliest kind.
 
 The text's own descriptions then have the last word (`ingest.descriptions`). The classifier is
 a JSON file of weights (`ingest/models/kinds.json`, read without any learning library); with
@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,7 @@ def sure(f: Found) -> bool:
     """A mention the rules are sure of: its kind is not the classifier's to decide."""
     return (
         f.key is not None
+        or f.certain
         or f.nested
         or f.generic is not None
         or f.kind not in CLASSIFIED
@@ -91,12 +92,11 @@ class KindClassifier:
             "meta": self.meta,
         }
 
-    @property
-    def thresholds(self) -> tuple[float, float]:
-        """(keep, add): the probability of none at which a rule's mention is dropped, and at
-        which an untyped name is not added (chosen on the dev sets by `make train`)."""
+    def threshold(self, kind: str) -> float:
+        """The probability of none at which a candidate is dropped: per kind for the rules'
+        mentions, "add" for names no rule typed (chosen on the dev sets by `make train`)."""
         t = self.meta.get("thresholds") or {}
-        return float(t.get("keep", 0.5)), float(t.get("add", 0.5))
+        return float(t.get(kind, t.get("keep", 0.5)))
 
     def probabilities(self, features: list[str]) -> list[float]:
         scores = list(self.bias)
@@ -155,7 +155,7 @@ def candidates(doc: Doc, found: list[Found]) -> list[Found]:
 
 
 def replace_kind(f: Found, kind: str) -> Found:
-    return Found(kind, f.start, f.end, f.text, f.key, f.nested, f.generic, f.name)
+    return replace(f, kind=kind)
 
 
 def _shape(text: str) -> str:
@@ -178,6 +178,12 @@ def features(doc: Doc, f: Found, stock: dict[tuple[int, int], str], known: list[
         out.append("upper")
     if any(c.isdigit() for c in span.text):
         out.append("digit")
+    if 2 <= len(span) <= 4 and all(t.is_alpha and t.is_title for t in span):
+        out.append("name_like")  # "Anh Phuong Tran": the shape of a personal name
+    if f.end + 2 < len(doc) and doc[f.end].text == "," and doc[f.end + 1].like_num:
+        out.append("aged")  # "X, 35,"
+    if f.start > 0 and doc[f.start - 1].text in (";", ":", "and", ","):
+        out.append(f"listed_after={doc[f.start - 1].lower_}")
     out.append(f"stock={stock.get((f.start, f.end), '-')}")
     for k in known:
         if k.start < f.end and f.start < k.end:
@@ -229,13 +235,39 @@ def learned_kinds(doc: Doc, found: list[Found], classifier: KindClassifier) -> l
         for i, p in enumerate(probs):
             total[i] += p
     none = classifier.labels.index(NONE)
-    keep, add = classifier.thresholds
     kept = [f for f in found if sure(f)]
+    dropped = []
     for c, _ in scored:
         totals = by_form[c.text]
         share = totals[none] / sum(totals)
-        if share >= (add if c.kind == NONE else keep):
+        if share >= classifier.threshold("add" if c.kind == NONE else c.kind):
+            dropped.append(c)
             continue
         best = max((i for i in range(len(totals)) if i != none), key=totals.__getitem__)
         kept.append(replace_kind(c, classifier.labels[best]))
+    kept += _alike_neighbours(doc, kept, [c for c in dropped if c.kind != NONE])
     return sorted(set(kept), key=lambda f: (f.start, -f.end, f.nested))
+
+
+_LIST_LINKS = frozenset({",", ";", "and", "or", "("})
+
+
+def _alike_neighbours(doc: Doc, kept: list[Found], dropped: list[Found]) -> list[Found]:
+    """Dropped mentions that stand in a list with a kept person ("A; B; and C") are people
+    too, and an abbreviation in brackets right after a kept name ("... Section (OCRS)") is that
+    name's: lists are of one kind, and an abbreviation is its name's short form."""
+    ends = {f.end: f for f in kept}
+    starts = {f.start: f for f in kept}
+    out: list[Found] = []
+    for c in sorted(dropped, key=lambda f: f.start):
+        before = doc[max(0, c.start - 2) : c.start]
+        links = [t for t in before if t.lower_ in _LIST_LINKS]
+        prev = next((ends[k] for k in (c.start - 1, c.start - 2) if k in ends), None)
+        nxt = next((starts[k] for k in (c.end + 1, c.end + 2) if k in starts), None)
+        if prev is not None and c.start > 0 and doc[c.start - 1].text == "(" and c.text.isupper():
+            out.append(replace_kind(c, prev.kind))
+        elif links and any(n is not None and n.kind == ontology.PERSON for n in (prev, nxt)):
+            person = replace_kind(c, ontology.PERSON)
+            out.append(person)
+            ends[person.end] = person
+    return out

@@ -10,11 +10,22 @@ from ingest.records import Article, Extraction, article_id
 
 @cache
 def extractor() -> Extractor:
+    """casegraph as shipped: the rules and the trained kinds classifier."""
     return Extractor("en_core_web_sm")
+
+
+@cache
+def rules_extractor() -> Extractor:
+    """The rules alone (CASEGRAPH_KINDS_MODEL=none): for the tests of one rule's construction."""
+    return Extractor("en_core_web_sm", kinds_model="none")
 
 
 def run(text: str) -> Extraction:
     return next(extractor().extract([Article(article_id(text), text, "test.txt")]))
+
+
+def run_rules(text: str) -> Extraction:
+    return next(rules_extractor().extract([Article(article_id(text), text, "test.txt")]))
 
 
 def entities(ex: Extraction) -> dict[str, str]:

@@ -1,4 +1,8 @@
-"""Entity typing, domain vocabularies, false-positive rules and resolution, on real sentences."""
+"""Entity typing, domain vocabularies, false-positive rules and resolution, on real sentences.
+
+These test the rules' constructions on their own (CASEGRAPH_KINDS_MODEL=none); the shipped
+classifier's decisions are tested in test_kinds.py and measured by `make eval`.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import pytest
 
 from graph.errors import ConfigError
 from ingest.nlp import load_nlp
-from tests.extract_support import entities, run
+from tests.extract_support import entities, run_rules as run
 
 
 def test_known_agencies_and_platforms_get_canonical_names_and_aliases() -> None:

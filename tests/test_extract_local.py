@@ -4,7 +4,7 @@ tests on the patterns of county prosecutors' releases; the names are invented.""
 
 from __future__ import annotations
 
-from tests.extract_support import entities, facts, run
+from tests.extract_support import entities, facts, run_rules as run
 
 _HEADLINE = (
     "Houston Man Sentenced to 40 Years for Killing Neighbor\n\n"

@@ -4,7 +4,7 @@ the seed article), and the cases assembled from them."""
 from __future__ import annotations
 
 from graph import ontology
-from tests.extract_support import facts, run
+from tests.extract_support import facts, run_rules as run
 
 
 def test_leads_from_apposition_and_title_before_name() -> None:

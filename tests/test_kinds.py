@@ -7,34 +7,71 @@ from pathlib import Path
 import pytest
 
 from graph.errors import ConfigError
-from ingest.nlp import KINDS_KEY, kinds_model_path, load_nlp
-from tests.extract_support import entities, run
+from ingest.entities import find_mentions
+from ingest.kinds import NONE, KindClassifier, candidate_features, learned_kinds, load_classifier
+from tests.extract_support import entities, extractor, run
 
 
-def test_the_trained_model_replaces_the_stock_ner_and_gives_two_views() -> None:
-    nlp = load_nlp("en_core_web_sm")
-    assert nlp.pipe_names.count("ner") == 1
-    assert nlp.get_pipe("ner").labels == tuple(
-        sorted(("Person", "Agency", "Platform", "Organization", "Jurisdiction", "Offense",
-                "PERSON", "ORG", "GPE", "LOC", "NORP"))
-    )  # fmt: skip
-    doc = nlp("Researchers at Acme said the Conti gang hit a hospital in Ireland.")
-    assert {e.label_ for e in doc.ents} <= {"PERSON", "ORG", "GPE", "LOC", "NORP"}
-    kinds = {s.label_ for s in doc.spans[KINDS_KEY]}
-    assert kinds <= {"Person", "Agency", "Platform", "Organization", "Jurisdiction", "Offense"}
+def test_the_shipped_classifier_loads_and_names_its_labels() -> None:
+    classifier = load_classifier("builtin")
+    assert classifier is not None
+    assert set(classifier.labels) == {
+        "Person",
+        "Agency",
+        "Platform",
+        "Organization",
+        "Offense",
+        NONE,
+    }
+    for kind in ("Person", "Organization", "Platform", "Offense", "add"):
+        assert 0 < classifier.threshold(kind) <= 1
 
 
-def test_without_a_kinds_model_the_stock_pipeline_runs() -> None:
-    nlp = load_nlp("en_core_web_sm", kinds_model="none")
-    assert "casegraph_kinds_view" not in nlp.pipe_names
-    assert "MONEY" in nlp.get_pipe("ner").labels  # the stock ner
+def test_a_missing_or_broken_model_is_one_clear_line(tmp_path: Path) -> None:
+    for setting in (str(tmp_path / "nowhere.json"), str(tmp_path / "broken.json")):
+        (tmp_path / "broken.json").write_text("{not json", encoding="utf-8")
+        with pytest.raises(ConfigError) as err:
+            load_classifier(setting)
+        assert "CASEGRAPH_KINDS_MODEL=none" in str(err.value)
+        assert "\n" not in str(err.value)
+    assert load_classifier("none") is None
 
 
-def test_a_missing_kinds_model_is_one_clear_line(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError) as err:
-        kinds_model_path(str(tmp_path / "nowhere"))
-    assert "CASEGRAPH_KINDS_MODEL=none" in str(err.value)
-    assert "\n" not in str(err.value)
+def _toy(weights: dict[str, tuple[float, ...]], keep: float = 0.5) -> KindClassifier:
+    labels = ("Organization", "Person", NONE)
+    return KindClassifier(
+        labels,
+        (0.0, 0.0, 0.0),
+        weights,
+        {"thresholds": {"Person": keep, "Organization": keep, "add": 0.5}},
+    )
+
+
+def test_the_classifier_decides_rule_mentions_once_per_surface_form() -> None:
+    doc = extractor().nlp("Maria Lind met Tom Ferris. Later Maria Lind left.")
+    found = find_mentions(doc)
+    assert {f.text for f in found} >= {"Maria Lind", "Tom Ferris"}
+    # A toy model: the word "lind" means an organisation, "ferris" means nothing.
+    toy = _toy({"w=lind": (5.0, 0.0, 0.0), "w=ferris": (0.0, 0.0, 5.0)})
+    kinds = {(f.text, f.kind) for f in learned_kinds(doc, found, toy)}
+    assert ("Maria Lind", "Organization") in kinds
+    assert not any(text == "Tom Ferris" for text, _ in kinds)
+    assert len([k for k in kinds if k[0] == "Maria Lind"]) == 1
+
+
+def test_the_keep_threshold_keeps_a_mention_when_none_is_not_likely_enough() -> None:
+    doc = extractor().nlp("Tom Ferris spoke.")
+    found = find_mentions(doc)
+    toy = _toy({"w=ferris": (0.0, 1.0, 1.5)}, keep=0.9)  # none likeliest, but below 0.9
+    assert [(f.text, f.kind) for f in learned_kinds(doc, found, toy)] == [("Tom Ferris", "Person")]
+
+
+def test_candidates_carry_context_features() -> None:
+    doc = extractor().nlp("Analysts said the Velvetline ransomware gang hit Acme Corp.")
+    feats = {c.text: f for c, f in candidate_features(doc, find_mentions(doc))}
+    assert "Velvetline" in feats
+    assert "described=Organization" in feats["Velvetline"]
+    assert "next=ransomware" in feats["Velvetline"]
 
 
 @pytest.mark.parametrize(
