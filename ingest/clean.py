@@ -58,7 +58,7 @@ _TRAIL_HEADING = re.compile(
     r"|(?:latest|recent|more|top|other|trending)(?: posts| news| articles| stories| updates"
     r"| headlines| releases| press releases)|trending(?: now)?|read more|read next|more from .{1,40}"
     r"|you (?:may|might) (?:also )?like|recommended(?: for you| articles| stories)?"
-    r"|see also|also read|more on this(?: story| topic)?|(?:subscribe|sign up) (?:to|for) "
+    r"|see also|also read|more on (?:this )?\w+(?: \w+)?|(?:previous and )?related coverage|(?:subscribe|sign up) (?:to|for) "
     r"(?:our|the) newsletter|newsletter(?: sign-?up)?|stay connected|share(?: this)?"
     r"(?: article| story| post| page)?|leave a (?:reply|comment)|about the author"
     r"|(?:post )?navigation|tags?|filed under|comments?)[\s:.!»›>|/•·–—-]*",
@@ -85,6 +85,12 @@ _FURNITURE_PATTERNS = [
     r"are you a (?:human|robot)\?.*",
     r"(?:name|email|e-mail|website|comment)\s*\*?\s*(?:\(required\))?",
     r"(?:page|slide) \d+ of \d+",
+    # News-page furniture: image credits, promos, tip lines, comment prompts, placeholders.
+    r"(?:image|photo|picture|illustration|source|credit)s?(?: credit)?:\s*.{0,60}",
+    r"see:\s*.{0,160}",
+    r"(?:have|got) a (?:news )?tip\b.*",
+    r".{0,40}\blet us know (?:your thoughts|what you think)\b.{0,60}",
+    r"unknown",
     r"[\W_]{1,6}",  # separators: "–", "|", "# # #", "* * *"
 ]
 _FURNITURE_LINE = re.compile("|".join(f"(?:{p})" for p in _FURNITURE_PATTERNS), re.IGNORECASE)
@@ -94,7 +100,8 @@ _FURNITURE_HINTS = (
     "©", "(c)", "copyright", "all rights reserved", "cookies", "this site", "this website",
     "follow", "subscribe", "sign up", "join", "like", "enable notifications", "click here",
     "http://", "https://", "www.", "link to:", "min", "_", "please", "are you a", "name",
-    "email", "e-mail", "website", "comment", "page", "slide",
+    "email", "e-mail", "website", "comment", "page", "slide", "image", "photo", "picture",
+    "illustration", "source", "credit", "see", "tip", "let us know", "unknown",
 )  # fmt: skip
 _FURNITURE_SHORT = 6  # the separator pattern: up to 6 non-word characters, no hint needed
 

@@ -363,14 +363,18 @@ _MD_RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^\s*(?:```|~~~).*$", re.MULTILINE), ""),  # code fence markers
     (re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S+.*$", re.MULTILINE), ""),  # link reference definitions
     (re.compile(r"!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]"), ""),  # images
+    (re.compile(r"\[\s*\]\([^)]*\)"), ""),  # links without text (promo banners)
     (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # inline links: keep the text
     (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),  # reference links
     (re.compile(r"<(?:https?|mailto):[^>]+>"), ""),  # autolinks
     (re.compile(r"</?[A-Za-z][^>]*>"), ""),  # inline HTML tags
-    (re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", re.MULTILINE), r"\1"),  # ATX headings
+    # Wiki-style tag lines that scrapers append ("[[Ransomware]] [[victim.country.name=X]]").
+    (re.compile(r"^[ \t]*(?:\[\[[^\]\n]*\]\][ \t]*)+$", re.MULTILINE), ""),
+    # Horizontal space only ([ \t], not \s): a heading must not swallow the lines after it.
+    (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$", re.MULTILINE), r"\1"),  # ATX
     (re.compile(r"^\s{0,3}(?:=+|-{2,}|\*{3,}|_{3,})\s*$", re.MULTILINE), ""),  # setext, rules
-    (re.compile(r"^\s{0,3}>\s?", re.MULTILINE), ""),  # block quotes
-    (re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+", re.MULTILINE), r"\1"),  # list markers
+    (re.compile(r"^[ \t]{0,3}>[ \t]?", re.MULTILINE), ""),  # block quotes
+    (re.compile(r"^([ \t]*)(?:[-*+]|\d+[.)])[ \t]+", re.MULTILINE), r"\1"),  # list markers
     (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strong
     (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])"), r"\1"),  # emphasis
     (re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1"),
