@@ -180,11 +180,21 @@ def _read_document(path: Path) -> Article | SourceProblem:
     return _article(str(path), raw, meta.get("title"), meta.get("date"), meta.get("url"))
 
 
+# " | Site Name" after a page title (at most four words, no sentence punctuation).
+_SITE_SUFFIX = re.compile(r"\s+\|\s+[^|.!?]{1,40}$")
+
+
 def _article(
     where: str, body: str, title: str | None, date: str | None, url: str | None
 ) -> Article | SourceProblem:
     """Clean the text (title first, as the page shows it) and build the Article."""
     title = " ".join(title.split()) if title else None
+    if title and (bare := _SITE_SUFFIX.sub("", title)) != title:
+        # "Police seize a forum | Example News": the site's name is page furniture.
+        stripped = body.lstrip()
+        if stripped.startswith(title):
+            body = bare + stripped[len(title) :]
+        title = bare
     if title and not body.lstrip().startswith(title):
         body = f"{title}\n\n{body}"
     text = clean_text(body)

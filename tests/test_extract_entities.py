@@ -10,7 +10,8 @@ import pytest
 
 from graph.errors import ConfigError
 from ingest.nlp import load_nlp
-from tests.extract_support import entities, run_rules as run
+from tests.extract_support import entities
+from tests.extract_support import run_rules as run
 
 
 def test_known_agencies_and_platforms_get_canonical_names_and_aliases() -> None:

@@ -1,10 +1,15 @@
 """US local press releases (county prosecutors, sheriffs, city police): headline nouns, offices
 named as titles, office holders, pronoun defendants, case titles. Sentences written for these
-tests on the patterns of county prosecutors' releases; the names are invented."""
+tests on the patterns of county prosecutors' releases; the names are invented.
+
+These test the rules' constructions on their own (CASEGRAPH_KINDS_MODEL=none); the shipped
+classifier's decisions are tested in test_kinds.py and measured by `make eval`.
+"""
 
 from __future__ import annotations
 
-from tests.extract_support import entities, facts, run_rules as run
+from tests.extract_support import entities, facts
+from tests.extract_support import run_rules as run
 
 _HEADLINE = (
     "Houston Man Sentenced to 40 Years for Killing Neighbor\n\n"

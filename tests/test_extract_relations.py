@@ -1,10 +1,15 @@
 """Typed facts, one rule family per test, on sentences from the gold texts (DOJ releases and
-the seed article), and the cases assembled from them."""
+the seed article), and the cases assembled from them.
+
+These test the rules' constructions on their own (CASEGRAPH_KINDS_MODEL=none); the shipped
+classifier's decisions are tested in test_kinds.py and measured by `make eval`.
+"""
 
 from __future__ import annotations
 
 from graph import ontology
-from tests.extract_support import facts, run_rules as run
+from tests.extract_support import facts
+from tests.extract_support import run_rules as run
 
 
 def test_leads_from_apposition_and_title_before_name() -> None:

@@ -237,3 +237,12 @@ def test_scraped_tag_blocks_promo_links_and_placeholders_are_not_text(tmp_path: 
     assert "Police in Ruritania seized the forum." in article.text
     for furniture in ("Haiti", "Tor", "[[", "Unknown", "Example Images", "Have a tip", "promo"):
         assert furniture not in article.text, furniture
+
+
+def test_a_site_name_after_the_title_is_not_text(tmp_path: Path) -> None:
+    page = tmp_path / "story.md"
+    page.write_text("# Police seize a forum | Example News\n\nThe forum is gone.\n", "utf-8")
+    (article,) = read_sources([page])
+    assert isinstance(article, Article)
+    assert article.title == "Police seize a forum"
+    assert "Example News" not in article.text
