@@ -246,7 +246,35 @@ def learned_kinds(doc: Doc, found: list[Found], classifier: KindClassifier) -> l
         best = max((i for i in range(len(totals)) if i != none), key=totals.__getitem__)
         kept.append(replace_kind(c, classifier.labels[best]))
     kept += _alike_neighbours(doc, kept, [c for c in dropped if c.kind != NONE])
-    return sorted(set(kept), key=lambda f: (f.start, -f.end, f.nested))
+    return sorted(_discourse(doc, set(kept)), key=lambda f: (f.start, -f.end, f.nested))
+
+
+def _headline_words(doc: Doc) -> int:
+    """The end of the first line when it is written in title case ("Hackers Spread Malware
+    Via Fake Apps"), else 0: there every word has a capital, so a capital says nothing."""
+    end = next((t.i for t in doc if "\n" in t.text), len(doc))
+    words = [t for t in doc[:end] if t.is_alpha and len(t) > 3]
+    if len(words) >= 4 and sum(t.is_title or t.is_upper for t in words) >= 0.8 * len(words):
+        return end
+    return 0
+
+
+def _discourse(doc: Doc, kept: set[Found]) -> list[Found]:
+    """How news introduces names: a person is first named in full, so a one-word "person"
+    that shares no word with a full name of the article is not one; a name found only in a
+    title-case headline is not kept unless the body names it too."""
+    people = [f for f in kept if f.kind == ontology.PERSON and f.end - f.start > 1]
+    words = {t.lower_ for f in people for t in doc[f.start : f.end]}
+    headline = _headline_words(doc)
+    body = doc[headline:].text if headline else ""
+
+    def unlikely(f: Found) -> bool:
+        lone = f.kind == ontology.PERSON and f.end - f.start == 1
+        return (lone and doc[f.start].lower_ not in words) or (
+            f.end <= headline and f.text not in body
+        )
+
+    return [f for f in kept if sure(f) or not unlikely(f)]
 
 
 _LIST_LINKS = frozenset({",", ";", "and", "or", "("})
