@@ -253,6 +253,8 @@ def _headline_words(doc: Doc) -> int:
     """The end of the first line when it is written in title case ("Hackers Spread Malware
     Via Fake Apps"), else 0: there every word has a capital, so a capital says nothing."""
     end = next((t.i for t in doc if "\n" in t.text), len(doc))
+    if end == len(doc):
+        return 0  # one line: no headline above a body
     words = [t for t in doc[:end] if t.is_alpha and len(t) > 3]
     if len(words) >= 4 and sum(t.is_title or t.is_upper for t in words) >= 0.8 * len(words):
         return end

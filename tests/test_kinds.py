@@ -98,3 +98,23 @@ def test_a_name_takes_the_kind_the_text_describes(text: str, name: str, kind: st
 def test_software_flaws_and_operations_are_not_actors(text: str, name: str) -> None:
     assert name not in entities(run(text))
     assert not any(name in n for n in entities(run(text)))
+
+
+def test_a_lone_word_is_a_person_only_as_the_short_form_of_a_full_name() -> None:
+    kinds = entities(
+        run(
+            "Researcher Maria Lindqvist found the flaw. Lindqvist said Kafka servers were "
+            "exposed, and Barracuda confirmed it."
+        )
+    )
+    assert kinds.get("Maria Lindqvist") == "Person"
+    assert kinds.get("Kafka") != "Person" and kinds.get("Barracuda") != "Person"
+
+
+def test_names_only_in_a_title_case_headline_are_not_kept() -> None:
+    text = (
+        "Hackers Spread Malware Via Fake Secret Chats Apps\n\n"
+        "Criminals are spreading malware through fake messaging apps, researchers said."
+    )
+    kinds = entities(run(text))
+    assert "Spread Malware" not in kinds and "Secret Chats" not in kinds
