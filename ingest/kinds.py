@@ -262,16 +262,18 @@ def _headline_words(doc: Doc) -> int:
 
 
 def _discourse(doc: Doc, kept: set[Found]) -> list[Found]:
-    """How news introduces names: a person is first named in full, so a one-word "person"
-    that shares no word with a full name of the article is not one; a name found only in a
-    title-case headline is not kept unless the body names it too."""
+    """How news introduces names: a person is first named in full, so in an article (more than
+    one line) a one-word "person" that shares no word with a full name of it is not one; a name
+    found only in a title-case headline is not kept unless the body names it too."""
     people = [f for f in kept if f.kind == ontology.PERSON and f.end - f.start > 1]
     words = {t.lower_ for f in people for t in doc[f.start : f.end]}
     headline = _headline_words(doc)
     body = doc[headline:].text if headline else ""
 
+    article = any("\n" in t.text for t in doc)  # one line is a sentence, not a discourse
+
     def unlikely(f: Found) -> bool:
-        lone = f.kind == ontology.PERSON and f.end - f.start == 1
+        lone = article and f.kind == ontology.PERSON and f.end - f.start == 1
         return (lone and doc[f.start].lower_ not in words) or (
             f.end <= headline and f.text not in body
         )
