@@ -103,6 +103,7 @@ def test_software_flaws_and_operations_are_not_actors(text: str, name: str) -> N
 def test_a_lone_word_is_a_person_only_as_the_short_form_of_a_full_name() -> None:
     kinds = entities(
         run(
+            "Exposed servers found\n\n"
             "Researcher Maria Lindqvist found the flaw. Lindqvist said Kafka servers were "
             "exposed, and Barracuda confirmed it."
         )
