@@ -971,7 +971,7 @@ def lower_forms(doc: Doc) -> list[str]:
 def agency_names(doc: Doc, known: set[int], places: dict[int, int] | None = None) -> list[Found]:
     """Title-case names headed by an agency word: "Fugitive Division", "Bureau of Gambling
     Control", "San Diego Sheriff's Department", "Indiana State Police", "U.S. District Court
-    for the District of Columbia". `places` maps the last token of a known jurisdiction to its
+    for the Northern District of Ohio". `places` maps the last token of a known jurisdiction to its
     first: a place may open the name."""
     places = places or {}
     out: list[Found] = []
@@ -1002,7 +1002,7 @@ def agency_names(doc: Doc, known: set[int], places: dict[int, int] | None = None
                 and _title_word(doc[j - 1])
                 and doc[j - 1].is_title
             ):
-                j -= 1  # "Asset Forfeiture and Money Laundering Section"
+                j -= 1  # "Fraud and Public Corruption Section"
                 continue
             if not _title_word(doc[j]) or doc[j].lower_ in _PERSON_TITLES:
                 break
@@ -1011,7 +1011,7 @@ def agency_names(doc: Doc, known: set[int], places: dict[int, int] | None = None
         after = doc[tok.i + 1 : tok.i + 2].text
         court_district = doc[tok.i + 1 : tok.i + 5].text.startswith(("for the", "of the")) and (
             "District" in doc[tok.i + 2 : tok.i + 5].text
-        )  # "Court for the Eastern District of ..."
+        )  # "Court for the Northern District of ..."
         extend = after in ("of", "for") and (start == tok.i or court_district)
         end = _unit_name_end(doc, tok.i) if extend else tok.i + 1
         if end - start >= 2:
@@ -1106,7 +1106,7 @@ def _with_agency_names(doc: Doc, ner: list[Found], known: list[Found]) -> list[F
 
 
 def aged_people(doc: Doc, taken: set[int]) -> list[Found]:
-    """ "Phat Ngoc Tran, 35, pleaded guilty": a title-case name followed by ", <age>," is a
+    """ "Lena Ortiz, 35, admitted the scheme": a title-case name followed by ", <age>," is a
     person even where NER misses it (press releases give defendants' ages this way)."""
     out: list[Found] = []
     numbers = doc.to_array(LIKE_NUM).tolist()

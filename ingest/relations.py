@@ -883,7 +883,7 @@ def _agency_on_target(ctx: Context, s: Sentence, trigger: str, rel: str) -> None
     if rel == "ARRESTED":
         targets = [t for t in targets if t.kind == P]
     if not targets and agencies and ctx.last_target is not None and _has_pronoun(ctx, s):
-        targets = [Item(agencies[0].found, ctx.last_target)]  # "he was taken into custody by"
+        targets = [Item(agencies[0].found, ctx.last_target)]  # "he was detained by"
     if not targets and ctx.main_target is not None and agencies and "case" in _words(s):
         targets = [Item(agencies[0].found, ctx.main_target)]
     for ag in agencies:
@@ -916,7 +916,7 @@ def _parsed_agencies(s: Sentence, verb: Token) -> list[Item]:
     out: dict[str, Item] = {}
     for slot in slots:
         for tok in _conjuncts(slot):
-            for t in tok.subtree:  # "investigators from the U.S. Marshals Service"
+            for t in tok.subtree:  # "detectives from the Ruritanian police"
                 it = _item_at(s, t.i)
                 if it is not None and it.kind == A:
                     out.setdefault(it.entity.id, it)
@@ -1028,7 +1028,7 @@ def _destination(doc: Doc, place: int, verbs: set[int]) -> bool:
         return (
             head.i in verbs
             or (head.dep_ in ("conj", "xcomp") and head.head.i in verbs)
-            or from_to  # "the return of X from Oman to the United States"
+            or from_to  # "the transfer of X from Spain to France"
         )
     if prep.lower_ == "in" and place >= 2:
         return doc[place - 2].lower_ in _TRIAL_WORDS or prep.head.lower_ in _TRIAL_WORDS
@@ -1082,12 +1082,12 @@ _OFFICIAL_WORDS = (
 
 
 def _titled_people(doc: Doc, found: list[Found], entity_of: dict[int, str]) -> set[str]:
-    """People named with an official title ("U.S. Attorney Karen P. Hewitt", "X, Director of")."""
+    """People named with an official title ("U.S. Attorney Jane Q. Roe", "X, Director of")."""
     out = set()
     for i, f in enumerate(found):
         if f.kind != P or i not in entity_of:
             continue
-        # The title sits right before the name ("U.S. Attorney Karen P. Hewitt"); "agents
+        # The title sits right before the name ("U.S. Attorney Jane Q. Roe"); "agents
         # arrested X" does not make X an official.
         before = {doc[f.start - 1].lower_} if f.start > 0 else set()
         after = [t.lower_ for t in doc[f.end : f.end + 4]]
