@@ -112,7 +112,9 @@ def ingest(paths: list[str], workers: int, batch_size: int) -> dict[str, Any]:
 
         loaded["extractor"] = True
         return timed_extractor(
-            Extractor(settings.spacy_model, workers, kinds_model=settings.kinds_model), clock, errors
+            Extractor(settings.spacy_model, workers, kinds_model=settings.kinds_model),
+            clock,
+            errors,
         )
 
     driver = open_driver(settings)
