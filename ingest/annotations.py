@@ -153,10 +153,6 @@ class Annotated:
     record: dict[str, Any]
     article: Article
 
-    @property
-    def name(self) -> str:
-        return Path(self.record["text_file"]).name
-
 
 def _records(folder: Path) -> list[dict[str, Any]]:
     out = []

@@ -7,7 +7,7 @@ The classifier (`ingest.kinds`) gives each candidate name that the rules are not
 that casegraph's own pipeline finds in the train split of `data/annotations/` (the same code
 path as extraction: spaCy, the rules, `ingest.kinds.candidates`), each labelled with the kind of
 the annotated entity whose name or alias it is (normalised as the official scorer does), or
-none. A multinomial logistic regression (scikit-learn, L2, lbfgs) is fitted for each
+none. A multinomial logistic regression (scikit-learn, L2, lbfgs, balanced class weights) is fitted for each
 regularisation strength in `STRENGTHS`; the dev sets pick the strength and the two
 thresholds of `ingest.kinds` (per kind, coordinate search on `GRID`) whose extraction scores best: the mean
 entities F1 (with kinds, official scorer) of the news dev split and of the gold set (DOJ press
