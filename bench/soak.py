@@ -67,7 +67,7 @@ def build(work: Path, sample: int | None, seed: int) -> Corpus:
     uner = _uner_sentences(DEFAULT_UNER)
     total = sum(map(len, pool.values())) + len(doj_rows) + len(uner)
 
-    def take(items: list, name: str) -> list:
+    def take(items: list) -> list:
         if sample is None:
             return items
         n = max(1, round(sample * len(items) / total))
@@ -75,17 +75,17 @@ def build(work: Path, sample: int | None, seed: int) -> Corpus:
 
     corpus = Corpus()
     for name, files in pool.items():
-        corpus.files[name] = take(files, name)
+        corpus.files[name] = take(files)
         corpus.articles[name] = len(corpus.files[name])
     doj = work / "doj_press.csv"
-    rows = take(doj_rows, "doj")
+    rows = take(doj_rows)
     with doj.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(doj_rows[0]))
         writer.writeheader()
         writer.writerows(rows)
     corpus.files["doj-press"], corpus.articles["doj-press"] = [doj], len(rows)
     sentences = work / "uner-sentences.jsonl"
-    chosen = take(uner, "uner")
+    chosen = take(uner)
     sentences.write_text(
         "".join(json.dumps({"text": s}, ensure_ascii=False) + "\n" for s in chosen),
         encoding="utf-8",

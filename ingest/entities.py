@@ -970,8 +970,8 @@ def lower_forms(doc: Doc) -> list[str]:
 
 def agency_names(doc: Doc, known: set[int], places: dict[int, int] | None = None) -> list[Found]:
     """Title-case names headed by an agency word: "Fugitive Division", "Bureau of Gambling
-    Control", "San Diego Sheriff's Department", "Indiana State Police", "U.S. District Court
-    for the Northern District of Ohio". `places` maps the last token of a known jurisdiction to its
+    Control", "San Diego Sheriff's Department", "Indiana State Police", "Circuit Court
+    of Fairfax County". `places` maps the last token of a known jurisdiction to its
     first: a place may open the name."""
     places = places or {}
     out: list[Found] = []
