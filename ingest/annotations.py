@@ -181,8 +181,18 @@ def second_pass(root: Path = ANNOTATIONS_DIR) -> list[dict[str, Any]]:
 
 
 def splits(root: Path = ANNOTATIONS_DIR) -> dict[str, dict[str, str]]:
-    """Pool file name -> {"split", "story"} (made once, see split_stories.py)."""
-    return dict(json.loads((root / "splits.json").read_text(encoding="utf-8")))
+    """Pool file name -> {"split", "story"}: the split made once (`splits.json`, see
+    split_stories.py), plus the train-only extension (`train-extension.tsv`, picked away from
+    every dev and test story by select_train_extension.py), each article its own story."""
+    out = dict(json.loads((root / "splits.json").read_text(encoding="utf-8")))
+    extension = root / "train-extension.tsv"
+    if extension.exists():
+        for row in extension.read_text(encoding="utf-8").splitlines()[1:]:
+            name = row.split("\t")[0]
+            if name in out:
+                raise ConfigError(f"{extension}: {name} is already in splits.json")
+            out[name] = {"split": "train", "story": f"x-{Path(name).stem}"}
+    return out
 
 
 def load_split(split: str, root: Path = ANNOTATIONS_DIR) -> list[Annotated]:
@@ -190,6 +200,9 @@ def load_split(split: str, root: Path = ANNOTATIONS_DIR) -> list[Annotated]:
     if split not in SPLITS:
         raise ConfigError(f"unknown split {split!r}: use one of {', '.join(SPLITS)}")
     of = splits(root)
+    for r in first_pass(root):
+        if Path(r["text_file"]).name not in of:
+            raise ConfigError(f"annotation {r['id']!r} is in no split: add it to a split file")
     records = [r for r in first_pass(root) if of[Path(r["text_file"]).name]["split"] == split]
     records.sort(key=lambda r: r["id"])
     return [_annotated(r) for r in records]
