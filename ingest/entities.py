@@ -370,6 +370,8 @@ GENERIC_AUTHORITIES = {
     "law enforcement agencies": "law enforcement",
     "police authorities": "police",
     "judicial authorities": "authorities",
+    "officials": "authorities",
+    "government": "government",
 }
 _VERB_TAGS = frozenset({"VBZ", "VBD", "VBP", "VB", "VBG"})
 # Headline verbs the tagger reads as proper nouns ("Acme Holdings Plc Agrees to Pay").
@@ -766,15 +768,46 @@ def _demonym_authorities(doc: Doc, found: list[Found]) -> list[Found]:
 @cache
 def _offense_sets() -> dict[str, frozenset[str]]:
     v = offense_vocabulary()
-    keys = ("heads", "needs_modifier", "offense_modifiers", "strip_modifiers", "of_complement")
+    keys = (
+        "heads",
+        "needs_modifier",
+        "offense_modifiers",
+        "strip_modifiers",
+        "of_complement",
+        "containers",
+    )
     sets = {k: frozenset(v.get(k) or ()) for k in keys}
     sets["phrases"] = frozenset(v.get("phrases") or ())
     return sets
 
 
+_PURPOSE_STOPS = frozenset({",", ";", ".", ":", "and", "or", "(", ")", "\n"})
+_PURPOSE_LONGEST = 12
+
+
+def _purpose_end(doc: Doc, end: int) -> int:
+    """The end of "conspiracy to <do something>": a charge is named by what was conspired
+    ("conspiracy to gain unauthorized access to a computer"), up to the clause's end."""
+    if doc[end - 1].lower_ != "conspiracy" or end + 1 >= len(doc) or doc[end].lower_ != "to":
+        return end
+    verb = doc[end + 1]
+    if verb.tag_ != "VB" and not (verb.tag_ == "RB" and end + 2 < len(doc)):
+        return end
+    j = end + 1
+    while j < len(doc) and j - end <= _PURPOSE_LONGEST and doc[j].text not in _PURPOSE_STOPS:
+        if doc[j].tag_ in ("VBD", "VBZ", "VBP", "MD") or doc[j].is_space:
+            break  # the sentence's own verb: the charge ended before it
+        j += 1
+    while j > end + 1 and doc[j - 1].pos_ not in ("NOUN", "PROPN"):
+        j -= 1
+    return j if j > end + 2 and j - end <= _PURPOSE_LONGEST else end
+
+
 def _is_modifier(tok: Token, sets: dict[str, frozenset[str]]) -> bool:
     if tok.lower_ in sets["strip_modifiers"] or (tok.is_stop and tok.lower_ != "against"):
         return False
+    if tok.dep_ == "prep":
+        return False  # "scams including ...", "crimes involving ...": a new phrase begins
     if tok.text == "-":
         return True
     return tok.pos_ in ("NOUN", "ADJ", "PROPN") or tok.tag_ in ("VBN", "VBG")
@@ -819,6 +852,12 @@ def _offense_right(doc: Doc, head: int, sets: dict[str, frozenset[str]]) -> int:
 
 
 _WEAK_HEADS = frozenset({"activity", "activities", "scheme", "schemes"})
+_NOMINAL_DEPS = frozenset({"pobj", "dobj", "nsubj", "nsubjpass", "conj", "appos", "attr"})
+
+
+def _nominal(tok: Token) -> bool:
+    """A noun, or a gerund used as one ("charged with hacking", "hacking and extortion")."""
+    return tok.pos_ in ("NOUN", "PROPN") or (tok.tag_ == "VBG" and tok.dep_ in _NOMINAL_DEPS)
 
 
 def _inside_name(doc: Doc, start: int, end: int) -> bool:
@@ -843,14 +882,19 @@ def find_offenses(doc: Doc, taken: set[int]) -> list[Found]:
     out: list[Found] = []
     for _, start, end in _phrase_matcher(doc.vocab)(doc):
         if taken.isdisjoint(range(start, end)):  # a named offence of the vocabulary: certain
+            end = _purpose_end(doc, end)
             out.append(Found(OFFENSE, start, end, doc[start:end].text, certain=True))
     for tok in doc:
         low = tok.lower_
         is_head = low in sets["heads"] or low in sets["needs_modifier"]
-        if not is_head or tok.i in taken or tok.pos_ not in ("NOUN", "PROPN"):
+        if not is_head or tok.i in taken or not _nominal(tok):
             continue
-        if tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ == "NOUN" and doc[tok.i + 1].dep_ != "conj":
-            continue  # not the head of its phrase: the phrase goes on ("fraud charges")
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        if nxt is not None and nxt.pos_ == "NOUN" and nxt.dep_ != "conj":
+            # not the head of its phrase ("fraud charges"): still an offence when the phrase
+            # goes on with a word that holds crimes (charges, a campaign, a gang)
+            if low not in sets["heads"] or nxt.lower_ not in sets["containers"]:
+                continue
         start = _offense_left(doc, tok.i, taken, sets)
         end = _offense_right(doc, tok.i, sets)
         while (
@@ -968,6 +1012,14 @@ def lower_forms(doc: Doc) -> list[str]:
     return [strings[h] for h in doc.to_array(LOWER).tolist()]
 
 
+# Holders whose office is an agency: "Sheriff's Office", "Attorney General's Office".
+_OFFICE_HOLDERS = frozenset(
+    {"sheriff", "attorney", "state", "general", "prosecutor", "commissioner", "governor",
+     "mayor", "comptroller", "marshal", "coroner", "ombudsman", "treasurer", "auditor",
+     "solicitor", "minister", "secretary", "controller"}
+)  # fmt: skip
+
+
 def agency_names(doc: Doc, known: set[int], places: dict[int, int] | None = None) -> list[Found]:
     """Title-case names headed by an agency word: "Fugitive Division", "Bureau of Gambling
     Control", "San Diego Sheriff's Department", "Indiana State Police", "Circuit Court
@@ -991,7 +1043,7 @@ def agency_names(doc: Doc, known: set[int], places: dict[int, int] | None = None
             if (
                 doc[j].text in ("'s", "’s")
                 and j > 0
-                and doc[j - 1].lower_ in ("sheriff", "attorney", "state")
+                and doc[j - 1].lower_ in _OFFICE_HOLDERS
             ):
                 j -= 1
                 continue

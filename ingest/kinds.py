@@ -27,6 +27,8 @@ from __future__ import annotations
 import json
 import math
 import re
+from functools import cache
+from importlib import resources
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -45,6 +47,7 @@ CLASSIFIED = frozenset(
 )
 BUILTIN_KINDS_MODEL = Path(__file__).parent / "models" / "kinds.json"
 _NNP_RUN = 4  # longest run of proper nouns taken as one candidate name
+_SURNAMES = 20000  # the commonest census surnames (the rest of the list is mostly rare words)
 
 
 def sure(f: Found) -> bool:
@@ -158,6 +161,20 @@ def replace_kind(f: Found, kind: str) -> Found:
     return replace(f, kind=kind)
 
 
+@cache
+def census_names() -> tuple[frozenset[str], frozenset[str]]:
+    """Given names and the commonest surnames of the US Census 1990 (the `names` package's
+    public-domain lists), lower case: evidence for a person's name, never a rule on its own."""
+    root = resources.files("names")
+
+    def read(name: str, limit: int | None = None) -> frozenset[str]:
+        lines = root.joinpath(name).read_text(encoding="ascii").splitlines()[:limit]
+        return frozenset(line.split()[0].lower() for line in lines if line.strip())
+
+    given = read("dist.male.first") | read("dist.female.first")
+    return given, read("dist.all.last", _SURNAMES)
+
+
 def _shape(text: str) -> str:
     s = re.sub(r"[A-Z]+", "X", text)
     s = re.sub(r"[a-z]+", "x", s)
@@ -180,6 +197,11 @@ def features(doc: Doc, f: Found, stock: dict[tuple[int, int], str], known: list[
         out.append("digit")
     if 2 <= len(span) <= 4 and all(t.is_alpha and t.is_title for t in span):
         out.append("name_like")  # "Anh Phuong Tran": the shape of a personal name
+    given, surnames = census_names()
+    if words[0] in given:
+        out.append("given_name" if len(words) > 1 else "given_name_alone")
+    if words[-1] in surnames and len(words) > 1:
+        out.append("surname")
     if f.end + 2 < len(doc) and doc[f.end].text == "," and doc[f.end + 1].like_num:
         out.append("aged")  # "X, 35,"
     if f.start > 0 and doc[f.start - 1].text in (";", ":", "and", ","):

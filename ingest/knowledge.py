@@ -273,6 +273,7 @@ OFFENSE_SECTIONS: dict[str, _Shape] = {
         "phrases",
         "strip_modifiers",
         "of_complement",
+        "containers",
     )
 }
 

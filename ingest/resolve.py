@@ -115,11 +115,43 @@ def _base_key(f: Found) -> str:
     if f.kind == ontology.JURISDICTION and f.key:
         return f"J|{f.key}"
     if f.generic and f.key:
-        group = "prosecutors" if f.generic == "prosecutors" else "authority"
+        group = f.generic if f.generic in ("prosecutors", "government") else "authority"
         return f"G|{f.key}|{group}"
     if f.key:
         return f"K|{f.kind}|{f.key}"
+    if f.kind == ontology.OFFENSE:
+        return f"N|{f.kind}|{offense_core(f.text)}"
     return f"N|{f.kind}|{normalize_name(_bare(f.text))}"
+
+
+# Words that say how an offence was done or counted, not which offence it is.
+_OFFENSE_FRAMES = frozenset(
+    {"attack", "campaign", "scheme", "activity", "activitie", "operation", "incident", "charge",
+     "count", "case", "allegation", "spree", "effort", "wave"}
+)  # fmt: skip
+
+
+_OFFENSE_CHANNELS = frozenset({"email", "sms", "text", "message", "call", "website", "site", "app"})
+
+
+def offense_core(text: str) -> str:
+    """One offence however the article words it: "ransomware attacks", "a ransomware attack"
+    and "ransomware" are the same crime; plurals and frame words ("attacks", "campaign",
+    "charges") do not make another one."""
+    words = []
+    for raw in _bare(text).replace("-", " ").split():
+        w = normalize_name(raw)
+        if not w or w in ("a", "an"):
+            continue
+        acronym = any(c.isupper() for c in raw[1:])  # "DDoS", "BECs"
+        if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")) and not acronym:
+            w = w[:-1]
+        words.append(w)
+    core = [w for w in words if w not in _OFFENSE_FRAMES]
+    if core != words:  # "phishing email campaigns": the channel goes with the frame
+        while len(core) > 1 and core[-1] in _OFFENSE_CHANNELS:
+            core.pop()
+    return " ".join(core or words)
 
 
 def _short_forms(found: list[Found], keys: list[str]) -> list[str]:
@@ -168,6 +200,8 @@ def _extends(long: str, short: str, kind: str) -> bool:
         )
     if kind == ontology.ORGANIZATION:
         return lw[: len(sw)] == sw  # "Acme" -> "Acme Holdings plc"
+    if kind == ontology.OFFENSE:
+        return lw[-len(sw) :] == sw  # "fraud" after "investment fraud": that fraud
     if kind == ontology.AGENCY and len(sw) >= 2:
         # "Brooklyn District Attorney" (a title before a name) is "... District Attorney's Office".
         holder = sw[-1] in ("attorney", "sheriff", "defender")
@@ -190,9 +224,10 @@ def resolve(doc: Doc, found: list[Found]) -> tuple[list[Found], Resolved]:
     groups: dict[str, list[int]] = defaultdict(list)
     for i, key in enumerate(keys):
         groups[key].append(i)
+    prefixed = _prefixed_forms(doc, found)
     entities, entity_of = [], {}
     for key, idx in groups.items():
-        entity = _entity(doc, key, [found[i] for i in idx])
+        entity = _entity(doc, key, [found[i] for i in idx], [prefixed.get(i, "") for i in idx])
         if entity is None:
             continue
         entities.append(entity)
@@ -216,13 +251,46 @@ def _canonical(key: str, mentions: list[Found]) -> str:
     return max(surfaces, key=len)
 
 
-def _entity(doc: Doc, key: str, mentions: list[Found]) -> Entity | None:
+def _core_as_written(core: str, forms: list[str]) -> str:
+    """The words of an offence's core as one mention writes them (case kept)."""
+    for text in forms:
+        words = text.replace("-", " ").split()
+        n = len(core.split())
+        for i in range(len(words) - n + 1):
+            if normalize_name(" ".join(words[i : i + n])) == core:
+                return " ".join(words[i : i + n])
+    return core
+
+
+def _prefixed_forms(doc: Doc, found: list[Found]) -> dict[int, str]:
+    """Mention index -> the agency's name with the country written right before it ("US" +
+    "Treasury Department"): the article's fuller form of the name, kept as an alias while the
+    country stays a mention of its own."""
+    places = {f.end: f for f in found if f.kind == ontology.JURISDICTION}
+    out = {}
+    for i, f in enumerate(found):
+        place = places.get(f.start)
+        if f.kind == ontology.AGENCY and not f.generic and place is not None:
+            out[i] = doc[place.start : f.end].text
+    return out
+
+
+def _entity(
+    doc: Doc, key: str, mentions: list[Found], prefixed: list[str] | None = None
+) -> Entity | None:
     kind = mentions[0].kind
     name = _canonical(key, mentions)
     if not normalize_name(name):
         return None
     norm = normalize_name(name)
-    aliases = sorted({m.text for m in mentions if normalize_name(m.text) != norm})
+    forms = [m.text for m in mentions] + [p for p in prefixed or [] if p]
+    if kind == ontology.OFFENSE:
+        # the crime inside its frame ("phishing" of "phishing email campaigns") when the
+        # article's words hold it as written
+        core = offense_core(name)
+        if core != normalize_name(name) and any(core in normalize_name(t) for t in forms):
+            forms.append(_core_as_written(core, forms))
+    aliases = sorted({t for t in forms if normalize_name(t) != norm})
     iso = key.split("|")[1] if key.startswith("J|") else None
     spans = [doc[m.start : m.end] for m in mentions]
     return Entity(
