@@ -244,7 +244,20 @@ def _context(doc: Doc) -> tuple[dict[tuple[int, int], str], list[Span]]:
 
 def candidate_features(doc: Doc, found: list[Found]) -> list[tuple[Found, list[str]]]:
     stock, known = _context(doc)
-    return [(c, features(doc, c, stock, known)) for c in candidates(doc, found)]
+    text = doc.text  # built from the tokens at every access: read once
+    title = text.split("\n", 1)[0]
+    counts: dict[str, int] = {}
+    out = []
+    for c in candidates(doc, found):
+        feats = features(doc, c, stock, known)
+        # how often the article names it: a name written again and again is a name
+        if c.text not in counts:
+            counts[c.text] = text.count(c.text)
+        feats.append(f"freq={min(counts[c.text], 5)}")
+        if len(title) < len(text) and c.text in title:
+            feats.append("in_title")
+        out.append((c, feats))
+    return out
 
 
 def learned_kinds(doc: Doc, found: list[Found], classifier: KindClassifier) -> list[Found]:
