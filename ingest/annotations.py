@@ -182,11 +182,10 @@ def second_pass(root: Path = ANNOTATIONS_DIR) -> list[dict[str, Any]]:
 
 def splits(root: Path = ANNOTATIONS_DIR) -> dict[str, dict[str, str]]:
     """Pool file name -> {"split", "story"}: the split made once (`splits.json`, see
-    split_stories.py), plus the train-only extension (`train-extension.tsv`, picked away from
-    every dev and test story by select_train_extension.py), each article its own story."""
+    split_stories.py), plus the train-only extensions (`train-extension*.tsv`, picked away
+    from every dev and test story by select_train_extension.py), each article its own story."""
     out = dict(json.loads((root / "splits.json").read_text(encoding="utf-8")))
-    extension = root / "train-extension.tsv"
-    if extension.exists():
+    for extension in sorted(root.glob("train-extension*.tsv")):
         for row in extension.read_text(encoding="utf-8").splitlines()[1:]:
             name = row.split("\t")[0]
             if name in out:

@@ -1,4 +1,5 @@
-"""Pick more news-pool articles for the train split only (run once; it wrote `train-extension.tsv`).
+"""Pick more news-pool articles for the train split only (run once per round; round 1 wrote
+`train-extension.tsv`, round 2 `train-extension-2.tsv`).
 
 The first selection (`selection.tsv`, 171 articles) was split by story once (`splits.json`);
 that split is not changed. This adds articles to **train** only, and keeps the dev and test
@@ -6,11 +7,11 @@ splits honest: a candidate is refused when it could belong to the story of any d
 article, by the criteria of `split_stories.py` made stricter (TF-IDF cosine >= 0.2 instead of
 0.3, over the union of the old selection and the candidates, or a rare capitalised title word
 shared with a dev/test title). The picks follow `select_articles.py` (same outlets, size
-limits and share of law-enforcement news), with their own seed, among pool files not yet
-selected.
+limits and share of law-enforcement news), with their own seed (one per round), among pool
+files not yet selected by the first selection or an earlier round.
 
     python data/annotations/select_train_extension.py ../shared/data/news-pool .cache/annotate/texts \
-        > data/annotations/train-extension.tsv
+        [ROUND] > data/annotations/train-extension[-ROUND].tsv
 """
 
 from __future__ import annotations
@@ -54,13 +55,22 @@ def _title_names(text: str, df: Counter[str]) -> set[str]:
     return {w for w in caps if w not in STOP and df.get(w, 0) <= MAX_DF}
 
 
-def main(pool: Path, old_texts: Path) -> None:
+def round_file(round_: int) -> str:
+    return "train-extension.tsv" if round_ == 1 else f"train-extension-{round_}.tsv"
+
+
+def main(pool: Path, old_texts: Path, round_: int = 1) -> None:
     splits = json.loads((HERE / "splits.json").read_text(encoding="utf-8"))
     held_out = [n for n, v in splits.items() if v["split"] in ("dev", "test")]
-    rng = random.Random(SEED)
+    earlier = {
+        row.split("\t")[0]
+        for r in range(1, round_)
+        for row in (HERE / round_file(r)).read_text(encoding="utf-8").splitlines()[1:]
+    }
+    rng = random.Random(SEED + round_ - 1)
     by_outlet: dict[str, tuple[list[Path], list[Path]]] = {}
     for path in sorted(pool.glob("*.md")):
-        if path.name == "SOURCE.md" or path.name in splits:
+        if path.name == "SOURCE.md" or path.name in splits or path.name in earlier:
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
         name = outlet(text)
@@ -106,4 +116,4 @@ def main(pool: Path, old_texts: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), Path(sys.argv[2]))
+    main(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 1)
