@@ -876,14 +876,19 @@ def _phrase_matcher(vocab: Vocab) -> PhraseMatcher:
     return matcher
 
 
+def _vocabulary_offenses(doc: Doc) -> list[Found]:
+    """The named offences of the vocabulary's phrases: certain."""
+    out = []
+    for _, start, end in _phrase_matcher(doc.vocab)(doc):
+        end = _purpose_end(doc, end)
+        out.append(Found(OFFENSE, start, end, doc[start:end].text, certain=True))
+    return out
+
+
 def find_offenses(doc: Doc, taken: set[int]) -> list[Found]:
     """Offence mentions: noun phrases headed by a crime word, in the article's own wording."""
     sets = _offense_sets()
-    out: list[Found] = []
-    for _, start, end in _phrase_matcher(doc.vocab)(doc):
-        if taken.isdisjoint(range(start, end)):  # a named offence of the vocabulary: certain
-            end = _purpose_end(doc, end)
-            out.append(Found(OFFENSE, start, end, doc[start:end].text, certain=True))
+    out = [f for f in _vocabulary_offenses(doc) if taken.isdisjoint(range(f.start, f.end))]
     for tok in doc:
         low = tok.lower_
         is_head = low in sets["heads"] or low in sets["needs_modifier"]
@@ -1199,6 +1204,15 @@ def find_mentions(doc: Doc) -> list[Found]:
     found = [f for f in found if not any(a.start < f.end and f.start < a.end for a in aged)]
     found += aged
     found += _propagate(doc, found)
+    # A named offence of the vocabulary ("SIM swapping") outranks a name only the NER saw in it.
+    named = _vocabulary_offenses(doc)
+    found = [
+        f
+        for f in found
+        if f.key is not None
+        or f.certain
+        or not any(o.start <= f.start and f.end <= o.end for o in named)
+    ]
     taken = {i for f in found for i in range(f.start, f.end)}
     found += find_offenses(doc, taken)
     return sorted(set(found), key=lambda f: (f.start, -f.end, f.nested))

@@ -196,3 +196,59 @@ def test_authorities_named_by_their_place(text: str, agency: str, iso: str) -> N
     ex = run(text)
     assert entities(ex).get(agency) == "Agency"
     assert iso in {e.iso for e in ex.entities if e.kind == "Jurisdiction"}
+
+
+@pytest.mark.parametrize(
+    ("text", "offence"),
+    [
+        ("He faces wire fraud charges in New Jersey.", "wire fraud"),
+        ("Prosecutors charged him with hacking and identity theft.", "hacking"),
+        ("He pleaded guilty to conspiracy to gain unauthorized access to a computer.",
+         "conspiracy to gain unauthorized access to a computer"),
+        ("The gang ran SIM swapping and credential stuffing against bank customers.", "SIM swapping"),
+        ("Police dismantled a gang behind DDoS attacks on banks.", "DDoS attacks"),
+    ],
+)  # fmt: skip
+def test_offences_as_news_words_them(text: str, offence: str) -> None:
+    offences = {e.name for e in run(text).entities if e.kind == "Offense"}
+    assert offence in offences
+
+
+def test_an_offence_phrase_stops_before_including() -> None:
+    ex = run("Interpol targeted financial crime scams including business email compromise.")
+    offences = {e.name for e in ex.entities if e.kind == "Offense"}
+    assert "business email compromise" in offences
+    assert not any("including" in name for name in offences)
+
+
+def test_one_offence_however_the_article_words_it() -> None:
+    ex = run(
+        "The group ran ransomware attacks on hospitals. Ransomware is a growing threat, and a "
+        "ransomware attack can close a hospital. Phishing email campaigns opened the way."
+    )
+    offences = [e for e in ex.entities if e.kind == "Offense"]
+    ransomware = [e for e in offences if "ransomware" in e.name.lower()]
+    assert len(ransomware) == 1, [e.name for e in offences]
+    forms = {ransomware[0].name.lower(), *(a.lower() for a in ransomware[0].aliases)}
+    assert {"ransomware", "ransomware attacks"} <= forms
+    phishing = next(e for e in offences if "phishing" in e.name.lower())
+    assert "Phishing" in {phishing.name, *phishing.aliases}  # the crime inside its frame
+
+
+@pytest.mark.parametrize(
+    ("text", "agency"),
+    [
+        ("We worked with the Attorney General's Office on the case.", "Attorney General's Office"),
+        ("The Inspector General's Office opened an audit.", "Inspector General's Office"),
+        ("The Russian government denied any role in the attack.", "Russian government"),
+    ],
+)  # fmt: skip
+def test_offices_of_holders_and_governments_are_agencies(text: str, agency: str) -> None:
+    assert entities(run(text)).get(agency) == "Agency"
+
+
+def test_an_agency_written_after_its_country_keeps_that_form_as_an_alias() -> None:
+    ex = run("Companies that pay could violate rules of the US Treasury Department, experts said.")
+    treasury = next(e for e in ex.entities if e.kind == "Agency")
+    assert "US Treasury Department" in treasury.aliases
+    assert "US" in {e.iso for e in ex.entities if e.kind == "Jurisdiction"}

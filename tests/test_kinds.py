@@ -74,6 +74,18 @@ def test_candidates_carry_context_features() -> None:
     assert "next=ransomware" in feats["Velvetline"]
 
 
+
+def test_features_say_how_often_a_name_is_written_and_whether_it_reads_as_a_persons() -> None:
+    doc = extractor().nlp(
+        "Quorvane warns of new scams\nLinda Carter said Quorvane had seen a rise. "
+        "Quorvane traced the payments to Cobalt Strike servers."
+    )
+    feats = {c.text: f for c, f in candidate_features(doc, find_mentions(doc))}
+    assert "freq=3" in feats["Quorvane"] and "in_title" in feats["Quorvane"]
+    assert {"given_name", "surname"} <= set(feats["Linda Carter"])
+    assert "given_name" not in feats.get("Cobalt Strike", [])
+
+
 @pytest.mark.parametrize(
     ("text", "name", "kind"),
     [
