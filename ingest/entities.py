@@ -455,7 +455,15 @@ def _words(span: Span | Iterable[str]) -> list[str]:
 
 def strip_span(span: Span) -> Span:
     """Drop leading determiners, datelines ("WASHINGTON -") and trailing possessives."""
-    doc, start, end = span.doc, span.start, span.end
+    doc = span.doc
+    seen = doc.user_data.setdefault("casegraph_stripped", {})  # one answer per span and doc
+    bounds = seen.get((span.start, span.end))
+    if bounds is None:
+        bounds = seen[(span.start, span.end)] = _stripped(doc, span.start, span.end)
+    return doc[bounds[0] : bounds[1]]
+
+
+def _stripped(doc: Doc, start: int, end: int) -> tuple[int, int]:
     for i in range(start, end):
         if doc[i].text in _DASH and all(t.is_upper or t.is_punct for t in doc[start:i]):
             start = i + 1
@@ -474,7 +482,7 @@ def strip_span(span: Span) -> Span:
         or doc[end - 1].tag_ in ("WP", "WDT")  # "Houston Woman Who Killed ..."
     ):
         end -= 1
-    return doc[start:end]
+    return start, end
 
 
 def org_kind(words: list[str]) -> str | None:
@@ -939,14 +947,16 @@ def _propagate(doc: Doc, found: list[Found]) -> list[Found]:
     taken = {i for f in found for i in range(f.start, f.end)}
     out = []
     text = doc.text  # rebuilt from the tokens on every access: once per document, not per name
-    for name, kind in names.items():
-        if len(name) < 3:
-            continue
-        for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
-            span = doc.char_span(m.start(), m.end())
-            if span is not None and taken.isdisjoint(range(span.start, span.end)):
-                out.append(Found(kind, span.start, span.end, span.text))
-                taken.update(range(span.start, span.end))
+    longest_first = sorted((n for n in names if len(n) >= 3), key=lambda n: (-len(n), n))
+    if not longest_first:
+        return out
+    # one pass over the text for all the names (a pattern per name costs a compile each)
+    pattern = "|".join(re.escape(n) for n in longest_first)
+    for m in re.finditer(rf"(?<!\w)(?:{pattern})(?!\w)", text):
+        span = doc.char_span(m.start(), m.end())
+        if span is not None and taken.isdisjoint(range(span.start, span.end)):
+            out.append(Found(names[m.group()], span.start, span.end, span.text))
+            taken.update(range(span.start, span.end))
     return out
 
 

@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from spacy.attrs import IS_ALPHA, TAG
 from spacy.tokens import Doc, Span
 
 from graph import ontology
@@ -144,11 +145,13 @@ def candidates(doc: Doc, found: list[Found]) -> list[Found]:
     out = [f for f in found if not sure(f)]
     extra = [replace_kind(f, NONE) for f in undecided_names(doc, found)]
     taken = {i for f in [*found, *extra] for i in range(f.start, f.end)}
+    nnp = doc.vocab.strings["NNP"]
+    tags, alpha = zip(*doc.to_array([TAG, IS_ALPHA]).tolist()) if len(doc) else ((), ())
     i = 0
     while i < len(doc):  # runs of proper nouns that no one took
-        if doc[i].tag_ == "NNP" and doc[i].is_alpha and i not in taken:
+        if tags[i] == nnp and alpha[i] and i not in taken:
             j = i
-            while j < len(doc) and j - i < _NNP_RUN and doc[j].tag_ == "NNP" and j not in taken:
+            while j < len(doc) and j - i < _NNP_RUN and tags[j] == nnp and j not in taken:
                 j += 1
             extra.append(Found(NONE, i, j, doc[i:j].text))
             i = j
