@@ -687,6 +687,30 @@ def _merge(doc: Doc, known: list[Found], ner: list[Found]) -> list[Found]:
     return sorted(out, key=lambda f: (f.start, -f.end))
 
 
+_DISTRICT_SIDES = frozenset({"eastern", "western", "northern", "southern", "middle", "central"})
+
+
+def _judicial_districts(doc: Doc, found: list[Found]) -> list[Found]:
+    """ "the Southern District of New York": a US federal court district, which news names for
+    its court and prosecutors, is an Agency; the state inside it stays a place of its own."""
+    out: list[Found] = []
+    places = {f.start: f for f in found if f.kind == JURISDICTION and not f.nested}
+    for f in found:
+        if f.kind != JURISDICTION or f.nested or f.start < 2:
+            continue
+        if doc[f.start - 1].lower_ != "of" or doc[f.start - 2].text != "District":
+            continue
+        start = f.start - 2
+        if start > 0 and doc[start - 1].lower_ in _DISTRICT_SIDES and doc[start - 1].is_title:
+            start -= 1
+        if any(g.kind == AGENCY and g.start <= start and f.end <= g.end for g in found):
+            continue  # already inside "U.S. Attorney's Office for the Southern District of ..."
+        out.append(Found(AGENCY, start, f.end, doc[start : f.end].text, certain=True))
+        out.append(Found(JURISDICTION, f.start, f.end, f.text, f.key, nested=True))
+    drop = {places[f.start] for f in out if f.nested and f.start in places}
+    return [f for f in found if f not in drop] + out
+
+
 def _nested_places(doc: Doc, found: list[Found]) -> list[Found]:
     """Jurisdictions named inside agency names: "U.S. Marshals Service", "Department of X"."""
     places = [_from_ruler(s) for s in doc.spans[RULER_KEY] if s.label_ in (JURISDICTION, "Demonym")]
@@ -1208,6 +1232,7 @@ def find_mentions(doc: Doc) -> list[Found]:
     ner = _with_agency_names(doc, ner, known)
     found = _merge(doc, known, ner)
     found = _demonym_authorities(doc, found)
+    found = _judicial_districts(doc, found)
     found += _nested_places(doc, found)
     typed = {i for f in found if f.kind != ORGANIZATION for i in range(f.start, f.end)}
     aged = aged_people(doc, typed)

@@ -252,3 +252,9 @@ def test_an_agency_written_after_its_country_keeps_that_form_as_an_alias() -> No
     treasury = next(e for e in ex.entities if e.kind == "Agency")
     assert "US Treasury Department" in treasury.aliases
     assert "US" in {e.iso for e in ex.entities if e.kind == "Jurisdiction"}
+
+
+def test_a_federal_judicial_district_is_an_agency_with_its_state_inside() -> None:
+    ex = run("Prosecutors in the Southern District of New York charged him on Monday.")
+    assert entities(ex).get("Southern District of New York") == "Agency"
+    assert "US-NY" in {e.iso for e in ex.entities if e.kind == "Jurisdiction"}
