@@ -884,7 +884,9 @@ def _offense_right(doc: Doc, head: int, sets: dict[str, frozenset[str]]) -> int:
 
 
 _WEAK_HEADS = frozenset({"activity", "activities", "scheme", "schemes"})
-_NOMINAL_DEPS = frozenset({"pobj", "dobj", "nsubj", "nsubjpass", "conj", "appos", "attr"})
+_NOMINAL_DEPS = frozenset(
+    {"pobj", "dobj", "nsubj", "nsubjpass", "conj", "appos", "attr", "pcomp"}
+)  # fmt: skip
 
 
 def _nominal(tok: Token) -> bool:
