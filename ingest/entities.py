@@ -765,7 +765,7 @@ def _authority_before(doc: Doc, start: int) -> tuple[int, str] | None:
 
 
 def _demonym_authorities(doc: Doc, found: list[Found]) -> list[Found]:
-    """ "South Korean police", "French law enforcement", "police in Ukraine": an Agency named
+    """ "Dutch police", "German law enforcement", "police in Ukraine": an Agency named
     by its jurisdiction."""
     out: list[Found] = []
     for f in found:
