@@ -929,11 +929,15 @@ def find_offenses(doc: Doc, taken: set[int]) -> list[Found]:
         if not is_head or tok.i in taken or not _nominal(tok):
             continue
         nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-        if nxt is not None and nxt.pos_ == "NOUN" and nxt.dep_ != "conj":
-            # not the head of its phrase ("fraud charges"): still an offence when the phrase
-            # goes on with a word that holds crimes (charges, a campaign, a gang)
-            if low not in sets["heads"] or nxt.lower_ not in sets["containers"]:
-                continue
+        # not the head of its phrase ("fraud charges"): still an offence when the phrase goes
+        # on with a word that holds crimes (charges, a campaign, a gang)
+        if (
+            nxt is not None
+            and nxt.pos_ == "NOUN"
+            and nxt.dep_ != "conj"
+            and (low not in sets["heads"] or nxt.lower_ not in sets["containers"])
+        ):
+            continue
         start = _offense_left(doc, tok.i, taken, sets)
         end = _offense_right(doc, tok.i, sets)
         while (
@@ -971,7 +975,7 @@ def _propagate(doc: Doc, found: list[Found]) -> list[Found]:
     names = {f.text: f.kind for f in found if f.key is None and f.kind in (PERSON, ORGANIZATION)}
     names.update({n.split()[-1]: PERSON for n, k in list(names.items()) if k == PERSON})
     taken = {i for f in found for i in range(f.start, f.end)}
-    out = []
+    out: list[Found] = []
     text = doc.text  # rebuilt from the tokens on every access: once per document, not per name
     longest_first = sorted((n for n in names if len(n) >= 3), key=lambda n: (-len(n), n))
     if not longest_first:
@@ -1081,11 +1085,7 @@ def agency_names(doc: Doc, known: set[int], places: dict[int, int] | None = None
                 break
             if j in known:
                 break
-            if (
-                doc[j].text in ("'s", "’s")
-                and j > 0
-                and doc[j - 1].lower_ in _OFFICE_HOLDERS
-            ):
+            if doc[j].text in ("'s", "’s") and j > 0 and doc[j - 1].lower_ in _OFFICE_HOLDERS:
                 j -= 1
                 continue
             if (

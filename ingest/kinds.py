@@ -27,9 +27,9 @@ from __future__ import annotations
 import json
 import math
 import re
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -146,7 +146,8 @@ def candidates(doc: Doc, found: list[Found]) -> list[Found]:
     extra = [replace_kind(f, NONE) for f in undecided_names(doc, found)]
     taken = {i for f in [*found, *extra] for i in range(f.start, f.end)}
     nnp = doc.vocab.strings["NNP"]
-    tags, alpha = zip(*doc.to_array([TAG, IS_ALPHA]).tolist()) if len(doc) else ((), ())
+    array = doc.to_array([TAG, IS_ALPHA]).reshape(-1, 2)
+    tags, alpha = array[:, 0].tolist(), array[:, 1].tolist()
     i = 0
     while i < len(doc):  # runs of proper nouns that no one took
         if tags[i] == nnp and alpha[i] and i not in taken:

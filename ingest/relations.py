@@ -452,6 +452,7 @@ def _structural(ctx: Context) -> None:
         _people_of_unit(ctx, s)
         _membership_list(ctx, s)
         _office_holders(ctx, s)
+        _affiliations(ctx, s)
 
 
 _FOUNDER_WORDS = frozenset({"founder", "co-founder", "cofounder", "chief", "attorney", "judge"})
@@ -495,7 +496,13 @@ def _pair_rules(ctx: Context, s: Sentence, a: Item, b: Item, gap: list[str]) -> 
     if a.kind == A and b.kind == P and not gap and a.found.text.lower().endswith(_HOLDER_ENDS):
         f.add("LEADS", b.entity, a.entity, sent, "leads.office_title")
     # "Maria Lind, head of ...", "Tom Ferris, Director of the Bureau ..."
-    if a.kind == P and b.kind in (A, ORG, PL) and gap[:1] == [","]:
+    # ("X, head of research at Acme" is an affiliation: `_affiliations` reads it.)
+    if (
+        a.kind == P
+        and b.kind in (A, ORG, PL)
+        and gap[:1] == [","]
+        and gap[-1] not in ("at", "with", "from")
+    ):
         target = _chain_end(s, b)
         rel = _title_rel(gap[1:])
         if rel and (rel != "MEMBER_OF" or "of" in gap):
@@ -507,6 +514,86 @@ def _pair_rules(ctx: Context, s: Sentence, a: Item, b: Item, gap: list[str]) -> 
             f.add("MEMBER_OF", a.entity, target.entity, sent, "member_of.person_of")
     if a.kind == P and b.kind in (ORG, PL) and gap and gap[0] == "founded":
         f.add("FOUNDED", a.entity, b.entity, sent, "founded.verb")
+
+
+# How news attributes a quote to someone's employer: "X, vice president of strategy at Acme",
+# "X from Acme", "Acme researcher X", "Acme's X", "Acme's head of research X".
+_AFFILIATION_PREPS = frozenset({"at", "with", "from", "of"})
+_TITLE_POS = frozenset({"NOUN", "PROPN", "ADJ"})
+_TITLE_LINKS = frozenset({"of", "for", "and", "&", "-"})
+_TITLE_LONGEST = 8
+# Titles that make their holder the head of the organisation named after them.
+_HEAD_TITLES = frozenset(
+    {"ceo", "chief executive", "chief executive officer", "president", "chairman", "chairwoman",
+     "chair", "head", "director", "executive director", "managing director", "director general",
+     "director-general", "leader", "boss"}
+)  # fmt: skip
+
+
+def _is_title(tokens: Span) -> bool:
+    """A job title as news writes it: nouns and adjectives with "of", "for", "and" between."""
+    words = [t for t in tokens if not (t.lower_ in ("the", "a", "an") and t.i == tokens.start)]
+    return (
+        0 < len(words) <= _TITLE_LONGEST
+        and words[-1].pos_ in _TITLE_POS
+        and all(t.pos_ in _TITLE_POS or t.lower_ in _TITLE_LINKS for t in words)
+        and not any(t.tag_.startswith("VB") for t in words)
+    )
+
+
+def _affiliation_rel(title: str) -> str:
+    words = title.lower().replace("-", " ").split()
+    if "founder" in words:
+        return "FOUNDED"
+    core = " ".join(w for w in words if w not in ("the", "a", "an"))
+    return "LEADS" if core in _HEAD_TITLES else "MEMBER_OF"
+
+
+def _affiliations(ctx: Context, s: Sentence) -> None:
+    """A person's employer as news names it when it quotes them (the text's own words, one
+    sentence): "X, <title> at Acme", "X from Acme", "Acme <title> X", "Acme's <title> X"."""
+    doc, f, sent = ctx.doc, ctx.facts, s.span
+    people = s.of(P)
+    employers = s.of(A, ORG)
+    for p in people:
+        for o in employers:
+            rel = None
+            if p.found.end <= o.found.start:
+                gap = doc[p.found.end : o.found.start]
+                words = [t.lower_ for t in gap]
+                if words == ["from"]:
+                    rel = "MEMBER_OF"  # "Sergei Glazunov from Project Zero"
+                elif (
+                    len(words) >= 3
+                    and words[0] == ","
+                    and words[-1] in _AFFILIATION_PREPS
+                    and _is_title(gap[1:-1])
+                ):
+                    rel = _affiliation_rel(gap[1:-1].text)
+            elif o.found.end <= p.found.start:
+                gap = doc[o.found.end : p.found.start]
+                words = [t.lower_ for t in gap]
+                if words in (["'s"], ["’s"]):
+                    rel = "MEMBER_OF"  # "Google Threat Analysis Group's Shane Huntley"
+                elif words[:1] in (["'s"], ["’s"]) and _is_title(gap[1:]):
+                    rel = _affiliation_rel(gap[1:].text)
+                elif words and words[-1] in _NEWS_ROLES and _is_title(gap):
+                    rel = "MEMBER_OF"  # "F-Secure researcher Jarno Niemela"
+            if rel is not None:
+                target = o if rel != "MEMBER_OF" else _chain_end(s, o)
+                if not f.has("LEADS", p.entity.id, target.entity.id):
+                    f.add(rel, p.entity, target.entity, sent, f"{rel.lower()}.affiliation")
+
+
+# Role nouns news puts between an employer and a person ("Acme researcher X").
+_NEWS_ROLES = frozenset(
+    {"researcher", "researchers", "analyst", "analysts", "engineer", "scientist", "expert",
+     "advocate", "evangelist", "consultant", "strategist", "architect", "spokesperson",
+     "spokesman", "spokeswoman", "counsel", "lead", "manager", "editor", "reporter",
+     "journalist", "professor", "fellow", "partner", "officer", "official", "director",
+     "executive", "investigator", "specialist", "founder", "co-founder", "ceo", "cto", "ciso",
+     "president", "head", "chief", "vp"}
+)  # fmt: skip
 
 
 _HOLDER_ENDS = ("attorney", "sheriff", "defender")

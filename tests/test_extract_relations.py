@@ -7,6 +7,8 @@ classifier's decisions are tested in test_kinds.py and measured by `make eval`.
 
 from __future__ import annotations
 
+import pytest
+
 from graph import ontology
 from tests.extract_support import facts
 from tests.extract_support import run_rules as run
@@ -317,3 +319,25 @@ def test_trigger_finder_finds_what_a_spacy_matcher_finds() -> None:
         assert got == sorted(got, key=lambda x: (x[1], x[2]))  # document order
         assert sorted(got) == expected
         assert len({name for name, _, _ in got}) >= (8 if text == TRIGGER_TEXT else 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        ("Anna Lopez, head of threat research at Sophos, said the gang was active.",
+         ("MEMBER_OF", "Anna Lopez", "Sophos")),
+        ("Mark Tanner, vice president of strategy at Mandiant, said so.",
+         ("MEMBER_OF", "Mark Tanner", "Mandiant")),
+        ("Kaspersky researcher Dmitri Volkov found the flaw.",
+         ("MEMBER_OF", "Dmitri Volkov", "Kaspersky")),
+        ("The flaw was found by Jana Novak from ESET last week.",
+         ("MEMBER_OF", "Jana Novak", "ESET")),
+        ("John Smith, CEO of Mandiant, said the company would not pay.",
+         ("LEADS", "John Smith", "Mandiant")),
+    ],
+)  # fmt: skip
+def test_quoted_experts_belong_to_their_employer(text: str, fact: tuple[str, str, str]) -> None:
+    found = facts(run(text))
+    assert fact in found
+    if fact[0] == "MEMBER_OF":
+        assert ("LEADS", fact[1], fact[2]) not in found  # a department's head is not the firm's

@@ -74,7 +74,6 @@ def test_candidates_carry_context_features() -> None:
     assert "next=ransomware" in feats["Velvetline"]
 
 
-
 def test_features_say_how_often_a_name_is_written_and_whether_it_reads_as_a_persons() -> None:
     doc = extractor().nlp(
         "Quorvane warns of new scams\nLinda Carter said Quorvane had seen a rise. "
