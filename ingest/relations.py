@@ -919,8 +919,31 @@ def _offense_subjects(ctx: Context, s: Sentence, trig: tuple[int, int]) -> list[
     subjects += _listed_after_colon(ctx, s, trig[1])
     if subjects:
         return list({it.entity.id: it for it in subjects}.values())
-    before = [it for it in _targets(ctx, s) if it.found.end <= trig[1] + 1]
+    described = _described_subject(verb)
+    if described is not None:
+        # "the UK national was charged": the person the article is about, if it is one; a
+        # name elsewhere in the sentence ("the Twitter hack") is not the accused
+        last = ctx.last_target
+        return [Item(s.items[0].found, last)] if last is not None and last.kind == P else []
+    # A service is accused only when the sentence makes it the subject ("Telegram faces ...").
+    before = [it for it in _targets(ctx, s) if it.found.end <= trig[1] + 1 and it.kind != PL]
     return before[-1:]
+
+
+# Nouns that describe an accused person without naming them ("the UK national").
+_PERSON_NOUNS = frozenset(
+    {"national", "man", "woman", "teen", "teenager", "resident", "citizen", "suspect", "hacker",
+     "defendant", "boy", "girl", "individual", "person", "youth", "student", "native", "developer",
+     "operator", "administrator", "founder", "executive", "employee", "actor", "year-old", "old"}
+)  # fmt: skip
+
+
+def _described_subject(verb: Token) -> Token | None:
+    """The verb's subject when it is a description of a person rather than a name."""
+    for child in verb.children:
+        if child.dep_ in _SUBJ and child.lower_ in _PERSON_NOUNS and child.pos_ == "NOUN":
+            return child
+    return None
 
 
 _OBJECT_VERBS = frozenset(
@@ -949,8 +972,11 @@ def _offense_facts(ctx: Context, s: Sentence) -> None:
         return
     trig = min(t for t in (conv, charged) if t)
     subjects = _offense_subjects(ctx, s, trig)
-    if not subjects and ctx.main_target is not None and not _accuser_subject(ctx, s):
-        subjects = [Item(offenses[0].found, ctx.main_target)]
+    main = ctx.main_target
+    if not subjects and main is not None and main.kind != PL and not _accuser_subject(ctx, s):
+        # the article's main target stands for an unnamed accused, unless it is a service:
+        # a platform is charged only when a sentence says so
+        subjects = [Item(offenses[0].found, main)]
     for subj in subjects:
         for off in offenses:
             rel = "CONVICTED_OF" if conv and off.found.start > conv[0] else "CHARGED_WITH"

@@ -341,3 +341,15 @@ def test_quoted_experts_belong_to_their_employer(text: str, fact: tuple[str, str
     assert fact in found
     if fact[0] == "MEMBER_OF":
         assert ("LEADS", fact[1], fact[2]) not in found  # a department's head is not the firm's
+
+
+def test_an_unnamed_accused_is_not_the_platform_in_the_sentence() -> None:
+    found = facts(
+        run(
+            "Twitter said the hackers took over 130 Twitter accounts. Twitter locked them.\n"
+            "Joseph O'Connor, 22, was arrested in Spain.\n"
+            "The UK national was also charged with cyberstalking unrelated to the Twitter hack."
+        )
+    )
+    assert ("CHARGED_WITH", "Joseph O'Connor", "cyberstalking") in found
+    assert not any(f[0] == "CHARGED_WITH" and f[1] == "Twitter" for f in found)
