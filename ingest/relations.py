@@ -448,6 +448,7 @@ def _structural(ctx: Context) -> None:
                 _pair_rules(ctx, s, a, b, gap)
         _based_in(ctx, s)
         _located_in(ctx, s)
+        _person_of_place(ctx, s)
         _demonym_before(ctx, s)
         _people_of_unit(ctx, s)
         _membership_list(ctx, s)
@@ -720,6 +721,41 @@ def _located_in(ctx: Context, s: Sentence) -> None:
                 k = place.found.end
                 continue
             if not (tok.text == "," or (tok.is_title and tok.is_alpha)):
+                break
+            k += 1
+
+
+def _person_of_place(ctx: Context, s: Sentence) -> None:
+    """ "X, 19, of Bognor Regis, in the United Kingdom", "X, aka 'Rolex', 22, of Orlando,
+    Florida": where a person is from, as charging documents and the news that quote them write
+    it (the name, an alias and an age between commas, then "of" and the place)."""
+    doc = ctx.doc
+    places = {it.found.start: it for it in s.of(J)}
+    for it in s.of(P):
+        before = [t.lower_ for t in doc[max(s.span.start, it.found.start - 2) : it.found.start]]
+        if "aka" in before or "a.k.a." in before:
+            continue  # the alias of the name before it, not another person
+        k = it.found.end
+        while k < s.span.end and k - it.found.end < 12:  # ", aka “Chaewon,” 19,"
+            tok = doc[k]
+            if tok.text == "," or tok.like_num or tok.is_quote or tok.lower_ in ("aka", "a.k.a."):
+                k += 1
+            elif doc[k - 1].lower_ in ("aka", "a.k.a.") or doc[k - 1].is_quote:
+                k += 1  # the alias itself
+            else:
+                break
+        if k >= s.span.end or doc[k].lower_ != "of" or doc[k - 1].text != ",":
+            continue
+        k += 1
+        while k < s.span.end and k - it.found.end < 24:
+            if k in places:
+                ctx.facts.add("BASED_IN", it.entity, places[k].entity, s.span, "based_in.of_place")
+                k = places[k].found.end
+                continue
+            tok = doc[k]
+            if not (
+                tok.text == "," or tok.lower_ in ("in", "the") or (tok.is_title and tok.is_alpha)
+            ):
                 break
             k += 1
 

@@ -353,3 +353,17 @@ def test_an_unnamed_accused_is_not_the_platform_in_the_sentence() -> None:
     )
     assert ("CHARGED_WITH", "Joseph O'Connor", "cyberstalking") in found
     assert not any(f[0] == "CHARGED_WITH" and f[1] == "Twitter" for f in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "place"),
+    [
+        ("Mason Sheppard, aka “Chaewon,” 19, of Bognor Regis, in the United Kingdom, was charged.",
+         "Mason Sheppard", "United Kingdom"),
+        ("Maria Lopez, 35, of Austin, Texas, pleaded guilty on Monday.", "Maria Lopez", "Texas"),
+    ],
+)  # fmt: skip
+def test_a_person_of_a_place_is_based_there(text: str, person: str, place: str) -> None:
+    found = facts(run(text))
+    assert ("BASED_IN", person, place) in found
+    assert {f[1] for f in found if f[0] == "BASED_IN"} == {person}  # not the alias
