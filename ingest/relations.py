@@ -1134,9 +1134,71 @@ def _investigated_by(ctx: Context, s: Sentence) -> list[Item]:
     return [a for a in s.of(A, after=trig[1]) if a.found.end <= stop]
 
 
+# Verbs whose coordinated agents act together ("the FBI and the NCIS arrested ...").
+_JOINT_ACTS = frozenset(
+    {"arrest", "charge", "investigate", "seize", "raid", "conduct", "lead", "dismantle",
+     "take", "shut", "disrupt", "search", "detain", "indict", "prosecute", "carry", "execute",
+     "collaborate", "partner", "launch", "run", "coordinate", "continue", "apprehend", "bust",
+     "identify", "track", "trace", "target", "sanction", "announce"}
+)  # fmt: skip
+
+
+_IRREGULAR = {"led": "lead", "took": "take", "taken": "take", "ran": "run", "shut": "shut"}
+
+
+def _verb_base(word: str) -> str:
+    """The base form of a verb of `_JOINT_ACTS` as written (the pipeline has no lemmatizer)."""
+    if word in _JOINT_ACTS or word in _IRREGULAR:
+        return _IRREGULAR.get(word, word)
+    for suffix, repl in (("ied", "y"), ("ies", "y"), ("ing", ""), ("ing", "e"), ("ed", ""),
+                         ("ed", "e"), ("es", ""), ("s", "")):  # fmt: skip
+        if word.endswith(suffix) and word[: -len(suffix)] + repl in _JOINT_ACTS:
+            return word[: -len(suffix)] + repl
+    return word
+
+
+def _joint_agents(ctx: Context, s: Sentence) -> list[tuple[Item, Item]]:
+    """Agencies coordinated as the agents of one enforcement act: "the FBI and the NCIS are
+    continuing to investigate", "arrested by the FBI and the Naval Criminal Investigative
+    Service", "an operation conducted by the FBI and Ontario Provincial Police"."""
+    agencies = s.of(A)
+    if len(agencies) < 2:
+        return []
+    doc = ctx.doc
+    groups: dict[int, list[Item]] = {}
+    for it in agencies:
+        tok = doc[it.found.start : it.found.end].root
+        head = tok
+        while head.dep_ == "conj" and head.head.i != head.i:
+            head = head.head  # the first conjunct carries the group's role
+        groups.setdefault(head.i, []).append(it)
+    pairs = []
+    for head_i, members in groups.items():
+        members = list({m.entity.id: m for m in members}.values())
+        if len(members) < 2:
+            continue
+        head = doc[head_i]
+        verb = head.head
+        agent = head.dep_ in ("nsubj", "nsubjpass") or (head.dep_ == "pobj" and verb.lower_ == "by")
+        if head.dep_ == "pobj" and verb.lower_ == "by":
+            verb = verb.head
+        if verb.dep_ in ("xcomp", "acl", "relcl") and _verb_base(verb.lower_) not in _JOINT_ACTS:
+            verb = verb.head
+        acts = [verb, *(c for c in verb.children if c.dep_ == "xcomp")]
+        if agent and any(_verb_base(v.lower_) in _JOINT_ACTS for v in acts):
+            pairs += list(combinations(members, 2))
+    return pairs
+
+
 def _cooperation(ctx: Context, s: Sentence) -> None:
     members = {(r.source, r.target) for r in ctx.facts.out.values() if r.type == "MEMBER_OF"}
     status = _coop_status(s)
+    for a, b in _joint_agents(ctx, s):
+        if (a.entity.id, b.entity.id) in members or (b.entity.id, a.entity.id) in members:
+            continue
+        ctx.facts.add(
+            "COOPERATES_WITH", a.entity, b.entity, s.span, "cooperates.joint_agents", status
+        )
     for a, b in _coop_pairs(ctx, s, _first_trigger(s, "cooperates")):
         if (a.entity.id, b.entity.id) in members or (b.entity.id, a.entity.id) in members:
             continue  # a unit and its parent are one side, not partners

@@ -367,3 +367,20 @@ def test_a_person_of_a_place_is_based_there(text: str, person: str, place: str) 
     found = facts(run(text))
     assert ("BASED_IN", person, place) in found
     assert {f[1] for f in found if f[0] == "BASED_IN"} == {person}  # not the alias
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Europol and Eurojust dismantled the VPN service on Tuesday.",
+        "He was arrested by Europol and Eurojust on Saturday.",
+        "Europol and Eurojust are continuing to investigate the gang.",
+    ],
+)
+def test_agencies_acting_together_cooperate(text: str) -> None:
+    assert ("COOPERATES_WITH", "Europol", "Eurojust") in facts(run(text))
+
+
+def test_agencies_named_together_without_a_joint_act_do_not_cooperate() -> None:
+    found = facts(run("Europol and Eurojust said ransomware is a growing threat."))
+    assert not any(f[0] == "COOPERATES_WITH" for f in found)
