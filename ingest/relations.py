@@ -1028,6 +1028,8 @@ def _agency_on_target(ctx: Context, s: Sentence, trigger: str, rel: str) -> None
     agencies = _agents(ctx, s, trigger, trig)
     if rel == "ARRESTED" and not any(ctx.doc[a].pos_ == "VERB" for a, _ in s.triggers[trigger]):
         return  # "warrants of arrest", "to evade arrest": no arrest happened
+    if rel == "ARRESTED" and _irrealis(ctx.doc, trig, s.span):
+        return  # "sought his arrest", "wanted to arrest him"
     targets = _targets(ctx, s)
     if rel == "ARRESTED":
         targets = [t for t in targets if t.kind == P]
@@ -1246,9 +1248,27 @@ def _destination(doc: Doc, place: int, verbs: set[int]) -> bool:
     return False
 
 
+# Words that make an arrest or an extradition wanted, not done ("sought his extradition",
+# "requested the extradition of", "fights extradition", "could be extradited").
+_IRREALIS = frozenset(
+    {"sought", "seek", "seeks", "seeking", "request", "requested", "requests", "requesting",
+     "ask", "asked", "asks", "asking", "want", "wants", "pursue", "pursues", "pursuing",
+     "pursued", "plan", "plans", "planned", "fight", "fights", "fighting", "fought", "avoid",
+     "avoided", "evade", "evaded", "resist", "resisted", "oppose", "opposed", "could", "may",
+     "might", "appeal", "appealed", "attempt", "attempted", "try", "tried", "approved",
+     "approve", "approves"}
+)  # fmt: skip
+
+
+def _irrealis(doc: Doc, trig: tuple[int, int], sent: Span) -> bool:
+    """The trigger is the object of a wish, a request or a fight, or a modal's verb."""
+    before = doc[max(trig[0] - 4, sent.start) : trig[0]]
+    return any(t.lower_ in _IRREALIS for t in before) or doc[trig[0]].head.lower_ in _IRREALIS
+
+
 def _extradition(ctx: Context, s: Sentence) -> None:
     trig = _first_trigger(s, "extradited")
-    if trig is None:
+    if trig is None or _irrealis(ctx.doc, trig, s.span):
         return
     doc = ctx.doc
     verbs = {a for a, _ in s.triggers.get("extradited", [])}

@@ -384,3 +384,25 @@ def test_agencies_acting_together_cooperate(text: str) -> None:
 def test_agencies_named_together_without_a_joint_act_do_not_cooperate() -> None:
     found = facts(run("Europol and Eurojust said ransomware is a growing threat."))
     assert not any(f[0] == "COOPERATES_WITH" for f in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        ("Prosecutors requested the extradition of John Smith to the United States.",
+         ("EXTRADITED_TO", "John Smith", "United States")),
+        ("A court has approved the extradition of John Smith to the United States.",
+         ("EXTRADITED_TO", "John Smith", "United States")),
+        ("The FBI sought to arrest John Smith in Miami.",
+         ("ARRESTED", "Federal Bureau of Investigation", "John Smith")),
+    ],
+)  # fmt: skip
+def test_a_wanted_arrest_or_extradition_is_not_one_that_happened(
+    text: str, fact: tuple[str, str, str]
+) -> None:
+    assert fact not in facts(run(text))
+
+
+def test_a_done_extradition_and_arrest_are_facts() -> None:
+    found = facts(run("John Smith was extradited to the United States. The FBI arrested him."))
+    assert ("EXTRADITED_TO", "John Smith", "United States") in found
