@@ -221,6 +221,7 @@ def resolve(doc: Doc, found: list[Found]) -> tuple[list[Found], Resolved]:
     abbr = _abbreviations(doc, found, keys)
     keys = [abbr.get(f.text, k) if f.key is None else k for f, k in zip(found, keys, strict=True)]
     keys = _short_forms(found, keys)
+    keys = _handles(doc, found, keys)
     groups: dict[str, list[int]] = defaultdict(list)
     for i, key in enumerate(keys):
         groups[key].append(i)
@@ -249,6 +250,39 @@ def _canonical(key: str, mentions: list[Found]) -> str:
         counts = Counter(s for s in surfaces if not s.istitle()) or Counter(surfaces)
         return counts.most_common(1)[0][0]
     return max(surfaces, key=len)
+
+
+_AKA = ("aka", "a.k.a.", "a.k.a", "alias")
+
+
+def _handles(doc: Doc, found: list[Found], keys: list[str]) -> list[str]:
+    """ "Mason Sheppard, aka “Chaewon,”", "X, also known as Y": the handle is the person's
+    other name (an alias of the same entity), not a second person."""
+    out = list(keys)
+    people = [i for i, f in enumerate(found) if f.kind == ontology.PERSON and not f.nested]
+    for i in people:
+        f = found[i]
+        window = doc[max(f.start - 4, 0) : f.start]
+        before = [t.lower_ for t in window if not (t.is_quote or t.text == ".")]
+        if not before or not (before[-1] in _AKA or before[-2:] == ["known", "as"]):
+            continue
+        link = next(
+            (
+                k
+                for k in range(f.start - 1, max(f.start - 6, -1), -1)
+                if doc[k].lower_ in _AKA or doc[k].lower_ == "known"
+            ),
+            None,
+        )
+        if link is None:
+            continue
+        owner = next(
+            (j for j in people if j != i and found[j].end <= link and link - found[j].end <= 3),
+            None,
+        )
+        if owner is not None:
+            out[i] = out[owner]
+    return out
 
 
 def _core_as_written(core: str, forms: list[str]) -> str:
