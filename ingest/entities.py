@@ -691,7 +691,7 @@ _DISTRICT_SIDES = frozenset({"eastern", "western", "northern", "southern", "midd
 
 
 def _judicial_districts(doc: Doc, found: list[Found]) -> list[Found]:
-    """ "the Southern District of New York": a US federal court district, which news names for
+    """ "the <side> District of <state>": a US federal court district, which news names for
     its court and prosecutors, is an Agency; the state inside it stays a place of its own."""
     out: list[Found] = []
     places = {f.start: f for f in found if f.kind == JURISDICTION and not f.nested}
@@ -704,7 +704,7 @@ def _judicial_districts(doc: Doc, found: list[Found]) -> list[Found]:
         if start > 0 and doc[start - 1].lower_ in _DISTRICT_SIDES and doc[start - 1].is_title:
             start -= 1
         if any(g.kind == AGENCY and g.start <= start and f.end <= g.end for g in found):
-            continue  # already inside "U.S. Attorney's Office for the Southern District of ..."
+            continue  # already inside a longer agency name (a court or an office of the district)
         out.append(Found(AGENCY, start, f.end, doc[start : f.end].text, certain=True))
         out.append(Found(JURISDICTION, f.start, f.end, f.text, f.key, nested=True))
     drop = {places[f.start] for f in out if f.nested and f.start in places}
@@ -919,10 +919,12 @@ def _vocabulary_offenses(doc: Doc) -> list[Found]:
     return out
 
 
-def find_offenses(doc: Doc, taken: set[int]) -> list[Found]:
+def find_offenses(doc: Doc, taken: set[int], named: list[Found] | None = None) -> list[Found]:
     """Offence mentions: noun phrases headed by a crime word, in the article's own wording."""
     sets = _offense_sets()
-    out = [f for f in _vocabulary_offenses(doc) if taken.isdisjoint(range(f.start, f.end))]
+    if named is None:
+        named = _vocabulary_offenses(doc)
+    out = [f for f in named if taken.isdisjoint(range(f.start, f.end))]
     for tok in doc:
         low = tok.lower_
         is_head = low in sets["heads"] or low in sets["needs_modifier"]
@@ -1251,5 +1253,5 @@ def find_mentions(doc: Doc) -> list[Found]:
         or not any(o.start <= f.start and f.end <= o.end for o in named)
     ]
     taken = {i for f in found for i in range(f.start, f.end)}
-    found += find_offenses(doc, taken)
+    found += find_offenses(doc, taken, named)
     return sorted(set(found), key=lambda f: (f.start, -f.end, f.nested))

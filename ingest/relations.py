@@ -25,6 +25,7 @@ from ingest.entities import Found
 from ingest.jurisdictions import demonym_forms
 from ingest.knowledge import known_by_name
 from ingest.records import Entity, Relation
+from ingest.resolve import AKA_WORDS, aka_link
 
 P, A, PL, ORG, J, OF = (
     ontology.PERSON,
@@ -527,7 +528,7 @@ _TITLE_LONGEST = 8
 _HEAD_TITLES = frozenset(
     {"ceo", "chief executive", "chief executive officer", "president", "chairman", "chairwoman",
      "chair", "head", "director", "executive director", "managing director", "director general",
-     "director-general", "leader", "boss"}
+     "leader", "boss"}
 )  # fmt: skip
 
 
@@ -579,7 +580,7 @@ def _affiliations(ctx: Context, s: Sentence) -> None:
                 elif words[:1] in (["'s"], ["’s"]) and _is_title(gap[1:]):
                     rel = _affiliation_rel(gap[1:].text)
                 elif words and words[-1] in _NEWS_ROLES and _is_title(gap):
-                    rel = "MEMBER_OF"  # "F-Secure researcher Jarno Niemela"
+                    rel = _affiliation_rel(gap.text)  # "F-Secure researcher Jarno Niemela"
             if rel is not None:
                 target = o if rel != "MEMBER_OF" else _chain_end(s, o)
                 if not f.has("LEADS", p.entity.id, target.entity.id):
@@ -592,7 +593,7 @@ _NEWS_ROLES = frozenset(
      "advocate", "evangelist", "consultant", "strategist", "architect", "spokesperson",
      "spokesman", "spokeswoman", "counsel", "lead", "manager", "editor", "reporter",
      "journalist", "professor", "fellow", "partner", "officer", "official", "director",
-     "executive", "investigator", "specialist", "founder", "co-founder", "ceo", "cto", "ciso",
+     "executive", "investigator", "specialist", "founder", "ceo", "cto", "ciso",
      "president", "head", "chief", "vp"}
 )  # fmt: skip
 
@@ -732,15 +733,14 @@ def _person_of_place(ctx: Context, s: Sentence) -> None:
     doc = ctx.doc
     places = {it.found.start: it for it in s.of(J)}
     for it in s.of(P):
-        before = [t.lower_ for t in doc[max(s.span.start, it.found.start - 2) : it.found.start]]
-        if "aka" in before or "a.k.a." in before:
+        if aka_link(doc, it.found.start) is not None:
             continue  # the alias of the name before it, not another person
         k = it.found.end
         while k < s.span.end and k - it.found.end < 12:  # ", aka “Chaewon,” 19,"
             tok = doc[k]
-            if tok.text == "," or tok.like_num or tok.is_quote or tok.lower_ in ("aka", "a.k.a."):
+            if tok.text in (",", ".") or tok.like_num or tok.is_quote or tok.lower_ in AKA_WORDS:
                 k += 1
-            elif doc[k - 1].lower_ in ("aka", "a.k.a.") or doc[k - 1].is_quote:
+            elif doc[k - 1].lower_ in AKA_WORDS or doc[k - 1].is_quote:
                 k += 1  # the alias itself
             else:
                 break
@@ -970,14 +970,15 @@ def _offense_subjects(ctx: Context, s: Sentence, trig: tuple[int, int]) -> list[
 _PERSON_NOUNS = frozenset(
     {"national", "man", "woman", "teen", "teenager", "resident", "citizen", "suspect", "hacker",
      "defendant", "boy", "girl", "individual", "person", "youth", "student", "native", "developer",
-     "operator", "administrator", "founder", "executive", "employee", "actor", "year-old", "old"}
+     "operator", "administrator", "founder", "executive", "employee", "actor", "old"}
 )  # fmt: skip
 
 
 def _described_subject(verb: Token) -> Token | None:
     """The verb's subject when it is a description of a person rather than a name."""
     for child in verb.children:
-        if child.dep_ in _SUBJ and child.lower_ in _PERSON_NOUNS and child.pos_ == "NOUN":
+        # "old" is the adjective of "the 22-year-old", which the parser makes the subject
+        if child.dep_ in _SUBJ and child.lower_ in _PERSON_NOUNS and child.pos_ in ("NOUN", "ADJ"):
             return child
     return None
 
@@ -1181,9 +1182,10 @@ def _joint_agents(ctx: Context, s: Sentence) -> list[tuple[Item, Item]]:
             continue
         head = doc[head_i]
         verb = head.head
-        agent = head.dep_ in ("nsubj", "nsubjpass") or (head.dep_ == "pobj" and verb.lower_ == "by")
-        if head.dep_ == "pobj" and verb.lower_ == "by":
-            verb = verb.head
+        by_agent = head.dep_ == "pobj" and verb.lower_ == "by"
+        if by_agent:
+            verb = verb.head  # "arrested by A and B"
+        agent = by_agent or head.dep_ in _SUBJ
         if verb.dep_ in ("xcomp", "acl", "relcl") and _verb_base(verb.lower_) not in _JOINT_ACTS:
             verb = verb.head
         acts = [verb, *(c for c in verb.children if c.dep_ == "xcomp")]
@@ -1195,16 +1197,14 @@ def _joint_agents(ctx: Context, s: Sentence) -> list[tuple[Item, Item]]:
 def _cooperation(ctx: Context, s: Sentence) -> None:
     members = {(r.source, r.target) for r in ctx.facts.out.values() if r.type == "MEMBER_OF"}
     status = _coop_status(s)
-    for a, b in _joint_agents(ctx, s):
-        if (a.entity.id, b.entity.id) in members or (b.entity.id, a.entity.id) in members:
-            continue
-        ctx.facts.add(
-            "COOPERATES_WITH", a.entity, b.entity, s.span, "cooperates.joint_agents", status
-        )
-    for a, b in _coop_pairs(ctx, s, _first_trigger(s, "cooperates")):
+    pairs = [(a, b, "cooperates.joint_agents") for a, b in _joint_agents(ctx, s)]
+    pairs += [
+        (a, b, "cooperates.syntax") for a, b in _coop_pairs(ctx, s, _first_trigger(s, "cooperates"))
+    ]
+    for a, b, rule in pairs:
         if (a.entity.id, b.entity.id) in members or (b.entity.id, a.entity.id) in members:
             continue  # a unit and its parent are one side, not partners
-        ctx.facts.add("COOPERATES_WITH", a.entity, b.entity, s.span, "cooperates.syntax", status)
+        ctx.facts.add("COOPERATES_WITH", a.entity, b.entity, s.span, rule, status)
 
 
 def _data_facts(ctx: Context, s: Sentence) -> None:

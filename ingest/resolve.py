@@ -126,7 +126,7 @@ def _base_key(f: Found) -> str:
 
 # Words that say how an offence was done or counted, not which offence it is.
 _OFFENSE_FRAMES = frozenset(
-    {"attack", "campaign", "scheme", "activity", "activitie", "operation", "incident", "charge",
+    {"attack", "campaign", "scheme", "activity", "operation", "incident", "charge",
      "count", "case", "allegation", "spree", "effort", "wave"}
 )  # fmt: skip
 
@@ -144,7 +144,9 @@ def offense_core(text: str) -> str:
         if not w or w in ("a", "an"):
             continue
         acronym = any(c.isupper() for c in raw[1:])  # "DDoS", "BECs"
-        if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")) and not acronym:
+        if len(w) > 4 and w.endswith("ies") and not acronym:
+            w = w[:-3] + "y"  # "activities"
+        elif len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")) and not acronym:
             w = w[:-1]
         words.append(w)
     core = [w for w in words if w not in _OFFENSE_FRAMES]
@@ -252,7 +254,23 @@ def _canonical(key: str, mentions: list[Found]) -> str:
     return max(surfaces, key=len)
 
 
-_AKA = ("aka", "a.k.a.", "a.k.a", "alias")
+# The words that introduce a person's other name ("X, aka “Y”"); "a.k.a." tokenizes as "a.k.a" ".".
+AKA_WORDS = frozenset({"aka", "a.k.a.", "a.k.a", "alias"})
+
+
+def aka_link(doc: Doc, start: int) -> int | None:
+    """The index of the "aka" (or "known" of "also known as") right before the name that
+    starts at `start`, quotes and the dot of "a.k.a." between; None when there is none."""
+    k = start - 1
+    while k >= 0 and start - k <= 4 and (doc[k].is_quote or doc[k].text == "."):
+        k -= 1
+    if k < 0:
+        return None
+    if doc[k].lower_ in AKA_WORDS:
+        return k
+    if doc[k].lower_ == "as" and k > 0 and doc[k - 1].lower_ == "known":
+        return k - 1
+    return None
 
 
 def _handles(doc: Doc, found: list[Found], keys: list[str]) -> list[str]:
@@ -261,19 +279,7 @@ def _handles(doc: Doc, found: list[Found], keys: list[str]) -> list[str]:
     out = list(keys)
     people = [i for i, f in enumerate(found) if f.kind == ontology.PERSON and not f.nested]
     for i in people:
-        f = found[i]
-        window = doc[max(f.start - 4, 0) : f.start]
-        before = [t.lower_ for t in window if not (t.is_quote or t.text == ".")]
-        if not before or not (before[-1] in _AKA or before[-2:] == ["known", "as"]):
-            continue
-        link = next(
-            (
-                k
-                for k in range(f.start - 1, max(f.start - 6, -1), -1)
-                if doc[k].lower_ in _AKA or doc[k].lower_ == "known"
-            ),
-            None,
-        )
+        link = aka_link(doc, found[i].start)
         if link is None:
             continue
         owner = next(

@@ -334,6 +334,8 @@ def test_trigger_finder_finds_what_a_spacy_matcher_finds() -> None:
          ("MEMBER_OF", "Jana Novak", "ESET")),
         ("John Smith, CEO of Mandiant, said the company would not pay.",
          ("LEADS", "John Smith", "Mandiant")),
+        ("Mandiant CEO Kevin Mandia said the gang was active.",
+         ("LEADS", "Kevin Mandia", "Mandiant")),
     ],
 )  # fmt: skip
 def test_quoted_experts_belong_to_their_employer(text: str, fact: tuple[str, str, str]) -> None:
@@ -406,3 +408,10 @@ def test_a_wanted_arrest_or_extradition_is_not_one_that_happened(
 def test_a_done_extradition_and_arrest_are_facts() -> None:
     found = facts(run("John Smith was extradited to the United States. The FBI arrested him."))
     assert ("EXTRADITED_TO", "John Smith", "United States") in found
+    assert ("ARRESTED", "Federal Bureau of Investigation", "John Smith") in found
+
+
+def test_a_founder_named_with_the_title_before_the_name_is_not_also_a_member() -> None:
+    found = facts(run("Mandiant founder Kevin Mandia spoke at the conference."))
+    assert ("FOUNDED", "Kevin Mandia", "Mandiant") in found
+    assert ("MEMBER_OF", "Kevin Mandia", "Mandiant") not in found

@@ -45,11 +45,14 @@ def law_score(text: str) -> int:
     return len(LAW_WORDS.findall(text))
 
 
-def main(pool: Path) -> None:
-    rng = random.Random(SEED)
+def pool_by_outlet(
+    pool: Path, skip: frozenset[str] = frozenset()
+) -> dict[str, tuple[list[Path], list[Path]]]:
+    """Outlet -> (law-enforcement articles, other articles) of the pool, in name order: the
+    articles of the quota's outlets within the size limits, except the file names in `skip`."""
     by_outlet: dict[str, tuple[list[Path], list[Path]]] = {}
     for path in sorted(pool.glob("*.md")):
-        if path.name == "SOURCE.md":
+        if path.name == "SOURCE.md" or path.name in skip:
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
         name = outlet(text)
@@ -57,6 +60,12 @@ def main(pool: Path) -> None:
             continue
         law, other = by_outlet.setdefault(name, ([], []))
         (law if law_score(text) >= 3 else other).append(path)
+    return by_outlet
+
+
+def main(pool: Path) -> None:
+    rng = random.Random(SEED)
+    by_outlet = pool_by_outlet(pool)
     print("file\toutlet\tgroup")
     for name, quota in QUOTA.items():
         law, other = by_outlet.get(name, ([], []))

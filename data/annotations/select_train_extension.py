@@ -26,11 +26,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from ingest.annotations import read_article  # noqa: E402
+from ingest.annotations import read_article
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from select_articles import LAW_SHARE, MAX_CHARS, QUOTA, law_score, outlet  # noqa: E402
+from select_articles import LAW_SHARE, QUOTA, outlet, pool_by_outlet  # noqa: E402
 from split_stories import MAX_DF, STOP, words  # noqa: E402
 
 SEED = 20261205
@@ -68,16 +68,7 @@ def main(pool: Path, old_texts: Path, round_: int = 1) -> None:
         for row in (HERE / round_file(r)).read_text(encoding="utf-8").splitlines()[1:]
     }
     rng = random.Random(SEED + round_ - 1)
-    by_outlet: dict[str, tuple[list[Path], list[Path]]] = {}
-    for path in sorted(pool.glob("*.md")):
-        if path.name == "SOURCE.md" or path.name in splits or path.name in earlier:
-            continue
-        text = path.read_text(encoding="utf-8", errors="replace")
-        name = outlet(text)
-        if name not in QUOTA or len(text) > MAX_CHARS or len(text) < 1200:
-            continue
-        law, other = by_outlet.setdefault(name, ([], []))
-        (law if law_score(text) >= 3 else other).append(path)
+    by_outlet = pool_by_outlet(pool, frozenset(splits) | earlier)
     scale = TOTAL / sum(QUOTA.values())
     wanted: list[tuple[Path, str]] = []
     for name, quota in QUOTA.items():
