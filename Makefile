@@ -36,7 +36,8 @@ typecheck: install
 eval: install
 	$(BIN)/python -m ingest.evaluate
 
-# The entity-kinds model (ingest/models/kinds) from data/annotations and ../shared/data, seed 0.
+# The entity-kinds model (ingest/models/kinds.json), then the fact classifier that reads its
+# entities (ingest/models/facts.json), from data/annotations and ../shared/data; deterministic.
 train: install
 	@start=$$(date +%s); $(BIN)/python -m ingest.training && \
 	  echo "make train took $$(( $$(date +%s) - start )) s"

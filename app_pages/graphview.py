@@ -133,7 +133,10 @@ def show_evidence(fact_key: str) -> None:
             st.markdown(f"> {ev['sentence']}")
             title = ev.get("title") or ev.get("path") or ev["article_id"]
             link = f"[{title}]({ev['url']})" if ev.get("url") else title
-            st.caption(f"{link} · {ev.get('date') or 'undated'} · rule `{ev.get('rule') or '?'}`")
+            found_by = f"rule `{ev.get('rule') or '?'}`"
+            if ev.get("confidence") is not None:
+                found_by += f" · confidence {ev['confidence']:.2f}"
+            st.caption(f"{link} · {ev.get('date') or 'undated'} · {found_by}")
 
 
 def show_profile(node_id: str) -> dict[str, Any] | None:

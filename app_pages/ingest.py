@@ -23,10 +23,10 @@ st.caption(
 
 
 @st.cache_resource(show_spinner="Loading the language model…")
-def _extractor(model: str, workers: int, kinds_model: str) -> Any:
+def _extractor(model: str, workers: int, kinds_model: str, facts_model: str) -> Any:
     from ingest.pipeline import Extractor
 
-    return Extractor(model=model, workers=workers, kinds_model=kinds_model)
+    return Extractor(model=model, workers=workers, kinds_model=kinds_model, facts_model=facts_model)
 
 
 class _ProgressStore:
@@ -69,7 +69,9 @@ def _ingest(paths: list[str], cfg: Settings) -> Any:
     summary = run_ingest(
         paths,
         store=reporting,
-        extractor_factory=lambda: _extractor(cfg.spacy_model, cfg.workers, cfg.kinds_model),
+        extractor_factory=lambda: _extractor(
+            cfg.spacy_model, cfg.workers, cfg.kinds_model, cfg.facts_model
+        ),
         fields=CorpusFields(),
         batch_size=min(cfg.batch_size, 20),  # small batches keep the bar moving
         on_written=reporting.advance,

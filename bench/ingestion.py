@@ -112,7 +112,12 @@ def ingest(paths: list[str], workers: int, batch_size: int) -> dict[str, Any]:
 
         loaded["extractor"] = True
         return timed_extractor(
-            Extractor(settings.spacy_model, workers, kinds_model=settings.kinds_model),
+            Extractor(
+                settings.spacy_model,
+                workers,
+                kinds_model=settings.kinds_model,
+                facts_model=settings.facts_model,
+            ),
             clock,
             errors,
         )

@@ -210,6 +210,7 @@ def _extractor(settings: Settings, workers: int | None) -> Any:
         model=settings.spacy_model,
         workers=workers or settings.workers,
         kinds_model=settings.kinds_model,
+        facts_model=settings.facts_model,
     )
 
 

@@ -83,6 +83,13 @@ class Settings:
         "Trained entity-kinds model: 'builtin' (shipped with casegraph), a model folder made by "
         "`make train`, or 'none' for the spaCy model and the rules alone.",
     )
+    facts_model: str = _setting(
+        "builtin",
+        "CASEGRAPH_FACTS_MODEL",
+        "Trained fact classifier that decides which proposed facts are kept: 'builtin' "
+        "(shipped with casegraph), a file made by `make train`, or 'none' to keep every fact "
+        "the rules propose.",
+    )
     batch_size: int = _setting(
         200, "CASEGRAPH_BATCH_SIZE", "Articles per write transaction during ingest."
     )

@@ -281,6 +281,7 @@ def _add_facts(p: _Planner, ex: Extraction, kinds: dict[str, str]) -> None:
             "rule": rel.rule,
             "model": rel.model,
             "status": status,
+            "confidence": rel.confidence,
         }
         p.add_evidence(rel.type, key, aid, ev)
 
@@ -329,7 +330,7 @@ def _add_case(p: _Planner, ex: Extraction, case: Any, kinds: dict[str, str]) -> 
         if target not in kinds:
             raise ValueError(f"{where}: {rel_type} target {target} is not an entity of it")
         key = p.add_link(rel_type, case.id, target)
-        p.add_evidence(rel_type, key, aid, {**ev, "model": "", "status": None})
+        p.add_evidence(rel_type, key, aid, {**ev, "model": "", "status": None, "confidence": None})
 
 
 def plan_batch(extractions: Iterable[Extraction]) -> BatchPlan:
@@ -443,7 +444,7 @@ MERGE (e:Evidence {id: row.id})
 SET e.fact_key = row.props.fact_key, e.type = row.props.type,
     e.article_id = row.props.article_id, e.sentence = row.props.sentence,
     e.start = row.props.start, e.end = row.props.end, e.rule = row.props.rule,
-    e.model = row.props.model, e.status = row.props.status
+    e.model = row.props.model, e.status = row.props.status, e.confidence = row.props.confidence
 """
 
 # Recompute a locked relationship `r` from its Evidence; delete it when none is left.
@@ -456,7 +457,9 @@ WITH r,
                RETURN e.status AS s ORDER BY $status_rank[s] DESC LIMIT 1 } AS statuses
 SET r.articles = articles,
     r.evidence_count = COUNT { MATCH (e:Evidence {fact_key: r.key}) },
-    r.status = statuses[0]
+    r.status = statuses[0],
+    r.confidence = COLLECT { MATCH (e:Evidence {fact_key: r.key}) WHERE e.confidence IS NOT NULL
+                             RETURN max(e.confidence) }[0]
 REMOVE r._lock
 WITH r, articles WHERE size(articles) = 0
 DELETE r

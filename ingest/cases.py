@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from spacy.tokens import Doc
 
 from graph import ontology
-from ingest import jurisdictions
+from ingest import jurisdictions, knowledge
 from ingest.records import Case, Entity, Relation, case_id
 
 _LAWSUIT_WORDS = ("lawsuit", "settlement", "settle", "civil complaint", "false claims act", "sued")
@@ -91,11 +91,25 @@ def _local_office_state(entities: list[Entity], agency_iso: dict[str, str]) -> s
     return next((agency_iso[e.id] for e in offices if agency_iso.get(e.id)), "US")
 
 
+def _country(iso: str | None) -> str | None:
+    return iso.split("-")[0] if iso else None
+
+
 def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -> list[Case]:
     by_id = {e.id: e for e in entities}
     places = [e for e in entities if e.kind == ontology.JURISDICTION and e.iso]
     iso_entity = {e.iso: e.id for e in places}
-    agency_iso = {r.source: by_id[r.target].iso or "" for r in relations if r.type == "BELONGS_TO"}
+    # An agency's country: as the article places it, else as the data files know it (the FBI
+    # is American whether or not the article names the United States).
+    known = knowledge.known_by_name()
+    agency_iso = {
+        e.id: entry.iso
+        for e in entities
+        if e.kind == ontology.AGENCY
+        and (entry := known.get((ontology.AGENCY, e.name))) is not None
+        and entry.iso
+    }
+    agency_iso |= {r.source: by_id[r.target].iso or "" for r in relations if r.type == "BELONGS_TO"}
     main_place = max(places, key=lambda e: len(e.mentions)).iso if places else None
     lowered = doc.text.lower()  # doc.text is rebuilt from the tokens on every access
     lawsuit = any(w in lowered for w in _LAWSUIT_WORDS)
@@ -108,6 +122,11 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
         if r.type == "EXTRADITED_TO" and by_id[r.target].iso != home
     }
     local = _local_office_state(entities, agency_iso)
+    local_offices = {
+        e.id
+        for e in entities
+        if e.kind == ontology.AGENCY and jurisdictions.us_local_office(e.name)
+    }
     merged: dict[tuple[str | None, str], Case] = {}
     for d in _drafts(relations, agency_iso).values():
         target = by_id.get(d.target)
@@ -117,12 +136,20 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
             ontology.PLATFORM,
         ):
             continue
+        # The proceeding's country: where the target is sent to stand trial, else its leading
+        # agency's, else the country of the article's agencies, before any place the text
+        # names near the target (often a nationality or a hometown). A US county or state
+        # office keeps its state.
+        leaders = [agency_iso[a] for a in d.led_by if agency_iso.get(a)]
+        led_locally = [agency_iso[a] for a in d.led_by if a in local_offices and agency_iso.get(a)]
         iso = (
             extradited_to.get(target.id)
-            or (d.jurisdictions[0] if d.jurisdictions else None)
+            or (led_locally[0] if led_locally else None)
+            or _country(leaders[0] if leaders else None)
             or local
-            or _place_near(doc, target, places)
-            or main_place
+            or _country(_place_near(doc, target, places))
+            or _country(home)
+            or _country(main_place)
         )
         found = [_case(d, target, iso, iso_entity, lawsuit)]
         if found[0].kind == "lawsuit" and d.offenses:
@@ -133,7 +160,81 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
             # Co-defendants of one proceeding ("charged A; B; C") are one case.
             merged[key] = _join(merged[key], case) if key in merged else case
     cases = list(merged.values())
-    return cases + _operations(relations, by_id, agency_iso, iso_entity, home)
+    cases += _operations(relations, by_id, agency_iso, iso_entity, home)
+    return cases + _unnamed_target_cases(doc, entities, agency_iso, iso_entity, cases)
+
+
+# An agency's act on suspects the text does not name: the kind of proceeding it shows.
+_UNNAMED_TARGET_KINDS = {
+    "arrested": "operation",
+    "seized": "operation",
+    "investigates": "investigation",
+    "prosecutes": "prosecution",
+}
+_UNNAMED_STATUS = {"operation": "closed", "investigation": "open", "prosecution": "charged"}
+
+
+def _unnamed_target_cases(
+    doc: Doc,
+    entities: list[Entity],
+    agency_iso: dict[str, str],
+    iso_entity: dict,
+    found: list[Case],
+) -> list[Case]:
+    """A proceeding whose suspects are not named ("police arrested 23 suspects", "an
+    investigation by the prosecutor's office"): led by the agencies of the sentence, in their
+    country (none for international bodies). One per kind and country; none where a case of a
+    named target already has one of these leaders, or is of this kind in this country (the
+    agencies a release credits with "the investigation" worked on the named defendant's)."""
+    from ingest.relations import find_triggers, irrealis
+
+    agencies = [
+        (m.start, m.end, e) for e in entities if e.kind == ontology.AGENCY for m in e.mentions
+    ]
+    named = [
+        m.start
+        for e in entities
+        if e.kind in (ontology.PERSON, ontology.ORGANIZATION, ontology.PLATFORM)
+        for m in e.mentions
+    ]
+    taken = {a for c in found for a in c.led_by}
+    proceedings = {(c.jurisdiction, c.kind) for c in found}
+    out: dict[tuple[str | None, str], Case] = {}
+    for name, start, end in find_triggers(doc):
+        kind = _UNNAMED_TARGET_KINDS.get(name)
+        if kind is None:
+            continue
+        sent = doc[start].sent
+        if irrealis(doc, (start, end), sent):
+            continue
+        if any(sent.start_char <= m < sent.end_char for m in named):
+            continue  # a named target: its case comes from the facts
+        leaders = [e for s, _e, e in agencies if sent.start_char <= s < sent.end_char]
+        leaders = list({e.id: e for e in leaders}.values())
+        if not leaders:
+            continue
+        iso = _country(next((agency_iso[e.id] for e in leaders if agency_iso.get(e.id)), None))
+        if any(e.id in taken for e in leaders) or (iso, kind) in proceedings:
+            continue
+        title = f"{kind} by {leaders[0].name}"
+        if iso:
+            title = f"{jurisdictions.display_name(iso)} {title}"
+        case = Case(
+            id=case_id(iso, None, kind, title),
+            title=title,
+            kind=kind,
+            status=_UNNAMED_STATUS[kind],
+            jurisdiction=iso,
+            jurisdiction_id=iso_entity.get(iso),
+            led_by=tuple(e.id for e in leaders),
+            sentence=sent.text,
+            start=sent.start_char,
+            end=sent.end_char,
+            rule="cases.unnamed_target",
+        )
+        key = (iso, kind)
+        out[key] = _join(out[key], case) if key in out else case
+    return list(out.values())
 
 
 _STATUS_ORDER = ("unknown", "open", "charged", "convicted", "sentenced", "closed")

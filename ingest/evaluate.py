@@ -1,16 +1,20 @@
-"""`make eval`: extraction quality on three annotated sets, side by side, and NER on UNER.
+"""`make eval`: extraction quality on the annotated sets, side by side, and NER on UNER.
 
-    python -m ingest.evaluate [--sets gold,dev,test] [--uner FILE] [--json] [--skip-uner]
+    python -m ingest.evaluate [--sets gold,train,dev,test,agreement] [--uner FILE] [--json]
+                              [--skip-uner]
 
 - `gold`: ../shared/data/gold (seed + dev, 16 articles: the DOJ releases and the seed article).
-- `dev` / `test`: casegraph's own annotations of news-pool articles (`data/annotations/`), split
-  by story (`splits.json`). The test split is for reporting only: no rule or setting is chosen
-  by looking at it.
+- `train` / `dev` / `test`: casegraph's own annotations of news-pool articles
+  (`data/annotations/`), split by story (`splits.json`). The trained models are fitted on
+  train (its scores show the fit, not quality); the test split is for reporting only: no rule
+  or setting is chosen by looking at it.
 - `agreement`: the second annotator's pass on 20 articles scored against the first, with the
   same scorer: the ceiling to compare the extraction against.
 Every set is scored with the matching rules of ../shared/tools/score_extraction.py (imported
-from there, so the numbers are the official ones). UNER: PER/ORG/LOC span F1 of casegraph's
-typed entities against the bare spaCy model on the same sentences.
+from there, so the numbers are the official ones), then the relation type confusions per set,
+the proposals of each relation rule per set and the rules that fire on the gold set only.
+UNER: PER/ORG/LOC span F1 of casegraph's typed entities against the bare spaCy model on the
+same sentences.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import json
 import os
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -94,15 +99,70 @@ def annotation_set(split: str) -> tuple[list[dict[str, Any]], list[Article]]:
 def score_set(
     extractor: Any, gold: list[dict[str, Any]], articles: list[Article], scorer_path: Path
 ) -> dict[str, Any]:
-    """The scorer's result for the extraction of `articles` against `gold`."""
+    """The scorer's result for the extraction of `articles` against `gold`, with the relation
+    type confusions and how often each relation rule proposed a fact ("rules")."""
+    from ingest.kinds import typed_mentions
+    from ingest.relations import propose
+
     scorer = _scorer(scorer_path)
+    preds: list[dict[str, Any]] = []
+    rules: Counter[str] = Counter()
+    docs = extractor.nlp.pipe(((a.text, a) for a in articles), as_tuples=True, batch_size=16)
+    for doc, article in docs:
+        preds.append(extractor.extract_doc(doc, article).to_json())
+        found, resolved = resolve(doc, typed_mentions(doc, extractor.classifier))
+        _, proposals = propose(doc, found, resolved.entity_of, resolved.entities, "")
+        rules.update(r.rule for r in proposals)
     with tempfile.TemporaryDirectory() as tmp:
         gold_file, pred_file = Path(tmp) / "gold.jsonl", Path(tmp) / "pred.jsonl"
         gold_file.write_text("".join(json.dumps(g) + "\n" for g in gold), "utf-8")
-        with pred_file.open("w", encoding="utf-8") as out:
-            for ex in extractor.extract(articles):
-                out.write(json.dumps(ex.to_json()) + "\n")
-        return _run_scorer(scorer, gold_file, pred_file)
+        pred_file.write_text("".join(json.dumps(p) + "\n" for p in preds), "utf-8")
+        result = _run_scorer(scorer, gold_file, pred_file)
+    result["confusion"] = confusion(scorer, gold, preds)
+    result["rules"] = dict(sorted(rules.items()))
+    return result
+
+
+NO_FACT = "none"
+
+
+def confusion(scorer: ModuleType, gold: list[dict[str, Any]], preds: list[dict[str, Any]]):
+    """{"gold type>predicted type": count} over the entity pairs (matched as the official scorer
+    matches entities, direction ignored) that hold a fact in the annotation or the extraction;
+    `none` where one side has no fact on that pair. The diagonal is what both agree on."""
+    import os
+
+    by_file = {os.path.basename(p.get("path") or ""): p for p in preds}
+    out: Counter[str] = Counter()
+    for g in gold:
+        p = by_file.get(os.path.basename(g["text_file"]), {"entities": [], "relations": []})
+        pe = [e for e in p["entities"] if e.get("kind") in scorer.KINDS]
+        matched = scorer.match_entities(pe, g["entities"])
+        gname = {e["name"]: j for j, e in enumerate(g["entities"])}
+        pairs: dict[frozenset, tuple[set[str], set[str]]] = {}
+        for r in g.get("relations", []):
+            if r["source"] in gname and r["target"] in gname:
+                key = frozenset((gname[r["source"]], gname[r["target"]]))
+                pairs.setdefault(key, (set(), set()))[0].add(r["type"])
+        pall = p["entities"]
+        for r in p.get("relations", []):
+            ends = []
+            for ref in (r.get("source"), r.get("target")):
+                i = scorer.resolve(ref, pall)
+                j = matched.get(pe.index(pall[i])) if i is not None and pall[i] in pe else None
+                ends.append(j if j is not None else ("p", ref))
+            pairs.setdefault(frozenset(ends), (set(), set()))[1].add(r["type"])
+        for golds, predicted in pairs.values():
+            for t in golds & predicted:
+                out[f"{t}>{t}"] += 1
+            missed, extra = sorted(golds - predicted), sorted(predicted - golds)
+            for t in missed:
+                for x in extra or [NO_FACT]:
+                    out[f"{t}>{x}"] += 1
+            if not missed:
+                for x in extra:
+                    out[f"{NO_FACT}>{x}"] += 1
+    return dict(sorted(out.items()))
 
 
 def score_gold(extractor: Any, gold_dir: Path, scorer_path: Path) -> dict[str, Any]:
@@ -245,10 +305,12 @@ def _prf(tp: int, npred: int, ngold: int) -> dict[str, float | int]:
 
 
 # The targets of the issues that set them, checked on the annotation test split.
-TARGETS = {"entities": 0.80, "iso": 0.95, "relations": 0.50, "cases": 0.50}
-PERSON_PRECISION_TARGET = 0.80
+TARGETS = {"entities": 0.80, "iso": 0.95, "relations": 0.55, "cases": 0.50}
+# Precision targets, checked beside the F1 ones.
+PRECISION_TARGETS = {"  kind Person": 0.80, "relations": 0.65}
 SET_TITLES = {
     "gold": "gold (DOJ+seed)",
+    "train": "news train (fit)",
     "dev": "news dev",
     "test": "news test",
     "agreement": "annotator agreement",
@@ -278,25 +340,58 @@ def print_table(result: dict[str, Any]) -> None:
     ]
     for label, get in rows:
         line = f"{label:22s}" + "".join(f"{_cell(get(result[k])):>22s}" for k in sets)
-        target = TARGETS.get(label)
-        if label == "  kind Person":
-            target_p = PERSON_PRECISION_TARGET
-            if "test" in result:
-                ok = get(result["test"])["p"] >= target_p
-                line += f"   P >= {target_p:.2f} {'ok' if ok else 'MISSED'}"
-        elif target is not None and "test" in result:
+        target, target_p = TARGETS.get(label), PRECISION_TARGETS.get(label)
+        if target is not None and "test" in result:
             ok = get(result["test"])["f1"] >= target
             line += f"   F1 >= {target:.2f} {'ok' if ok else 'MISSED'}"
+        if target_p is not None and "test" in result:
+            ok = get(result["test"])["p"] >= target_p
+            line += f"   P >= {target_p:.2f} {'ok' if ok else 'MISSED'}"
         print(line)
     relation_types = sorted({t for k in sets for t in result[k]["per_relation"]})
     for t in relation_types:
         cells = [result[k]["per_relation"].get(t) for k in sets]
         print(f"  rel {t:17s}" + "".join(f"{_cell(c) if c else '-':>22s}" for c in cells))
+    _print_confusions(result, sets)
+    _print_rules(result, sets)
     if "uner" in result:
         u = result["uner"]
         print(f"UNER English PUD NER ({u['sentences']} sentences, PER/ORG/LOC exact spans)")
         for k in ("casegraph", "bare"):
             print(f"  {k:20s} {_cell(u[k])}")
+
+
+_CONFUSIONS_SHOWN = 12
+
+
+def _print_confusions(result: dict[str, Any], sets: list[str]) -> None:
+    """The most frequent disagreements on relation types, per set (gold > predicted)."""
+    for k in sets:
+        cells = result[k].get("confusion")
+        if not cells:
+            continue
+        agree = sum(n for key, n in cells.items() if key.split(">")[0] == key.split(">")[1])
+        wrong = sorted(
+            ((n, key) for key, n in cells.items() if key.split(">")[0] != key.split(">")[1]),
+            key=lambda x: (-x[0], x[1]),
+        )
+        shown = ", ".join(f"{key.replace('>', ' > ')} {n}" for n, key in wrong[:_CONFUSIONS_SHOWN])
+        print(f"relation confusions, {SET_TITLES[k]} (gold > predicted; {agree} agree): {shown}")
+
+
+def _print_rules(result: dict[str, Any], sets: list[str]) -> None:
+    """Proposals per relation rule and set; the rules that fire on the gold set only."""
+    per_set = {k: result[k].get("rules") for k in sets if result[k].get("rules") is not None}
+    if not per_set:
+        return
+    names = sorted({r for counts in per_set.values() for r in counts})
+    print(f"{'relation rule proposals':40s}" + "".join(f"{SET_TITLES[k]:>22s}" for k in per_set))
+    for name in names:
+        print(f"  {name:38s}" + "".join(f"{per_set[k].get(name, 0):>22d}" for k in per_set))
+    news = [k for k in per_set if k != "gold"]
+    if "gold" in per_set and news:
+        only = [n for n in names if all(not per_set[k].get(n) for k in news)]
+        print(f"rules that fire on the gold set only: {', '.join(only) or 'none'}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -305,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--uner", type=Path, default=DEFAULT_UNER)
     parser.add_argument("--scorer", type=Path, default=DEFAULT_SCORER)
     parser.add_argument("--model", default=None, help="spaCy model (default: the setting)")
-    parser.add_argument("--sets", default="gold,dev,test,agreement")
+    parser.add_argument("--sets", default="gold,train,dev,test,agreement")
     parser.add_argument("--skip-uner", action="store_true")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
@@ -323,7 +418,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         settings = load_settings()
-        extractor = Extractor(args.model or settings.spacy_model, kinds_model=settings.kinds_model)
+        extractor = Extractor(
+            args.model or settings.spacy_model,
+            kinds_model=settings.kinds_model,
+            facts_model=settings.facts_model,
+        )
         result: dict[str, Any] = {"model": extractor.model}
         for name in sets:
             if name == "gold":

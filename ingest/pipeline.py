@@ -27,6 +27,7 @@ from spacy.tokens import Doc
 
 from graph.errors import ConfigError
 from ingest.cases import extract_cases
+from ingest.facts import load_fact_classifier
 from ingest.kinds import load_classifier, typed_mentions
 from ingest.nlp import load_nlp
 from ingest.records import Article, Extraction, ExtractionFailure
@@ -43,12 +44,14 @@ class Extractor:
         workers: int = 1,
         batch_size: int = 32,
         kinds_model: str = "builtin",
+        facts_model: str = "builtin",
     ):
         if workers < 1 or batch_size < 1:
             raise ConfigError("workers and batch size must be at least 1: pass --workers N >= 1")
         self.nlp: Language = load_nlp(model)
         self.classifier = load_classifier(kinds_model)
-        self.base_model, self.kinds_model = model, kinds_model
+        self.fact_classifier = load_fact_classifier(facts_model)
+        self.base_model, self.kinds_model, self.facts_model = model, kinds_model, facts_model
         self.model = str(self.nlp.meta.get("casegraph_model", model))
         if self.classifier is not None:
             self.model += "+" + str(self.classifier.meta.get("name", "casegraph-kinds"))
@@ -115,7 +118,9 @@ class Extractor:
         """The extraction of one already-parsed article."""
         found, resolved = resolve(doc, typed_mentions(doc, self.classifier))
         entities = resolved.entities
-        relations = extract_relations(doc, found, resolved.entity_of, entities, self.model)
+        relations = extract_relations(
+            doc, found, resolved.entity_of, entities, self.model, self.fact_classifier
+        )
         cases = extract_cases(doc, entities, relations)
         return Extraction(article, tuple(entities), tuple(relations), tuple(cases))
 
@@ -146,15 +151,21 @@ def _pool(extractor: Extractor) -> multiprocessing.pool.Pool:
         context, arg = multiprocessing.get_context("fork"), extractor
     else:
         context, arg = multiprocessing.get_context(), None
-    init = (arg, extractor.base_model, extractor.batch_size, extractor.kinds_model)
+    init = (
+        arg,
+        extractor.base_model,
+        extractor.batch_size,
+        extractor.kinds_model,
+        extractor.facts_model,
+    )
     return context.Pool(extractor.workers, initializer=_init_worker, initargs=init)
 
 
 def _init_worker(
-    extractor: Extractor | None, model: str, batch_size: int, kinds_model: str
+    extractor: Extractor | None, model: str, batch_size: int, kinds_model: str, facts_model: str
 ) -> None:
     global _WORKER
-    _WORKER = extractor or Extractor(model, 1, batch_size, kinds_model)
+    _WORKER = extractor or Extractor(model, 1, batch_size, kinds_model, facts_model)
     _WORKER.workers = 1
 
 

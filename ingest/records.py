@@ -110,6 +110,7 @@ class Relation:
     rule: str
     status: str | None = None  # COOPERATES_WITH only
     model: str = ""
+    confidence: float | None = None  # the fact classifier's score, when one decided
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,9 @@ from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from graph import ontology
-from ingest import jurisdictions
+from ingest import facts, jurisdictions
 from ingest.entities import Found
+from ingest.facts import FactClassifier
 from ingest.jurisdictions import demonym_forms
 from ingest.knowledge import known_by_name
 from ingest.records import Entity, Relation
@@ -1029,7 +1030,7 @@ def _agency_on_target(ctx: Context, s: Sentence, trigger: str, rel: str) -> None
     agencies = _agents(ctx, s, trigger, trig)
     if rel == "ARRESTED" and not any(ctx.doc[a].pos_ == "VERB" for a, _ in s.triggers[trigger]):
         return  # "warrants of arrest", "to evade arrest": no arrest happened
-    if rel == "ARRESTED" and _irrealis(ctx.doc, trig, s.span):
+    if rel == "ARRESTED" and irrealis(ctx.doc, trig, s.span):
         return  # "sought his arrest", "wanted to arrest him"
     targets = _targets(ctx, s)
     if rel == "ARRESTED":
@@ -1086,8 +1087,9 @@ _STAR_LINKS = frozenset({"with", "from", "of", "by", "between"})
 _CLIQUE_WORDS = frozenset({"joint", "jointly", "together", "between", "among"})
 
 
-def _coop_status(s: Sentence) -> str:
-    text = s.span.text.lower()
+def cooperation_status(span: Span) -> str:
+    """The status of a cooperation its sentence states: sought, refused, agreed or ongoing."""
+    text = span.text.lower()
     if any(w in text for w in _SOUGHT):
         return "sought"
     if any(w in text for w in _REFUSED):
@@ -1196,7 +1198,7 @@ def _joint_agents(ctx: Context, s: Sentence) -> list[tuple[Item, Item]]:
 
 def _cooperation(ctx: Context, s: Sentence) -> None:
     members = {(r.source, r.target) for r in ctx.facts.out.values() if r.type == "MEMBER_OF"}
-    status = _coop_status(s)
+    status = cooperation_status(s.span)
     pairs = [(a, b, "cooperates.joint_agents") for a, b in _joint_agents(ctx, s)]
     pairs += [
         (a, b, "cooperates.syntax") for a, b in _coop_pairs(ctx, s, _first_trigger(s, "cooperates"))
@@ -1260,15 +1262,23 @@ _IRREALIS = frozenset(
 )  # fmt: skip
 
 
-def _irrealis(doc: Doc, trig: tuple[int, int], sent: Span) -> bool:
-    """The trigger is the object of a wish, a request or a fight, or a modal's verb."""
+def find_triggers(doc: Doc) -> list[tuple[str, int, int]]:
+    """Every trigger of the document: (name, start token, end token)."""
+    return _FINDER(doc)
+
+
+def irrealis(doc: Doc, trig: tuple[int, int], sent: Span) -> bool:
+    """The trigger is the object of a wish, a request or a fight, a modal's verb, or an
+    infinitive ("hope to arrest", "vowed to prosecute")."""
     before = doc[max(trig[0] - 4, sent.start) : trig[0]]
-    return any(t.lower_ in _IRREALIS for t in before) or doc[trig[0]].head.lower_ in _IRREALIS
+    verb = doc[trig[0]]
+    infinitive = trig[0] > sent.start and doc[trig[0] - 1].lower_ == "to" and verb.tag_ == "VB"
+    return infinitive or any(t.lower_ in _IRREALIS for t in before) or verb.head.lower_ in _IRREALIS
 
 
 def _extradition(ctx: Context, s: Sentence) -> None:
     trig = _first_trigger(s, "extradited")
-    if trig is None or _irrealis(ctx.doc, trig, s.span):
+    if trig is None or irrealis(ctx.doc, trig, s.span):
         return
     doc = ctx.doc
     verbs = {a for a, _ in s.triggers.get("extradited", [])}
@@ -1352,9 +1362,33 @@ def _most_mentioned(entities: Iterable[Entity]) -> Entity | None:
 
 
 def extract_relations(
-    doc: Doc, found: list[Found], entity_of: dict[int, str], entities: list[Entity], model: str
+    doc: Doc,
+    found: list[Found],
+    entity_of: dict[int, str],
+    entities: list[Entity],
+    model: str,
+    classifier: FactClassifier | None = None,
 ) -> list[Relation]:
-    """All facts of one article, in the order of the rules that found them."""
+    """All facts of one article: the rules' proposals, decided by the fact classifier when
+    there is one (`ingest.facts`), else the proposals as they are."""
+    sentences, proposals = propose(doc, found, entity_of, entities, model)
+    if classifier is None:
+        return proposals
+    by_id = {e.id: e for e in entities}
+    return facts.decide(
+        facts.candidates(doc, sentences, proposals),
+        by_id,
+        classifier,
+        f"{model}+{classifier.name}",
+        cooperation_status,
+    )
+
+
+def propose(
+    doc: Doc, found: list[Found], entity_of: dict[int, str], entities: list[Entity], model: str
+) -> tuple[list[Sentence], list[Relation]]:
+    """The article's sentences (with their mentions) and the facts the rules propose, in the
+    order of the rules that found them."""
     by_id = {e.id: e for e in entities}
     ctx = Context(doc, _sentences(doc, found, entity_of, by_id), by_id, Facts(model))
     _structural(ctx)
@@ -1367,7 +1401,7 @@ def extract_relations(
     ctx.main_agency = _most_mentioned(e for e in entities if e.kind == A)
     _belongs_to(ctx, found, entity_of)
     _event_rules(ctx)
-    return list(ctx.facts.out.values())
+    return ctx.sentences, list(ctx.facts.out.values())
 
 
 def relation_counts(relations: Iterable[Relation]) -> Iterator[tuple[str, int]]:

@@ -120,7 +120,7 @@ def train(
     from ingest.pipeline import Extractor
 
     started = time.monotonic()
-    extractor = Extractor(base_model, kinds_model="none")
+    extractor = Extractor(base_model, kinds_model="none", facts_model="none")
     train_set, dev_set = data or (load_split("train"), load_split("dev"))
 
     def parsed(items: list[Annotated]) -> list[tuple[Doc, Annotated]]:
@@ -189,21 +189,34 @@ def train(
 
 
 def main(argv: list[str] | None = None) -> int:
+    from ingest import fact_training
+    from ingest.facts import BUILTIN_FACTS_MODEL
+
     parser = argparse.ArgumentParser(prog="python -m ingest.training", description=__doc__)
     parser.add_argument("--out", type=Path, default=BUILTIN_KINDS_MODEL)
+    parser.add_argument("--facts-out", type=Path, default=BUILTIN_FACTS_MODEL)
     parser.add_argument("--base", default="en_core_web_sm")
     args = parser.parse_args(argv)
     from graph.errors import CasegraphError
 
     try:
         report = train(args.out, args.base)
+        print(
+            f"trained {args.out} in {report['seconds'] / 60:.1f} min on "
+            f"{report['train']['articles']} articles ({report['train']['candidates']} "
+            f"candidates): C {report['C']}, dev entities F1 {report['dev_f1']:.3f}, "
+            f"{report['features']} features, {report['bytes'] / 1e6:.1f} MB",
+            flush=True,
+        )
+        facts = fact_training.train(args.facts_out, args.base, kinds_model=str(args.out))
     except CasegraphError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
     print(
-        f"trained {args.out} in {report['seconds'] / 60:.1f} min on {report['train']['articles']} "
-        f"articles ({report['train']['candidates']} candidates): C {report['C']}, dev entities "
-        f"F1 {report['dev_f1']:.3f}, {report['features']} features, {report['bytes'] / 1e6:.1f} MB"
+        f"trained {args.facts_out} in {facts['seconds'] / 60:.1f} min on "
+        f"{facts['train']['articles']} articles ({facts['train']['candidates']} candidates): "
+        f"C {facts['C']}, mean dev relations F1 {facts['dev_f1']:.3f}, {facts['features']} "
+        f"features, {facts['bytes'] / 1e6:.1f} MB"
     )
     return 0
 

@@ -5,8 +5,9 @@
 // param: source string optional — source entity: name, alias or ISO code
 // param: type string optional choices=@relationship_types — relationship type, e.g. INVESTIGATES
 // param: target string optional — target entity: name, alias or ISO code
+// param: min_confidence float optional range=0..1 — only facts the fact classifier scored at least this (facts it did not score, such as case links, always pass)
 // param: limit int default=100 range=1..10000 — at most this many facts
-// returns: source, source_kind, type, target, target_kind, status, evidence_count, evidence
+// returns: source, source_kind, type, target, target_kind, status, confidence, evidence_count, evidence
 CALL () {
   OPTIONAL MATCH (x:Entity {norm: $source_norm})
   OPTIONAL MATCH (y:Jurisdiction {iso: toUpper($source)})
@@ -50,7 +51,8 @@ CALL (sources, targets) {
   MATCH (s:Entity)-[r:!MENTIONS&!REPORTED_IN]->(t:Entity)
   RETURN s, r, t
 }
-WITH s, r, t WHERE $type IS NULL OR type(r) = $type
+WITH s, r, t WHERE ($type IS NULL OR type(r) = $type)
+  AND ($min_confidence IS NULL OR r.confidence IS NULL OR r.confidence >= $min_confidence)
 WITH s, r, t, coalesce(r.evidence_count, size(r.articles)) AS evidence_count
 ORDER BY evidence_count DESC, s.name, type(r), t.name
 LIMIT $limit
@@ -60,8 +62,9 @@ CALL (r) {
   WITH ev, a ORDER BY a.date, ev.start
   RETURN collect(CASE WHEN ev IS NOT NULL THEN {
     sentence: ev.sentence, article_id: ev.article_id, title: a.title, date: a.date, url: a.url,
-    rule: ev.rule
+    rule: ev.rule, confidence: ev.confidence
   } END) AS evidence
 }
 RETURN s.name AS source, s.kind AS source_kind, type(r) AS type, t.name AS target,
-       t.kind AS target_kind, r.status AS status, evidence_count, evidence
+       t.kind AS target_kind, r.status AS status, r.confidence AS confidence, evidence_count,
+       evidence

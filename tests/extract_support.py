@@ -10,14 +10,15 @@ from ingest.records import Article, Extraction, article_id
 
 @cache
 def extractor() -> Extractor:
-    """casegraph as shipped: the rules and the trained kinds classifier."""
+    """casegraph as shipped: the rules, the trained kinds classifier and fact classifier."""
     return Extractor("en_core_web_sm")
 
 
 @cache
 def rules_extractor() -> Extractor:
-    """The rules alone (CASEGRAPH_KINDS_MODEL=none): for the tests of one rule's construction."""
-    return Extractor("en_core_web_sm", kinds_model="none")
+    """The rules alone (CASEGRAPH_KINDS_MODEL=none, CASEGRAPH_FACTS_MODEL=none): for the tests
+    of one rule's construction."""
+    return Extractor("en_core_web_sm", kinds_model="none", facts_model="none")
 
 
 def run(text: str) -> Extraction:

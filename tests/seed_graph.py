@@ -158,6 +158,10 @@ def _case(row: tuple[Any, ...], ids: dict[str, str]) -> Case:
     )
 
 
+# The fact classifier's scores, as an extraction records them (lower for BELONGS_TO).
+_CONFIDENCE = {"BELONGS_TO": 0.4}
+
+
 def extractions() -> list[Extraction]:
     """One Extraction per article, holding the facts and cases it supports."""
     ids = _ids()
@@ -171,7 +175,8 @@ def extractions() -> list[Extraction]:
                     start = 100 * len(relations)
                     relations.append(
                         Relation(rel_type, ids[source], ids[target], sentence, start,
-                                 start + len(sentence), "seed", status)
+                                 start + len(sentence), "seed", status, "seed-model",
+                                 _CONFIDENCE.get(rel_type, 0.9))
                     )  # fmt: skip
                     names |= {source, target}
         cases = [row for row in CASES if aid in row[7]]

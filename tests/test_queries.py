@@ -359,6 +359,20 @@ def test_facts_filtered_with_evidence_and_articles(seeded: Any, settings: Settin
 
 
 @pytest.mark.neo4j
+def test_facts_filtered_by_the_classifier_confidence(seeded: Any, settings: Settings) -> None:
+    every = run(seeded, settings, "facts", limit="1000").rows
+    sure = run(seeded, settings, "facts", min_confidence="0.5", limit="1000").rows
+    assert "BELONGS_TO" in {r["type"] for r in every}
+    assert "BELONGS_TO" not in {r["type"] for r in sure}
+    assert {r["confidence"] for r in every if r["type"] == "BELONGS_TO"} == {0.4}
+    # Case links are not scored by the classifier: the filter keeps them.
+    assert all(r["confidence"] is None or r["confidence"] >= 0.5 for r in sure)
+    assert any(r["confidence"] is None for r in sure) and len(sure) < len(every)
+    with pytest.raises(QueryError, match="min_confidence"):
+        run(seeded, settings, "facts", min_confidence="2")
+
+
+@pytest.mark.neo4j
 def test_timeline_orders_articles_by_date(seeded: Any, settings: Settings) -> None:
     rows = run(seeded, settings, "timeline", name="Durov").rows
     assert [r["article_id"] for r in rows] == [SECOND_ARTICLE, SEED_ARTICLE]

@@ -1,0 +1,65 @@
+"""Case assembly: proceedings without a named target, and the country a case belongs to.
+
+Sentences invented for these tests; the shipped pipeline (rules, kinds and fact classifiers).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.extract_support import run
+
+
+def _cases(text: str) -> set[tuple[str | None, str, tuple[str, ...], tuple[str, ...]]]:
+    ex = run(text)
+    names = {e.id: e.name for e in ex.entities}
+    return {
+        (
+            c.jurisdiction,
+            c.kind,
+            tuple(names[t] for t in c.targets),
+            tuple(names[a] for a in c.led_by),
+        )
+        for c in ex.cases
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Spanish police arrested 23 suspects in a raid on a call centre in Valencia.",
+         (("ES", "operation", (), ("Spanish police",)),)),
+        ("Interpol arrested more than 1,000 suspects in a global crackdown on online fraud.",
+         ((None, "operation", (), ("INTERPOL",)),)),
+        ("The Australian Federal Police is investigating the leak of customer records.",
+         (("AU", "investigation", (), ("Australian Federal Police",)),)),
+    ],
+)  # fmt: skip
+def test_a_proceeding_against_unnamed_suspects_is_a_case(text: str, expected: tuple) -> None:
+    assert _cases(text) == set(expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Spanish police hope to arrest the rest of the gang soon.",  # irrealis
+        "Spanish police said the gang sold fake tickets.",  # no act of a proceeding
+    ],
+)
+def test_no_unnamed_case_without_an_actual_act(text: str) -> None:
+    assert _cases(text) == set()
+
+
+def test_a_named_target_makes_one_case_not_two() -> None:
+    cases = _cases("Spanish police arrested Daniel Moreno in Madrid on Monday.")
+    assert all(targets for _j, _k, targets, _l in cases), cases
+    assert any(targets == ("Daniel Moreno",) for _j, _k, targets, _l in cases)
+
+
+def test_a_case_is_in_its_leading_agency_country_not_the_suspect_hometown() -> None:
+    text = (
+        "The FBI charged Daniel Moreno, a 31-year-old man from Toronto, Canada, with wire fraud. "
+        "Moreno was arrested by the FBI on Tuesday."
+    )
+    cases = _cases(text)
+    assert {j for j, _k, targets, _l in cases if targets == ("Daniel Moreno",)} == {"US"}
