@@ -6,6 +6,7 @@ about the same proceeding lands in one case, and another article describing it m
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
@@ -161,7 +162,65 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
             merged[key] = _join(merged[key], case) if key in merged else case
     cases = list(merged.values())
     cases += _operations(relations, by_id, agency_iso, iso_entity, home)
-    return cases + _unnamed_target_cases(doc, entities, agency_iso, iso_entity, cases)
+    cases += _unnamed_target_cases(doc, entities, agency_iso, iso_entity, cases)
+    return cases + _regulatory_cases(doc, entities, agency_iso, iso_entity)
+
+
+# Acts of a regulator or government on a company or person, not a criminal proceeding.
+_SANCTION = re.compile(r"^(sanction(s|ed|ing)?|fined|blacklist\w*|penalt(y|ies)|banned)$")
+_TARGETS_SHOWN = 5
+
+
+def _regulatory_cases(
+    doc: Doc, entities: list[Entity], agency_iso: dict[str, str], iso_entity: dict
+) -> list[Case]:
+    """Sanctions, fines and bans ("the Treasury sanctioned X and Y", "X was fined by the
+    regulator"): a regulatory case against the companies and people the sentence names, led by
+    its agencies, in their country (else the country the sentence names before the act). One per
+    country and article."""
+    from ingest.relations import irrealis
+
+    kinds = (ontology.PERSON, ontology.ORGANIZATION, ontology.PLATFORM)
+    wanted = (*kinds, ontology.AGENCY, ontology.JURISDICTION)
+    mentions = [(m.start, e) for e in entities if e.kind in wanted for m in e.mentions]
+    mentions.sort(key=lambda x: x[0])
+    out: dict[str | None, Case] = {}
+    for t in doc:
+        if not _SANCTION.match(t.lower_):
+            continue
+        sent = t.sent
+        if irrealis(doc, (t.i, t.i + 1), sent):
+            continue
+        inside = [(s, e) for s, e in mentions if sent.start_char <= s < sent.end_char]
+        targets = list({e.id: e for _, e in inside if e.kind in kinds}.values())[:_TARGETS_SHOWN]
+        leaders = list({e.id: e for _, e in inside if e.kind == ontology.AGENCY}.values())
+        if not targets:
+            continue
+        iso = _country(next((agency_iso[e.id] for e in leaders if agency_iso.get(e.id)), None))
+        if iso is None:
+            iso = next(
+                (e.iso for s, e in inside if e.kind == ontology.JURISDICTION and s < t.idx), None
+            )
+            iso = _country(iso)
+        title = f"regulatory action against {targets[0].name}"
+        if iso:
+            title = f"{jurisdictions.display_name(iso)} {title}"
+        case = Case(
+            id=case_id(iso, targets[0].id, "regulatory", title),
+            title=title,
+            kind="regulatory",
+            status="closed",
+            jurisdiction=iso,
+            jurisdiction_id=iso_entity.get(iso),
+            led_by=tuple(e.id for e in leaders),
+            targets=tuple(e.id for e in targets),
+            sentence=sent.text,
+            start=sent.start_char,
+            end=sent.end_char,
+            rule="cases.regulatory",
+        )
+        out[iso] = _join(out[iso], case) if iso in out else case
+    return list(out.values())
 
 
 # An agency's act on suspects the text does not name: the kind of proceeding it shows.

@@ -1209,6 +1209,55 @@ def _cooperation(ctx: Context, s: Sentence) -> None:
         ctx.facts.add("COOPERATES_WITH", a.entity, b.entity, s.span, rule, status)
 
 
+# Words that introduce the agencies taking part in an operation, and the words that show the
+# sentence (or the one before it) is about one.
+_PARTICIPATION = frozenset(
+    {"involved", "involving", "included", "including", "includes", "participated",
+     "participating", "participation", "coordination", "assistance", "support"}
+)  # fmt: skip
+_OPERATION_WORDS = frozenset(
+    {"operation", "investigation", "action", "takedown", "raid", "raids", "arrests", "crackdown",
+     "probe", "effort", "efforts", "case", "taskforce"}
+)  # fmt: skip
+_FORCES = frozenset({"enforcement", "police", "authorities", "agencies", "officers", "forces"})
+
+
+def _participants(ctx: Context, s: Sentence, previous: Sentence | None) -> None:
+    """The agencies listed as taking part in an operation ("this included: A; B; C", "in
+    coordination with A, B and C"), or the countries whose forces did ("involved police from A,
+    B and C"), each cooperate with its leader: the sentence's agency before the list, else the
+    article's main agency. At least two listed, and an operation in this sentence or the one
+    before; victims and targets listed the same way are not partners."""
+    cue = next((t.i for t in s.span if t.lower_ in _PARTICIPATION), None)
+    if cue is None:
+        return
+    words = {t.lower_ for t in s.span} | ({t.lower_ for t in previous.span} if previous else set())
+    if not words & _OPERATION_WORDS or words & _VICTIM_WORDS:
+        return
+    doc = ctx.doc
+    after = [t.lower_ for t in doc[cue + 1 : min(cue + 5, s.span.end)]]
+    forces_from = any(w in _FORCES for w in after) and "from" in after
+    kinds = (A, J) if forces_from else (A,)
+    listed = [it for it in s.of(*kinds, after=cue + 1) if not it.found.nested]
+    if len({it.entity.id for it in listed}) < 2:
+        return
+    leaders = s.of(A, before=cue)
+    hub = leaders[-1].entity if leaders else ctx.main_agency
+    if hub is None:
+        return
+    members = {(r.source, r.target) for r in ctx.facts.out.values() if r.type == "MEMBER_OF"}
+    status = cooperation_status(s.span)
+    for it in listed:
+        if (it.entity.id, hub.id) in members or (hub.id, it.entity.id) in members:
+            continue
+        ctx.facts.add(
+            "COOPERATES_WITH", hub, it.entity, s.span, "cooperates.participants", status
+        )
+
+
+_VICTIM_WORDS = frozenset({"victims", "victim", "attacks", "attack", "targeted", "targets"})
+
+
 def _data_facts(ctx: Context, s: Sentence) -> None:
     refuse = _first_trigger(s, "refuses_data")
     if refuse is not None:
@@ -1294,16 +1343,18 @@ def _extradition(ctx: Context, s: Sentence) -> None:
 
 
 def _event_rules(ctx: Context) -> None:
-    for s in ctx.sentences:
+    for n, s in enumerate(ctx.sentences):
         _track_target(ctx, s)
         if len(s.items) < 2 and not (s.items and s.triggers):
             continue
+        previous = ctx.sentences[n - 1] if n else None
         _offense_facts(ctx, s)
         _agency_on_target(ctx, s, "investigates", "INVESTIGATES")
         _agency_on_target(ctx, s, "arrested", "ARRESTED")
         _agency_on_target(ctx, s, "prosecutes", "PROSECUTES")
         _agency_on_target(ctx, s, "seized", "SEIZED")
         _cooperation(ctx, s)
+        _participants(ctx, s, previous)
         _data_facts(ctx, s)
         _extradition(ctx, s)
 

@@ -63,3 +63,19 @@ def test_a_case_is_in_its_leading_agency_country_not_the_suspect_hometown() -> N
     )
     cases = _cases(text)
     assert {j for j, _k, targets, _l in cases if targets == ("Daniel Moreno",)} == {"US"}
+
+
+def test_sanctions_and_fines_are_regulatory_cases_in_the_regulator_country() -> None:
+    cases = _cases(
+        "The US Treasury Department sanctioned Quorvane Security Inc. and Daniel Moreno on Monday."
+    )
+    regulatory = [c for c in cases if c[1] == "regulatory"]
+    assert len(regulatory) == 1
+    jurisdiction, _kind, targets, leaders = regulatory[0]
+    assert jurisdiction == "US" and set(targets) == {"Quorvane Security Inc.", "Daniel Moreno"}
+    assert leaders
+
+
+def test_a_threatened_sanction_is_no_case() -> None:
+    cases = _cases("The US Treasury Department may sanction Quorvane Security Inc. next year.")
+    assert not [c for c in cases if c[1] == "regulatory"]

@@ -415,3 +415,25 @@ def test_a_founder_named_with_the_title_before_the_name_is_not_also_a_member() -
     found = facts(run("Mandiant founder Kevin Mandia spoke at the conference."))
     assert ("FOUNDED", "Kevin Mandia", "Mandiant") in found
     assert ("MEMBER_OF", "Kevin Mandia", "Mandiant") not in found
+
+
+def test_the_parties_listed_in_an_operation_cooperate_with_its_leader() -> None:
+    text = (
+        "Europol coordinated the takedown of the botnet. The operation involved police from "
+        "Germany, Poland and Canada. This included: the Federal Bureau of Investigation, the "
+        "National Crime Agency and the Dutch National Police."
+    )
+    coop = {(s, t) for r, s, t in facts(run(text)) if r == "COOPERATES_WITH"}
+    hub = {frozenset(p) for p in coop if "Europol" in p}
+    # The first country's police is an agency of its own ("police from Germany").
+    assert {frozenset(("Europol", c)) for c in ("police from Germany", "Poland", "Canada")} <= hub
+    partners = ("Federal Bureau of Investigation", "National Crime Agency", "Dutch National Police")
+    assert {frozenset(("Europol", a)) for a in partners} <= hub
+
+
+def test_victims_listed_after_including_are_not_partners() -> None:
+    text = (
+        "Europol opened an investigation into the gang. Its victims included the Ministry of "
+        "Health, the Federal Bureau of Investigation and the National Crime Agency."
+    )
+    assert not any(r == "COOPERATES_WITH" for r, _s, _t in facts(run(text)))
