@@ -1250,9 +1250,7 @@ def _participants(ctx: Context, s: Sentence, previous: Sentence | None) -> None:
     for it in listed:
         if (it.entity.id, hub.id) in members or (hub.id, it.entity.id) in members:
             continue
-        ctx.facts.add(
-            "COOPERATES_WITH", hub, it.entity, s.span, "cooperates.participants", status
-        )
+        ctx.facts.add("COOPERATES_WITH", hub, it.entity, s.span, "cooperates.participants", status)
 
 
 _VICTIM_WORDS = frozenset({"victims", "victim", "attacks", "attack", "targeted", "targets"})
