@@ -102,7 +102,13 @@ TRIGGERS: dict[str, list[list[dict]]] = {
     ],
     "arrested": [
         [{_L: {"IN": ["arrested", "arrest", "arrests", "apprehended", "captured", "detained"]}}],
-        [{_L: "taken"}, {_L: "into"}, {_L: "custody"}],
+        # "took X into custody": the person between the verb and "into custody".
+        [
+            {_L: {"IN": ["took", "take", "takes", "taking", "taken"]}},
+            *[{"OP": "?"}] * 4,
+            {_L: "into"},
+            {_L: "custody"},
+        ],
     ],
     "prosecutes": [
         [
@@ -120,6 +126,7 @@ TRIGGERS: dict[str, list[list[dict]]] = {
             }
         ],
         [{_L: {"IN": ["filed", "brought"]}}, {"OP": "?"}, {_L: {"IN": ["complaint", "charges"]}}],
+        [{_L: {"IN": ["indictment", "indictments"]}}, {_L: "of"}],  # "the indictment of X"
     ],
     "cooperates": [
         [
@@ -159,7 +166,10 @@ TRIGGERS: dict[str, list[list[dict]]] = {
             }
         ]
     ],
-    "seized": [[{_L: {"REGEX": r"^(seiz\w*|shut|dismantl\w*|took)$"}}]],
+    "seized": [
+        [{_L: {"REGEX": r"^(seiz\w*|shut|dismantl\w*|took)$"}}],
+        [{_L: {"IN": ["takedown", "takedowns", "take-down"]}}, {_L: "of"}],  # "the takedown of X"
+    ],
 }
 LEADER_TITLES = frozenset(
     [
@@ -1028,7 +1038,12 @@ def _agency_on_target(ctx: Context, s: Sentence, trigger: str, rel: str) -> None
     if trig is None:
         return
     agencies = _agents(ctx, s, trigger, trig)
-    if rel == "ARRESTED" and not any(ctx.doc[a].pos_ == "VERB" for a, _ in s.triggers[trigger]):
+    doc = ctx.doc
+    done = any(
+        doc[a].pos_ == "VERB" or (b < len(doc) and doc[b].lower_ == "of")  # "the arrest of X"
+        for a, b in s.triggers[trigger]
+    )
+    if rel == "ARRESTED" and not done:
         return  # "warrants of arrest", "to evade arrest": no arrest happened
     if rel == "ARRESTED" and irrealis(ctx.doc, trig, s.span):
         return  # "sought his arrest", "wanted to arrest him"
@@ -1042,6 +1057,26 @@ def _agency_on_target(ctx: Context, s: Sentence, trigger: str, rel: str) -> None
     for ag in agencies:
         for tg in targets:
             ctx.facts.add(rel, ag.entity, tg.entity, s.span, f"{rel.lower()}.trigger")
+
+
+_ATTRIBUTION_SPAN = 8  # tokens after "according to" in which the source agency is named
+
+
+def _attribution(ctx: Context, s: Sentence) -> None:
+    """ "According to <agency>, X faces charges / was charged / is accused": the agency that
+    reports the charges prosecutes the accused."""
+    if "charged" not in s.triggers or irrealis(ctx.doc, s.triggers["charged"][0], s.span):
+        return
+    words = [t.lower_ for t in s.span]
+    at = next((i for i in range(len(words) - 1) if words[i : i + 2] == ["according", "to"]), None)
+    if at is None:
+        return
+    start = s.span.start + at + 2
+    sources = [it for it in s.of(A, after=start) if it.found.start < start + _ATTRIBUTION_SPAN]
+    targets = [it for it in _targets(ctx, s) if it.kind in (P, ORG, PL)]
+    for ag in sources[:1]:
+        for tg in targets[:1]:
+            ctx.facts.add("PROSECUTES", ag.entity, tg.entity, s.span, "prosecutes.attribution")
 
 
 def _has_pronoun(ctx: Context, s: Sentence) -> bool:
@@ -1283,6 +1318,8 @@ _TRIAL_WORDS = frozenset({"trial", "tried", "justice", "prosecution", "charges",
 def _destination(doc: Doc, place: int, verbs: set[int]) -> bool:
     """ "extradited X to Bosnia" (the "to" hangs on the trigger verb) or "to stand trial in
     Bosnia"; not "removed him from ..." nor a "to" that belongs to another verb."""
+    if place >= 2 and doc[place - 1].lower_ == "the":  # "to the United States"
+        place -= 1
     prep = doc[place - 1]
     if prep.lower_ == "to":
         head = prep.head
@@ -1298,14 +1335,15 @@ def _destination(doc: Doc, place: int, verbs: set[int]) -> bool:
 
 
 # Words that make an arrest or an extradition wanted, not done ("sought his extradition",
-# "requested the extradition of", "fights extradition", "could be extradited").
+# "requested the extradition of", "fights extradition", "could be extradited", "a warrant for
+# the arrest of").
 _IRREALIS = frozenset(
     {"sought", "seek", "seeks", "seeking", "request", "requested", "requests", "requesting",
      "ask", "asked", "asks", "asking", "want", "wants", "pursue", "pursues", "pursuing",
      "pursued", "plan", "plans", "planned", "fight", "fights", "fighting", "fought", "avoid",
      "avoided", "evade", "evaded", "resist", "resisted", "oppose", "opposed", "could", "may",
      "might", "appeal", "appealed", "attempt", "attempted", "try", "tried", "approved",
-     "approve", "approves"}
+     "approve", "approves", "warrant", "warrants", "notice"}
 )  # fmt: skip
 
 
@@ -1351,6 +1389,7 @@ def _event_rules(ctx: Context) -> None:
         _agency_on_target(ctx, s, "arrested", "ARRESTED")
         _agency_on_target(ctx, s, "prosecutes", "PROSECUTES")
         _agency_on_target(ctx, s, "seized", "SEIZED")
+        _attribution(ctx, s)
         _cooperation(ctx, s)
         _participants(ctx, s, previous)
         _data_facts(ctx, s)

@@ -437,3 +437,29 @@ def test_victims_listed_after_including_are_not_partners() -> None:
         "Health, the Federal Bureau of Investigation and the National Crime Agency."
     )
     assert not any(r == "COOPERATES_WITH" for r, _s, _t in facts(run(text)))
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        ("The FBI took Daniel Moreno into custody on Tuesday.",
+         ("ARRESTED", "Federal Bureau of Investigation", "Daniel Moreno")),
+        ("Europol announced the arrest of Daniel Moreno in Madrid.",
+         ("ARRESTED", "Europol", "Daniel Moreno")),
+        ("The Justice Department announced the indictment of Daniel Moreno on Monday.",
+         ("PROSECUTES", "U.S. Department of Justice", "Daniel Moreno")),
+        ("Europol coordinated the takedown of Ruxmart, a darknet market.",
+         ("SEIZED", "Europol", "Ruxmart")),
+        ("According to the Justice Department, Daniel Moreno faces up to 20 years in prison.",
+         ("PROSECUTES", "U.S. Department of Justice", "Daniel Moreno")),
+        ("Daniel Moreno was extradited to the United States on Friday.",
+         ("EXTRADITED_TO", "Daniel Moreno", "United States")),
+    ],
+)  # fmt: skip
+def test_news_constructions_state_their_facts(text: str, fact: tuple[str, str, str]) -> None:
+    assert fact in facts(run(text))
+
+
+def test_a_warrant_for_an_arrest_is_not_an_arrest() -> None:
+    found = facts(run("Europol issued a warrant for the arrest of Daniel Moreno."))
+    assert not any(f[0] == "ARRESTED" for f in found)
