@@ -163,7 +163,67 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
     cases = list(merged.values())
     cases += _operations(relations, by_id, agency_iso, iso_entity, home)
     cases += _unnamed_target_cases(doc, entities, agency_iso, iso_entity, cases)
+    cases = _named_operations(doc, entities, agency_iso, iso_entity, cases)
     return cases + _regulatory_cases(doc, entities, agency_iso, iso_entity)
+
+
+# "Operation Trojan Shield", "Operation HAECHI-II": capitalised words after "Operation".
+_OPERATION = re.compile(r"\bOperation ((?:[A-Z0-9][\w-]*)(?: [A-Z0-9][\w-]*){0,3})")
+
+
+def _agency_mentions(entities: list[Entity]) -> list[tuple[int, Entity]]:
+    return [(m.start, e) for e in entities if e.kind == ontology.AGENCY for m in e.mentions]
+
+
+def _named_operations(
+    doc: Doc,
+    entities: list[Entity],
+    agency_iso: dict[str, str],
+    iso_entity: dict,
+    cases: list[Case],
+) -> list[Case]:
+    """A named operation is a case of kind operation, led by the agencies of the sentences
+    that name it (else the article's most mentioned agency), in their country when they share
+    one; none when they span countries or include an international body. Keyed by its name, so
+    articles naming it merge into one case. It replaces the unnamed-target operations of its
+    leaders: they are the same operation."""
+    agencies = _agency_mentions(entities)
+    counts = Counter(e.id for _, e in agencies)
+    main = [counts.most_common(1)[0][0]] if counts else []
+    named: dict[str, Case] = {}
+    for match in _OPERATION.finditer(doc.text):
+        span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+        if span is None:
+            continue
+        sent = span.sent
+        leaders = [e.id for s, e in agencies if sent.start_char <= s < sent.end_char] or main
+        title = f"Operation {match.group(1)}"
+        old = named.get(title.lower())
+        led_by = tuple(dict.fromkeys((*(old.led_by if old else ()), *leaders)))
+        countries = {_country(agency_iso.get(a)) for a in led_by}
+        iso = countries.pop() if len(countries) == 1 else None
+        named[title.lower()] = Case(
+            id=case_id(None, None, "operation", title.lower()),
+            title=title,
+            kind="operation",
+            status="unknown",
+            jurisdiction=iso,
+            jurisdiction_id=iso_entity.get(iso),
+            led_by=led_by,
+            sentence=old.sentence if old else sent.text,
+            start=old.start if old else sent.start_char,
+            end=old.end if old else sent.end_char,
+            rule="cases.named_operation",
+        )
+    leaders = {a for c in named.values() for a in c.led_by}
+    kept = [
+        c
+        for c in cases
+        if not (
+            c.rule == "cases.unnamed_target" and c.kind == "operation" and leaders & set(c.led_by)
+        )
+    ]
+    return kept + list(named.values())
 
 
 # Acts of a regulator or government on a company or person, not a criminal proceeding.
@@ -247,9 +307,7 @@ def _unnamed_target_cases(
     agencies a release credits with "the investigation" worked on the named defendant's)."""
     from ingest.relations import find_triggers, irrealis
 
-    agencies = [
-        (m.start, m.end, e) for e in entities if e.kind == ontology.AGENCY for m in e.mentions
-    ]
+    agencies = _agency_mentions(entities)
     named = [
         m.start
         for e in entities
@@ -268,7 +326,7 @@ def _unnamed_target_cases(
             continue
         if any(sent.start_char <= m < sent.end_char for m in named):
             continue  # a named target: its case comes from the facts
-        leaders = [e for s, _e, e in agencies if sent.start_char <= s < sent.end_char]
+        leaders = [e for s, e in agencies if sent.start_char <= s < sent.end_char]
         leaders = list({e.id: e for e in leaders}.values())
         if not leaders:
             continue

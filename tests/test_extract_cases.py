@@ -79,3 +79,24 @@ def test_sanctions_and_fines_are_regulatory_cases_in_the_regulator_country() -> 
 def test_a_threatened_sanction_is_no_case() -> None:
     cases = _cases("The US Treasury Department may sanction Quorvane Security Inc. next year.")
     assert not [c for c in cases if c[1] == "regulatory"]
+
+
+def test_a_named_operation_is_one_case_with_its_leaders() -> None:
+    ex = run(
+        "The Australian Federal Police ran Operation Blue Harbour against a phone scam ring. "
+        "Operation Blue Harbour led to 40 arrests, police said."
+    )
+    names = {e.id: e.name for e in ex.entities}
+    ops = [c for c in ex.cases if c.rule == "cases.named_operation"]
+    assert [(c.title, c.kind, c.jurisdiction) for c in ops] == [
+        ("Operation Blue Harbour", "operation", "AU")
+    ]
+    assert [names[a] for a in ops[0].led_by] == ["Australian Federal Police"]
+    # The unnamed-target operation of the same leader is this one, not a second case.
+    assert len([c for c in ex.cases if c.kind == "operation"]) == 1
+
+
+def test_a_named_operation_of_agencies_from_several_countries_has_no_single_country() -> None:
+    ex = run("Europol and the FBI coordinated Operation Blue Harbour, which ended in 40 arrests.")
+    (op,) = [c for c in ex.cases if c.rule == "cases.named_operation"]
+    assert op.jurisdiction is None and len(op.led_by) == 2
