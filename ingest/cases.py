@@ -215,12 +215,12 @@ def _named_operations(
             end=old.end if old else sent.end_char,
             rule="cases.named_operation",
         )
-    leaders = {a for c in named.values() for a in c.led_by}
+    operators = {a for c in named.values() for a in c.led_by}
     kept = [
         c
         for c in cases
         if not (
-            c.rule == "cases.unnamed_target" and c.kind == "operation" and leaders & set(c.led_by)
+            c.rule == "cases.unnamed_target" and c.kind == "operation" and operators & set(c.led_by)
         )
     ]
     return kept + list(named.values())
