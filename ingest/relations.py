@@ -636,10 +636,11 @@ _LIST_GAPS = ([","], ["and"], [",", "and"], [";"], [";", "and"])
 
 
 def _people_of_unit(ctx: Context, s: Sentence) -> None:
-    """ "Trial Attorneys A and B of the Human Rights Section": every listed person is a member."""
+    """ "Trial Attorneys A and B of the Human Rights Section", "A and B of Acme Corp": every
+    listed person is a member."""
     items = s.items
     for i, b in enumerate(items):
-        if b.kind != A or i == 0 or items[i - 1].kind != P:
+        if b.kind not in (A, ORG) or i == 0 or items[i - 1].kind != P:
             continue
         gap = _between(ctx.doc, items[i - 1].found, b.found)
         if gap not in (["of"], ["of", "the"]):
@@ -655,8 +656,15 @@ def _people_of_unit(ctx: Context, s: Sentence) -> None:
             j -= 1
 
 
-_MEMBERSHIP = frozenset({"members", "membership", "roster", "member"})
-_INCLUDE = frozenset({"include", "includes", "included", "including", "are", "comprise"})
+# A group and its members: "the unit's members include", "the task force includes", "a coalition
+# comprising".
+_MEMBERSHIP = frozenset(
+    {"members", "membership", "roster", "member", "force", "taskforce", "coalition", "alliance",
+     "consortium", "partnership"}
+)  # fmt: skip
+_INCLUDE = frozenset(
+    {"include", "includes", "included", "including", "are", "comprise", "comprises", "comprising"}
+)
 
 
 def _membership_list(ctx: Context, s: Sentence) -> None:

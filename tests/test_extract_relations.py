@@ -463,3 +463,17 @@ def test_news_constructions_state_their_facts(text: str, fact: tuple[str, str, s
 def test_a_warrant_for_an_arrest_is_not_an_arrest() -> None:
     found = facts(run("Europol issued a warrant for the arrest of Daniel Moreno."))
     assert not any(f[0] == "ARRESTED" for f in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        ("Researchers Maria Lind and Daniel Moreno of Quorvane Security Inc. found the flaw.",
+         ("MEMBER_OF", "Daniel Moreno", "Quorvane Security Inc.")),
+        ("The Joint Cybercrime Action Taskforce includes the Federal Bureau of Investigation and "
+         "the National Crime Agency.",
+         ("MEMBER_OF", "National Crime Agency", "Joint Cybercrime Action Taskforce")),
+    ],
+)  # fmt: skip
+def test_members_listed_with_their_group(text: str, fact: tuple[str, str, str]) -> None:
+    assert fact in facts(run(text))
