@@ -43,12 +43,23 @@ def _filters() -> dict[str, Any]:
             picked = st.date_input("Article dates", (first, last), first, last)
             if isinstance(picked, tuple) and len(picked) == 2:
                 date_from, date_to = (d.isoformat() for d in picked)
+        confidence = st.slider(
+            "Minimum fact confidence",
+            0.0,
+            1.0,
+            0.0,
+            0.05,
+            key="explore_confidence",
+            help="The fact classifier's score of each extracted fact; facts it did not score "
+            "(case links, facts from older extractions) are always shown.",
+        )
     return {
         "depth": depth,
         "kinds": kinds or list(ontology.NODE_KINDS),
         "types": types or list(ontology.GRAPH_RELATIONSHIPS),
         "date_from": date_from,
         "date_to": date_to,
+        "min_confidence": confidence or None,
     }
 
 

@@ -212,11 +212,13 @@ def neighbourhood(
     date_from: str | None = None,
     date_to: str | None = None,
     limit: int = 300,
+    min_confidence: float | None = None,
 ) -> dict[str, Any]:
     """The entities within `depth` facts of `ids` and the facts among them.
 
-    Filters: node kinds, relationship types, and a date range on the supporting articles
-    (a fact is kept when at least one of its articles falls inside the range).
+    Filters: node kinds, relationship types, a date range on the supporting articles (a fact
+    is kept when at least one of its articles falls inside the range), and the fact
+    classifier's confidence (facts it did not score, such as case links, are kept).
     """
     depth = max(1, min(int(depth), 4))
     kinds = list(kinds or ontology.NODE_KINDS)
@@ -248,7 +250,7 @@ def neighbourhood(
         "MATCH (n:Entity) WHERE n.id IN $ids RETURN " + _NODE + " AS node",
         ids=seen,
     )
-    edges = edges_among(driver, database, seen, types, date_from, date_to)
+    edges = edges_among(driver, database, seen, types, date_from, date_to, min_confidence)
     keep = set(ids) | {e["source"] for e in edges} | {e["target"] for e in edges}
     return Subgraph([r["node"] for r in nodes if r["node"]["id"] in keep], edges).as_dict()
 
@@ -260,8 +262,10 @@ def edges_among(
     types: Sequence[str] | None = None,
     date_from: str | None = None,
     date_to: str | None = None,
+    min_confidence: float | None = None,
 ) -> list[dict[str, Any]]:
-    """Facts between the given nodes, each with its evidence count and supporting articles."""
+    """Facts between the given nodes, each with its evidence count, supporting articles and
+    confidence (the fact classifier's best score, none for facts it did not score)."""
     types = [ontology.check_relationship(t) for t in (types or ontology.GRAPH_RELATIONSHIPS)]
     return [
         r["edge"]
@@ -273,13 +277,14 @@ def edges_among(
             "AND ($from IS NULL AND $to IS NULL OR any(aid IN coalesce(r.articles, []) WHERE "
             "  EXISTS { MATCH (x:Article {id: aid}) WHERE x.date IS NOT NULL "
             "  AND ($from IS NULL OR x.date >= $from) AND ($to IS NULL OR x.date <= $to) })) "
+            "AND ($min IS NULL OR r.confidence IS NULL OR r.confidence >= $min) "
             "RETURN {id: coalesce(r.key, elementId(r)), key: r.key, type: type(r), "
-            "source: a.id, target: b.id, status: r.status, "
+            "source: a.id, target: b.id, status: r.status, confidence: r.confidence, "
             "evidence_count: coalesce(r.evidence_count, size(coalesce(r.articles, []))), "
             "articles: coalesce(r.articles, [])} AS edge",
             ids=list(node_ids),
             types=types,
-            **{"from": date_from, "to": date_to},
+            **{"from": date_from, "to": date_to, "min": min_confidence},
         )
     ]
 

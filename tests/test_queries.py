@@ -424,3 +424,20 @@ def test_reference_doc_is_up_to_date() -> None:
     assert doc.read_text(encoding="utf-8") == render_reference(), (
         "run `python -m graph.queries > docs/QUERIES.md`"
     )
+
+
+@pytest.mark.neo4j
+def test_the_explore_graph_hides_facts_below_a_minimum_confidence(
+    seeded: Any, settings: Settings
+) -> None:
+    from graph import views
+    from ingest.records import entity_id
+
+    korea = entity_id("Jurisdiction", "South Korea")
+    every = views.neighbourhood(seeded, settings.neo4j_database, [korea])
+    assert {e["type"] for e in every["edges"]} >= {"BELONGS_TO"}
+    assert {e["confidence"] for e in every["edges"] if e["type"] == "BELONGS_TO"} == {0.4}
+    sure = views.neighbourhood(seeded, settings.neo4j_database, [korea], min_confidence=0.5)
+    assert "BELONGS_TO" not in {e["type"] for e in sure["edges"]}
+    # Case links carry no confidence: the filter keeps them.
+    assert {e["type"] for e in sure["edges"]} >= {"IN_JURISDICTION"}
