@@ -16,7 +16,10 @@ from graph import ontology
 from ingest import jurisdictions, knowledge
 from ingest.records import Case, Entity, Relation, case_id
 
-_LAWSUIT_WORDS = ("lawsuit", "settlement", "settle", "civil complaint", "false claims act", "sued")
+# Whole words ("issued" is not "sued"), in a sentence that names the case's target.
+_LAWSUIT_WORDS = re.compile(
+    r"\b(lawsuits?|settlements?|settle[sd]?|civil complaint|false claims act|sued|sues?)\b"
+)
 _PROCEEDING = {
     "INVESTIGATES": "investigation",
     "PROSECUTES": "prosecution",
@@ -61,6 +64,15 @@ def _drafts(relations: list[Relation], agency_iso: dict[str, str]) -> dict[str, 
             d.convicted = True
             d.sentenced = d.sentenced or "sentenced" in r.sentence.lower()
     return drafts
+
+
+def _sued(doc: Doc, target: Entity) -> bool:
+    """A word of civil proceedings in a sentence that names `target`."""
+    for m in target.mentions:
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is not None and _LAWSUIT_WORDS.search(span.sent.text.lower()):
+            return True
+    return False
 
 
 def _place_near(doc: Doc, target: Entity, places: list[Entity]) -> str | None:
@@ -112,8 +124,7 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
     }
     agency_iso |= {r.source: by_id[r.target].iso or "" for r in relations if r.type == "BELONGS_TO"}
     main_place = max(places, key=lambda e: len(e.mentions)).iso if places else None
-    lowered = doc.text.lower()  # doc.text is rebuilt from the tokens on every access
-    lawsuit = any(w in lowered for w in _LAWSUIT_WORDS)
+    sued = {e.id for e in entities if e.kind == ontology.ORGANIZATION and _sued(doc, e)}
     countries = Counter(iso.split("-")[0] for iso in agency_iso.values() if iso)
     home = countries.most_common(1)[0][0] if countries else main_place
     # Sent abroad to stand trial: that country prosecutes (returns home say nothing new).
@@ -152,7 +163,7 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
             or _country(home)
             or _country(main_place)
         )
-        found = [_case(d, target, iso, iso_entity, lawsuit)]
+        found = [_case(d, target, iso, iso_entity, target.id in sued)]
         if found[0].kind == "lawsuit" and d.offenses:
             # Criminal charges and a civil settlement against one company: two proceedings.
             found.append(_case(d, target, iso, iso_entity, False, separate=True))
@@ -164,7 +175,7 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
     cases += _operations(relations, by_id, agency_iso, iso_entity, home)
     cases += _unnamed_target_cases(doc, entities, agency_iso, iso_entity, cases)
     cases = _named_operations(doc, entities, agency_iso, iso_entity, cases)
-    return cases + _regulatory_cases(doc, entities, agency_iso, iso_entity)
+    return cases + _act_cases(doc, entities, agency_iso, iso_entity, _country(home), cases)
 
 
 # "Operation Trojan Shield", "Operation HAECHI-II": capitalised words after "Operation".
@@ -226,50 +237,83 @@ def _named_operations(
     return kept + list(named.values())
 
 
-# Acts of a regulator or government on a company or person, not a criminal proceeding.
+# Acts on a company or person that are not a criminal proceeding: a regulator's or government's
+# sanctions, fines and bans, and civil lawsuits.
 _SANCTION = re.compile(r"^(sanction(s|ed|ing)?|fined|blacklist\w*|penalt(y|ies)|banned)$")
+_SUIT = re.compile(r"^(sue|sues|sued|suing|lawsuits?)$")
 _TARGETS_SHOWN = 5
 
 
-def _regulatory_cases(
-    doc: Doc, entities: list[Entity], agency_iso: dict[str, str], iso_entity: dict
+@dataclass(frozen=True)
+class _Act:
+    """A kind of act that makes a case: its trigger words, and whether its targets must come
+    after the trigger ("sued X": the ones before are the plaintiffs)."""
+
+    kind: str
+    words: re.Pattern[str]
+    targets_after: bool
+    title: str
+    rule: str
+
+
+_ACTS = (
+    _Act("regulatory", _SANCTION, False, "regulatory action against", "cases.regulatory"),
+    _Act("lawsuit", _SUIT, True, "lawsuit against", "cases.lawsuit"),
+)
+
+
+def _act_cases(
+    doc: Doc,
+    entities: list[Entity],
+    agency_iso: dict[str, str],
+    iso_entity: dict,
+    home: str | None,
+    known: list[Case],
 ) -> list[Case]:
     """Sanctions, fines and bans ("the Treasury sanctioned X and Y", "X was fined by the
-    regulator"): a regulatory case against the companies and people the sentence names, led by
-    its agencies, in their country (else the country the sentence names before the act). One per
-    country and article."""
+    regulator") and lawsuits ("the state sued X", "a lawsuit against X"): a case against the
+    companies and people the sentence names (after the trigger for a lawsuit), led by its
+    agencies, in their country (else the country of the article's agencies, else the one the
+    sentence names before the act: a target's nationality is not the acting country). One per
+    kind, country and article; none where the facts already made a case of this kind there."""
     from ingest.relations import irrealis
 
     kinds = (ontology.PERSON, ontology.ORGANIZATION, ontology.PLATFORM)
     wanted = (*kinds, ontology.AGENCY, ontology.JURISDICTION)
     mentions = [(m.start, e) for e in entities if e.kind in wanted for m in e.mentions]
     mentions.sort(key=lambda x: x[0])
-    out: dict[str | None, Case] = {}
+    taken = {(c.kind, c.jurisdiction) for c in known}
+    out: dict[tuple[str, str | None], Case] = {}
     for t in doc:
-        if not _SANCTION.match(t.lower_):
+        act = next((a for a in _ACTS if a.words.match(t.lower_)), None)
+        if act is None:
             continue
         sent = t.sent
         if irrealis(doc, (t.i, t.i + 1), sent):
             continue
         inside = [(s, e) for s, e in mentions if sent.start_char <= s < sent.end_char]
-        targets = list({e.id: e for _, e in inside if e.kind in kinds}.values())[:_TARGETS_SHOWN]
+        named = [e for s, e in inside if e.kind in kinds and (not act.targets_after or s > t.idx)]
+        targets = list({e.id: e for e in named}.values())[:_TARGETS_SHOWN]
         leaders = list({e.id: e for _, e in inside if e.kind == ontology.AGENCY}.values())
         if not targets:
             continue
         iso = _country(next((agency_iso[e.id] for e in leaders if agency_iso.get(e.id)), None))
-        if iso is None:
+        if iso is None and home is None:
             iso = next(
                 (e.iso for s, e in inside if e.kind == ontology.JURISDICTION and s < t.idx), None
             )
             iso = _country(iso)
-        title = f"regulatory action against {targets[0].name}"
+        iso = iso or home
+        if (act.kind, iso) in taken:
+            continue
+        title = f"{act.title} {targets[0].name}"
         if iso:
             title = f"{jurisdictions.display_name(iso)} {title}"
         case = Case(
-            id=case_id(iso, targets[0].id, "regulatory", title),
+            id=case_id(iso, targets[0].id, act.kind, title),
             title=title,
-            kind="regulatory",
-            status="closed",
+            kind=act.kind,
+            status="closed" if act.kind == "regulatory" else "open",
             jurisdiction=iso,
             jurisdiction_id=iso_entity.get(iso),
             led_by=tuple(e.id for e in leaders),
@@ -277,9 +321,10 @@ def _regulatory_cases(
             sentence=sent.text,
             start=sent.start_char,
             end=sent.end_char,
-            rule="cases.regulatory",
+            rule=act.rule,
         )
-        out[iso] = _join(out[iso], case) if iso in out else case
+        key = (act.kind, iso)
+        out[key] = _join(out[key], case) if key in out else case
     return list(out.values())
 
 

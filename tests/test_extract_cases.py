@@ -100,3 +100,18 @@ def test_a_named_operation_of_agencies_from_several_countries_has_no_single_coun
     ex = run("Europol and the FBI coordinated Operation Blue Harbour, which ended in 40 arrests.")
     (op,) = [c for c in ex.cases if c.rule == "cases.named_operation"]
     assert op.jurisdiction is None and len(op.led_by) == 2
+
+
+def test_a_lawsuit_is_a_case_against_who_is_sued_not_who_sues() -> None:
+    cases = _cases("The Federal Trade Commission sued Quorvane Security Inc. over its data sales.")
+    lawsuits = [c for c in cases if c[1] == "lawsuit"]
+    assert [(j, t) for j, _k, t, _l in lawsuits] == [("US", ("Quorvane Security Inc.",))]
+
+
+def test_issued_is_not_sued() -> None:
+    cases = _cases(
+        "The Justice Department charged Quorvane Security Inc. with wire fraud. "
+        "The department issued a statement on Monday."
+    )
+    assert not [c for c in cases if c[1] == "lawsuit"], cases
+    assert ("US", "prosecution", ("Quorvane Security Inc.",)) in {c[:3] for c in cases}
