@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,8 +29,17 @@ def _cache_home() -> Path:
     return Path(base) / "casegraph"
 
 
-def _setting(default: Any, env: str, help: str, secret: bool = False) -> Any:
-    meta = {"env": env, "help": help, "secret": secret}
+def _setting(
+    default: Any,
+    env: str,
+    help: str,
+    secret: bool = False,
+    bounds: tuple[float, float] | None = None,
+    pattern: str | None = None,
+) -> Any:
+    """A setting: its default, environment variable, help line, and what values are allowed
+    (`bounds` for numbers, inclusive; `pattern` a regular expression for strings)."""
+    meta = {"env": env, "help": help, "secret": secret, "bounds": bounds, "pattern": pattern}
     if callable(default):
         return field(default_factory=default, metadata=meta)
     return field(default=default, metadata=meta)
@@ -64,15 +74,31 @@ class Settings:
         "5.26.31", "CASEGRAPH_NEO4J_VERSION", "Neo4j Community release to provision."
     )
     bolt_port: int = _setting(
-        7687, "CASEGRAPH_BOLT_PORT", "Bolt port of the local server (127.0.0.1 only)."
+        7687,
+        "CASEGRAPH_BOLT_PORT",
+        "Bolt port of the local server (127.0.0.1 only).",
+        bounds=(1, 65535),
     )
     http_port: int = _setting(
-        7474, "CASEGRAPH_HTTP_PORT", "HTTP port of the local server (127.0.0.1 only)."
+        7474,
+        "CASEGRAPH_HTTP_PORT",
+        "HTTP port of the local server (127.0.0.1 only).",
+        bounds=(1, 65535),
     )
-    heap: str = _setting("1g", "CASEGRAPH_HEAP", "Maximum JVM heap of the local server.")
-    pagecache: str = _setting("512m", "CASEGRAPH_PAGECACHE", "Page cache size of the local server.")
+    heap: str = _setting(
+        "1g",
+        "CASEGRAPH_HEAP",
+        "Maximum JVM heap of the local server.",
+        pattern=r"^[1-9][0-9]*[kmgKMG]?$",
+    )
+    pagecache: str = _setting(
+        "512m",
+        "CASEGRAPH_PAGECACHE",
+        "Page cache size of the local server.",
+        pattern=r"^[1-9][0-9]*[kmgKMG]?$",
+    )
     start_timeout: float = _setting(
-        90.0, "CASEGRAPH_START_TIMEOUT", "Seconds to wait for Bolt after start."
+        90.0, "CASEGRAPH_START_TIMEOUT", "Seconds to wait for Bolt after start.", bounds=(1, 3600)
     )
     spacy_model: str = _setting(
         "en_core_web_sm", "CASEGRAPH_SPACY_MODEL", "spaCy model package to load."
@@ -91,19 +117,35 @@ class Settings:
         "the rules propose.",
     )
     batch_size: int = _setting(
-        200, "CASEGRAPH_BATCH_SIZE", "Articles per write transaction during ingest."
+        200,
+        "CASEGRAPH_BATCH_SIZE",
+        "Articles per write transaction during ingest.",
+        bounds=(1, 100_000),
     )
-    workers: int = _setting(1, "CASEGRAPH_WORKERS", "Processes used for NLP during extract/ingest.")
+    workers: int = _setting(
+        1, "CASEGRAPH_WORKERS", "Processes used for NLP during extract/ingest.", bounds=(1, 64)
+    )
     row_limit: int = _setting(
-        1000, "CASEGRAPH_ROW_LIMIT", "Maximum rows returned by ad-hoc and named queries."
+        1000,
+        "CASEGRAPH_ROW_LIMIT",
+        "Maximum rows returned by ad-hoc and named queries.",
+        bounds=(1, 1_000_000),
     )
     query_timeout: float = _setting(
-        30.0, "CASEGRAPH_QUERY_TIMEOUT", "Seconds before a read query is cancelled."
+        30.0,
+        "CASEGRAPH_QUERY_TIMEOUT",
+        "Seconds before a read query is cancelled.",
+        bounds=(0.1, 86_400),
     )
     write_retries: int = _setting(
-        5, "CASEGRAPH_WRITE_RETRIES", "Attempts for a write batch when Neo4j is unavailable."
+        5,
+        "CASEGRAPH_WRITE_RETRIES",
+        "Attempts for a write batch when Neo4j is unavailable.",
+        bounds=(0, 100),
     )
-    app_port: int = _setting(8501, "CASEGRAPH_APP_PORT", "Port of the Streamlit app.")
+    app_port: int = _setting(
+        8501, "CASEGRAPH_APP_PORT", "Port of the Streamlit app.", bounds=(1, 65535)
+    )
 
     @property
     def uses_external_server(self) -> bool:
@@ -144,14 +186,28 @@ def _coerce(f: dataclasses.Field[Any], raw: Any, origin: str) -> Any:
     kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
     try:
         if "int" in kind and "Path" not in kind:
-            return int(raw)
-        if "float" in kind:
-            return float(raw)
-        if "Path" in kind:
+            value: Any = int(raw)
+        elif "float" in kind:
+            value = float(raw)
+        elif "Path" in kind:
             return Path(str(raw)).expanduser()
-        return None if raw in (None, "") and "None" in kind else str(raw)
-    except (TypeError, ValueError):
+        else:
+            value = None if raw in (None, "") and "None" in kind else str(raw)
+    except (TypeError, ValueError, OverflowError):
         raise ConfigError(f"{origin}: {f.name} must be a {kind.split()[0]}, got {raw!r}") from None
+    return _checked(f, value, origin)
+
+
+def _checked(f: dataclasses.Field[Any], value: Any, origin: str) -> Any:
+    """`value` when the setting allows it, else a ConfigError naming what is allowed."""
+    bounds, pattern = f.metadata["bounds"], f.metadata["pattern"]
+    if bounds is not None and not (bounds[0] <= value <= bounds[1]):  # NaN fails too
+        raise ConfigError(
+            f"{origin}: {f.name} must be between {bounds[0]} and {bounds[1]}, got {value!r}"
+        )
+    if pattern is not None and value is not None and not re.fullmatch(pattern, str(value)):
+        raise ConfigError(f"{origin}: {f.name} must be a size such as 512m or 2g, got {value!r}")
+    return value
 
 
 def load_settings(env: dict[str, str] | None = None, config_file: Path | None = None) -> Settings:

@@ -138,3 +138,42 @@ def test_public_items_mask_the_secret() -> None:
     assert items["neo4j_password"] == ("NEO4J_PASSWORD", "********")
     assert items["bolt_port"] == ("CASEGRAPH_BOLT_PORT", 7687)
     assert "hunter2hunter2" not in repr(settings.public_items())
+
+
+@pytest.mark.parametrize(
+    ("env", "needle"),
+    [
+        ({"CASEGRAPH_QUERY_TIMEOUT": "-1"}, "query_timeout must be between 0.1 and 86400, got -1.0"),
+        ({"CASEGRAPH_BATCH_SIZE": "0"}, "batch_size must be between 1 and 100000, got 0"),
+        ({"CASEGRAPH_ROW_LIMIT": "-1"}, "row_limit must be between 1 and 1000000, got -1"),
+        ({"CASEGRAPH_WORKERS": "9" * 30}, "workers must be between 1 and 64"),
+        ({"CASEGRAPH_BOLT_PORT": "70000"}, "bolt_port must be between 1 and 65535"),
+        ({"CASEGRAPH_QUERY_TIMEOUT": "nan"}, "query_timeout must be between"),
+        ({"CASEGRAPH_QUERY_TIMEOUT": "1e999"}, "query_timeout must be between"),
+        ({"CASEGRAPH_HEAP": "lots"}, "heap must be a size such as 512m or 2g, got 'lots'"),
+    ],
+)  # fmt: skip
+def test_settings_out_of_range_are_refused_at_load(env: dict[str, str], needle: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings(env=env)
+    assert needle in str(info.value) and env.popitem()[0] in str(info.value)
+
+
+def test_a_setting_out_of_range_in_the_config_file_names_the_file(tmp_path: Path) -> None:
+    write_config(tmp_path / "casegraph.toml", "row_limit = 0\n")
+    with pytest.raises(ConfigError, match=r"casegraph\.toml: row_limit must be between 1 and"):
+        load_settings(env={})
+
+
+def test_a_setting_out_of_range_is_one_line_from_the_command_line() -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, CASEGRAPH_BATCH_SIZE="0")
+    proc = subprocess.run(
+        [sys.executable, "-m", "graph.cli", "config"], env=env, capture_output=True, text=True
+    )
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    (line,) = proc.stderr.strip().splitlines()
+    assert "CASEGRAPH_BATCH_SIZE: batch_size must be between 1 and 100000, got 0" in line
