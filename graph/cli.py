@@ -237,6 +237,7 @@ def extract(
     """Extract entities, facts and cases without a database: one JSON object per article."""
     if fmt != "jsonl":
         raise InputError(f"unknown format {fmt!r}: extract writes jsonl")
+    _check_paths(paths)
     from graph.ingestion import readable_articles
     from graph.progress import Progress
 
@@ -258,6 +259,17 @@ def extract(
                 counts["articles"] += 1
                 bar.advance()
     _exit_for(counts["articles"], counts["failed"])
+
+
+def _check_paths(paths: list[str]) -> None:
+    """An empty path (an unset shell variable, "") is a mistake, not the current folder."""
+    if any(not p.strip() for p in paths):
+        raise InputError("an empty path was given: name a file or folder (. for this folder)")
+
+
+def _check_range(option: str, value: int, low: int, high: int) -> None:
+    if not low <= value <= high:
+        raise InputError(f"{option} must be between {low} and {high}, got {value}")
 
 
 def _exit_for(done: int, failed: int) -> None:
@@ -290,6 +302,7 @@ def ingest(
     """Extract and write to Neo4j. Unchanged articles are skipped before any NLP."""
     from graph.ingestion import run_ingest
 
+    _check_paths(paths)
     settings = _settings()
     if batch_size is not None and batch_size < 1:
         raise InputError("--batch-size must be at least 1")
@@ -459,6 +472,8 @@ def analyze_centrality(
     from graph.analytics import centrality
 
     _check_format(fmt)
+    _check_range("--limit", limit, 1, 100_000)
+    _check_range("--depth", depth, 1, 4)
     rows = centrality(_projection(_settings(), names, depth))[:limit]
     print_rows(list(rows[0].keys()) if rows else ["name"], rows, fmt)
 
@@ -469,6 +484,7 @@ def analyze_communities(names: Names = None, depth: Depth = 2, fmt: FormatOption
     from graph.analytics import communities
 
     _check_format(fmt)
+    _check_range("--depth", depth, 1, 4)
     graph = _projection(_settings(), names, depth)
     groups = communities(graph)
     rows = [
@@ -493,6 +509,7 @@ def analyze_paths(
     from graph.analytics import k_paths
 
     _check_format(fmt)
+    _check_range("--k", k, 1, 100)
     settings = _settings()
     rows = k_paths(_projection(settings, None, 2), source, target, k=k)
     print_rows(list(rows[0].keys()) if rows else ["path"], rows, fmt)
@@ -512,11 +529,13 @@ def export(
     param: Annotated[list[str] | None, typer.Option("--param", "-p")] = None,
 ) -> None:
     """Export the whole graph, a neighbourhood (--name) or a named query's result."""
-    from graph.export import export_graph
+    from graph.export import check_destination, export_graph
     from graph.queries import get_query, parse_params
 
     if fmt not in ("graphml", "json", "csv"):
         raise InputError(f"unknown export format {fmt!r}: use graphml, json or csv")
+    _check_range("--depth", depth, 1, 4)
+    check_destination(fmt, out_path)  # before connecting: a mistyped path costs nothing
     named = None
     if query:
         q = get_query(query)

@@ -168,6 +168,7 @@ def export_graph(
         raise QueryError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     if names and query:
         raise QueryError("export either a neighbourhood (names) or a query, not both")
+    check_destination(fmt, Path(out))
     if query is not None:
         data, scope = _query(driver, database, *query), f"query {query[0].name}"
         if fmt == "graphml" and not data.nodes:
@@ -188,6 +189,18 @@ def export_graph(
     except OSError as exc:
         raise InputError(f"cannot write the export to {out}: {exc.strerror or exc}") from None
     return ExportSummary(fmt, scope, len(data.nodes), len(data.edges), len(data.evidence), files)
+
+
+def check_destination(fmt: str, out: Path) -> None:
+    """The export goes into a folder that exists: a mistyped path is an error, not a new tree
+    of folders (a CSV export may create its own folder, inside an existing one)."""
+    folder = out.parent
+    if not folder.is_dir():
+        raise InputError(f"folder {folder} does not exist: create it first, or export elsewhere")
+    if fmt == "csv" and out.exists() and not out.is_dir():
+        raise QueryError(
+            f"{out} is a file; CSV exports write a directory (nodes.csv, edges.csv...)"
+        )
 
 
 # ---- writers -------------------------------------------------------------------------------------
@@ -219,7 +232,6 @@ def _scalar(value: Any) -> Any:
 
 
 def _write_graphml(data: _Data, out: Path, scope: str) -> list[Path]:
-    out.parent.mkdir(parents=True, exist_ok=True)
     nx.write_graphml(to_networkx(data.nodes, data.edges), out, encoding="utf-8")
     return [out]
 
@@ -236,7 +248,6 @@ def _write_json(data: _Data, out: Path, scope: str) -> list[Path]:
     if data.rows is not None:
         doc["columns"] = data.rows.columns
         doc["rows"] = data.rows.rows
-    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(doc, indent=1, sort_keys=False, ensure_ascii=False) + "\n", "utf-8")
     return [out]
 
@@ -256,11 +267,7 @@ def _write_table(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
 
 
 def _write_csv(data: _Data, out: Path, scope: str) -> list[Path]:
-    if out.exists() and not out.is_dir():
-        raise QueryError(
-            f"{out} is a file; CSV exports write a directory (nodes.csv, edges.csv...)"
-        )
-    out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(exist_ok=True)
     files = [
         _write_table(
             out / "nodes.csv",

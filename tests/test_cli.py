@@ -215,3 +215,27 @@ def test_the_seed_story_through_the_command_line(neo4j_env, clean_db, tmp_path):
     assert proc.returncode == 0, proc.stderr
     text = graphml.read_text(encoding="utf-8")
     assert "Telegram" in text and "COOPERATES_WITH" in text
+
+
+def test_careless_commands_are_refused_before_any_work(offline_env, tmp_path):
+    # An empty path (an unset shell variable) is not the current folder.
+    for command in ("extract", "ingest"):
+        assert_one_line_error(casegraph(command, "", env=offline_env), 2, "empty path")
+    # Exporting into a folder that does not exist is an error, not a silent mkdir.
+    missing = tmp_path / "no-such-folder" / "graph.json"
+    assert_one_line_error(
+        casegraph("export", str(missing), env=offline_env), 2, "does not exist", "no-such-folder"
+    )
+    assert not missing.parent.exists()
+    # Negative or absurd limits are refused with the allowed range.
+    assert_one_line_error(
+        casegraph("analyze", "centrality", "--limit", "-1", env=offline_env), 2, "--limit", "1 and"
+    )
+    assert_one_line_error(
+        casegraph("analyze", "paths", "A", "B", "--k", "0", env=offline_env), 2, "--k"
+    )
+    assert_one_line_error(
+        casegraph("export", str(tmp_path / "x.json"), "--depth", "-3", env=offline_env),
+        2,
+        "--depth",
+    )
