@@ -298,10 +298,18 @@ def conf_ports(settings: Settings) -> tuple[int, int] | None:
     return int(found["bolt"]), int(found["http"])
 
 
+PRIVATE_DIR = 0o700  # the server's data, logs and config: the user's only
+
+
 def _prepare_home(settings: Settings) -> None:
     home = home_dir(settings)
+    if not home.exists():
+        home.mkdir(mode=PRIVATE_DIR, parents=True)
     for name in (*DIRECTORIES, "conf"):
-        (home / name).mkdir(parents=True, exist_ok=True)
+        directory = home / name
+        directory.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+        # Also for a home made by an older casegraph, and whatever the umask was.
+        os.chmod(directory, PRIVATE_DIR)
     conf = home / "conf" / "neo4j.conf"
     tmp = conf.with_suffix(".tmp")
     tmp.write_text(render_conf(settings), encoding="utf-8")

@@ -223,6 +223,19 @@ def test_private_file_is_0600_even_with_a_permissive_umask(tmp_path: Path) -> No
     assert target.read_text() == "s3cret\n"
 
 
+def test_server_directories_are_private_even_when_made_before(local: Settings) -> None:
+    old_data = local.home / "data"
+    old_data.mkdir(parents=True)
+    old_data.chmod(0o755)  # a home made before directories were private
+    old = os.umask(0)
+    try:
+        server._prepare_home(local)
+    finally:
+        os.umask(old)
+    for name in (*server.DIRECTORIES, "conf"):
+        assert stat.S_IMODE((local.home / name).stat().st_mode) == 0o700, name
+
+
 def test_neo4j_uri_set_means_no_local_server(local: Settings) -> None:
     (port,) = free_ports(1)
     external = local.replace(neo4j_uri=f"bolt://127.0.0.1:{port}", neo4j_password="unused-pw")
@@ -248,6 +261,14 @@ def test_status_of_the_running_server(settings: Settings) -> None:
     assert status.uri == settings.uri
     assert status.pid is not None
     assert psutil.Process(status.pid).is_running()
+
+
+@pytest.mark.neo4j
+def test_the_running_server_keeps_its_data_and_logs_private(settings: Settings) -> None:
+    for name in ("data", "logs", "conf"):
+        mode = stat.S_IMODE((settings.home / name).stat().st_mode)
+        assert mode & 0o077 == 0, (name, oct(mode))
+    assert stat.S_IMODE(settings.password_file.stat().st_mode) == 0o600
 
 
 @pytest.mark.neo4j
