@@ -198,6 +198,13 @@ TextField = Annotated[
 TitleField = Annotated[str, typer.Option("--title-field", help="Title column of corpora.")]
 DateField = Annotated[str, typer.Option("--date-field", help="Date column of corpora.")]
 UrlField = Annotated[str, typer.Option("--url-field", help="URL column of corpora.")]
+FollowLinks = Annotated[
+    bool,
+    typer.Option(
+        "--follow-links",
+        help="Read symbolic links inside the folders even when they lead outside the given paths.",
+    ),
+]
 Workers = Annotated[
     int | None, typer.Option("--workers", help="NLP processes (default CASEGRAPH_WORKERS).")
 ]
@@ -233,6 +240,7 @@ def extract(
     title_field: TitleField = "title",
     date_field: DateField = "date",
     url_field: UrlField = "url",
+    follow_links: FollowLinks = False,
 ) -> None:
     """Extract entities, facts and cases without a database: one JSON object per article."""
     if fmt != "jsonl":
@@ -249,7 +257,7 @@ def extract(
         _report_problem(problem)
 
     fields = _fields(text_field, title_field, date_field, url_field)
-    pending = readable_articles(paths, fields, failed)
+    pending = readable_articles(paths, fields, failed, follow_links)
     first = next(pending, None)
     if first is not None:  # spaCy is only loaded when there is something to read
         extractor = _extractor(settings, workers)
@@ -298,6 +306,7 @@ def ingest(
     title_field: TitleField = "title",
     date_field: DateField = "date",
     url_field: UrlField = "url",
+    follow_links: FollowLinks = False,
 ) -> None:
     """Extract and write to Neo4j. Unchanged articles are skipped before any NLP."""
     from graph.ingestion import run_ingest
@@ -315,6 +324,7 @@ def ingest(
             batch_size=batch_size or settings.batch_size,
             on_problem=_report_problem,
             progress=_show_progress(json_out),
+            follow_links=follow_links,
         )
     if json_out:
         sys.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False) + "\n")

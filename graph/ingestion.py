@@ -100,12 +100,13 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 
 def readable_articles(
-    paths: Sequence[str], fields: Any, on_problem: Callable[[Any], None]
+    paths: Sequence[str], fields: Any, on_problem: Callable[[Any], None], follow_links: bool = False
 ) -> Iterator[Article]:
-    """The articles of `paths`; every unreadable or over-long input goes to `on_problem`."""
+    """The articles of `paths`; every unreadable or over-long input goes to `on_problem`
+    (`follow_links`: see `ingest.sources.read_sources`)."""
     from ingest.sources import read_sources
 
-    for item in read_sources(paths, fields):
+    for item in read_sources(paths, fields, follow_links):
         if isinstance(item, Article):
             item = too_long(item) or item
         if isinstance(item, Article):
@@ -124,6 +125,7 @@ def run_ingest(
     on_problem: Callable[[Any], None] = lambda p: None,
     on_written: Callable[[int], None] = lambda n: None,
     progress: bool = False,
+    follow_links: bool = False,
 ) -> IngestSummary:
     """Ingest `paths` into `store`; the extractor (spaCy) is only loaded if something is new.
 
@@ -136,7 +138,7 @@ def run_ingest(
     seen: set[str] = set()
 
     def sources() -> Iterator[Article]:
-        items = readable_articles(paths, fields, failed)
+        items = readable_articles(paths, fields, failed, follow_links)
         while True:
             t0 = time.perf_counter()
             item = next(items, None)

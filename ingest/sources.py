@@ -11,9 +11,10 @@ import csv
 import json
 import os
 import re
+import stat
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
@@ -57,9 +58,15 @@ class SourceProblem:
 
 
 def read_sources(
-    paths: Sequence[str | Path], fields: CorpusFields = CorpusFields()
+    paths: Sequence[str | Path], fields: CorpusFields = CorpusFields(), follow_links: bool = False
 ) -> Iterator[Article | SourceProblem]:
-    """Yield an Article or a SourceProblem per input, folders walked recursively and sorted."""
+    """Yield an Article or a SourceProblem per input, folders walked recursively and sorted.
+
+    Inside a folder, a symbolic link is followed only when it stays inside the paths given (or
+    with `follow_links`): a link to /etc or to another user's files is named and skipped.
+    FIFOs, sockets and devices are named and skipped, never opened (a FIFO would block).
+    """
+    roots = tuple(os.path.realpath(p) for p in paths)
     for given in paths:
         path = Path(given)
         if not os.path.lexists(path):
@@ -67,11 +74,14 @@ def read_sources(
         elif not path.exists():
             yield SourceProblem(str(path), "broken symbolic link")
         elif path.is_dir():
-            for item in _walk(path, (), set()):
+            walk = _Walk(roots, follow_links)
+            for item in walk.folder(path, ()):
                 if isinstance(item, SourceProblem):
                     yield item
                 else:
                     yield from _guarded(item, fields)
+        elif not path.is_file():
+            yield SourceProblem(str(path), _SPECIAL)
         elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
             yield SourceProblem(str(path), f"unsupported file type ({_SUPPORTED_HELP})")
         else:
@@ -81,37 +91,67 @@ def read_sources(
 # --- folders -------------------------------------------------------------------------------
 
 
-def _walk(
-    folder: Path, ancestors: tuple[tuple[int, int], ...], seen: set[tuple[int, int]]
-) -> Iterator[Path | SourceProblem]:
-    """Supported files under `folder`, sorted; links are followed, each folder read once."""
-    st = folder.stat()
-    key = (st.st_dev, st.st_ino)
-    if key in ancestors:
-        yield SourceProblem(str(folder), "symbolic link loop (the folder contains itself), skipped")
-        return
-    if key in seen:  # the same folder reached again through a link: already read
-        return
-    seen.add(key)
-    try:
-        names = sorted(os.listdir(folder))
-    except OSError as e:
-        yield SourceProblem(str(folder), f"cannot list the folder: {e.strerror or e}")
-        return
-    for name in names:
-        if name.startswith("."):  # hidden files and folders (.git, editor backups)
-            continue
-        child = folder / name
+_LEAVES = "symbolic link leading outside the given paths, skipped: pass --follow-links to read it"
+_SPECIAL = "not a regular file (a FIFO, socket or device), skipped"
+
+
+def _inside(target: str, roots: tuple[str, ...]) -> bool:
+    return any(target == r or target.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+
+
+@dataclass
+class _Walk:
+    """One walk of a given folder: where links may lead, and the folders already read."""
+
+    roots: tuple[str, ...]
+    follow_links: bool
+    seen: set[tuple[int, int]] = field(default_factory=set)
+
+    def folder(
+        self, folder: Path, ancestors: tuple[tuple[int, int], ...]
+    ) -> Iterator[Path | SourceProblem]:
+        """Supported files under `folder`, sorted; each folder read once."""
+        st = folder.stat()
+        key = (st.st_dev, st.st_ino)
+        if key in ancestors:
+            yield SourceProblem(
+                str(folder), "symbolic link loop (the folder contains itself), skipped"
+            )
+            return
+        if key in self.seen:  # the same folder reached again through a link: already read
+            return
+        self.seen.add(key)
         try:
-            if child.is_dir():
-                yield from _walk(child, (*ancestors, key), seen)
-            elif child.is_file():
-                if child.suffix.lower() in SUPPORTED_SUFFIXES:
-                    yield child
-            elif child.is_symlink():
-                yield SourceProblem(str(child), "broken symbolic link or link loop")
+            names = sorted(os.listdir(folder))
         except OSError as e:
-            yield SourceProblem(str(child), f"cannot read: {e.strerror or e}")
+            yield SourceProblem(str(folder), f"cannot list the folder: {e.strerror or e}")
+            return
+        for name in names:
+            if name.startswith("."):  # hidden files and folders (.git, editor backups)
+                continue
+            child = folder / name
+            try:
+                yield from self._child(child, (*ancestors, key))
+            except OSError as e:
+                yield SourceProblem(str(child), f"cannot read: {e.strerror or e}")
+
+    def _child(
+        self, child: Path, ancestors: tuple[tuple[int, int], ...]
+    ) -> Iterator[Path | SourceProblem]:
+        if child.is_symlink():
+            if not child.exists():
+                yield SourceProblem(str(child), "broken symbolic link or link loop")
+                return
+            if not self.follow_links and not _inside(os.path.realpath(child), self.roots):
+                yield SourceProblem(str(child), _LEAVES)
+                return
+        mode = child.stat().st_mode
+        if stat.S_ISDIR(mode):
+            yield from self.folder(child, ancestors)
+        elif not stat.S_ISREG(mode):
+            yield SourceProblem(str(child), _SPECIAL)
+        elif child.suffix.lower() in SUPPORTED_SUFFIXES:
+            yield child
 
 
 # --- files ---------------------------------------------------------------------------------

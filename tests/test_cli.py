@@ -239,3 +239,19 @@ def test_careless_commands_are_refused_before_any_work(offline_env, tmp_path):
         2,
         "--depth",
     )
+
+
+def test_extract_refuses_links_out_of_the_folder_unless_asked(offline_env, tmp_path):
+    from tests.test_sources import _link_farm
+
+    given, _outside = _link_farm(tmp_path)
+    proc = casegraph("extract", str(given), env=offline_env)
+    assert proc.returncode == 2, proc.stderr  # some inputs failed, the others were read
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert any("secret.txt" in line and "--follow-links" in line for line in lines), lines
+    assert any("pipe.txt" in line and "not a regular file" in line for line in lines), lines
+    assert len(proc.stdout.splitlines()) == 3 and "secret first line" not in proc.stdout
+    followed = casegraph("extract", "--follow-links", str(given), env=offline_env)
+    # The outside file, through the file link and through the folder link.
+    assert len(followed.stdout.splitlines()) == 5 and "secret first line" in followed.stdout

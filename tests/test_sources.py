@@ -246,3 +246,45 @@ def test_a_site_name_after_the_title_is_not_text(tmp_path: Path) -> None:
     assert isinstance(article, Article)
     assert article.title == "Police seize a forum"
     assert "Example News" not in article.text
+
+
+def _link_farm(tmp_path: Path) -> tuple[Path, Path]:
+    """A folder to ingest with links inside it and out of it, and a FIFO; and the outside."""
+    given, outside = tmp_path / "given", tmp_path / "outside"
+    (given / "sub").mkdir(parents=True)
+    outside.mkdir()
+    story = "Spanish police arrested a suspect in Madrid on Monday, the ministry said."
+    (given / "story.txt").write_text(story, "utf-8")
+    (given / "sub" / "inner.txt").write_text(story + " Inner.", "utf-8")
+    (outside / "secret.txt").write_text("root:x:0:0 secret first line", "utf-8")
+    os.symlink(outside / "secret.txt", given / "secret.txt")  # a file outside
+    os.symlink(outside, given / "elsewhere")  # a folder outside
+    os.symlink(given / "sub" / "inner.txt", given / "again.txt")  # inside: fine
+    os.mkfifo(given / "pipe.txt")  # would block whoever opens it
+    return given, outside
+
+
+def test_links_leaving_the_given_paths_and_special_files_are_named_and_skipped(
+    tmp_path: Path,
+) -> None:
+    given, _outside = _link_farm(tmp_path)
+    items = list(read_sources([given]))
+    problems = {Path(p.path).name: p.message for p in items if isinstance(p, SourceProblem)}
+    texts = [a.text for a in items if isinstance(a, Article)]
+    assert set(problems) == {"secret.txt", "elsewhere", "pipe.txt"}, problems
+    assert "--follow-links" in problems["secret.txt"] and "outside" in problems["elsewhere"]
+    assert "FIFO" in problems["pipe.txt"]
+    assert not any("secret" in t for t in texts)
+    assert {Path(a.path).name for a in items if isinstance(a, Article)} == {
+        "story.txt",
+        "inner.txt",
+        "again.txt",
+    }
+    followed = list(read_sources([given], follow_links=True))
+    assert any(isinstance(a, Article) and "secret" in a.text for a in followed)
+
+
+def test_a_fifo_given_by_name_is_refused_without_opening_it(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.txt")
+    (item,) = list(read_sources([tmp_path / "pipe.txt"]))  # would block if opened
+    assert isinstance(item, SourceProblem) and "not a regular file" in item.message
