@@ -387,12 +387,16 @@ def _split_params(raw: list[str]) -> dict[str, str]:
 
 
 def _json_params(raw: list[str]) -> dict[str, Any]:
+    """key=value parameters; a value that is JSON is read as JSON, anything else is a string.
+    JSON nested deeper than Python can parse is refused in one line."""
     params: dict[str, Any] = {}
     for key, value in _split_params(raw).items():
         try:
             params[key] = json.loads(value)
         except json.JSONDecodeError:
             params[key] = value
+        except RecursionError:
+            raise InputError(f"parameter {key} is nested too deeply to read") from None
     return params
 
 

@@ -221,6 +221,48 @@ def run_read_only(
 
 # ---- execution shared with the named queries ---------------------------------------------------
 
+MAX_PARAM_NESTING = 64  # lists and maps inside a parameter
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: bytes that were not UTF-8 on the way in
+        return False
+    return True
+
+
+def check_payload(cypher: str, params: Mapping[str, Any]) -> None:
+    """What Neo4j cannot receive is one QueryError, before the driver sees it: text that is not
+    UTF-8, integers beyond 64 bits, parameters nested deeper than MAX_PARAM_NESTING (walked
+    without recursion, so any depth is safe to check)."""
+    if not _utf8(cypher):
+        raise QueryError("the statement holds bytes that are not UTF-8 text: retype it in UTF-8")
+    stack: list[tuple[Any, int]] = [(dict(params), 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_PARAM_NESTING:
+            raise QueryError(f"a parameter is nested more than {MAX_PARAM_NESTING} levels deep")
+        if isinstance(value, str):
+            if not _utf8(value):
+                raise QueryError("a parameter holds bytes that are not UTF-8 text")
+        elif isinstance(value, bool):
+            continue
+        elif isinstance(value, int):
+            if not _INT64[0] <= value <= _INT64[1]:
+                raise QueryError(
+                    "an integer parameter does not fit in 64 bits (Neo4j integers range from "
+                    "-2^63 to 2^63-1): pass it as a string"
+                )
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                if not isinstance(key, str) or not _utf8(key):
+                    raise QueryError("a parameter name is not UTF-8 text")
+                stack.append((item, depth + 1))
+        elif isinstance(value, list | tuple):
+            stack.extend((item, depth + 1) for item in value)
+
 
 def execute_read(
     driver: Any,
@@ -232,6 +274,8 @@ def execute_read(
 ) -> QueryResult:
     """Run `cypher` in a READ session inside `execute_read`; fetch at most `row_limit` rows."""
     import neo4j
+
+    check_payload(cypher, params)
 
     @neo4j.unit_of_work(timeout=timeout)
     def work(tx: Any) -> tuple[list[str], list[Any], bool]:

@@ -259,3 +259,58 @@ def test_syntax_errors_are_one_line(seeded: Any, settings: Settings) -> None:
     with pytest.raises(QueryError, match=r"^Cypher syntax error: ") as info:
         run_read_only(seeded, settings.neo4j_database, "MATCH (n RETURN n")
     assert "\n" not in str(info.value)
+
+
+def _nested(depth: int) -> Any:
+    value: Any = 1
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    ("cypher", "params", "message"),
+    [
+        ('RETURN "\udcff" AS x', {}, "statement holds bytes that are not UTF-8"),
+        ("RETURN $x AS x", {"x": "caf\udce9"}, "parameter holds bytes that are not UTF-8"),
+        ("RETURN $x AS x", {"x": 2**63}, "does not fit in 64 bits"),
+        ("RETURN $x AS x", {"x": {"deep": [-(2**64)]}}, "does not fit in 64 bits"),
+        ("RETURN $x AS x", {"x": _nested(60_000)}, "nested more than 64 levels"),
+    ],
+)
+def test_what_neo4j_cannot_receive_is_refused_in_one_line(
+    cypher: str, params: dict[str, Any], message: str
+) -> None:
+    from graph.readonly import check_payload
+
+    with pytest.raises(QueryError, match=message):
+        check_payload(cypher, params)
+
+
+def test_ordinary_payloads_pass() -> None:
+    from graph.readonly import check_payload
+
+    check_payload("RETURN $x", {"x": [2**63 - 1, -(2**63), "Öl", {"a": _nested(60)}, True, 1.5]})
+
+
+@pytest.mark.neo4j
+def test_the_console_command_turns_bad_payloads_into_one_line(neo4j_env: dict[str, str]) -> None:
+    import subprocess
+    import sys
+
+    def cypher(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "graph.cli", "cypher", *args],
+            env=neo4j_env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+
+    deep = "x=" + "[" * 60_000 + "]" * 60_000
+    for args, needle in [
+        (["RETURN $x", "--param", "x=99999999999999999999999999"], "64 bits"),
+        (["RETURN $x", "--param", deep], "nested"),
+        (["RETURN $x", "--param", "x=" + "[" * 70 + "]" * 70], "nested more than 64"),
+    ]:
+        proc = cypher(*args)
+        assert proc.returncode != 0 and "Traceback" not in proc.stderr, proc.stderr
+        (line,) = proc.stderr.strip().splitlines()
+        assert needle in line
