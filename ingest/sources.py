@@ -262,6 +262,9 @@ def _read_jsonl(path: Path, fields: CorpusFields) -> Iterator[Article | SourcePr
             except json.JSONDecodeError as e:
                 yield SourceProblem(where, f"not valid JSON ({e.msg}, column {e.colno})")
                 continue
+            except RecursionError:
+                yield SourceProblem(where, "JSON nested too deeply to read")
+                continue
             if not isinstance(obj, dict):
                 yield SourceProblem(where, "not a JSON object")
                 continue

@@ -288,3 +288,18 @@ def test_a_fifo_given_by_name_is_refused_without_opening_it(tmp_path: Path) -> N
     os.mkfifo(tmp_path / "pipe.txt")
     (item,) = list(read_sources([tmp_path / "pipe.txt"]))  # would block if opened
     assert isinstance(item, SourceProblem) and "not a regular file" in item.message
+
+
+def test_one_row_nested_too_deeply_does_not_lose_the_rows_after_it(tmp_path: Path) -> None:
+    story = "Dutch police arrested a man in Amsterdam on Monday, prosecutors said."
+    deep = '{"text": ' + "[" * 200_000 + "]" * 200_000 + "}"
+    rows = [
+        f'{{"title": "first", "text": "{story}"}}',
+        deep,
+        f'{{"title": "third", "text": "{story}"}}',
+    ]
+    (tmp_path / "corpus.jsonl").write_text("\n".join(rows) + "\n", "utf-8")
+    items = list(read_sources([tmp_path / "corpus.jsonl"]))
+    assert [type(x).__name__ for x in items] == ["Article", "SourceProblem", "Article"]
+    assert items[1].path.endswith("corpus.jsonl#2") and "nested too deeply" in items[1].message
+    assert items[2].title == "third"
