@@ -7,6 +7,7 @@ broken file never stops a run. Article ids are computed from the cleaned text.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import os
@@ -55,6 +56,87 @@ class SourceProblem:
 
     path: str
     message: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "path", shown_path(self.path))
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def shown_path(path: str) -> str:
+    """A path as casegraph shows and stores it: bytes of a file name that were not UTF-8
+    escaped (\\xe9), control characters (a newline in a name) escaped, so a message about
+    it stays one line and the name can be stored."""
+    if _CONTROL.search(path) or any("\udc80" <= c <= "\udcff" for c in path):
+        raw = path.encode("utf-8", "surrogateescape")
+        path = raw.decode("utf-8", "backslashreplace")
+        path = _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), path)
+    return path
+
+
+# Byte-order marks, the longest first (a UTF-32 LE mark starts with the UTF-16 LE one).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# A text is UTF-8 with some broken bytes when its valid multi-byte characters outnumber the
+# broken sequences this many times (legacy 8-bit text almost never forms valid UTF-8).
+_VALID_PER_BROKEN = 2
+
+
+def text_encoding(head: bytes) -> str:
+    """The encoding of a file from its first bytes: a byte-order mark, else UTF-8 when the
+    bytes are UTF-8 (a few broken sequences allowed), else Windows-1252 when they read as
+    Western European text, else the legacy encoding charset-normalizer finds (Windows-1251,
+    KOI8-R...), else UTF-8."""
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return name
+    text = head.decode("utf-8", errors="replace")
+    if "\ufffd" not in text[:-1]:  # the last character may be a sequence cut by the sample
+        return "utf-8-sig"
+    broken = text.count("\ufffd")
+    valid = sum(1 for c in text if c > "\x7f") - broken
+    if valid >= _VALID_PER_BROKEN * broken:  # UTF-8 with a few broken sequences
+        return "utf-8-sig"
+    if _western(head):
+        return "cp1252"
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(head).best()
+    return best.encoding if best is not None else "utf-8-sig"
+
+
+# What Windows-1252 text in a Western European language holds beyond ASCII: accented letters
+# and typographic punctuation, the letters a minority of all letters.
+_WESTERN_CHARS = frozenset(
+    "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ"
+    "ŒœŠšŸŽž€£¥©®™°±²³µ¶·¹º«»¼½¾¿¡§¨ª¬‘’‚“”„†‡•…‰‹›–— \xa0"
+)
+_WESTERN_LETTER_SHARE = 0.25
+
+
+def _western(head: bytes) -> bool:
+    """True when the bytes read as ordinary Western European text in Windows-1252 (a short
+    Latin-1 text is too little for a statistical detector, which may call it Baltic)."""
+    try:
+        text = head.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    extra = [c for c in text if c > "\x7f"]
+    if not extra or any(c not in _WESTERN_CHARS for c in extra):
+        return False
+    letters = sum(1 for c in text if c.isalpha())
+    return sum(1 for c in extra if c.isalpha()) <= _WESTERN_LETTER_SHARE * max(letters, 1)
+
+
+def _file_encoding(path: Path) -> str:
+    with path.open("rb") as f:
+        return text_encoding(f.read(_SNIFF_BYTES))
 
 
 def read_sources(
@@ -196,20 +278,22 @@ def _sniff(path: Path) -> str | None:
     return "binary file, not text" if _looks_binary(head) else None
 
 
-# Undecodable bytes and control characters other than \t \n \v \f \r.
-_NOT_TEXT = re.compile("[\x00-\x08\x0e-\x1f\ufffd]")
-
-
 def _looks_binary(data: bytes) -> bool:
-    if b"\x00" in data:
+    encoding = text_encoding(data)
+    if b"\x00" in data and not encoding.startswith(("utf-16", "utf-32")):
         return True
-    text = data.decode("utf-8", errors="replace")
+    text = data.decode(encoding, errors="replace")
     bad = len(_NOT_TEXT.findall(text))  # in C: a loop over characters here cost ~0.5 ms/file
     return bad > 0.3 * max(len(text), 1)
 
 
+# Undecodable bytes and control characters other than \t \n \v \f \r.
+_NOT_TEXT = re.compile("[\x00-\x08\x0e-\x1f\ufffd]")
+
+
 def _read_document(path: Path) -> Article | SourceProblem:
-    raw = path.read_bytes().decode("utf-8-sig", errors="replace")
+    data = path.read_bytes()
+    raw = data.decode(text_encoding(data[:_SNIFF_BYTES]), errors="replace")
     suffix = path.suffix.lower()
     meta: dict[str, str | None] = {}
     if suffix in HTML_SUFFIXES:
@@ -243,14 +327,16 @@ def _article(
     if not title:
         first = text.strip().split("\n", 1)[0].strip()
         title = first if len(first) <= 200 else None
-    return Article(id=article_id(text), text=text, path=where, title=title, date=date, url=url)
+    return Article(
+        id=article_id(text), text=text, path=shown_path(where), title=title, date=date, url=url
+    )
 
 
 # --- corpora -------------------------------------------------------------------------------
 
 
 def _read_jsonl(path: Path, fields: CorpusFields) -> Iterator[Article | SourceProblem]:
-    with path.open(encoding="utf-8-sig", errors="replace") as f:
+    with path.open(encoding=_file_encoding(path), errors="replace") as f:
         row = 0
         for line in f:
             if not line.strip():
@@ -273,7 +359,7 @@ def _read_jsonl(path: Path, fields: CorpusFields) -> Iterator[Article | SourcePr
 
 def _read_csv(path: Path, fields: CorpusFields) -> Iterator[Article | SourceProblem]:
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # release bodies exceed the 128 kB default
-    with path.open(encoding="utf-8-sig", errors="replace", newline="") as f:
+    with path.open(encoding=_file_encoding(path), errors="replace", newline="") as f:
         reader = csv.DictReader(f)
         columns = reader.fieldnames or []
         if not any(name in columns for name in fields.text):

@@ -173,7 +173,7 @@ def test_bad_inputs_give_one_problem_each_and_good_inputs_are_read(tmp_path: Pat
     if unreadable_is_readable:
         good.add("unreadable.txt")
     assert set(articles) == good
-    assert "\ufffd" in articles["invalid-utf8.txt"].text  # replaced, not refused
+    assert "Café owner charged" in articles["invalid-utf8.txt"].text  # Latin-1, detected
     assert "Police in Lyon arrested two men" in articles["deep.html"].text
     assert len(articles["huge.txt"].text) > 20_000_000
 
@@ -303,3 +303,32 @@ def test_one_row_nested_too_deeply_does_not_lose_the_rows_after_it(tmp_path: Pat
     assert [type(x).__name__ for x in items] == ["Article", "SourceProblem", "Article"]
     assert items[1].path.endswith("corpus.jsonl#2") and "nested too deeply" in items[1].message
     assert items[2].title == "third"
+
+
+def test_legacy_encodings_and_utf16_are_decoded_not_garbled(tmp_path: Path) -> None:
+    story = "Müller, the café's owner, was charged with fraud by prosecutors in Zürich on Monday."
+    (tmp_path / "latin1.txt").write_bytes(story.encode("latin-1"))
+    (tmp_path / "utf16.txt").write_bytes(story.encode("utf-16"))  # with its byte-order mark
+    russian = "Полиция Москвы задержала подозреваемого в мошенничестве в понедельник вечером."
+    (tmp_path / "cp1251.txt").write_bytes(russian.encode("cp1251"))
+    mostly_utf8 = story.encode("utf-8") + b" One broken byte: \xff. " + story.encode("utf-8")
+    (tmp_path / "broken.txt").write_bytes(mostly_utf8)
+    texts = {Path(a.path).name: a.text for a in read_sources([tmp_path])}
+    assert story in texts["latin1.txt"] and story in texts["utf16.txt"]
+    assert russian in texts["cp1251.txt"]
+    assert story in texts["broken.txt"] and "\ufffd" in texts["broken.txt"]
+
+
+def test_odd_file_names_are_read_and_shown_escaped_on_one_line(tmp_path: Path) -> None:
+    story = "Spanish police arrested a suspect in Madrid on Monday, the ministry said."
+    folder = os.fsencode(tmp_path)
+    with open(folder + b"/caf\xe9.txt", "wb") as f:  # a name that is not UTF-8
+        f.write(story.encode())
+    (tmp_path / "two\nlines.txt").write_text("", "utf-8")  # empty: a problem to report
+    items = list(read_sources([tmp_path]))
+    paths = {x.path for x in items}
+    assert str(tmp_path / "caf\\xe9.txt") in paths
+    (problem,) = [x for x in items if isinstance(x, SourceProblem)]
+    assert "\n" not in problem.path and problem.path.endswith("two\\nlines.txt")
+    for p in paths:
+        p.encode("utf-8")  # storable: no lone surrogates
