@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
@@ -24,6 +25,9 @@ from graph.settings import Settings
 # top, so this stays short to keep a stopped server from stalling a command for minutes.
 TRANSACTION_RETRY_SECONDS = 5.0
 CONNECTION_TIMEOUT_SECONDS = 10.0
+# How long to wait for a connection, handshake included: without it a server that accepts TCP
+# connections but never answers (frozen, overloaded) holds a command for the driver's 60 s.
+ACQUISITION_TIMEOUT_SECONDS = 15.0
 # Server notifications casegraph's own queries do not act on (unknown labels before the first
 # ingest, planner hints).
 QUIET_NOTIFICATIONS = (
@@ -64,6 +68,24 @@ def _scrub(text: str, settings: Settings) -> str:
     return text.replace(secret, "********") if secret else text
 
 
+def _listening(uri: str) -> bool:
+    """True when a TCP connection to the URI's host and port opens (the port is taken)."""
+    import socket
+
+    try:
+        parts = urlsplit(uri)
+        host, port = parts.hostname, parts.port or 7687
+    except ValueError:
+        return False
+    if not host:
+        return False
+    try:
+        with socket.create_connection((host, port), timeout=1.0):
+            return True
+    except OSError:
+        return False
+
+
 def unreachable_message(settings: Settings) -> str:
     """The one line shown when no server answers at the configured address."""
     hint = (
@@ -96,8 +118,11 @@ def _check_uri(settings: Settings) -> None:
         )
 
 
-def translate(exc: Exception, settings: Settings) -> DatabaseUnavailable | None:
-    """The `DatabaseUnavailable` for a driver error about reaching Neo4j, else None."""
+def translate(
+    exc: Exception, settings: Settings, waited: float | None = None
+) -> DatabaseUnavailable | None:
+    """The `DatabaseUnavailable` for a driver error about reaching Neo4j, else None
+    (`waited`: the seconds the connection attempt took, for the message)."""
     if isinstance(exc, neo4j_errors.AuthError):
         return DatabaseUnavailable(_auth_message(settings))
     if isinstance(exc, neo4j_errors.ClientError) and "AuthenticationRateLimit" in (exc.code or ""):
@@ -108,6 +133,13 @@ def translate(exc: Exception, settings: Settings) -> DatabaseUnavailable | None:
             "few seconds"
         )
     if isinstance(exc, neo4j_errors.ServiceUnavailable | neo4j_errors.SessionExpired):
+        if _listening(settings.uri):
+            took = f" in {waited:.0f} s" if waited is not None else ""
+            return DatabaseUnavailable(
+                f"Neo4j at {safe_uri(settings.uri)} did not answer{took}: something listens "
+                "there but does not speak Bolt (a frozen or overloaded server); check it with "
+                "`casegraph db status` or restart it"
+            )
         return DatabaseUnavailable(unreachable_message(settings))
     if isinstance(exc, neo4j_errors.ClientError) and exc.code and "DatabaseNotFound" in exc.code:
         return DatabaseUnavailable(
@@ -129,11 +161,13 @@ def open_driver(settings: Settings) -> neo4j.Driver:
     """
     _check_uri(settings)
     driver: neo4j.Driver | None = None
+    started = time.monotonic()
     try:
         driver = neo4j.GraphDatabase.driver(
             settings.uri,
             auth=(settings.neo4j_user, settings.password() or ""),
             connection_timeout=CONNECTION_TIMEOUT_SECONDS,
+            connection_acquisition_timeout=ACQUISITION_TIMEOUT_SECONDS,
             max_transaction_retry_time=TRANSACTION_RETRY_SECONDS,
             # The driver logs server notifications to stderr; on a fresh database every query
             # naming a label not created yet would print "label does not exist" lines.
@@ -144,7 +178,7 @@ def open_driver(settings: Settings) -> neo4j.Driver:
     except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, ValueError) as exc:
         if driver is not None:
             driver.close()
-        mapped = translate(exc, settings)
+        mapped = translate(exc, settings, time.monotonic() - started)
         if mapped is None:
             raise
         raise mapped from None

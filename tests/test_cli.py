@@ -255,3 +255,15 @@ def test_extract_refuses_links_out_of_the_folder_unless_asked(offline_env, tmp_p
     followed = casegraph("extract", "--follow-links", str(given), env=offline_env)
     # The outside file, through the file link and through the folder link.
     assert len(followed.stdout.splitlines()) == 5 and "secret first line" in followed.stdout
+
+
+def test_a_server_that_accepts_but_never_answers_is_called_frozen(offline_env):
+    import socket
+
+    with socket.socket() as listener:  # accepts connections and never speaks Bolt
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        port = listener.getsockname()[1]
+        proc = casegraph("stats", env=dict(offline_env, CASEGRAPH_BOLT_PORT=str(port)))
+    assert_one_line_error(proc, 1, "did not answer in 15 s", "frozen")
+    assert "casegraph db start" not in proc.stderr
