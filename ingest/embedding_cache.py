@@ -17,6 +17,7 @@ vectors is left alone.
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -68,8 +69,15 @@ class EmbeddingCache:
         self.limit = limit
         self.index: dict[bytes, int] = {}
         self.rows = numpy.zeros((0, self.width), dtype="float32")
+        # One pipeline may serve several threads (the app's sessions): the index and the rows
+        # change together, so one call at a time.
+        self.lock = threading.Lock()
 
     def __call__(self, docs: list[Doc]) -> list[Any]:
+        with self.lock:
+            return self._embed(docs)
+
+    def _embed(self, docs: list[Doc]) -> list[Any]:
         features = self.extract.predict(docs)
         lengths = [len(f) for f in features]
         if not sum(lengths):

@@ -100,3 +100,21 @@ def test_layers_that_look_at_neighbours_are_not_cached():
     assert cacheable(embed)
     assert not cacheable(encode)  # convolution over the neighbouring tokens
     assert not cacheable(tok2vec)
+
+
+def test_threads_sharing_one_cache_get_exact_embeddings():
+    """The app serves several sessions from one pipeline: concurrent calls, with a cap small
+    enough to clear the cache mid-way, still return spaCy's own embeddings."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    nlp, _ = load_model("en_core_web_sm")
+    embed, expected = _embeddings(nlp, TEXTS)[0]
+    cache = EmbeddingCache(embed, limit=40)
+    jobs = [i % len(TEXTS) for i in range(200)]
+
+    def one(i: int) -> bool:
+        (got,) = cache([nlp.make_doc(TEXTS[i])])
+        return bool(numpy.array_equal(got, expected[i]))
+
+    with ThreadPoolExecutor(8) as pool:
+        assert all(pool.map(one, jobs))
