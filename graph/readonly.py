@@ -32,6 +32,13 @@ ADMIN_NOUNS = frozenset(
     {"DATABASE", "DATABASES", "SERVER", "SERVERS", "ROLE", "ROLES", "USER", "USERS", "ALIAS",
      "COMPOSITE", "ALL", "HOME"}
 )  # fmt: skip
+# SHOW commands that reveal other sessions' queries and parameters, server paths and settings,
+# or accounts: refused (SHOW INDEXES, CONSTRAINTS, FUNCTIONS, PROCEDURES stay allowed).
+SHOW_REFUSED = frozenset(
+    {"TRANSACTION", "TRANSACTIONS", "SETTING", "SETTINGS", "USER", "USERS", "ROLE", "ROLES",
+     "PRIVILEGE", "PRIVILEGES", "SERVER", "SERVERS"}
+)  # fmt: skip
+_SHOW_WINDOW = 3  # words after SHOW in which the refused noun may stand ("SHOW ALL USER ...")
 # Read-only procedures the console may CALL (compared case-insensitively).
 READ_PROCEDURES = frozenset(
     {
@@ -172,6 +179,13 @@ def _check_tokens(tokens: list[Token]) -> None:
                 hit = forms & ADMIN_VERBS
         if hit:
             raise _refuse(f"{sorted(hit)[0]} writes or administers the database")
+        if "SHOW" in forms:
+            after = [t for t in tokens[k + 1 : k + 1 + _SHOW_WINDOW] if t.kind == "word"]
+            shown = {f for t in after for f in _keyword_forms(t.text)} & SHOW_REFUSED
+            if shown:
+                raise _refuse(
+                    f"SHOW {sorted(shown)[0]} reveals other sessions, server settings or accounts"
+                )
         if (
             "TRANSACTIONS" in forms
             and k

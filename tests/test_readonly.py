@@ -40,6 +40,13 @@ WRITES = [
     "INSERT (n:Evil)",
     "SHOW TRANSACTIONS YIELD transactionId TERMINATE TRANSACTIONS transactionId",
     "RETURN '\\u0027 MATCH (n) DETACH DELETE n //' AS x",
+    # Not writes, but they reveal other sessions' queries and parameters, server paths, accounts.
+    "SHOW TRANSACTIONS",
+    "show transactions yield currentQuery, parameters RETURN *",
+    "SHOW SETTINGS",
+    "SHOW SETTINGS YIELD name, value WHERE name CONTAINS 'directories'",
+    "SHOW CURRENT USER",
+    "SHOW PRIVILEGES",
 ]
 READS = [
     "MATCH (n:Entity) RETURN n.name AS name ORDER BY name LIMIT 3",
@@ -52,6 +59,9 @@ READS = [
     "CALL dbms.components()",
     "CALL db.labels() YIELD label RETURN label",
     "SHOW INDEXES",
+    "SHOW CONSTRAINTS YIELD name RETURN name",
+    "SHOW FUNCTIONS YIELD name RETURN name LIMIT 3",
+    "MATCH (show:Entity) RETURN show.name AS settings LIMIT 1",
     "CALL () { MATCH (n:Person) RETURN n.name AS name } RETURN name",
     "MATCH (n:Person) RETURN n.name;",
 ]
