@@ -202,13 +202,81 @@ def _check_tokens(tokens: list[Token]) -> None:
                 raise _refuse(f"procedure {name} is not on the read-only allow-list")
 
 
+# range() inside an expression loops without making rows: Neo4j checks a transaction's timeout
+# between rows, not inside one expression, so `reduce(s = 0, x IN range(1, 10^18) | ...)`
+# keeps a core busy long after the client gave up. The console allows such ranges when their
+# bounds are written as numbers, all of a statement's together at most this many values
+# (`UNWIND range(...)` makes rows and is not limited).
+MAX_RANGE_VALUES = 1_000_000
+
+
+def _range_args(tokens: list[Token], k: int) -> list[list[Token]] | None:
+    """The argument token lists of the call `range(` at `k`, or None when it is not a call."""
+    if k + 1 >= len(tokens) or tokens[k + 1].text != "(" or tokens[k + 1].kind != "punct":
+        return None
+    args: list[list[Token]] = [[]]
+    depth = 0
+    for tok in tokens[k + 2 :]:
+        if tok.kind == "punct" and tok.text in "([{":
+            depth += 1
+        elif tok.kind == "punct" and tok.text in ")]}":
+            if depth == 0:
+                return args
+            depth -= 1
+        elif tok.kind == "punct" and tok.text == "," and depth == 0:
+            args.append([])
+            continue
+        args[-1].append(tok)
+    return args
+
+
+def _literal_int(arg: list[Token]) -> int | None:
+    sign = 1
+    if len(arg) == 2 and arg[0].kind == "punct" and arg[0].text in "+-":
+        sign, arg = (-1 if arg[0].text == "-" else 1), arg[1:]
+    if len(arg) != 1 or arg[0].kind != "number":
+        return None
+    try:
+        return sign * int(arg[0].text.replace("_", ""), 0)
+    except ValueError:
+        return None
+
+
+def _unbounded(why: str) -> QueryError:
+    return QueryError(
+        f"refused: {why} — the console only runs statements the query timeout can stop"
+    )
+
+
+def _check_ranges(tokens: list[Token]) -> None:
+    total = 1
+    for k, tok in enumerate(tokens):
+        if tok.kind != "word" or tok.text.lower() != "range" or _is_name_position(tokens, k):
+            continue
+        args = _range_args(tokens, k)
+        if args is None or (k and _keyword_forms(tokens[k - 1].text) & {"UNWIND"}):
+            continue  # `UNWIND range(...)` makes rows, and the timeout stops between rows
+        values = [_literal_int(a) for a in args]
+        if not 2 <= len(values) <= 3 or any(v is None for v in values):
+            raise _unbounded("range() needs bounds written as whole numbers")
+        start, end, step = (*values, 1)[:3] if len(values) == 2 else values
+        assert start is not None and end is not None and step is not None
+        if step == 0:
+            raise _unbounded("range() with a step of 0 never ends")
+        total *= max(0, (end - start) // step + 1)
+        if total > MAX_RANGE_VALUES:
+            raise _unbounded(f"range() over more than {MAX_RANGE_VALUES:,} values")
+
+
 def check_read_only(cypher: str) -> None:
     """Raise QueryError("refused: <why> — the console is read-only") unless `cypher` only reads."""
     if not cypher.strip():
         raise QueryError("empty statement: type a Cypher query such as MATCH (n) RETURN n LIMIT 5")
     texts = {cypher, _decode_java_escapes(cypher)}
     for text in texts:
-        _check_tokens(list(tokenize(text)))
+        tokens = list(tokenize(text))
+        _check_tokens(tokens)
+        _check_ranges(tokens)
 
 
 def _without_final_semicolon(cypher: str) -> str:

@@ -64,6 +64,8 @@ READS = [
     "MATCH (show:Entity) RETURN show.name AS settings LIMIT 1",
     "CALL () { MATCH (n:Person) RETURN n.name AS name } RETURN name",
     "MATCH (n:Person) RETURN n.name;",
+    "RETURN reduce(s = 0, x IN range(1, 1000) | s + x) AS total",
+    "RETURN [x IN range(10, 1, -1) | x * 2] AS down",
 ]
 
 
@@ -324,3 +326,23 @@ def test_the_console_command_turns_bad_payloads_into_one_line(neo4j_env: dict[st
         assert proc.returncode != 0 and "Traceback" not in proc.stderr, proc.stderr
         (line,) = proc.stderr.strip().splitlines()
         assert needle in line
+
+
+@pytest.mark.parametrize(
+    "cypher",
+    [
+        "RETURN reduce(s=0, x IN range(1, 9223372036854775807) | s + 0)",
+        "RETURN any(x IN range(1,3000000000) WHERE x < 0)",
+        "RETURN [x IN range(1, 1000) | [y IN range(1, 10000) | y]]",  # 10^7 together
+        "RETURN size([x IN range(1, toInteger($n)) | x])",  # bounds not written down
+        "RETURN range(0, 10, 0)",
+    ],
+)
+def test_ranges_the_timeout_cannot_stop_are_refused(cypher: str) -> None:
+    with pytest.raises(QueryError, match="the query timeout can stop"):
+        check_read_only(cypher)
+
+
+def test_unwound_ranges_make_rows_the_timeout_stops_and_pass() -> None:
+    check_read_only("UNWIND range(1, toInteger($n)) AS x RETURN count(x)")
+    check_read_only("UNWIND range(1, 100000) AS a UNWIND range(1, 100000) AS b RETURN count(*)")
