@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -88,6 +90,20 @@ def _save_uploads(files: list[Any]) -> str:
     return str(folder)
 
 
+def _server_path(text: str, root: Path | None) -> str:
+    """A path typed in the app, when it lies under the ingest root (links resolved)."""
+    if root is None:
+        raise InputError(
+            "reading files on the server is off: upload the files, or set "
+            "CASEGRAPH_INGEST_ROOT to a folder the app may read"
+        )
+    base = os.path.realpath(root)
+    path = os.path.realpath(os.path.join(base, text))  # relative paths are under the root
+    if path != base and not path.startswith(base.rstrip(os.sep) + os.sep):
+        raise InputError(f"only files under the ingest root {root} can be ingested from the app")
+    return path
+
+
 def _report(summary: Any) -> None:
     data = summary.as_dict()
     a = data["articles"]
@@ -114,15 +130,26 @@ with guard():
     uploads = st.file_uploader(
         "Upload articles (.txt .md .html .jsonl .csv)", type=SUFFIXES, accept_multiple_files=True
     )
-    folder = st.text_input(
-        "…or a file or folder path on this machine", placeholder="data/sample", key="ingest_path"
-    )
+    cfg = settings()
+    folder = ""
+    if cfg.ingest_root is not None:
+        folder = st.text_input(
+            f"…or a file or folder under {cfg.ingest_root}",
+            placeholder="data/sample",
+            key="ingest_path",
+        )
+    else:
+        st.caption("Reading files on the server is off (set CASEGRAPH_INGEST_ROOT to allow it).")
     if st.button("Ingest", type="primary", key="ingest_run"):
-        paths = [_save_uploads(uploads)] if uploads else []
-        if folder.strip():
-            paths.append(folder.strip())
-        if not paths:
+        paths = [_server_path(folder.strip(), cfg.ingest_root)] if folder.strip() else []
+        upload = _save_uploads(uploads) if uploads else None
+        if upload is None and not paths:
             raise InputError("upload files or give a folder path first")
-        st.session_state["ingest_summary"] = _ingest(paths, settings())
+        try:
+            summary = _ingest([*([upload] if upload else []), *paths], cfg)
+        finally:
+            if upload is not None:  # the uploaded copies are not kept on the server
+                shutil.rmtree(upload, ignore_errors=True)
+        st.session_state["ingest_summary"] = summary
     if "ingest_summary" in st.session_state:
         _report(st.session_state["ingest_summary"])

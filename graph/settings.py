@@ -143,6 +143,12 @@ class Settings:
         "Attempts for a write batch when Neo4j is unavailable.",
         bounds=(0, 100),
     )
+    ingest_root: Path | None = _setting(
+        None,
+        "CASEGRAPH_INGEST_ROOT",
+        "Folder under which the app's Ingest page may read files named by path; unset: the app "
+        "ingests uploads only.",
+    )
     app_port: int = _setting(
         8501, "CASEGRAPH_APP_PORT", "Port of the Streamlit app.", bounds=(1, 65535)
     )

@@ -226,8 +226,9 @@ def test_query_console_draws_nodes_and_refuses_writes(
 
 
 def test_ingest_writes_then_skips_and_reports_per_file_errors(
-    app_env: Settings, driver: neo4j.Driver
+    app_env: Settings, driver: neo4j.Driver, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("CASEGRAPH_INGEST_ROOT", str(app_fixture.FIXTURES))
     at = page(PAGES[5])
     assert_clean(at)
     # The fixture graph holds the gold annotation of the raw text; ingest cleans the text first,
@@ -239,10 +240,22 @@ def test_ingest_writes_then_skips_and_reports_per_file_errors(
     assert _count_articles(driver, app_env.neo4j_database) == 3
     at.button(key="ingest_run").click().run()
     assert "Unchanged=1" in texts(at)
-    at.text_input(key="ingest_path").input("/no/such/folder")
+    at.text_input(key="ingest_path").input("no-such-folder")  # under the root, missing
     at.button(key="ingest_run").click().run()
     assert "Failed=1" in texts(at)
     assert "no such file" in str(at.dataframe[0].value["message"][0])
+    for outside in ("/etc", "../../..", str(app_fixture.FIXTURES) + "/../.."):
+        at.text_input(key="ingest_path").input(outside)
+        at.button(key="ingest_run").click().run()
+        assert not at.exception
+        assert "only files under the ingest root" in at.error[0].value
+
+
+def test_ingest_reads_no_server_path_without_an_ingest_root(app_env: Settings) -> None:
+    at = page(PAGES[5])
+    assert_clean(at)
+    assert not [w for w in at.text_input if w.key == "ingest_path"]
+    assert "CASEGRAPH_INGEST_ROOT" in texts(at)
 
 
 def test_ingest_without_input_says_what_to_do(app_env: Settings) -> None:
