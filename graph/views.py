@@ -18,7 +18,7 @@ import neo4j
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from graph import ontology
-from graph.errors import DatabaseUnavailable, QueryError
+from graph.errors import DatabaseUnavailable, InputError, QueryError
 from ingest.records import normalize_name
 
 _DOWN_HINT = "run `casegraph db start` or set NEO4J_URI (with NEO4J_USER and NEO4J_PASSWORD)"
@@ -137,6 +137,10 @@ def rank_matches(
 
     A candidate is a dict with id, name, kind, aliases (and optionally iso).
     """
+    if len(term) > MAX_SEARCH_CHARS:
+        raise InputError(
+            f"a search term is at most {MAX_SEARCH_CHARS} characters (this one has {len(term):,})"
+        )
     q = normalize_name(term)
     if not q:
         return []
@@ -145,7 +149,7 @@ def rank_matches(
         forms = [c["name"], *(c.get("aliases") or [])]
         if c.get("iso"):
             forms.append(c["iso"])
-        scored = [(_score(q, normalize_name(f)), f) for f in forms]
+        scored = [(_score(q, normalize_name(f), cutoff), f) for f in forms]
         score, form = max(scored, key=lambda s: s[0])
         if score >= cutoff:
             best.append(Match(c["id"], c["name"], c["kind"], round(score, 3), form))
@@ -153,7 +157,11 @@ def rank_matches(
     return best[:limit]
 
 
-def _score(q: str, form: str) -> float:
+MAX_SEARCH_CHARS = 200  # entity names are far shorter; a longer term is a paste, not a name
+_FUZZY = 0.85  # the weight of a fuzzy (difflib) match against exact and prefix ones
+
+
+def _score(q: str, form: str, cutoff: float = 0.0) -> float:
     if not form:
         return 0.0
     if q == form:
@@ -163,7 +171,11 @@ def _score(q: str, form: str) -> float:
         return 0.9 + 0.09 * len(q) / len(form)
     if q in form:
         return 0.8
-    return difflib.SequenceMatcher(None, q, form).ratio() * 0.85
+    matcher = difflib.SequenceMatcher(None, q, form)
+    # The cheap upper bounds first: most forms are far from the term and never need ratio().
+    if matcher.real_quick_ratio() * _FUZZY < cutoff or matcher.quick_ratio() * _FUZZY < cutoff:
+        return 0.0
+    return matcher.ratio() * _FUZZY
 
 
 def entity_index(driver: neo4j.Driver, database: str) -> list[dict[str, Any]]:

@@ -94,3 +94,15 @@ def test_result_subgraph_drops_articles_and_dangling_relationships() -> None:
     ]  # fmt: skip
     names = {"p": "Pavel Durov", "t": "Telegram"}
     assert views.edge_label(sub["edges"][0], names) == "Pavel Durov —FOUNDED→ Telegram"
+
+
+def test_a_pasted_text_is_not_a_search_term() -> None:
+    import pytest
+
+    from graph.errors import InputError
+
+    with pytest.raises(InputError, match="at most 200 characters"):
+        views.rank_matches("Telegram " * 2000, CANDIDATES)
+    # The longest allowed term still ranks, by the same scores as before the fast bounds.
+    assert views.rank_matches("t" * 200, CANDIDATES) == []
+    assert views.rank_matches("Telegraph Media", CANDIDATES)[0].name == "Telegraph Media Group"
