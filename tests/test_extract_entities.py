@@ -214,6 +214,32 @@ def test_offences_as_news_words_them(text: str, offence: str) -> None:
     assert offence in offences
 
 
+@pytest.mark.parametrize(
+    ("text", "offence", "not_offence"),
+    [
+        ("Attackers sent targeted phishing attacks to the staff.", "phishing attacks",
+         "targeted phishing attacks"),
+        ("The group is known for destructive cyberattacks on utilities.", "cyberattacks",
+         "destructive cyberattacks"),
+        ("Analysts saw a sophisticated phishing campaign last week.", "phishing campaign",
+         "sophisticated phishing campaign"),
+        ("He pleaded guilty to conspiracy to commit wire fraud last September.",
+         "conspiracy to commit wire fraud", "conspiracy to commit wire fraud last September"),
+    ],
+)  # fmt: skip
+def test_an_offence_drops_the_writers_judgement_and_time(
+    text: str, offence: str, not_offence: str
+) -> None:
+    offences = {e.name for e in run(text).entities if e.kind == "Offense"}
+    assert offence in offences and not_offence not in offences
+
+
+def test_a_single_attack_names_its_offence_with_the_frame() -> None:
+    ex = run("The shipping firm confirmed a ransomware attack on its depots.")
+    forms = {f.lower() for e in ex.entities if e.kind == "Offense" for f in (e.name, *e.aliases)}
+    assert "ransomware attack" in forms
+
+
 def test_an_offence_phrase_stops_before_including() -> None:
     ex = run("Interpol targeted financial crime scams including business email compromise.")
     offences = {e.name for e in ex.entities if e.kind == "Offense"}
