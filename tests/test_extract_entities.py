@@ -89,6 +89,27 @@ def test_short_forms_and_parenthesised_abbreviations_resolve() -> None:
     assert "OCRS" in by_name["Organized Crime and Racketeering Section"].aliases
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "acronym"),
+    [
+        ("The Security Service of Ukraine said the SSU detained two men.",
+         "Security Service of Ukraine", "SSU"),
+        ("The Australian Federal Police arrested a man in Perth, the AFP said.",
+         "Australian Federal Police", "AFP"),
+    ],
+)  # fmt: skip
+def test_an_acronym_never_spelled_out_joins_the_name_it_abbreviates(
+    text: str, name: str, acronym: str
+) -> None:
+    by_name = {e.name: e for e in run(text).entities}
+    assert acronym in by_name[name].aliases and acronym not in by_name
+
+
+def test_an_acronym_of_two_names_of_the_article_stays_apart() -> None:
+    ex = run("Acme Bank and Atlas Bank were fined. AB said it would appeal.")
+    assert not any("AB" in e.aliases for e in ex.entities)
+
+
 def test_missing_model_is_a_config_error_naming_the_package(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
