@@ -813,6 +813,7 @@ def _offense_sets() -> dict[str, frozenset[str]]:
     return sets
 
 
+_WHEN = frozenset({"DATE", "TIME"})
 _PURPOSE_STOPS = frozenset({",", ";", ".", ":", "and", "or", "(", ")", "\n"})
 _PURPOSE_LONGEST = 12
 
@@ -829,7 +830,11 @@ def _purpose_end(doc: Doc, end: int) -> int:
     while j < len(doc) and j - end <= _PURPOSE_LONGEST and doc[j].text not in _PURPOSE_STOPS:
         if doc[j].tag_ in ("VBD", "VBZ", "VBP", "MD") or doc[j].is_space:
             break  # the sentence's own verb: the charge ended before it
+        if doc[j].ent_type_ in _WHEN:
+            break  # "... wire fraud last September": when, not what
         j += 1
+    while j > end + 1 and doc[j - 1].dep_ == "prep":
+        j -= 1  # "... wire fraud in" before a date
     while j > end + 1 and doc[j - 1].pos_ not in ("NOUN", "PROPN"):
         j -= 1
     return j if j > end + 2 and j - end <= _PURPOSE_LONGEST else end
@@ -838,6 +843,8 @@ def _purpose_end(doc: Doc, end: int) -> int:
 def _is_modifier(tok: Token, sets: dict[str, frozenset[str]]) -> bool:
     if tok.lower_ in sets["strip_modifiers"] or (tok.is_stop and tok.lower_ != "against"):
         return False
+    if tok.tag_ in ("JJS", "JJR", "RBS", "RBR") or tok.ent_type_ in _WHEN:
+        return False  # "the largest carding shop", "2021 ransomware": degree and time
     if tok.dep_ == "prep":
         return False  # "scams including ...", "crimes involving ...": a new phrase begins
     if tok.text == "-":

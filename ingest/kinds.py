@@ -8,9 +8,10 @@ candidate name is given its kind by a trained classifier (`make train`, `ingest.
 - candidates are the rules' other mentions (the stock NER's PERSON and ORG spans typed by their
   words, offence phrases) and the names nobody typed (an NER span without agency or company
   words, a run of proper nouns);
-- each is described by features of its words, shape and context (the words around it, the
-  descriptor nouns of `ingest.descriptions`, the verb it depends on, what the rules and the
-  stock NER made of it, whether a gazetteer name is inside it);
+- each is described by features of its words, shape and context (the words next to it, the
+  content words of its sentence around it, its syntactic role and the head of an apposition,
+  the descriptor nouns of `ingest.descriptions`, what the rules and the stock NER made of it,
+  whether a gazetteer name is inside it);
 - a multinomial logistic regression over those features gives the probabilities of Person,
   Agency, Platform, Organization, Offense and none; those of all occurrences of one surface form
   are averaged, so a name has one kind in an article (one sense per discourse); a candidate is
@@ -235,6 +236,41 @@ def features(doc: Doc, f: Found, stock: dict[tuple[int, int], str], known: list[
         out.append("sent_start")
     if f.start < 40 and doc[: f.start + 1].text.count("\n") == 0:
         out.append("title_line")
+    return out + _context_words(doc, span) + _role(span)
+
+
+_CONTEXT_WINDOW = 6  # words either side of a candidate, inside its sentence
+_CONTEXT_POS = frozenset({"NOUN", "VERB", "ADJ"})
+
+
+def _context_words(doc: Doc, span: Span) -> list[str]:
+    """The content words around a name in its sentence ("said", "researcher", "app", "users"):
+    what the text does with it, learned from the annotations rather than listed."""
+    sent = span.sent
+    left = doc[max(sent.start, span.start - _CONTEXT_WINDOW) : span.start]
+    right = doc[span.end : min(sent.end, span.end + _CONTEXT_WINDOW)]
+    return sorted({f"ctx={t.lower_}" for t in (*left, *right) if t.pos_ in _CONTEXT_POS})
+
+
+def _role(span: Span) -> list[str]:
+    """The name's syntactic role: its dependency with the word it depends on ("nsubj>say",
+    "pobj_on>post"), the role of the first item for an item of a list, and the head noun of an
+    apposition on either side ("Acme, a security firm"; "the firm, Acme")."""
+    root = span.root
+    while root.dep_ == "conj" and root.head is not root and root.head.i < span.start:
+        root = root.head  # "A, B and C said": B and C say with A
+    head = root.head
+    out = []
+    if root.dep_ == "pobj" and head.dep_ == "prep":
+        out.append(f"role=pobj_{head.lower_}>{head.head.lower_}")
+        out.append(f"prep={head.lower_}")
+    elif head is not root:
+        out.append(f"role={root.dep_}>{head.lower_}")
+    if root.dep_ == "appos":
+        out.append(f"appos_of={head.lower_}")
+    for child in span.root.children:
+        if child.dep_ == "appos" and child.i >= span.end:
+            out.append(f"appos={child.lower_}")
     return out
 
 

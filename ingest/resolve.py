@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cache
 
 from spacy.tokens import Doc
 
 from graph import ontology
-from ingest import jurisdictions
+from ingest import jurisdictions, knowledge
 from ingest.entities import Found
 from ingest.records import Entity, Mention, entity_id, normalize_name
 
@@ -190,6 +191,56 @@ def _short_forms(found: list[Found], keys: list[str]) -> list[str]:
     return out
 
 
+_ACRONYM = re.compile(r"[A-Z][A-Za-z]{1,5}")
+_ACTORS = frozenset({ontology.AGENCY, ontology.ORGANIZATION, ontology.PLATFORM})
+
+
+def _acronym_letters(text: str) -> str | None:
+    """ "SSU", "DoJ" -> "SSU", "DJ": a one-word name of two or more capitals, else None."""
+    if not _ACRONYM.fullmatch(text) or sum(c.isupper() for c in text) < 2:
+        return None
+    return "".join(c for c in text if c.isupper())
+
+
+@cache
+def _known_acronyms() -> dict[str, frozenset[str]]:
+    """Canonical name of a known entity -> the acronyms among its names (upper case)."""
+    out: dict[str, frozenset[str]] = {}
+    for e in (*knowledge.agencies(), *knowledge.organizations(), *knowledge.platforms()):
+        forms = {f.upper() for f in (e.name, *e.aliases) if _acronym_letters(f) is not None}
+        if forms:
+            out[e.name] = frozenset(forms)
+    return out
+
+
+def _acronyms(found: list[Found], keys: list[str]) -> tuple[list[Found], list[str]]:
+    """An acronym the article never spells out in brackets ("SSU", "DoJ") is the one actor
+    of the article whose initials it is, or whose known acronym it is in another case ("DoJ"
+    for "DOJ"); it takes that actor's kind (the NER calls most acronyms organisations)."""
+    out, mentions = list(keys), list(found)
+    names: dict[str, tuple[str, str]] = {}  # key -> (kind, a name of it)
+    for f, key in zip(found, keys, strict=True):
+        if f.kind in _ACTORS and len(_bare(f.text).split()) >= 2:
+            names.setdefault(key, (f.kind, _bare(f.text)))
+    known = _known_acronyms()
+    for i, (f, key) in enumerate(zip(found, keys, strict=True)):
+        letters = _acronym_letters(f.text)
+        if f.key is not None or f.kind not in _ACTORS or letters is None or key in names:
+            continue
+        upper = f.text.upper()
+        matches = {
+            k: kind
+            for k, (kind, name) in names.items()
+            if _initials(name) in (letters, upper)
+            or (k.startswith("K|") and upper in known.get(k.split("|", 2)[2], ()))
+        }
+        if len(matches) == 1:
+            k, kind = matches.popitem()
+            out[i] = k
+            mentions[i] = Found(kind, f.start, f.end, f.text)
+    return mentions, out
+
+
 def _extends(long: str, short: str, kind: str) -> bool:
     lw, sw = long.split(), short.split()
     if len(sw) >= len(lw):
@@ -223,6 +274,7 @@ def resolve(doc: Doc, found: list[Found]) -> tuple[list[Found], Resolved]:
     abbr = _abbreviations(doc, found, keys)
     keys = [abbr.get(f.text, k) if f.key is None else k for f, k in zip(found, keys, strict=True)]
     keys = _short_forms(found, keys)
+    found, keys = _acronyms(found, keys)
     keys = _handles(doc, found, keys)
     groups: dict[str, list[int]] = defaultdict(list)
     for i, key in enumerate(keys):

@@ -89,6 +89,27 @@ def test_short_forms_and_parenthesised_abbreviations_resolve() -> None:
     assert "OCRS" in by_name["Organized Crime and Racketeering Section"].aliases
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "acronym"),
+    [
+        ("The Security Service of Ukraine said the SSU detained two men.",
+         "Security Service of Ukraine", "SSU"),
+        ("The Australian Federal Police arrested a man in Perth, the AFP said.",
+         "Australian Federal Police", "AFP"),
+    ],
+)  # fmt: skip
+def test_an_acronym_never_spelled_out_joins_the_name_it_abbreviates(
+    text: str, name: str, acronym: str
+) -> None:
+    by_name = {e.name: e for e in run(text).entities}
+    assert acronym in by_name[name].aliases and acronym not in by_name
+
+
+def test_an_acronym_of_two_names_of_the_article_stays_apart() -> None:
+    ex = run("Acme Bank and Atlas Bank were fined. AB said it would appeal.")
+    assert not any("AB" in e.aliases for e in ex.entities)
+
+
 def test_missing_model_is_a_config_error_naming_the_package(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -212,6 +233,32 @@ def test_authorities_named_by_their_place(text: str, agency: str, iso: str) -> N
 def test_offences_as_news_words_them(text: str, offence: str) -> None:
     offences = {e.name for e in run(text).entities if e.kind == "Offense"}
     assert offence in offences
+
+
+@pytest.mark.parametrize(
+    ("text", "offence", "not_offence"),
+    [
+        ("Attackers sent targeted phishing attacks to the staff.", "phishing attacks",
+         "targeted phishing attacks"),
+        ("The group is known for destructive cyberattacks on utilities.", "cyberattacks",
+         "destructive cyberattacks"),
+        ("Analysts saw a sophisticated phishing campaign last week.", "phishing campaign",
+         "sophisticated phishing campaign"),
+        ("He pleaded guilty to conspiracy to commit wire fraud last September.",
+         "conspiracy to commit wire fraud", "conspiracy to commit wire fraud last September"),
+    ],
+)  # fmt: skip
+def test_an_offence_drops_the_writers_judgement_and_time(
+    text: str, offence: str, not_offence: str
+) -> None:
+    offences = {e.name for e in run(text).entities if e.kind == "Offense"}
+    assert offence in offences and not_offence not in offences
+
+
+def test_a_single_attack_names_its_offence_with_the_frame() -> None:
+    ex = run("The shipping firm confirmed a ransomware attack on its depots.")
+    forms = {f.lower() for e in ex.entities if e.kind == "Offense" for f in (e.name, *e.aliases)}
+    assert "ransomware attack" in forms
 
 
 def test_an_offence_phrase_stops_before_including() -> None:

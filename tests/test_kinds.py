@@ -74,6 +74,15 @@ def test_candidates_carry_context_features() -> None:
     assert "next=ransomware" in feats["Velvetline"]
 
 
+def test_features_carry_the_words_around_a_name_and_its_role() -> None:
+    doc = extractor().nlp(
+        "Researchers at Quorvane, a security company, said users of Blitzchat were targeted."
+    )
+    feats = {c.text: f for c, f in candidate_features(doc, find_mentions(doc))}
+    assert "appos=company" in feats["Quorvane"] and "role=pobj_at>researchers" in feats["Quorvane"]
+    assert "ctx=users" in feats["Blitzchat"] and "prep=of" in feats["Blitzchat"]
+
+
 def test_features_say_how_often_a_name_is_written_and_whether_it_reads_as_a_persons() -> None:
     doc = extractor().nlp(
         "Quorvane warns of new scams\nLinda Carter said Quorvane had seen a rise. "
