@@ -587,7 +587,7 @@ def _affiliations(ctx: Context, s: Sentence) -> None:
                 gap = doc[o.found.end : p.found.start]
                 words = [t.lower_ for t in gap]
                 if words in (["'s"], ["’s"]):
-                    rel = "MEMBER_OF"  # "Google Threat Analysis Group's Shane Huntley"
+                    rel = "MEMBER_OF"  # "<company>'s <unit name>'s <person>"
                 elif words[:1] in (["'s"], ["’s"]) and _is_title(gap[1:]):
                     rel = _affiliation_rel(gap[1:].text)
                 elif words and words[-1] in _NEWS_ROLES and _is_title(gap):
@@ -746,8 +746,8 @@ def _located_in(ctx: Context, s: Sentence) -> None:
 
 
 def _person_of_place(ctx: Context, s: Sentence) -> None:
-    """ "X, 19, of Bognor Regis, in the United Kingdom", "X, aka 'Rolex', 22, of Orlando,
-    Florida": where a person is from, as charging documents and the news that quote them write
+    """ "X, 19, of <town>, in <country>", "X, aka '<handle>', 22, of <city>, <state>":
+    where a person is from, as charging documents and the news that quote them write
     it (the name, an alias and an age between commas, then "of" and the place)."""
     doc = ctx.doc
     places = {it.found.start: it for it in s.of(J)}
@@ -1182,7 +1182,7 @@ def _investigated_by(ctx: Context, s: Sentence) -> list[Item]:
     return [a for a in s.of(A, after=trig[1]) if a.found.end <= stop]
 
 
-# Verbs whose coordinated agents act together ("the FBI and the NCIS arrested ...").
+# Verbs whose coordinated agents act together ("<agency> and <agency> arrested ...").
 _JOINT_ACTS = frozenset(
     {"arrest", "charge", "investigate", "seize", "raid", "conduct", "lead", "dismantle",
      "take", "shut", "disrupt", "search", "detain", "indict", "prosecute", "carry", "execute",
@@ -1206,9 +1206,9 @@ def _verb_base(word: str) -> str:
 
 
 def _joint_agents(ctx: Context, s: Sentence) -> list[tuple[Item, Item]]:
-    """Agencies coordinated as the agents of one enforcement act: "the FBI and the NCIS are
-    continuing to investigate", "arrested by the FBI and the Naval Criminal Investigative
-    Service", "an operation conducted by the FBI and Ontario Provincial Police"."""
+    """Agencies coordinated as the agents of one enforcement act: "<agency> and <agency> are
+    investigating", "arrested by <agency> and <agency>", "an operation conducted by <agency>
+    and <agency>"."""
     agencies = s.of(A)
     if len(agencies) < 2:
         return []
