@@ -360,8 +360,8 @@ def test_an_unnamed_accused_is_not_the_platform_in_the_sentence() -> None:
 @pytest.mark.parametrize(
     ("text", "person", "place"),
     [
-        ("Mason Sheppard, aka “Chaewon,” 19, of Bognor Regis, in the United Kingdom, was charged.",
-         "Mason Sheppard", "United Kingdom"),
+        ("Daniel Moreno, aka “Rockjaw,” 19, of Leeds, in the United Kingdom, was charged.",
+         "Daniel Moreno", "United Kingdom"),
         ("Maria Lopez, 35, of Austin, Texas, pleaded guilty on Monday.", "Maria Lopez", "Texas"),
     ],
 )  # fmt: skip

@@ -142,7 +142,7 @@ def test_names_only_in_a_title_case_headline_are_not_kept() -> None:
 
 
 def test_a_handle_after_aka_is_the_persons_alias_not_another_person() -> None:
-    ex = run("Mason Sheppard, aka “Chaewon,” 19, of Bognor Regis, was charged on Friday.")
+    ex = run("Daniel Moreno, aka “Rockjaw,” 19, of Leeds, was charged on Friday.")
     people = [e for e in ex.entities if e.kind == "Person"]
-    assert [p.name for p in people] == ["Mason Sheppard"]
-    assert "Chaewon" in people[0].aliases
+    assert [p.name for p in people] == ["Daniel Moreno"]
+    assert "Rockjaw" in people[0].aliases
