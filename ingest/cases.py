@@ -124,7 +124,6 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
     }
     agency_iso |= {r.source: by_id[r.target].iso or "" for r in relations if r.type == "BELONGS_TO"}
     main_place = max(places, key=lambda e: len(e.mentions)).iso if places else None
-    sued = {e.id for e in entities if e.kind == ontology.ORGANIZATION and _sued(doc, e)}
     countries = Counter(iso.split("-")[0] for iso in agency_iso.values() if iso)
     home = countries.most_common(1)[0][0] if countries else main_place
     # Sent abroad to stand trial: that country prosecutes (returns home say nothing new).
@@ -163,7 +162,8 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
             or _country(home)
             or _country(main_place)
         )
-        found = [_case(d, target, iso, iso_entity, target.id in sued)]
+        sued = target.kind == ontology.ORGANIZATION and _sued(doc, target)
+        found = [_case(d, target, iso, iso_entity, sued)]
         if found[0].kind == "lawsuit" and d.offenses:
             # Criminal charges and a civil settlement against one company: two proceedings.
             found.append(_case(d, target, iso, iso_entity, False, separate=True))

@@ -117,9 +117,7 @@ def labelled(docs: list[_Parsed]) -> list[tuple[tuple[str, ...], int]]:
             evidence = gold.get(fact_key(c.type, s, t))  # type: ignore[arg-type]
             if evidence is None:
                 rows.append((c.features, 0))
-            elif "apart" in {f.split("|", 1)[-1] for f in c.features} or any(
-                _is_evidence(c.sentence.text, ev) for ev in evidence
-            ):
+            elif c.apart or any(_is_evidence(c.sentence.text, ev) for ev in evidence):
                 rows.append((c.features, 1))
     return rows
 

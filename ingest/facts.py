@@ -19,7 +19,7 @@ import bisect
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -53,6 +53,7 @@ class Candidate:
     features: tuple[str, ...]
     rules: tuple[str, ...] = ()
     proposal: Relation | None = None
+    apart: bool = False  # a rule's fact whose two ends the sentence does not both hold
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -204,7 +205,7 @@ def _pair_features(doc: Doc, s: Span, a: Item, b: Item, triggers: dict[str, list
     return out
 
 
-def _entity_features(doc: Doc, src: Entity, tgt: Entity) -> list[str]:
+def _entity_features(src: Entity, tgt: Entity) -> list[str]:
     out = [f"kinds={src.kind}>{tgt.kind}"]
     names = {normalize_name(x) for x in (tgt.name, *tgt.aliases)} - {""}
     source_name = f" {normalize_name(src.name)} "
@@ -275,7 +276,7 @@ def _sentence_candidates(doc: Doc, s: Sentence, proposed: list[Relation]) -> lis
                 seen.add(key)
                 if shared is None:
                     shared = _pair_features(doc, s.span, a, b, s.triggers)
-                    shared += _entity_features(doc, src, tgt)
+                    shared += _entity_features(src, tgt)
                 by_rules = rules.pop(key, [])
                 names = tuple(sorted({r.rule for r in by_rules}))
                 other = pair_types.get(tuple(sorted((sid, tid))), set()) - {rel}  # type: ignore[arg-type]
@@ -302,7 +303,9 @@ def _sentence_candidates(doc: Doc, s: Sentence, proposed: list[Relation]) -> lis
         names = tuple(sorted({x.rule for x in rels}))
         feats = [f"rule={x}" for x in names] + ["apart", *sentence_words]
         feats.append(f"present={int(r.source in entities)}{int(r.target in entities)}")
-        out.append(Candidate(r.type, src_e, tgt_e, s.span, _typed(r.type, feats), names, r))
+        out.append(
+            Candidate(r.type, src_e, tgt_e, s.span, _typed(r.type, feats), names, r, apart=True)
+        )
     return out
 
 
@@ -318,7 +321,7 @@ def decide(
     by_id: dict[str, Entity],
     classifier: FactClassifier,
     model: str,
-    status_of: Any,
+    status_of: Callable[[Span], str],
     scores: list[float] | None = None,
 ) -> list[Relation]:
     """The article's facts: per fact, its best candidate if that scores above the threshold

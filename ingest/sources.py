@@ -134,11 +134,6 @@ def _western(head: bytes) -> bool:
     return sum(1 for c in extra if c.isalpha()) <= _WESTERN_LETTER_SHARE * max(letters, 1)
 
 
-def _file_encoding(path: Path) -> str:
-    with path.open("rb") as f:
-        return text_encoding(f.read(_SNIFF_BYTES))
-
-
 def read_sources(
     paths: Sequence[str | Path], fields: CorpusFields = CorpusFields(), follow_links: bool = False
 ) -> Iterator[Article | SourceProblem]:
@@ -242,17 +237,17 @@ class _Walk:
 def _guarded(path: Path, fields: CorpusFields) -> Iterator[Article | SourceProblem]:
     """Read one file; anything that goes wrong becomes one SourceProblem for it."""
     try:
-        problem = _sniff(path)
+        problem, encoding = _sniff(path)
         if problem:
             yield SourceProblem(str(path), problem)
             return
         suffix = path.suffix.lower()
         if suffix == ".jsonl":
-            yield from _read_jsonl(path, fields)
+            yield from _read_jsonl(path, fields, encoding)
         elif suffix == ".csv":
-            yield from _read_csv(path, fields)
+            yield from _read_csv(path, fields, encoding)
         else:
-            yield _read_document(path)
+            yield _read_document(path, encoding)
     except PermissionError:
         yield SourceProblem(str(path), "permission denied: the file cannot be read")
     except OSError as e:
@@ -266,20 +261,21 @@ def _one_line(e: BaseException) -> str:
     return (text[0] if text else type(e).__name__)[:200]
 
 
-def _sniff(path: Path) -> str | None:
-    """Why the file is not readable text (empty, too big, binary), or None when it is."""
+def _sniff(path: Path) -> tuple[str | None, str]:
+    """Why the file is not readable text (empty, too big, binary), or None when it is; and
+    its encoding, found once from its first bytes."""
     size = path.stat().st_size
     if size == 0:
-        return "empty file"
+        return "empty file", "utf-8-sig"
     if size > _MAX_FILE_BYTES and path.suffix.lower() not in CORPUS_SUFFIXES:
-        return f"file too large for one article ({size // 2**20} MB)"
+        return f"file too large for one article ({size // 2**20} MB)", "utf-8-sig"
     with path.open("rb") as f:
         head = f.read(_SNIFF_BYTES)
-    return "binary file, not text" if _looks_binary(head) else None
+    encoding = text_encoding(head)
+    return ("binary file, not text" if _looks_binary(head, encoding) else None), encoding
 
 
-def _looks_binary(data: bytes) -> bool:
-    encoding = text_encoding(data)
+def _looks_binary(data: bytes, encoding: str) -> bool:
     if b"\x00" in data and not encoding.startswith(("utf-16", "utf-32")):
         return True
     text = data.decode(encoding, errors="replace")
@@ -291,9 +287,8 @@ def _looks_binary(data: bytes) -> bool:
 _NOT_TEXT = re.compile("[\x00-\x08\x0e-\x1f\ufffd]")
 
 
-def _read_document(path: Path) -> Article | SourceProblem:
-    data = path.read_bytes()
-    raw = data.decode(text_encoding(data[:_SNIFF_BYTES]), errors="replace")
+def _read_document(path: Path, encoding: str) -> Article | SourceProblem:
+    raw = path.read_bytes().decode(encoding, errors="replace")
     suffix = path.suffix.lower()
     meta: dict[str, str | None] = {}
     if suffix in HTML_SUFFIXES:
@@ -335,8 +330,10 @@ def _article(
 # --- corpora -------------------------------------------------------------------------------
 
 
-def _read_jsonl(path: Path, fields: CorpusFields) -> Iterator[Article | SourceProblem]:
-    with path.open(encoding=_file_encoding(path), errors="replace") as f:
+def _read_jsonl(
+    path: Path, fields: CorpusFields, encoding: str
+) -> Iterator[Article | SourceProblem]:
+    with path.open(encoding=encoding, errors="replace") as f:
         row = 0
         for line in f:
             if not line.strip():
@@ -357,9 +354,9 @@ def _read_jsonl(path: Path, fields: CorpusFields) -> Iterator[Article | SourcePr
             yield _corpus_article(where, obj, fields)
 
 
-def _read_csv(path: Path, fields: CorpusFields) -> Iterator[Article | SourceProblem]:
+def _read_csv(path: Path, fields: CorpusFields, encoding: str) -> Iterator[Article | SourceProblem]:
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # release bodies exceed the 128 kB default
-    with path.open(encoding=_file_encoding(path), errors="replace", newline="") as f:
+    with path.open(encoding=encoding, errors="replace", newline="") as f:
         reader = csv.DictReader(f)
         columns = reader.fieldnames or []
         if not any(name in columns for name in fields.text):
