@@ -112,7 +112,13 @@ def _cached_named(uri: str, db: str, name: str, params_json: str) -> dict[str, A
 
     cfg = settings()
     result = run_query(
-        driver(), db, get_query(name), json.loads(params_json), cfg.row_limit, cfg.query_timeout
+        driver(),
+        db,
+        get_query(name),
+        json.loads(params_json),
+        cfg.row_limit,
+        cfg.query_timeout,
+        cfg.result_mb * 2**20,
     )
     return result.__dict__
 

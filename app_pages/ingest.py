@@ -114,7 +114,7 @@ def _report(summary: Any) -> None:
     cols[3].metric("Facts", data["relations"])
     cols[4].metric("Cases", data["cases"])
     if data["problems"]:
-        st.warning(f"{len(data['problems'])} input(s) could not be read:")
+        st.warning(f"{len(data['problems'])} problem(s) reading the input:")
         st.dataframe(data["problems"], hide_index=True)
     if a["new"]:
         st.success(summary.line())

@@ -68,7 +68,13 @@ def _console() -> None:
 
             cfg = settings()
             result = run_read_only(
-                driver(), cfg.neo4j_database, text, {}, cfg.row_limit, cfg.query_timeout
+                driver(),
+                cfg.neo4j_database,
+                text,
+                {},
+                cfg.row_limit,
+                cfg.query_timeout,
+                cfg.result_mb * 2**20,
             )
             st.session_state[RESULT] = ("cypher", result.__dict__)
 
@@ -92,7 +98,7 @@ def _results() -> None:
         return
     title, result = st.session_state[RESULT]
     st.subheader(f"Result of {title}")
-    note = " (truncated at the row limit, CASEGRAPH_ROW_LIMIT)" if result["truncated"] else ""
+    note = f" ({result.get('truncated_note') or 'truncated'})" if result["truncated"] else ""
     st.caption(f"{len(result['rows'])} rows{note}")
     st.dataframe(result["rows"], hide_index=True)
     left, right = st.columns(2)

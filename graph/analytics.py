@@ -68,7 +68,9 @@ def _read(driver: Any, database: str, query: str, **params: Any) -> list[dict[st
     from graph.readonly import execute_read
 
     # No row cap: a projection needs every edge (at 1M relationships, a few hundred MB).
-    return execute_read(driver, database, query, params, row_limit=10**9, timeout=600.0).rows
+    return execute_read(
+        driver, database, query, params, row_limit=10**9, timeout=600.0, byte_limit=None
+    ).rows
 
 
 def load_projection(

@@ -112,7 +112,7 @@ def print_rows(columns: Sequence[str], rows: Sequence[dict[str, Any]], fmt: str)
 def _print_result(result: Any, fmt: str) -> None:
     print_rows(result.columns, result.rows, fmt)
     if result.truncated:
-        err.print(f"[yellow]results truncated to {len(result.rows)} rows (CASEGRAPH_ROW_LIMIT)[/]")
+        err.print(result.truncated_note, style="yellow", markup=False)
 
 
 # --------------------------------------------------------------------------- db
@@ -222,7 +222,8 @@ def _extractor(settings: Settings, workers: int | None) -> Any:
 
 
 def _report_problem(problem: Any) -> None:
-    err.print(f"casegraph: skipped {problem.path}: {problem.message}", markup=False)
+    what = "note" if getattr(problem, "kept", False) else "skipped"
+    err.print(f"casegraph: {what} {problem.path}: {problem.message}", markup=False)
 
 
 def _show_progress(json_mode: bool) -> bool:
@@ -253,7 +254,7 @@ def extract(
     counts = {"articles": 0, "failed": 0}
 
     def failed(problem: Any) -> None:
-        counts["failed"] += 1
+        counts["failed"] += 0 if getattr(problem, "kept", False) else 1
         _report_problem(problem)
 
     fields = _fields(text_field, title_field, date_field, url_field)
@@ -376,6 +377,7 @@ def cypher(
             params,
             row_limit=settings.row_limit,
             timeout=settings.query_timeout,
+            byte_limit=settings.result_mb * 2**20,
         )
     _print_result(result, fmt)
 
@@ -452,6 +454,7 @@ def run_named_query(
             params,
             row_limit=settings.row_limit,
             timeout=settings.query_timeout,
+            byte_limit=settings.result_mb * 2**20,
         )
     _print_result(result, fmt)
 

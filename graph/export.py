@@ -76,7 +76,7 @@ class _Data:
 def _read(driver: Any, database: str, query: str, **params: Any) -> list[dict[str, Any]]:
     from graph.readonly import execute_read
 
-    return execute_read(driver, database, query, params, _NO_CAP, _TIMEOUT).rows
+    return execute_read(driver, database, query, params, _NO_CAP, _TIMEOUT, None).rows
 
 
 def _node(row: dict[str, Any]) -> dict[str, Any]:
@@ -127,7 +127,9 @@ def _neighbourhood(driver: Any, database: str, names: Sequence[str], depth: int)
 
 def _query(driver: Any, database: str, query: NamedQuery, params: dict[str, Any]) -> _Data:
     # Raw `key=value` strings and already-typed values are both accepted.
-    result = run_query(driver, database, query, parse_params(query, params), _NO_CAP, _TIMEOUT)
+    result = run_query(
+        driver, database, query, parse_params(query, params), _NO_CAP, _TIMEOUT, None
+    )
     nodes = [
         {
             "id": n["id"],

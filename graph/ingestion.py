@@ -151,7 +151,7 @@ def run_ingest(
 
     def failed(problem: Any) -> None:
         with lock:
-            summary.failed += 1
+            summary.failed += 0 if getattr(problem, "kept", False) else 1
             summary.problems.append({"path": problem.path, "message": problem.message})
             on_problem(problem)
 

@@ -100,6 +100,9 @@ class NamedQuery:
         return _BOUND.sub(bound, self.cypher)
 
 
+DEFAULT_BYTE_LIMIT = 32 * 2**20  # CASEGRAPH_RESULT_MB's default
+
+
 @dataclass
 class QueryResult:
     """Rows of a read query, capped at the row limit, and the graph parts found in them."""
@@ -109,6 +112,8 @@ class QueryResult:
     truncated: bool = False
     nodes: list[dict[str, Any]] = field(default_factory=list)
     relationships: list[dict[str, Any]] = field(default_factory=list)
+    # Why rows were left out, for people: the row limit or the size limit.
+    truncated_note: str = ""
 
 
 # ---- loading -----------------------------------------------------------------------------
@@ -334,13 +339,16 @@ def run_query(
     params: Mapping[str, Any],
     row_limit: int,
     timeout: float,
+    byte_limit: int | None = DEFAULT_BYTE_LIMIT,
 ) -> QueryResult:
-    """Run a named query (already-parsed params) in a read transaction, capped at `row_limit`."""
+    """Run a named query (already-parsed params) in a read transaction, capped at `row_limit`
+    rows and about `byte_limit` bytes (None: no size cap, for exports)."""
     from graph.readonly import execute_read
 
     return execute_read(
-        driver, database, query.render(params), bind_params(query, params), row_limit, timeout
-    )
+        driver, database, query.render(params), bind_params(query, params), row_limit, timeout,
+        byte_limit,
+    )  # fmt: skip
 
 
 def describe_error(exc: Exception) -> CasegraphError:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.errors import QueryError
-from graph.queries import QueryResult, describe_error
+from graph.queries import DEFAULT_BYTE_LIMIT, QueryResult, describe_error
 
 # Clause and command keywords that write data or administer the server.
 WRITE_KEYWORDS = frozenset(
@@ -293,11 +293,19 @@ def run_read_only(
     params: Mapping[str, Any] | None = None,
     row_limit: int = 1000,
     timeout: float = 30.0,
+    byte_limit: int | None = DEFAULT_BYTE_LIMIT,
 ) -> QueryResult:
-    """Check `cypher`, then run it in READ access mode with a timeout, capped at `row_limit`."""
+    """Check `cypher`, then run it in READ access mode with a timeout, capped at `row_limit`
+    rows and about `byte_limit` bytes."""
     check_read_only(cypher)
     return execute_read(
-        driver, database, _without_final_semicolon(cypher), dict(params or {}), row_limit, timeout
+        driver,
+        database,
+        _without_final_semicolon(cypher),
+        dict(params or {}),
+        row_limit,
+        timeout,
+        byte_limit,
     )
 
 
@@ -353,23 +361,36 @@ def execute_read(
     params: Mapping[str, Any],
     row_limit: int,
     timeout: float,
+    byte_limit: int | None = DEFAULT_BYTE_LIMIT,
 ) -> QueryResult:
-    """Run `cypher` in a READ session inside `execute_read`; fetch at most `row_limit` rows."""
+    """Run `cypher` in a READ session inside `execute_read`; fetch at most `row_limit` rows and,
+    when `byte_limit` is given, stop before the row that takes the rows past about that many
+    bytes (the first row is always kept: one row is bounded by the server's memory limit)."""
     import neo4j
 
     check_payload(cypher, params)
+    note = ""
 
     @neo4j.unit_of_work(timeout=timeout)
     def work(tx: Any) -> tuple[list[str], list[Any], bool]:
+        nonlocal note
         result = tx.run(cypher, dict(params))
         records: list[Any] = []
-        truncated = False
+        size = 0
         for record in result:
             if len(records) >= row_limit:
-                truncated = True
+                note = f"results truncated to {len(records):,} rows (CASEGRAPH_ROW_LIMIT)"
                 break
+            if byte_limit is not None:
+                size += approximate_size(record.values())
+                if records and size > byte_limit:
+                    note = (
+                        f"results truncated to {len(records):,} rows: the next row takes them "
+                        f"past {byte_limit / 2**20:,.0f} MB (CASEGRAPH_RESULT_MB)"
+                    )
+                    break
             records.append(record)
-        return list(result.keys()), records, truncated
+        return list(result.keys()), records, bool(note)
 
     try:
         with driver.session(
@@ -382,16 +403,43 @@ def execute_read(
         raise describe_error(exc) from None
     except neo4j.exceptions.Neo4jError as exc:
         raise describe_error(exc) from None
-    return to_result(keys, records, truncated)
+    return to_result(keys, records, truncated, note)
 
 
-def to_result(keys: list[str], records: list[Any], truncated: bool) -> QueryResult:
+def approximate_size(values: Any) -> int:
+    """About how many bytes `values` take once rendered: text by its length, numbers and other
+    scalars 8, containers, nodes, relationships and paths by their parts (walked without
+    recursion)."""
+    size, stack = 0, [values]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str | bytes | bytearray):
+            size += len(value) + 2
+        elif isinstance(value, Mapping):
+            size += 2
+            for key, item in value.items():
+                size += len(str(key)) + 2
+                stack.append(item)
+        elif isinstance(value, list | tuple):
+            size += 2
+            stack.extend(value)
+        elif hasattr(value, "nodes") and hasattr(value, "relationships"):  # a path
+            stack.extend([list(value.nodes), list(value.relationships)])
+        elif hasattr(value, "element_id") and hasattr(value, "items"):  # node or relationship
+            size += len(value.element_id) + 16
+            stack.append(dict(value.items()))
+        else:
+            size += 8
+    return size
+
+
+def to_result(keys: list[str], records: list[Any], truncated: bool, note: str = "") -> QueryResult:
     """Plain rows (nodes, relationships and paths rendered readably) plus the graph parts."""
     from graph.queries import GraphCollector
 
     graph = GraphCollector()
     rows = [{k: graph.plain(record[k]) for k in keys} for record in records]
-    return QueryResult(keys, rows, truncated, graph.node_list(), graph.relationship_list())
+    return QueryResult(keys, rows, truncated, graph.node_list(), graph.relationship_list(), note)
 
 
 def compact(cypher: str) -> str:

@@ -6,6 +6,7 @@ Jars come from Maven Central through `neo4j-pom.xml` into `settings.cache_dir/ne
     conf/neo4j.conf     written by casegraph on every start: 127.0.0.1 only, bounded memory
     data/ logs/ plugins/ import/ run/     Neo4j's directories
     run/neo4j.pid       pid of the server casegraph started
+    plugins/casegraph-watchdog.jar  built from watchdog/WatchdogExtension.java at every start
     logs/console.log    the JVM's stdout and stderr; Neo4j's own log is logs/neo4j.log
     password            the password of user `neo4j`, mode 0600 (settings.password_file)
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import os
 import re
 import secrets
@@ -24,7 +26,9 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
+import zipfile
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,6 +42,11 @@ from graph.errors import ConfigError, ServerError
 from graph.settings import Settings
 
 POM = Path(__file__).with_name("neo4j-pom.xml")
+WATCHDOG_SOURCE = Path(__file__).with_name("watchdog") / "WatchdogExtension.java"
+WATCHDOG_SERVICE = "META-INF/services/org.neo4j.kernel.extension.ExtensionFactory"
+# A statement marked terminated (its timeout passed) that still runs this long is stopped by the
+# watchdog; Neo4j marks overdue transactions every second (db.transaction.monitor.check.interval).
+WATCHDOG_GRACE_MS = 1000
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_TOOL = "org.neo4j.cli.AdminTool"
 MIN_JAVA = 17
@@ -57,6 +66,7 @@ JVM_OPTIONS = (
     "--add-opens=java.base/java.nio=ALL-UNNAMED",
     "--add-opens=java.base/java.io=ALL-UNNAMED",
     "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+    "--add-opens=java.base/java.lang=ALL-UNNAMED",  # the watchdog's Thread.stop0
     "--enable-native-access=ALL-UNNAMED",
     "-Dfile.encoding=UTF-8",
 )
@@ -194,6 +204,41 @@ def provision(settings: Settings) -> Path:
     return lib
 
 
+def build_watchdog(java: Path, lib: Path, plugins: Path) -> Path:
+    """Compile the watchdog extension (WatchdogExtension.java) into `plugins`, where the
+    server's class path finds it; rebuilt when its source or the Neo4j jars change."""
+    javac = java.resolve().with_name("javac")
+    if not os.access(javac, os.X_OK):
+        raise ConfigError(
+            f"{java} has no javac beside it: the local Neo4j needs a Java {MIN_JAVA}+ JDK, not "
+            f"only a runtime ({JAVA_HINT})"
+        )
+    source = WATCHDOG_SOURCE.read_bytes()
+    stamp = hashlib.sha256(source + str(lib.resolve()).encode()).hexdigest()
+    jar = plugins / "casegraph-watchdog.jar"
+    stamp_file = plugins / "casegraph-watchdog.sha256"
+    with contextlib.suppress(OSError):
+        if jar.is_file() and stamp_file.read_text(encoding="utf-8").strip() == stamp:
+            return jar
+    with tempfile.TemporaryDirectory(prefix="casegraph-watchdog-") as tmp:
+        classes = Path(tmp)
+        done = subprocess.run(
+            [str(javac), "-nowarn", "-cp", f"{lib}/*", "-d", str(classes), str(WATCHDOG_SOURCE)],
+            capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+        if done.returncode != 0:
+            first = (done.stderr or done.stdout or "no output").strip().splitlines()[0]
+            raise ServerError(f"could not compile the Neo4j watchdog with {javac}: {first[:300]}")
+        partial = plugins / "casegraph-watchdog.jar.partial"
+        with zipfile.ZipFile(partial, "w") as archive:
+            for path in sorted(classes.rglob("*.class")):
+                archive.write(path, path.relative_to(classes).as_posix())
+            archive.writestr(WATCHDOG_SERVICE, "casegraph.watchdog.WatchdogExtension\n")
+        partial.replace(jar)
+    stamp_file.write_text(stamp + "\n", encoding="utf-8")
+    return jar
+
+
 def _check_version(version: str) -> None:
     if not re.fullmatch(r"\d+\.\d+\.\d+", version):
         raise ConfigError(
@@ -282,6 +327,7 @@ def render_conf(settings: Settings) -> str:
         f"dbms.memory.transaction.total.max={transaction_max}m",
         "dbms.security.auth_enabled=true",
         "dbms.usage_report.enabled=false",
+        "db.transaction.monitor.check.interval=1s",
     ]
     return "\n".join(lines) + "\n"
 
@@ -447,6 +493,7 @@ def server_command(settings: Settings, java: Path, lib: Path) -> list[str]:
     initial = min(heap, 512 * _MB) // _MB
     return [
         str(java), f"-Xms{initial}m", f"-Xmx{heap // _MB}m", *JVM_OPTIONS,
+        f"-Dcasegraph.watchdog.grace_ms={WATCHDOG_GRACE_MS}",
         "-cp", f"{home}/plugins/*:{home}/conf:{lib}/*",
         ENTRY_POINT, f"--home-dir={home}", f"--config-dir={home}/conf",
     ]  # fmt: skip
@@ -617,6 +664,7 @@ def start(settings: Settings) -> ServerStatus:
         lib = provision(settings)
         _prepare_home(settings)
         _ensure_password(settings, java, lib)
+        build_watchdog(java, lib, home_dir(settings) / "plugins")
         process = _launch(settings, java, lib)
         return _wait_until_ready(settings, process)
 

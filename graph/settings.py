@@ -131,6 +131,13 @@ class Settings:
         "Maximum rows returned by ad-hoc and named queries.",
         bounds=(1, 1_000_000),
     )
+    result_mb: int = _setting(
+        32,
+        "CASEGRAPH_RESULT_MB",
+        "Maximum size in MB of the rows returned by ad-hoc and named queries (the rows after "
+        "it are left out, as with the row limit).",
+        bounds=(1, 4096),
+    )
     query_timeout: float = _setting(
         30.0,
         "CASEGRAPH_QUERY_TIMEOUT",

@@ -13,7 +13,6 @@ import json
 import os
 import re
 import stat
-import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -36,7 +35,13 @@ CORPUS_SUFFIXES = frozenset({".jsonl", ".csv"})
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | CORPUS_SUFFIXES
 
 _SNIFF_BYTES = 8192
-_MAX_FILE_BYTES = 200 * 1024 * 1024  # a single article bigger than this is not an article
+# One article, as a file or as one row of a corpus, is at most this big. The NLP takes at most
+# 1,000,000 characters (graph.ingestion.too_long); HTML is parsed whole, at ~30 bytes of memory
+# per byte of markup, so this bounds a file's parse at about 0.5 GB. Corpus files (.jsonl,
+# .csv) are read row by row and may be of any size.
+MAX_ARTICLE_BYTES = 16 * 2**20
+# The largest file the app's Ingest page takes (Streamlit keeps uploads in memory).
+MAX_UPLOAD_MB = 200
 _SUPPORTED_HELP = "use .txt, .md, .html, .jsonl or .csv"
 
 
@@ -52,10 +57,12 @@ class CorpusFields:
 
 @dataclass(frozen=True)
 class SourceProblem:
-    """One bad input: which file (or `file#row`) and what is wrong, in one line."""
+    """One bad input: which file (or `file#row`) and what is wrong, in one line. `kept`: the
+    article was still read (e.g. without its unreadable date), so it is a note, not a failure."""
 
     path: str
     message: str
+    kept: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "path", shown_path(self.path))
@@ -267,12 +274,20 @@ def _sniff(path: Path) -> tuple[str | None, str]:
     size = path.stat().st_size
     if size == 0:
         return "empty file", "utf-8-sig"
-    if size > _MAX_FILE_BYTES and path.suffix.lower() not in CORPUS_SUFFIXES:
-        return f"file too large for one article ({size // 2**20} MB)", "utf-8-sig"
+    if size > MAX_ARTICLE_BYTES and path.suffix.lower() not in CORPUS_SUFFIXES:
+        return too_large(size), "utf-8-sig"
     with path.open("rb") as f:
         head = f.read(_SNIFF_BYTES)
     encoding = text_encoding(head)
     return ("binary file, not text" if _looks_binary(head, encoding) else None), encoding
+
+
+def too_large(size: int) -> str:
+    """The problem of an article file or corpus row of `size` bytes over the limit."""
+    return (
+        f"too large for one article ({size / 2**20:,.1f} MB, the limit is "
+        f"{MAX_ARTICLE_BYTES // 2**20} MB): split it into articles"
+    )
 
 
 def _looks_binary(data: bytes, encoding: str) -> bool:
@@ -335,11 +350,14 @@ def _read_jsonl(
 ) -> Iterator[Article | SourceProblem]:
     with path.open(encoding=encoding, errors="replace") as f:
         row = 0
-        for line in f:
-            if not line.strip():
+        for line, whole in _bounded_lines(f, MAX_ARTICLE_BYTES):
+            if whole and not line.strip():
                 continue
             row += 1
             where = f"{path}#{row}"
+            if not whole:
+                yield SourceProblem(where, _LINE_TOO_LONG)
+                continue
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as e:
@@ -351,19 +369,51 @@ def _read_jsonl(
             if not isinstance(obj, dict):
                 yield SourceProblem(where, "not a JSON object")
                 continue
-            yield _corpus_article(where, obj, fields)
+            yield from _with_date_note(where, obj, fields)
+
+
+_LINE_TOO_LONG = (
+    f"line longer than {MAX_ARTICLE_BYTES // 2**20} MB, too large for one article: split it "
+    "into articles"
+)
+
+
+def _bounded_lines(f: Any, limit: int) -> Iterator[tuple[str, bool]]:
+    """The lines of text file `f`, each read with at most `limit` characters in memory: a
+    longer line is read to its end in pieces and given as ("", False)."""
+    while line := f.readline(limit):
+        if len(line) < limit or line.endswith("\n"):
+            yield line, True
+            continue
+        while (rest := f.readline(limit)) and not rest.endswith("\n"):
+            pass
+        yield "", False
 
 
 def _read_csv(path: Path, fields: CorpusFields, encoding: str) -> Iterator[Article | SourceProblem]:
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # release bodies exceed the 128 kB default
+    # Release bodies exceed the 128 kB default; a bigger field is that row's problem (the
+    # reader goes on with the next row).
+    csv.field_size_limit(MAX_ARTICLE_BYTES)
     with path.open(encoding=encoding, errors="replace", newline="") as f:
         reader = csv.DictReader(f)
         columns = reader.fieldnames or []
         if not any(name in columns for name in fields.text):
             yield SourceProblem(str(path), _no_text_column(columns, fields))
             return
-        for row, record in enumerate(reader, start=1):
-            yield _corpus_article(f"{path}#{row}", record, fields)
+        row = 0
+        while True:
+            row += 1
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as e:
+                why = _one_line(e)
+                if "field limit" in why:
+                    why = f"a field is longer than {MAX_ARTICLE_BYTES // 2**20} MB, too large for one article"
+                yield SourceProblem(f"{path}#{row}", f"cannot read this row: {why}")
+                continue
+            yield from _with_date_note(f"{path}#{row}", record, fields)
 
 
 def _no_text_column(columns: Iterable[str], fields: CorpusFields) -> str:
@@ -372,12 +422,29 @@ def _no_text_column(columns: Iterable[str], fields: CorpusFields) -> str:
     return f"no text column ({wanted}); columns are {available}: choose one with --text-field"
 
 
+def _with_date_note(
+    where: str, record: dict[str, Any], fields: CorpusFields
+) -> Iterator[Article | SourceProblem]:
+    """The row's article, after a note when its date field holds something that is no date
+    (the article is kept, without a date)."""
+    item = _corpus_article(where, record, fields)
+    raw = _str(record.get(fields.date))
+    if isinstance(item, Article) and raw and iso_date(raw) is None:
+        shown = raw if len(raw) <= 40 else raw[:40] + "..."
+        yield SourceProblem(
+            where, f"{fields.date} {shown!r} is not a date: stored without a date", kept=True
+        )
+    yield item
+
+
 def _corpus_article(
     where: str, record: dict[str, Any], fields: CorpusFields
 ) -> Article | SourceProblem:
     body = next((_str(record.get(n)) for n in fields.text if _str(record.get(n))), "")
     if not body:
         return SourceProblem(where, f"no text (fields {', '.join(fields.text)} are empty)")
+    if len(body) > MAX_ARTICLE_BYTES:
+        return SourceProblem(where, too_large(len(body.encode("utf-8", errors="replace"))))
     title, url = _str(record.get(fields.title)) or None, _str(record.get(fields.url)) or None
     date = iso_date(record.get(fields.date))
     if _MARKUP.search(body):

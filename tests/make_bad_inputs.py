@@ -20,7 +20,7 @@ BAD_INPUTS: dict[str, str | None] = {
     "empty.txt": "empty",
     "binary.txt": "binary",
     "invalid-utf8.txt": None,
-    "huge.txt": None,
+    "huge.txt": "too large",
     "deep.html": None,
     "corpus.jsonl#3": "JSON",
     "no-text-column.csv": "--text-field",

@@ -21,11 +21,11 @@ from tests.test_reliability import count_articles, run_cli
 pytestmark = pytest.mark.neo4j
 
 # The problem each bad input must be reported with (a word of the message); huge.txt is
-# readable text but longer than the NLP pipeline takes, so ingest refuses it too.
+# readable text but bigger than one article may be, so it is refused before it is read.
 EXPECTED_PROBLEMS = {
     "empty.txt": "empty",
     "binary.txt": "binary",
-    "huge.txt": "too long",
+    "huge.txt": "too large",
     "corpus.jsonl#3": "JSON",
     "no-text-column.csv": "--text-field",
     "unreadable.txt": "permission",

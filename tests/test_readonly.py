@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -346,3 +347,56 @@ def test_ranges_the_timeout_cannot_stop_are_refused(cypher: str) -> None:
 def test_unwound_ranges_make_rows_the_timeout_stops_and_pass() -> None:
     check_read_only("UNWIND range(1, toInteger($n)) AS x RETURN count(x)")
     check_read_only("UNWIND range(1, 100000) AS a UNWIND range(1, 100000) AS b RETURN count(*)")
+
+
+@pytest.mark.neo4j
+def test_rows_are_capped_in_bytes_too(seeded: Any, settings: Settings) -> None:
+    cypher = "UNWIND range(1, 50) AS i RETURN i, $text AS text"
+    result = run_read_only(
+        seeded, settings.neo4j_database, cypher, {"text": "x" * 100_000}, byte_limit=2**20
+    )
+    assert [r["i"] for r in result.rows] == list(range(1, 11)) and result.truncated
+    assert "CASEGRAPH_RESULT_MB" in result.truncated_note and "1 MB" in result.truncated_note
+    whole = run_read_only(
+        seeded, settings.neo4j_database, cypher, {"text": "x" * 100_000}, byte_limit=None
+    )
+    assert len(whole.rows) == 50 and not whole.truncated
+
+
+def _busy_percent(process: Any, seconds: float = 1.0) -> float:
+    before = process.cpu_times()
+    time.sleep(seconds)
+    after = process.cpu_times()
+    return 100 * ((after.user + after.system) - (before.user + before.system)) / seconds
+
+
+# Statements the read-only guard lets through that loop inside one expression, where Neo4j never
+# looks at the transaction's timeout: without the watchdog each keeps a core busy for hours.
+RUNAWAYS = [
+    "RETURN size(reduce(s = '', x IN range(1, 1000000) | s + '0123456789')) AS n",
+    "RETURN size(reduce(l = [], x IN range(1, 300000) | l + [x])) AS n",
+]
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("cypher", RUNAWAYS)
+def test_no_statement_keeps_the_server_busy_past_its_timeout(
+    seeded: Any, settings: Settings, cypher: str
+) -> None:
+    """The issue's requirement, measured: the server's CPU once the client has its error."""
+    import psutil
+
+    from graph import server
+
+    check_read_only(cypher)  # the guard lets it through: the watchdog is what stops it
+    process = psutil.Process(server.server_pid(settings))
+    timeout = 2.0
+    started = time.monotonic()
+    with pytest.raises(QueryError, match="took too long"):
+        run_read_only(seeded, settings.neo4j_database, cypher, timeout=timeout)
+    assert time.monotonic() - started < timeout + 5
+    # A runaway keeps one core at ~100%; an idle server uses a few percent.
+    assert _busy_percent(process, 2.0) < 40
+    log = (settings.home / "logs" / "neo4j.log").read_text(encoding="utf-8", errors="replace")
+    assert "casegraph watchdog: stopped query" in log
+    assert run_read_only(seeded, settings.neo4j_database, "RETURN 1 AS one").rows == [{"one": 1}]

@@ -11,6 +11,7 @@ import re
 import socket
 import stat
 import subprocess
+import zipfile
 from pathlib import Path
 
 import neo4j
@@ -382,3 +383,24 @@ def test_multi_line_password_is_refused_before_anything_starts(tmp_path: Path) -
         server.start(settings)
     assert not settings.password_file.exists()
     assert server.status(settings).running is False
+
+
+def test_the_watchdog_is_built_once_and_needs_a_jdk(tmp_path: Path) -> None:
+    java = server.find_java()
+    lib = server.provision(throwaway_settings(tmp_path / "home"))
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    jar = server.build_watchdog(java, lib, plugins)
+    with zipfile.ZipFile(jar) as archive:
+        names = archive.namelist()
+        service = archive.read(server.WATCHDOG_SERVICE).decode()
+    assert "casegraph/watchdog/WatchdogExtension.class" in names
+    assert service.strip() == "casegraph.watchdog.WatchdogExtension"
+    built = jar.stat().st_mtime_ns
+    assert server.build_watchdog(java, lib, plugins).stat().st_mtime_ns == built  # not rebuilt
+    runtime_only = tmp_path / "jre" / "bin"
+    runtime_only.mkdir(parents=True)
+    (runtime_only / "java").write_text("#!/bin/sh\n", encoding="utf-8")
+    (runtime_only / "java").chmod(0o755)
+    with pytest.raises(ConfigError, match="needs a Java 17\\+ JDK"):
+        server.build_watchdog(runtime_only / "java", lib, plugins)

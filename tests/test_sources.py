@@ -149,6 +149,7 @@ def test_bad_inputs_give_one_problem_each_and_good_inputs_are_read(tmp_path: Pat
     expected = {
         "empty.txt": "empty",
         "binary.txt": "binary",
+        "huge.txt": "too large",
         "corpus.jsonl#3": "JSON",
         "no-text-column.csv": "--text-field",
         "loop/inner/back": "loop",
@@ -166,7 +167,6 @@ def test_bad_inputs_give_one_problem_each_and_good_inputs_are_read(tmp_path: Pat
         "corpus.jsonl#2",
         "corpus.jsonl#4",
         "deep.html",
-        "huge.txt",
         "invalid-utf8.txt",
         "loop/inner/story.txt",
     }
@@ -175,7 +175,6 @@ def test_bad_inputs_give_one_problem_each_and_good_inputs_are_read(tmp_path: Pat
     assert set(articles) == good
     assert "Café owner charged" in articles["invalid-utf8.txt"].text  # Latin-1, detected
     assert "Police in Lyon arrested two men" in articles["deep.html"].text
-    assert len(articles["huge.txt"].text) > 20_000_000
 
 
 def test_unreadable_file_is_a_problem(tmp_path: Path) -> None:
@@ -332,3 +331,61 @@ def test_odd_file_names_are_read_and_shown_escaped_on_one_line(tmp_path: Path) -
     assert "\n" not in problem.path and problem.path.endswith("two\\nlines.txt")
     for p in paths:
         p.encode("utf-8")  # storable: no lone surrogates
+
+
+def test_an_article_file_over_the_size_limit_is_refused_before_it_is_parsed(
+    tmp_path: Path,
+) -> None:
+    from ingest.sources import MAX_ARTICLE_BYTES
+
+    page = tmp_path / "huge.html"
+    with page.open("w", encoding="utf-8") as f:
+        f.write("<html><body>")
+        f.write(("<p>" + "word " * 200 + "</p>\n") * (MAX_ARTICLE_BYTES // 1000 + 1))
+        f.write("</body></html>")
+    (tmp_path / "small.html").write_text("<html><body><p>Police arrested a man.</p></body></html>")
+    items = list(read_sources([tmp_path]))
+    problems = [i for i in items if isinstance(i, SourceProblem)]
+    assert [p.path.endswith("huge.html") for p in problems] == [True]
+    assert "too large for one article" in problems[0].message and "16 MB" in problems[0].message
+    assert [i.text for i in items if isinstance(i, Article)] == ["Police arrested a man."]
+
+
+def test_an_oversized_corpus_row_is_its_own_problem_and_the_rest_are_read(
+    tmp_path: Path,
+) -> None:
+    from ingest.sources import MAX_ARTICLE_BYTES
+
+    huge = "x" * (MAX_ARTICLE_BYTES + 10)
+    jsonl = tmp_path / "rows.jsonl"
+    jsonl.write_text(
+        '{"text": "First article."}\n{"text": "' + huge + '"}\n{"text": "Third article."}\n',
+        encoding="utf-8",
+    )
+    table = tmp_path / "rows.csv"
+    table.write_text(
+        f'text,date\nFirst row.,2021-01-02\n"{huge}",2021-01-03\nThird row.,2021-01-04\n',
+        encoding="utf-8",
+    )
+    items = list(read_sources([jsonl, table]))
+    texts = [i.text for i in items if isinstance(i, Article)]
+    assert texts == ["First article.", "Third article.", "First row.", "Third row."]
+    problems = [(p.path.rsplit("/", 1)[-1], p.kept) for p in items if isinstance(p, SourceProblem)]
+    assert problems == [("rows.jsonl#2", False), ("rows.csv#2", False)]
+    assert all(
+        "too large for one article" in p.message for p in items if isinstance(p, SourceProblem)
+    )
+
+
+def test_a_row_with_an_impossible_date_is_kept_without_it_and_named(tmp_path: Path) -> None:
+    table = tmp_path / "rows.csv"
+    table.write_text("text,date\nFirst row.,2021-02-30\nSecond row.,2021-03-01\n", encoding="utf-8")
+    items = list(read_sources([table]))
+    notes = [i for i in items if isinstance(i, SourceProblem)]
+    assert len(notes) == 1 and notes[0].kept and notes[0].path.endswith("rows.csv#1")
+    assert "'2021-02-30' is not a date" in notes[0].message
+    articles = [i for i in items if isinstance(i, Article)]
+    assert [(a.text, a.date) for a in articles] == [
+        ("First row.", None),
+        ("Second row.", "2021-03-01"),
+    ]
