@@ -14,6 +14,7 @@ import streamlit as st
 from app_pages.common import clear_caches, driver, guard, settings
 from graph.errors import InputError
 from graph.settings import Settings
+from ingest.sources import MAX_ARTICLE_BYTES, MAX_UPLOAD_MB
 
 SUFFIXES = ["txt", "md", "html", "htm", "jsonl", "csv"]
 
@@ -128,7 +129,12 @@ def _report(summary: Any) -> None:
 with guard():
     driver()  # fail early, with what to do, when Neo4j is not reachable
     uploads = st.file_uploader(
-        "Upload articles (.txt .md .html .jsonl .csv)", type=SUFFIXES, accept_multiple_files=True
+        "Upload articles (.txt .md .html .jsonl .csv)",
+        type=SUFFIXES,
+        accept_multiple_files=True,
+        help=f"One article file (or one row of a .jsonl/.csv corpus) up to "
+        f"{MAX_ARTICLE_BYTES // 2**20} MB; corpus files up to {MAX_UPLOAD_MB} MB (as "
+        "`casegraph ingest` accepts: a bigger article is named and skipped).",
     )
     cfg = settings()
     folder = ""

@@ -610,7 +610,9 @@ def run_app(
         bool, typer.Option("--headless/--browser", help="Do not open a browser.")
     ] = True,
 ) -> None:
-    """Start the Streamlit app (same as `streamlit run app.py`)."""
+    """Start the Streamlit app (`streamlit run app.py` behind a Host header check)."""
+    from ingest.sources import MAX_UPLOAD_MB
+
     settings = _settings()
     app_file = Path(__file__).resolve().parent.parent / "app.py"
     if not app_file.is_file():
@@ -619,10 +621,11 @@ def run_app(
     out.print(f"casegraph app: http://localhost:{port}")
     sys.stdout.flush()
     args = [
-        sys.executable, "-m", "streamlit", "run", str(app_file),
+        sys.executable, "-m", "graph.app_server", str(app_file),
         "--server.port", str(port), "--server.address", "127.0.0.1",
         "--server.headless", "true" if headless else "false",
         "--browser.gatherUsageStats", "false",
+        "--server.maxUploadSize", str(MAX_UPLOAD_MB),
     ]  # fmt: skip
     os.execv(sys.executable, args)
 

@@ -156,6 +156,13 @@ class Settings:
         "Folder under which the app's Ingest page may read files named by path; unset: the app "
         "ingests uploads only.",
     )
+    app_hosts: str = _setting(
+        "",
+        "CASEGRAPH_APP_HOSTS",
+        "Host names the app answers to besides localhost, 127.0.0.1 and ::1, comma-separated "
+        "(e.g. the name of a proxy in front of it); other Host headers get 400.",
+        pattern=r"^[A-Za-z0-9.*:,\- \[\]]*$",
+    )
     app_port: int = _setting(
         8501, "CASEGRAPH_APP_PORT", "Port of the Streamlit app.", bounds=(1, 65535)
     )

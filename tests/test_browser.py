@@ -1,6 +1,6 @@
 """The app in a real headless Chromium: the newcomer's flow, and a screenshot of every page.
 
-`streamlit run app.py` runs as a subprocess against the test Neo4j holding the fixture graph
+The app runs as `casegraph app` does (`python -m graph.app_server app.py`) as a subprocess against the test Neo4j holding the fixture graph
 (tests/app_fixture.py); Playwright drives Debian's /usr/bin/chromium (no `playwright install`).
 Screenshots go to docs/screenshots/ for the README.
 """
@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -62,7 +63,7 @@ def app_url(neo4j_server: Settings, driver: neo4j.Driver) -> Iterator[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
     env.update(app_fixture.app_env(neo4j_server))
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        sys.executable, "-m", "graph.app_server", str(ROOT / "app.py"),
         "--server.port", str(port), "--server.address", "127.0.0.1",
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
@@ -183,3 +184,45 @@ def test_newcomer_flow_and_screenshots(browser_page: object, app_url: str) -> No
     assert sorted(p.stem for p in SHOTS.glob("*.png")) == sorted(
         ["overview", "explore", "paths", "cases", "query", "ingest", "export"]
     )
+
+
+def _status(url: str, host: str) -> int:
+    request = urllib.request.Request(url, headers={"Host": host})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
+
+
+def test_the_app_answers_only_under_its_own_host_names(app_url: str) -> None:
+    """DNS rebinding: a page of another site whose name resolves to 127.0.0.1 gets nothing."""
+    port = app_url.rsplit(":", 1)[1]
+    for path in ("/", "/_stcore/health"):
+        assert _status(app_url + path, f"127.0.0.1:{port}") == 200
+        assert _status(app_url + path, f"localhost:{port}") == 200
+        assert _status(app_url + path, f"attacker.example:{port}") == 400
+        assert _status(app_url + path, "attacker.example") == 400
+
+
+def _upgrade_status(app_url: str, host: str) -> int:
+    """The HTTP status answering a WebSocket upgrade of Streamlit's stream under `host`."""
+    import base64
+    import socket
+
+    port = int(app_url.rsplit(":", 1)[1])
+    key = base64.b64encode(os.urandom(16)).decode()
+    request = (
+        f"GET /_stcore/stream HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\n"
+        f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+        "Sec-WebSocket-Protocol: streamlit\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(request.encode())
+        return int(conn.recv(200).split(b" ", 2)[1])
+
+
+def test_the_app_stream_is_refused_under_another_host_name(app_url: str) -> None:
+    port = app_url.rsplit(":", 1)[1]
+    assert _upgrade_status(app_url, f"127.0.0.1:{port}") == 101
+    assert _upgrade_status(app_url, f"attacker.example:{port}") in (400, 403)

@@ -177,3 +177,13 @@ def test_a_setting_out_of_range_is_one_line_from_the_command_line() -> None:
     assert proc.returncode != 0 and "Traceback" not in proc.stderr
     (line,) = proc.stderr.strip().splitlines()
     assert "CASEGRAPH_BATCH_SIZE: batch_size must be between 1 and 100000, got 0" in line
+
+
+def test_the_app_host_names_are_local_ones_plus_the_configured() -> None:
+    from graph.app_server import allowed_hosts
+
+    assert allowed_hosts(load_settings(env={})) == ["localhost", "127.0.0.1", "::1"]
+    configured = load_settings(env={"CASEGRAPH_APP_HOSTS": "Graph.example.org, *.corp.example"})
+    assert allowed_hosts(configured)[3:] == ["graph.example.org", "*.corp.example"]
+    with pytest.raises(ConfigError, match="CASEGRAPH_APP_HOSTS"):
+        load_settings(env={"CASEGRAPH_APP_HOSTS": "evil.example/<script>"})
