@@ -24,6 +24,7 @@ Labels and relationship types are formatted into Cypher only after `ontology.che
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -578,7 +579,16 @@ def schema_statements() -> list[str]:
             f"CREATE CONSTRAINT {rel.lower()}_key IF NOT EXISTS "
             f"FOR ()-[r:{rel}]-() REQUIRE r.key IS UNIQUE"
         )
+    # The entity search (graph.views.search_entities) asks Lucene for candidates first.
+    out.append(
+        f"CREATE FULLTEXT INDEX {ENTITY_NAMES_INDEX} IF NOT EXISTS "
+        f"FOR (e:{ontology.ENTITY_LABEL}) ON EACH [e.name, e.aliases, e.iso]"
+    )
     return out
+
+
+ENTITY_NAMES_INDEX = "entity_names"
+_SCHEMA_NAME = re.compile(r"(?:CONSTRAINT|INDEX) (\w+) IF NOT EXISTS")
 
 
 def _short(exc: BaseException) -> str:
@@ -718,7 +728,8 @@ class Store:
         names = {r["name"] for r in self._read("SHOW CONSTRAINTS YIELD name RETURN name")}
         names |= {r["name"] for r in self._read("SHOW INDEXES YIELD name RETURN name")}
         for statement in schema_statements():
-            if statement.split()[2] in names:
+            name = _SCHEMA_NAME.search(statement)
+            if name is not None and name.group(1) in names:
                 continue
             try:
                 self._attempt("creating the schema", partial(_run_schema, query=statement))
