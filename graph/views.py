@@ -216,8 +216,8 @@ def search_entities(
     """Entities whose name, alias or ISO code looks like `term`, best first.
 
     Lucene (the full-text index `entity_names`) finds the candidates, at most INDEX_HITS, and
-    `rank_matches` orders them; so a search costs the same on a thousand entities and on a
-    million. A graph written before the index existed is scanned whole until the next ingest
+    `rank_matches` orders them, so the Python ranking sees at most INDEX_HITS entities whatever
+    the size of the graph (Lucene's own cost grows with its dictionary of words). A graph written before the index existed is scanned whole until the next ingest
     creates it."""
     rank_matches(term, [], limit)  # a term that is too long is refused before any query
     query = lucene_query(term)
