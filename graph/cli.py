@@ -11,6 +11,7 @@ import io
 import itertools
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from graph.errors import CasegraphError, ConfigError, InputError
@@ -457,6 +459,127 @@ def run_named_query(
             byte_limit=settings.result_mb * 2**20,
         )
     _print_result(result, fmt)
+
+
+# --------------------------------------------------------------------------- read and search
+
+KIND_STYLE = {
+    "Person": "bold magenta", "Agency": "bold blue", "Platform": "bold cyan",
+    "Organization": "bold green", "Jurisdiction": "bold yellow", "Offense": "bold red",
+}  # fmt: skip
+
+
+@app.command()
+def search(
+    query: Annotated[
+        str,
+        typer.Argument(
+            help="Lucene query over article titles, texts and evidence sentences: words, "
+            '"a phrase", AND / OR / NOT, fuzzy terms (telegarm~), wildcards (extradit*).'
+        ),
+    ],
+    limit: Annotated[int, typer.Option("--limit", help="Articles to show (1-500).")] = 20,
+    entity: Annotated[
+        str | None, typer.Option("--entity", help="Only articles mentioning this entity.")
+    ] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="Only articles mentioning an entity of this kind.")
+    ] = None,
+    date_from: Annotated[
+        str | None, typer.Option("--from", help="Only articles dated on or after YYYY-MM-DD.")
+    ] = None,
+    date_to: Annotated[
+        str | None, typer.Option("--to", help="Only articles dated on or before YYYY-MM-DD.")
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="One JSON array.")] = False,
+) -> None:
+    """Full-text search: articles ranked by relevance, with the passage that matched."""
+    from graph.documents import search as search_text
+
+    for name, value in (("--from", date_from), ("--to", date_to)):
+        if value is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise InputError(f"{name} takes a date as YYYY-MM-DD, got {value!r}")
+    settings = _settings()
+    with _driver(settings) as driver:
+        hits = search_text(
+            driver, settings.neo4j_database, query, limit, entity, kind, date_from, date_to
+        )
+    if json_out:
+        rows = [hit.__dict__ for hit in hits]
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, default=list) + "\n")
+        return
+    if not hits:
+        err.print("no article matches")
+        return
+    for hit in hits:
+        out.print(
+            f"[bold]{escape(hit.title or hit.path or hit.id)}[/]  "
+            f"[dim]{hit.date or 'no date'}  {hit.id}  score {hit.score:.2f}[/]"
+        )
+        out.print("  " + _marked(hit.snippet, hit.highlights))
+        for ev in hit.evidence[:3]:
+            fact = f"{ev.get('source', '?')} {ev['type']} {ev.get('target', '?')}"
+            out.print(f"  [dim]fact:[/] {escape(fact)}: [italic]{escape(ev['sentence'])}[/]")
+    err.print(f"{len(hits)} article(s); read one with `casegraph show ID`")
+
+
+def _marked(text: str, marks: Sequence[tuple[int, int]], style: str = "reverse") -> str:
+    """`text` as Rich markup with the ranges `marks` styled (between « » when the output is not
+    a terminal, where styles do not show)."""
+    before, after = (f"[{style}]", "[/]") if out.is_terminal else ("«", "»")
+    parts, at = [], 0
+    for start, end in marks:
+        parts += [escape(text[at:start]), before + escape(text[start:end]) + after]
+        at = end
+    return "".join(parts) + escape(text[at:])
+
+
+@app.command()
+def show(
+    article: Annotated[
+        str, typer.Argument(help="Article id, or its first 6+ characters (casegraph search).")
+    ],
+    json_out: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+) -> None:
+    """One article as stored: its text with the mentions marked, its facts and its cases."""
+    from graph.documents import document
+
+    settings = _settings()
+    with _driver(settings) as driver:
+        doc = document(driver, settings.neo4j_database, article)
+    if json_out:
+        sys.stdout.write(json.dumps(doc.as_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    out.print(f"[bold]{escape(doc.title or doc.path or doc.id)}[/]")
+    out.print(f"[dim]{doc.date or 'no date'}  {doc.url or doc.path or ''}  id {doc.id}[/]\n")
+    if not doc.text:
+        out.print("[dim](stored before casegraph kept article texts: ingest it again)[/]")
+    parts, at = [], 0
+    for m in doc.mentions:
+        surface = escape(doc.text[m["start"] : m["end"]])
+        style = KIND_STYLE.get(m["kind"], "bold")
+        mark = f"[{style}]{surface}[/]" if out.is_terminal else f"«{surface} | {m['kind']}»"
+        parts += [escape(doc.text[at : m["start"]]), mark]
+        at = m["end"]
+    out.print("".join(parts) + escape(doc.text[at:]))
+    if out.is_terminal:
+        legend = "  ".join(f"[{style}]{kind}[/]" for kind, style in KIND_STYLE.items())
+        out.print(f"\n[dim]mentions:[/] {legend}")
+    if doc.facts:
+        out.print(f"\n[bold]Facts ({len(doc.facts)})[/]")
+        for f in doc.facts:
+            conf = "" if f["confidence"] is None else f"  [dim]{f['confidence']:.2f}[/]"
+            out.print(
+                f"- {escape(f['source'])} [bold]{f['type']}[/] {escape(f['target'])}{conf}\n"
+                f"  [italic]{escape(f['sentence'])}[/]"
+            )
+    if doc.cases:
+        out.print(f"\n[bold]Cases ({len(doc.cases)})[/]")
+        for c in doc.cases:
+            out.print(
+                f"- {escape(c['title'] or c['id'])} [dim]({c['case_kind'] or 'case'}, "
+                f"{c['status'] or 'unknown'}, {c['jurisdiction'] or 'no jurisdiction'})[/]"
+            )
 
 
 # --------------------------------------------------------------------------- analytics / export

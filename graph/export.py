@@ -80,8 +80,11 @@ def _read(driver: Any, database: str, query: str, **params: Any) -> list[dict[st
 
 
 def _node(row: dict[str, Any]) -> dict[str, Any]:
-    props = dict(sorted(row["props"].items()))
     labels = sorted(row["labels"])
+    # An article's text stays in the graph (`casegraph show`); exports carry its metadata.
+    props = {
+        k: v for k, v in sorted(row["props"].items()) if not (k == "text" and "Article" in labels)
+    }
     kind = props.get("kind") or next((x for x in labels if x != "Entity"), "")
     name = props.get("name") or props.get("title") or row["id"]
     return {"id": row["id"], "labels": labels, "kind": kind, "name": name, "properties": props}

@@ -213,7 +213,7 @@ class _Planner:
         old = self.articles.get(a.id)
         # The same text from several files: the smallest path supplies the metadata.
         if old is None or a.path < old["props"]["path"]:
-            self.articles[a.id] = {"id": a.id, "path": a.path, "props": props}
+            self.articles[a.id] = {"id": a.id, "path": a.path, "props": props, "text": a.text}
 
     def add_entities(self, ex: Extraction) -> dict[str, str]:
         kinds: dict[str, str] = {}
@@ -237,16 +237,26 @@ class _Planner:
                 row["iso"] = _min_present(old["iso"], row["iso"])
                 row["surfaces"] = sorted(set(old["surfaces"]) | set(surfaces))
             self.entities[e.id] = row
-            self._add_mention(ex.article.id, e.id, e.name, surfaces, len(e.mentions))
+            spans = sorted((m.start, m.end) for m in e.mentions)
+            self._add_mention(ex.article.id, e.id, e.name, surfaces, spans)
         return kinds
 
-    def _add_mention(self, aid: str, eid: str, name: str, surfaces: list[str], n: int) -> None:
+    def _add_mention(
+        self, aid: str, eid: str, name: str, surfaces: list[str], spans: list[tuple[int, int]]
+    ) -> None:
         old = self.mentions.get((aid, eid))
+        n = len(spans)
         if old is not None:  # an extraction listing one entity twice
             name = _better_name(old["name"], name) or name
             surfaces = sorted(set(old["surfaces"]) | set(surfaces))
             n += old["count"]
-        row = {"article": aid, "entity": eid, "name": name, "surfaces": surfaces, "count": n}
+            pairs = zip(old["spans"][::2], old["spans"][1::2], strict=True)
+            spans = sorted(set(spans) | set(pairs))
+        row = {
+            "article": aid, "entity": eid, "name": name, "surfaces": surfaces, "count": n,
+            # where in the article's text: start, end, start, end ... (for the document view)
+            "spans": [offset for span in spans for offset in span],
+        }  # fmt: skip
         self.mentions[(aid, eid)] = row
 
     def add_evidence(self, rel_type: str, key: str, aid: str, ev: dict[str, Any]) -> None:
@@ -383,7 +393,7 @@ SET a._lock = true
 WITH a, row, CASE WHEN a.path IS NULL OR row.path <= a.path THEN row.props ELSE {
     title: a.title, date: a.date, url: a.url, path: a.path
 } END AS p
-SET a.title = p.title, a.date = p.date, a.url = p.url, a.path = p.path
+SET a.title = p.title, a.date = p.date, a.url = p.url, a.path = p.path, a.text = row.text
 REMOVE a._lock
 """
 
@@ -412,7 +422,7 @@ UNWIND $rows AS row
 MATCH (a:Article {id: row.article})
 MATCH (e:Entity {id: row.entity})
 MERGE (a)-[m:MENTIONS]->(e)
-SET m.surfaces = row.surfaces, m.count = row.count, m.name = row.name
+SET m.surfaces = row.surfaces, m.count = row.count, m.name = row.name, m.spans = row.spans
 """
 
 WRITE_CASES = f"""
@@ -584,10 +594,21 @@ def schema_statements() -> list[str]:
         f"CREATE FULLTEXT INDEX {ENTITY_NAMES_INDEX} IF NOT EXISTS "
         f"FOR (e:{ontology.ENTITY_LABEL}) ON EACH [e.name, e.aliases, e.iso]"
     )
+    # The text search (graph.search): articles by title and text, evidence by its sentence.
+    out.append(
+        f"CREATE FULLTEXT INDEX {ARTICLE_TEXT_INDEX} IF NOT EXISTS "
+        f"FOR (a:{ontology.ARTICLE_LABEL}) ON EACH [a.title, a.text]"
+    )
+    out.append(
+        f"CREATE FULLTEXT INDEX {EVIDENCE_TEXT_INDEX} IF NOT EXISTS "
+        f"FOR (e:{ontology.EVIDENCE_LABEL}) ON EACH [e.sentence]"
+    )
     return out
 
 
 ENTITY_NAMES_INDEX = "entity_names"
+ARTICLE_TEXT_INDEX = "article_text"
+EVIDENCE_TEXT_INDEX = "evidence_text"
 _SCHEMA_NAME = re.compile(r"(?:CONSTRAINT|INDEX) (\w+) IF NOT EXISTS")
 
 
