@@ -177,8 +177,8 @@ def search(
     date_from: str | None = None,
     date_to: str | None = None,
 ) -> list[Hit]:
-    """Articles whose title, text or evidence sentences match the Lucene `query`, ranked by
-    Lucene's score (the best of the article's own and its sentences'); optionally only those
+    """Articles whose title or text match the Lucene `query`, ranked by Lucene's score (the
+    best of the article's own and its matching evidence sentences'); optionally only those
     mentioning the entity named `entity` (name or alias), or an entity of `kind`, or dated
     within [date_from, date_to]."""
     query = query.strip()
@@ -213,8 +213,11 @@ def search(
         )
     except QueryError as exc:
         raise InputError(_query_problem(str(exc))) from None
-    best: dict[str, float] = {}
-    for r in [*articles, *sentences]:
+    # An article matches when its title or text does (so AND / NOT apply to the whole
+    # article); its matching sentences add the facts they state. An article stored before texts
+    # were kept is found by its sentences alone.
+    best: dict[str, float] = {r["id"]: float(r["score"]) for r in articles}
+    for r in sentences:
         best[r["id"]] = max(best.get(r["id"], 0.0), float(r["score"]))
     if not best:
         return []
@@ -236,8 +239,11 @@ def search(
     )
     facts = _fact_ends(driver, database, sentences)
     terms = query_terms(query)
+    found = {r["id"] for r in articles}
     hits = []
     for m in meta:
+        if m["id"] not in found and m["text"]:
+            continue  # its sentence matched, but the article as a whole does not
         matching = [
             {**facts.get(s["key"], {}), "type": s["type"], "sentence": s["sentence"]}
             for s in sentences

@@ -28,6 +28,7 @@ PAGES = [
     "app_pages/query.py",
     "app_pages/ingest.py",
     "app_pages/export.py",
+    "app_pages/read.py",
 ]
 SENTENCE_KR_FR = "seeking to collaborate closely with French law enforcement"
 
