@@ -40,6 +40,10 @@ db_app = typer.Typer(help="Manage the local Neo4j server (ignored when NEO4J_URI
 analyze_app = typer.Typer(help="Graph analytics with networkx on a projection of the graph.")
 app.add_typer(db_app, name="db", no_args_is_help=True)
 app.add_typer(analyze_app, name="analyze", no_args_is_help=True)
+curate_app = typer.Typer(
+    help="Correct the graph: reject or confirm facts; every correction is recorded and undoable."
+)
+app.add_typer(curate_app, name="curate", no_args_is_help=True)
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -569,9 +573,15 @@ def show(
         out.print(f"\n[bold]Facts ({len(doc.facts)})[/]")
         for f in doc.facts:
             conf = "" if f["confidence"] is None else f"  [dim]{f['confidence']:.2f}[/]"
+            state = ""
+            if f["rejected"]:
+                r = f["rejected"]
+                state = f"  [red]rejected by {escape(r['who'])} ({r['id']})[/]"
+            elif f["confirmed"]:
+                state = "  [green]confirmed[/]"
             out.print(
-                f"- {escape(f['source'])} [bold]{f['type']}[/] {escape(f['target'])}{conf}\n"
-                f"  [italic]{escape(f['sentence'])}[/]"
+                f"- {escape(f['source'])} [bold]{f['type']}[/] {escape(f['target'])}{conf}{state}"
+                f"\n  [italic]{escape(f['sentence'])}[/]"
             )
     if doc.cases:
         out.print(f"\n[bold]Cases ({len(doc.cases)})[/]")
@@ -580,6 +590,121 @@ def show(
                 f"- {escape(c['title'] or c['id'])} [dim]({c['case_kind'] or 'case'}, "
                 f"{c['status'] or 'unknown'}, {c['jurisdiction'] or 'no jurisdiction'})[/]"
             )
+
+
+# --------------------------------------------------------------------------- curation
+
+FactType = Annotated[str, typer.Option("--type", help="Fact type, e.g. ARRESTED.")]
+FactSource = Annotated[str, typer.Option("--source", help="Source entity: name, alias or ISO.")]
+FactTarget = Annotated[str, typer.Option("--target", help="Target entity: name, alias or ISO.")]
+Note = Annotated[str, typer.Option("--note", help="Why (kept with the correction).")]
+Who = Annotated[str | None, typer.Option("--who", help="Who corrects (default: the login name).")]
+
+
+def _curate_fact(
+    action: str, rel_type: str, source: str, target: str, note: str, who: str | None
+) -> None:
+    from graph.curation import curate_fact
+
+    settings = _settings()
+    with _driver(settings) as driver:
+        record = curate_fact(
+            driver, settings.neo4j_database, action, rel_type, source, target, note, who
+        )
+    out.print(
+        f"{record['after']}: {record['source']} {record['type']} {record['target']} "
+        f"(correction {record['id']}; undo with `casegraph curate undo {record['id']}`)",
+        markup=False,
+    )
+
+
+@curate_app.command("reject")
+def curate_reject(
+    rel_type: FactType, source: FactSource, target: FactTarget, note: Note = "", who: Who = None
+) -> None:
+    """Reject a fact: it leaves queries, paths, analytics and exports, and stays out when an
+    article states it again; its sentences stay, listed as rejected."""
+    _curate_fact("reject", rel_type, source, target, note, who)
+
+
+@curate_app.command("confirm")
+def curate_confirm(
+    rel_type: FactType, source: FactSource, target: FactTarget, note: Note = "", who: Who = None
+) -> None:
+    """Confirm a fact: marked as checked by a person (`confirmed`, also in exports)."""
+    _curate_fact("confirm", rel_type, source, target, note, who)
+
+
+@curate_app.command("list")
+def curate_list(
+    json_out: Annotated[bool, typer.Option("--json", help="One JSON array.")] = False,
+) -> None:
+    """Every correction, newest first, with who, when and why."""
+    from graph.curation import list_curations
+
+    settings = _settings()
+    with _driver(settings) as driver:
+        records = list_curations(driver, settings.neo4j_database)
+    if json_out:
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table("id", "when", "who", "correction", "fact", "why", "state")
+    for r in records:
+        state = f"undone {r['undone_at']}" if r.get("undone_at") else "active"
+        fact = f"{r['source']} {r['type']} {r['target']}"
+        table.add_row(
+            r["id"],
+            r["when"],
+            r["who"],
+            r["action"],
+            escape(fact),
+            escape(r.get("why") or ""),
+            state,
+        )
+    out.print(table)
+
+
+@curate_app.command("undo")
+def curate_undo(
+    curation_id: Annotated[str, typer.Argument(help="Correction id (casegraph curate list).")],
+    who: Who = None,
+) -> None:
+    """Undo a correction: the fact is recomputed from its sentences; the record stays."""
+    from graph.curation import undo
+
+    settings = _settings()
+    with _driver(settings) as driver:
+        record = undo(driver, settings.neo4j_database, curation_id, who)
+    out.print(
+        f"undone: {record['action']} of {record['source']} {record['type']} {record['target']}",
+        markup=False,
+    )
+
+
+@curate_app.command("export")
+def curate_export(
+    file: Annotated[Path, typer.Argument(help="JSON file to write.")],
+) -> None:
+    """Write every correction to a JSON file, to share with a team (`curate import`)."""
+    from graph.curation import export_curations
+
+    settings = _settings()
+    with _driver(settings) as driver:
+        n = export_curations(driver, settings.neo4j_database, file)
+    out.print(f"{n} correction(s) written to {file}", markup=False)
+
+
+@curate_app.command("import")
+def curate_import(
+    file: Annotated[Path, typer.Argument(help="JSON file made by `curate export`.")],
+) -> None:
+    """Add and apply the corrections of a file made by `curate export` (known ids are kept)."""
+    from graph.curation import import_curations
+
+    settings = _settings()
+    with _driver(settings) as driver:
+        n = import_curations(driver, settings.neo4j_database, file)
+    out.print(f"{n} new correction(s) applied from {file}", markup=False)
 
 
 # --------------------------------------------------------------------------- analytics / export

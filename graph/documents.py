@@ -43,7 +43,8 @@ class Document:
     text: str
     # {entity, name, kind, start, end}, in text order, not overlapping
     mentions: list[dict[str, Any]] = field(default_factory=list)
-    # {key, type, source, target, sentence, start, end, rule, confidence}
+    # {key, type, source, target, sentence, start, end, rule, confidence, confirmed,
+    #  rejected: None or the rejection {id, who, when, why}}
     facts: list[dict[str, Any]] = field(default_factory=list)
     # {id, title, case_kind, status, jurisdiction, sentence, start, end}
     cases: list[dict[str, Any]] = field(default_factory=list)
@@ -106,8 +107,18 @@ def document(driver: neo4j.Driver, database: str, article_id: str) -> Document:
         types=sorted(ontology.FACT_PATTERNS),
     )
     ends = _fact_ends(driver, database, evidence)
+    from graph.curation import rejected_facts
+
+    missing = sorted({ev["key"] for ev in evidence} - set(ends))
+    for key, rejection in rejected_facts(driver, database, missing).items():
+        ends[key] = {
+            "source": rejection["source"], "target": rejection["target"],
+            "source_id": rejection["source_id"], "target_id": rejection["target_id"],
+            "source_kind": None, "target_kind": None, "confirmed": False,
+            "rejected": {k: rejection.get(k) for k in ("id", "who", "when", "why")},
+        }  # fmt: skip
     facts = sorted(
-        ({**ev, **ends[ev["key"]]} for ev in evidence if ev["key"] in ends),
+        ({"rejected": None, **ev, **ends[ev["key"]]} for ev in evidence if ev["key"] in ends),
         key=lambda f: (f["start"], f["type"], f["source"], f["target"]),
     )
     cases = read(
@@ -282,10 +293,15 @@ def _fact_ends(
             database,
             f"UNWIND $keys AS key MATCH (s:Entity)-[r:{rel} {{key: key}}]->(t:Entity) "
             "RETURN key, s.name AS source, t.name AS target, s.kind AS source_kind, "
-            "t.kind AS target_kind",
+            "t.kind AS target_kind, coalesce(r.confirmed, false) AS confirmed, "
+            "s.id AS source_id, t.id AS target_id",
             keys=sorted(keys),
         ):
-            out[r["key"]] = {k: r[k] for k in ("source", "target", "source_kind", "target_kind")}
+            out[r["key"]] = {
+                k: r[k]
+                for k in ("source", "target", "source_kind", "target_kind", "confirmed",
+                          "source_id", "target_id")
+            }  # fmt: skip
     return out
 
 

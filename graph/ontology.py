@@ -30,6 +30,7 @@ NODE_KINDS: Final[tuple[str, ...]] = (*ENTITY_KINDS, CASE)
 ENTITY_LABEL: Final = "Entity"
 ARTICLE_LABEL: Final = "Article"
 EVIDENCE_LABEL: Final = "Evidence"
+CURATION_LABEL: Final = "Curation"  # a correction made by a person (graph.curation)
 
 # Relationship between an article and the entities it mentions.
 MENTIONS: Final = "MENTIONS"
@@ -117,7 +118,12 @@ def check_label(label: str) -> str:
 
     Used before a label is formatted into Cypher text.
     """
-    if label in NODE_KINDS or label in (ENTITY_LABEL, ARTICLE_LABEL, EVIDENCE_LABEL):
+    if label in NODE_KINDS or label in (
+        ENTITY_LABEL,
+        ARTICLE_LABEL,
+        EVIDENCE_LABEL,
+        CURATION_LABEL,
+    ):
         return label
     raise ValueError(f"unknown node label {label!r}")
 

@@ -458,7 +458,8 @@ SET e.fact_key = row.props.fact_key, e.type = row.props.type,
     e.model = row.props.model, e.status = row.props.status, e.confidence = row.props.confidence
 """
 
-# Recompute a locked relationship `r` from its Evidence; delete it when none is left.
+# Recompute a locked relationship `r` from its Evidence; delete it when none is left or when a
+# person rejected it (graph.curation); `confirmed` when a person confirmed it.
 _REFRESH_FACT = """
 SET r._lock = true
 WITH r,
@@ -470,9 +471,12 @@ SET r.articles = articles,
     r.evidence_count = COUNT { MATCH (e:Evidence {fact_key: r.key}) },
     r.status = statuses[0],
     r.confidence = COLLECT { MATCH (e:Evidence {fact_key: r.key}) WHERE e.confidence IS NOT NULL
-                             RETURN max(e.confidence) }[0]
+                             RETURN max(e.confidence) }[0],
+    r.confirmed = CASE WHEN EXISTS { MATCH (c:Curation {fact_key: r.key, action: 'confirm'})
+                                     WHERE c.undone_at IS NULL } THEN true ELSE null END
 REMOVE r._lock
 WITH r, articles WHERE size(articles) = 0
+   OR EXISTS { MATCH (c:Curation {fact_key: r.key, action: 'reject'}) WHERE c.undone_at IS NULL }
 DELETE r
 RETURN count(*) AS deleted
 """
@@ -564,6 +568,7 @@ def schema_statements() -> list[str]:
         ontology.ENTITY_LABEL,
         *ontology.NODE_KINDS,
         ontology.EVIDENCE_LABEL,
+        ontology.CURATION_LABEL,
     ):
         label = ontology.check_label(label)
         out.append(
@@ -578,6 +583,7 @@ def schema_statements() -> list[str]:
         ("Evidence", "article_id"),
         ("Case", "status"),
         ("Article", "date"),
+        ("Curation", "fact_key"),
     ):
         label = ontology.check_label(label)
         out.append(
@@ -631,7 +637,7 @@ def _run(tx: neo4j.ManagedTransaction, query: str, counts: dict[str, int], **par
     return records
 
 
-_RANKS = {"status_rank": STATUS_PRECEDENCE}
+_RANKS = {"status_rank": STATUS_PRECEDENCE}  # graph.curation recomputes facts with it too
 _CASE_RANKS = {"status_rank": CASE_STATUS_PRECEDENCE, "kind_rank": CASE_KIND_PRECEDENCE}
 
 

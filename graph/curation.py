@@ -1,0 +1,348 @@
+"""Corrections by people, recorded in Neo4j and applied on top of what extraction produces.
+
+Every correction is a `(:Curation)` node: what (`action`, the fact's `fact_key`, `type`, the
+source and target ids and names), `before` and `after`, `who`, `when`, `why`, and `undone_at`
+once undone. A correction is active until it is undone; undoing keeps the record.
+
+Facts (this module's scope so far):
+- reject: the fact's relationship is deleted and stays deleted. graph.store recomputes every
+  fact from its Evidence after each write or retraction and deletes a fact with an active
+  rejection, so a rejected fact stays out of queries, paths, analytics and exports through
+  re-ingest, retraction and re-extraction; its Evidence (the sentences) remains, and the
+  document view lists it as rejected. Undo recreates it from its Evidence.
+- confirm: the fact's relationship carries `confirmed = true` (recomputed the same way), and
+  exports carry it.
+
+The fact key is a hash of (type, source id, target id), so a correction finds its fact again
+whenever any article states it.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import neo4j
+
+from graph import ontology
+from graph.errors import InputError, QueryError
+from graph.store import Store, fact_key, refresh_links_cypher
+from graph.views import read
+from ingest.records import normalize_name
+
+ACTIONS = ("reject", "confirm")
+EXPORT_VERSION = 1
+MAX_NOTE = 2000
+
+
+@dataclass(frozen=True)
+class FactRef:
+    """A fact named by people: its type and its two entities."""
+
+    type: str
+    source_id: str
+    source: str
+    target_id: str
+    target: str
+    key: str
+
+
+def find_entity(driver: neo4j.Driver, database: str, name: str) -> dict[str, Any]:
+    """The one entity named `name` (its name, an alias, or an ISO code); InputError listing the
+    candidates when several match, or saying so when none does."""
+    if not name.strip():
+        raise InputError("an entity name is empty")
+    rows = read(
+        driver,
+        database,
+        "MATCH (e:Entity) WHERE NOT e:Case AND (e.norm = $norm OR e.iso = toUpper($name) "
+        "OR $lower IN [s IN coalesce(e.aliases, []) | toLower(s)]) "
+        "RETURN e.id AS id, e.name AS name, e.kind AS kind ORDER BY name, kind LIMIT 11",
+        norm=normalize_name(name),
+        name=name.strip(),
+        lower=name.strip().lower(),
+    )
+    if not rows:
+        raise InputError(f"no entity is named {name!r}: check the name (casegraph search, the app)")
+    exact = [r for r in rows if normalize_name(r["name"]) == normalize_name(name)]
+    if len(rows) > 1 and len(exact) != 1:
+        shown = "; ".join(f"{r['name']} ({r['kind']})" for r in rows[:10])
+        raise InputError(f"{name!r} names several entities: {shown}; use the full name")
+    return exact[0] if len(rows) > 1 else rows[0]
+
+
+def find_fact(
+    driver: neo4j.Driver, database: str, rel_type: str, source: str, target: str
+) -> FactRef:
+    """The fact of `rel_type` between the entities named `source` and `target` (as stored or,
+    for a rejected one, as its rejection recorded it)."""
+    rel_type = rel_type.strip().upper()
+    if rel_type not in ontology.FACT_PATTERNS:
+        raise InputError(
+            f"unknown fact type {rel_type!r}: use one of {', '.join(sorted(ontology.FACT_PATTERNS))}"
+        )
+    s = find_entity(driver, database, source)
+    t = find_entity(driver, database, target)
+    if rel_type in ontology.SYMMETRIC_FACTS and s["id"] > t["id"]:
+        s, t = t, s  # stored from the smaller id to the larger (graph.store)
+    key = fact_key(rel_type, s["id"], t["id"])
+    return FactRef(rel_type, s["id"], s["name"], t["id"], t["name"], key)
+
+
+def _fact_exists(driver: neo4j.Driver, database: str, ref: FactRef) -> bool:
+    rel = ontology.check_relationship(ref.type)
+    rows = read(
+        driver,
+        database,
+        f"MATCH ()-[r:{rel} {{key: $key}}]-() RETURN count(r) AS n",
+        key=ref.key,
+    )
+    return bool(rows and rows[0]["n"])
+
+
+def _active(driver: neo4j.Driver, database: str, key: str, action: str) -> list[dict[str, Any]]:
+    return read(
+        driver,
+        database,
+        "MATCH (c:Curation {fact_key: $key, action: $action}) WHERE c.undone_at IS NULL "
+        "RETURN c.id AS id",
+        key=key,
+        action=action,
+    )
+
+
+def curate_fact(
+    driver: neo4j.Driver,
+    database: str,
+    action: str,
+    rel_type: str,
+    source: str,
+    target: str,
+    note: str = "",
+    who: str | None = None,
+) -> dict[str, Any]:
+    """Record `action` (reject or confirm) on a fact and apply it; returns the record."""
+    return curate_ref(
+        driver, database, action, find_fact(driver, database, rel_type, source, target), note, who
+    )
+
+
+def fact_ref(rel_type: str, source_id: str, source: str, target_id: str, target: str) -> FactRef:
+    """The FactRef of a fact whose entity ids are known (the app's document view)."""
+    if rel_type not in ontology.FACT_PATTERNS:
+        raise InputError(f"unknown fact type {rel_type!r}")
+    if rel_type in ontology.SYMMETRIC_FACTS and source_id > target_id:
+        source_id, source, target_id, target = target_id, target, source_id, source
+    return FactRef(
+        rel_type, source_id, source, target_id, target, fact_key(rel_type, source_id, target_id)
+    )
+
+
+def curate_ref(
+    driver: neo4j.Driver,
+    database: str,
+    action: str,
+    ref: FactRef,
+    note: str = "",
+    who: str | None = None,
+) -> dict[str, Any]:
+    """Record `action` (reject or confirm) on the fact `ref` and apply it."""
+    if action not in ACTIONS:
+        raise InputError(f"unknown correction {action!r}: use one of {', '.join(ACTIONS)}")
+    if len(note) > MAX_NOTE:
+        raise InputError(f"a note is at most {MAX_NOTE} characters")
+    if not _fact_exists(driver, database, ref):
+        if action == "reject" and _active(driver, database, ref.key, "reject"):
+            raise InputError(f"{ref.source} {ref.type} {ref.target} is already rejected")
+        raise InputError(f"there is no {ref.type} fact from {ref.source} to {ref.target}")
+    if _active(driver, database, ref.key, action):
+        raise InputError(f"{ref.source} {ref.type} {ref.target} is already {action}ed")
+    opposite = "confirm" if action == "reject" else "reject"
+    record = {
+        "id": uuid.uuid4().hex[:12],
+        "action": action,
+        "fact_key": ref.key,
+        "type": ref.type,
+        "source_id": ref.source_id,
+        "source": ref.source,
+        "target_id": ref.target_id,
+        "target": ref.target,
+        "before": "present" if action == "reject" else "unchecked",
+        "after": "rejected" if action == "reject" else "confirmed",
+        "who": who or _user(),
+        "when": _now(),
+        "why": note,
+        "undone_at": None,
+    }
+    _write(driver, database, [record], undo_keys=[(ref.key, opposite)])
+    return record
+
+
+def undo(
+    driver: neo4j.Driver, database: str, curation_id: str, who: str | None = None
+) -> dict[str, Any]:
+    """Undo an active correction (the record stays, marked undone) and re-apply the facts."""
+    rows = read(
+        driver,
+        database,
+        "MATCH (c:Curation {id: $id}) RETURN properties(c) AS c",
+        id=curation_id.strip(),
+    )
+    if not rows:
+        raise InputError(f"no correction {curation_id!r}: see `casegraph curate list`")
+    record = rows[0]["c"]
+    if record.get("undone_at"):
+        raise InputError(f"correction {curation_id} was already undone on {record['undone_at']}")
+    with driver.session(database=database) as session:
+        session.execute_write(
+            lambda tx: tx.run(
+                "MATCH (c:Curation {id: $id}) SET c.undone_at = $when, c.undone_by = $who",
+                id=record["id"], when=_now(), who=who or _user(),
+            ).consume()
+        )  # fmt: skip
+    _apply(driver, database, [record])
+    record["undone_at"] = "now"
+    return record
+
+
+def list_curations(driver: neo4j.Driver, database: str) -> list[dict[str, Any]]:
+    """Every correction, newest first."""
+    rows = read(
+        driver,
+        database,
+        "MATCH (c:Curation) RETURN properties(c) AS c ORDER BY c.when DESC, c.id",
+    )
+    return [r["c"] for r in rows]
+
+
+def rejected_facts(
+    driver: neo4j.Driver, database: str, keys: list[str]
+) -> dict[str, dict[str, Any]]:
+    """fact key -> its active rejection, for the keys given."""
+    rows = read(
+        driver,
+        database,
+        "MATCH (c:Curation {action: 'reject'}) WHERE c.fact_key IN $keys AND c.undone_at IS NULL "
+        "RETURN properties(c) AS c",
+        keys=keys,
+    )
+    return {r["c"]["fact_key"]: r["c"] for r in rows}
+
+
+def export_curations(driver: neo4j.Driver, database: str, path: Path) -> int:
+    """Write every correction to `path` (JSON) to share them; returns how many."""
+    if not path.parent.is_dir():
+        raise InputError(f"folder {path.parent} does not exist: create it first")
+    records = list_curations(driver, database)
+    payload = {"casegraph_curations": EXPORT_VERSION, "curations": records}
+    path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return len(records)
+
+
+def import_curations(driver: neo4j.Driver, database: str, path: Path) -> int:
+    """Add the corrections of a file made by `export_curations` that this graph does not have
+    (by id) and apply them; returns how many were new."""
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise InputError(f"{path} is not a curation file made by `curate export` ({exc})") from None
+    if not isinstance(payload, dict) or payload.get("casegraph_curations") != EXPORT_VERSION:
+        raise InputError(f"{path} is not a curation file made by `casegraph curate export`")
+    records = payload.get("curations")
+    if not isinstance(records, list):
+        raise InputError(f"{path} has no list of curations")
+    fields = ("id", "action", "fact_key", "type", "source_id", "target_id")
+    clean = []
+    for i, r in enumerate(records, start=1):
+        if not isinstance(r, dict) or not all(isinstance(r.get(f), str) for f in fields):
+            raise InputError(f"{path}: curation {i} lacks one of {', '.join(fields)}")
+        if r["action"] not in ACTIONS or r["type"] not in ontology.FACT_PATTERNS:
+            raise InputError(f"{path}: curation {i} has an unknown action or fact type")
+        if r["fact_key"] != fact_key(r["type"], r["source_id"], r["target_id"]) or (
+            r["type"] in ontology.SYMMETRIC_FACTS and r["source_id"] > r["target_id"]
+        ):
+            raise InputError(f"{path}: curation {i}'s fact key does not match its fact")
+        clean.append(
+            {k: v for k, v in r.items() if isinstance(v, str | int | float | bool) or v is None}
+        )
+    known = {r["id"] for r in list_curations(driver, database)}
+    new = [r for r in clean if r["id"] not in known]
+    _write(driver, database, new, undo_keys=[])
+    return len(new)
+
+
+def _write(
+    driver: neo4j.Driver,
+    database: str,
+    records: list[dict[str, Any]],
+    undo_keys: list[tuple[str, str]],
+) -> None:
+    """Store `records` (and undo the active corrections of `undo_keys`: a confirmation ends a
+    rejection and back), then re-apply every fact they touch."""
+    Store(driver, database).init_schema()
+    with driver.session(database=database) as session:
+
+        def work(tx: Any) -> None:
+            for key, action in undo_keys:
+                tx.run(
+                    "MATCH (c:Curation {fact_key: $key, action: $action}) "
+                    "WHERE c.undone_at IS NULL SET c.undone_at = $when, c.undone_by = 'replaced'",
+                    key=key, action=action, when=_now(),
+                ).consume()  # fmt: skip
+            tx.run(
+                "UNWIND $rows AS row MERGE (c:Curation {id: row.id}) SET c += row",
+                rows=records,
+            ).consume()
+
+        session.execute_write(work)
+    _apply(driver, database, records)
+
+
+def _apply(driver: neo4j.Driver, database: str, records: list[dict[str, Any]]) -> None:
+    """Recreate (MERGE) each touched fact where both entities exist, then recompute it from its
+    Evidence: graph.store deletes it when it has no evidence or an active rejection."""
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for r in records:
+        by_type.setdefault(r["type"], []).append(r)
+    from graph.store import STATUS_PRECEDENCE  # the ranks the refresh orders statuses by
+
+    with driver.session(database=database) as session:
+        for rel_type, rows in sorted(by_type.items()):
+            rel = ontology.check_relationship(rel_type)
+
+            def work(tx: Any, rel: str = rel, rows: list[dict[str, Any]] = rows) -> None:
+                tx.run(
+                    f"UNWIND $rows AS row MATCH (s:Entity {{id: row.source_id}}) "
+                    f"MATCH (t:Entity {{id: row.target_id}}) "
+                    f"WHERE EXISTS {{ MATCH (:Evidence {{fact_key: row.fact_key}}) }} "
+                    f"MERGE (s)-[:{rel} {{key: row.fact_key}}]->(t)",
+                    rows=[{k: r[k] for k in ("source_id", "target_id", "fact_key")} for r in rows],
+                ).consume()
+                tx.run(
+                    refresh_links_cypher(rel),
+                    keys=sorted({r["fact_key"] for r in rows}),
+                    status_rank=STATUS_PRECEDENCE,
+                ).consume()
+
+            try:
+                session.execute_write(work)
+            except neo4j.exceptions.Neo4jError as exc:
+                raise QueryError(f"could not apply the correction: {exc.message}") from None
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,208 @@
+"""Corrections by people (graph.curation) on a graph built by the real pipeline: a rejected fact
+leaves queries, analytics and exports and stays out through retraction and re-ingest; a
+confirmed one is marked; every correction is listed, undoable, exportable."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import neo4j
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from graph import curation
+from graph.analytics import load_projection
+from graph.documents import document
+from graph.errors import InputError
+from graph.export import export_graph
+from graph.ingestion import run_ingest
+from graph.queries import get_query, parse_params, run_query
+from graph.settings import Settings
+from graph.store import Store
+from ingest.sources import CorpusFields
+from tests import app_fixture
+from tests.conftest import delete_all
+from tests.extract_support import extractor
+
+pytestmark = pytest.mark.neo4j
+
+SEED = app_fixture.FIXTURES / "seed-telegram-korea.txt"
+DOJ = app_fixture.FIXTURES / "doj-0002.txt"
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+FACT = ("REFUSES_DATA_TO", "Telegram", "South Korean police")
+
+
+def _ingest(driver: neo4j.Driver, database: str, *paths: Path) -> None:
+    store = Store(driver, database=database, batch_size=10)
+    run_ingest(
+        [str(p) for p in paths], store=store, extractor_factory=extractor,
+        fields=CorpusFields(), batch_size=10,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def graph(driver: neo4j.Driver, neo4j_server: Settings) -> neo4j.Driver:
+    """The two fixture articles, freshly ingested, and no corrections."""
+    delete_all(driver, neo4j_server.neo4j_database)
+    with driver.session(database=neo4j_server.neo4j_database) as s:
+        s.run("MATCH (c:Curation) DELETE c").consume()
+    _ingest(driver, neo4j_server.neo4j_database, SEED, DOJ)
+    return driver
+
+
+def _targets(driver: neo4j.Driver, database: str) -> list[str]:
+    named = get_query("facts")
+    params = parse_params(named, {"source": "Telegram", "type": "REFUSES_DATA_TO"})
+    rows = run_query(driver, database, named, params, row_limit=100, timeout=30).rows
+    return sorted(r["target"] for r in rows)
+
+
+def _seed_id(driver: neo4j.Driver, database: str) -> str:
+    records, _, _ = driver.execute_query(
+        "MATCH (a:Article) WHERE a.path ENDS WITH 'seed-telegram-korea.txt' RETURN a.id AS id",
+        database_=database,
+    )
+    return str(records[0]["id"])
+
+
+def test_a_rejected_fact_leaves_queries_analytics_and_exports(
+    graph: neo4j.Driver, settings: Settings, tmp_path: Path
+) -> None:
+    db = settings.neo4j_database
+    assert "South Korean police" in _targets(graph, db)
+    record = curation.curate_fact(graph, db, "reject", *FACT, note="checked: not stated", who="ana")
+    assert (record["who"], record["why"], record["after"]) == (
+        "ana",
+        "checked: not stated",
+        "rejected",
+    )
+    assert "South Korean police" not in _targets(graph, db)
+    projection = load_projection(graph, db)
+    refusals = [e for e in projection.edges(data=True) if e[2]["type"] == "REFUSES_DATA_TO"]
+    assert refusals  # Telegram still refuses data to the United States
+    assert record["fact_key"] not in {e[2]["key"] for e in refusals}
+    export_graph(graph, db, "json", tmp_path / "g.json")
+    exported = json.loads((tmp_path / "g.json").read_text())
+    links = exported["relationships"]
+    assert any(e["type"] == "REFUSES_DATA_TO" for e in links)  # the other one is there
+    assert not [e for e in links if e["key"] == record["fact_key"]]
+    # The sentence is still there, shown as rejected.
+    doc = document(graph, db, _seed_id(graph, db))
+    (shown,) = [f for f in doc.facts if f["key"] == record["fact_key"]]
+    assert shown["rejected"]["who"] == "ana"
+
+
+def test_a_rejection_survives_retraction_and_reingest_and_undo_restores(
+    graph: neo4j.Driver, settings: Settings
+) -> None:
+    db = settings.neo4j_database
+    record = curation.curate_fact(graph, db, "reject", *FACT)
+    Store(graph, db).retract(_seed_id(graph, db))
+    _ingest(graph, db, SEED)
+    assert "South Korean police" not in _targets(graph, db)
+    curation.undo(graph, db, record["id"])
+    assert "South Korean police" in _targets(graph, db)
+    (listed,) = curation.list_curations(graph, db)
+    assert listed["undone_at"] and listed["id"] == record["id"]
+    with pytest.raises(InputError, match="already undone"):
+        curation.undo(graph, db, record["id"])
+
+
+def test_a_confirmed_fact_is_marked_and_exported_so(
+    graph: neo4j.Driver, settings: Settings, tmp_path: Path
+) -> None:
+    db = settings.neo4j_database
+    record = curation.curate_fact(graph, db, "confirm", *FACT)
+    records, _, _ = graph.execute_query(
+        "MATCH ()-[r:REFUSES_DATA_TO {key: $key}]->() RETURN r.confirmed AS c",
+        key=record["fact_key"], database_=db,
+    )  # fmt: skip
+    assert [r["c"] for r in records] == [True]
+    export_graph(graph, db, "json", tmp_path / "g.json")
+    assert '"confirmed": true' in (tmp_path / "g.json").read_text()
+    # Rejecting a confirmed fact ends the confirmation; re-ingest keeps both decisions.
+    curation.curate_fact(graph, db, "reject", *FACT)
+    _ingest(graph, db, SEED)
+    assert "South Korean police" not in _targets(graph, db)
+    active = [r for r in curation.list_curations(graph, db) if not r.get("undone_at")]
+    assert [r["action"] for r in active] == ["reject"]
+
+
+def test_names_that_do_not_fit_are_one_clear_line(graph: neo4j.Driver, settings: Settings) -> None:
+    db = settings.neo4j_database
+    with pytest.raises(InputError, match="no entity is named"):
+        curation.curate_fact(graph, db, "reject", "ARRESTED", "Nobody Atall", "Telegram")
+    with pytest.raises(InputError, match="unknown fact type"):
+        curation.curate_fact(graph, db, "reject", "LIKES", "Telegram", "Durov")
+    with pytest.raises(InputError, match="there is no FOUNDED fact"):
+        curation.curate_fact(graph, db, "reject", "FOUNDED", "Telegram", "Pavel Durov")
+    with pytest.raises(InputError, match="no correction"):
+        curation.undo(graph, db, "feedbeef")
+
+
+def test_corrections_travel_between_graphs(
+    graph: neo4j.Driver, settings: Settings, tmp_path: Path
+) -> None:
+    db = settings.neo4j_database
+    curation.curate_fact(graph, db, "reject", *FACT, note="shared")
+    assert curation.export_curations(graph, db, tmp_path / "c.json") == 1
+    delete_all(graph, db)
+    with graph.session(database=db) as s:
+        s.run("MATCH (c:Curation) DELETE c").consume()
+    _ingest(graph, db, SEED)
+    assert "South Korean police" in _targets(graph, db)
+    assert curation.import_curations(graph, db, tmp_path / "c.json") == 1
+    assert "South Korean police" not in _targets(graph, db)
+    assert curation.import_curations(graph, db, tmp_path / "c.json") == 0  # known ids
+    (tmp_path / "bad.json").write_text('{"casegraph_curations": 1, "curations": [{"id": "x"}]}')
+    with pytest.raises(InputError, match="lacks one of"):
+        curation.import_curations(graph, db, tmp_path / "bad.json")
+
+
+def test_the_curate_command(graph: neo4j.Driver, neo4j_env: dict[str, str]) -> None:
+    env = {**os.environ, **neo4j_env}
+    run = [sys.executable, "-m", "graph.cli", "curate"]
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*run, *args], env=env, capture_output=True, text=True, timeout=120)
+
+    done = cli("reject", "--type", FACT[0], "--source", FACT[1], "--target", FACT[2], "--note", "n")
+    assert done.returncode == 0 and "rejected" in done.stdout
+    (record,) = json.loads(cli("list", "--json").stdout)
+    assert cli("undo", record["id"]).returncode == 0
+    bad = cli("reject", "--type", "ARRESTED", "--source", "Nobody Atall", "--target", "Telegram")
+    assert bad.returncode != 0 and len(bad.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in bad.stderr
+
+
+def test_the_read_page_rejects_a_fact(
+    graph: neo4j.Driver, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = settings.neo4j_database
+    for key, value in app_fixture.app_env(settings).items():
+        monkeypatch.setenv(key, value)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("app_pages/read.py")
+    at.query_params["article"] = _seed_id(graph, db)
+    at.run()
+    assert not at.exception
+    facts: Any = at.radio[0]
+    pick = next(
+        k for k, label in enumerate(facts.options)
+        if label.startswith("Telegram REFUSES_DATA_TO South Korean police")
+    )  # fmt: skip
+    facts.set_value(pick).run()
+    next(b for b in at.button if b.label == "Reject this fact").click().run()
+    assert not at.exception
+    assert "South Korean police" not in _targets(graph, db)
+    (record,) = curation.list_curations(graph, db)
+    assert record["action"] == "reject"
