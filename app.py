@@ -17,6 +17,7 @@ PAGES = {
         st.Page("app_pages/paths.py", title="Paths", icon=":material/route:"),
         st.Page("app_pages/cases.py", title="Cases", icon=":material/folder_open:"),
         st.Page("app_pages/read.py", title="Read", icon=":material/article:"),
+        st.Page("app_pages/review.py", title="Review", icon=":material/fact_check:"),
         st.Page("app_pages/query.py", title="Query", icon=":material/terminal:"),
     ],
     "Data": [

@@ -135,3 +135,12 @@ def named_query(name: str, raw: dict[str, Any]) -> dict[str, Any]:
     params = parse_params(get_query(name), raw)
     cfg = settings()
     return _cached_named(cfg.uri, cfg.neo4j_database, name, json.dumps(params, sort_keys=True))
+
+
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>()#+-.!|~$:"})
+
+
+def md(text: object) -> str:
+    """`text` from articles or people, escaped so that st.markdown shows it as written (no
+    links, emphasis or HTML made from it)."""
+    return str(text).translate(_MARKDOWN_SPECIAL)

@@ -14,7 +14,7 @@ from typing import Any
 
 import streamlit as st
 
-from app_pages.common import clear_caches, database, driver, guard
+from app_pages.common import clear_caches, database, driver, guard, md
 from app_pages.graphview import KIND_STYLE
 from graph import ontology
 
@@ -23,11 +23,14 @@ HITS = "read_hits"
 
 
 def _marked(text: str, marks: list[tuple[int, int]] | list[list[int]]) -> str:
+    def safe(piece: str) -> str:  # neither HTML nor Markdown from the article's text
+        return md(html.escape(piece, quote=False))
+
     parts, at = [], 0
     for start, end in marks:
-        parts += [html.escape(text[at:start]), f"<mark>{html.escape(text[start:end])}</mark>"]
+        parts += [safe(text[at:start]), f"<mark>{safe(text[start:end])}</mark>"]
         at = end
-    return "".join(parts) + html.escape(text[at:])
+    return "".join(parts) + safe(text[at:])
 
 
 def _search_form() -> None:
@@ -60,11 +63,11 @@ def _results() -> None:
     for hit in hits:
         with st.container(border=True):
             title = hit["title"] or hit["path"] or hit["id"]
-            st.markdown(f"**{html.escape(title)}** · {hit['date'] or 'no date'}")
+            st.markdown(f"**{md(title)}** · {hit['date'] or 'no date'}")
             st.markdown(_marked(hit["snippet"], hit["highlights"]), unsafe_allow_html=True)
             for ev in hit["evidence"][:3]:
                 fact = f"{ev.get('source', '?')} {ev['type']} {ev.get('target', '?')}"
-                st.caption(f"fact: {fact}")
+                st.caption(f"fact: {md(fact)}")
             if st.button("Open", key=f"open-{hit['id']}"):
                 st.session_state[ARTICLE] = hit["id"]
                 st.query_params["article"] = hit["id"]
@@ -112,7 +115,7 @@ def _correct(fact: dict[str, Any]) -> None:
 
     if fact["rejected"]:
         r = fact["rejected"]
-        st.warning(f"Rejected by {r['who']} on {r['when']}: {r['why'] or 'no note'}")
+        st.warning(f"Rejected by {md(r['who'])} on {r['when']}: {md(r['why'] or 'no note')}")
         if st.button("Undo the rejection", key=f"undo-{r['id']}"):
             curation.undo(driver(), database(), r["id"])
             clear_caches()
@@ -139,9 +142,9 @@ def _document(article_id: str) -> None:
     from graph.documents import document
 
     doc = document(driver(), database(), article_id)
-    st.subheader(doc.title or doc.path or doc.id)
+    st.subheader(md(doc.title or doc.path or doc.id))
     source = doc.url or doc.path or ""
-    st.caption(f"{doc.date or 'no date'} · {source} · id {doc.id}")
+    st.caption(f"{doc.date or 'no date'} · {md(source)} · id {doc.id}")
     if not doc.text:
         st.warning("This article was stored before casegraph kept article texts: ingest it again.")
         return
@@ -170,13 +173,13 @@ def _document(article_id: str) -> None:
             )  # fmt: skip
             if pick is not None:
                 chosen = doc.facts[pick]
-                st.info(chosen["sentence"])
+                st.info(md(chosen["sentence"]))
                 _correct(chosen)
         st.markdown(f"**Cases ({len(doc.cases)})**")
         for c in doc.cases:
             st.caption(
-                f"{c['title'] or c['id']} ({c['case_kind'] or 'case'}, {c['status'] or 'unknown'}, "
-                f"{c['jurisdiction'] or 'no jurisdiction'})"
+                f"{md(c['title'] or c['id'])} ({c['case_kind'] or 'case'}, "
+                f"{c['status'] or 'unknown'}, {c['jurisdiction'] or 'no jurisdiction'})"
             )
     with text_col:
         st.iframe(_document_html(doc, chosen), height=620)

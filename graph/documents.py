@@ -374,3 +374,30 @@ def snippet_of(text: str, terms: list[str]) -> tuple[str, list[tuple[int, int]]]
     suffix = "…" if end < len(text) else ""
     shift = len(prefix)
     return prefix + passage.replace("\n", " ") + suffix, [(a + shift, b + shift) for a, b in marks]
+
+
+# --------------------------------------------------------------------------- review
+
+
+def facts_to_review(
+    driver: neo4j.Driver, database: str, max_confidence: float = 0.5, limit: int = 50
+) -> list[dict[str, Any]]:
+    """Facts a person has not confirmed whose classifier confidence is below `max_confidence`,
+    least confident first, each with one sentence and its article (the Review page)."""
+    if not 0 <= max_confidence <= 1 or not 1 <= limit <= MAX_LIMIT:
+        raise InputError(f"confidence 0-1 and at most {MAX_LIMIT} facts")
+    return read(
+        driver,
+        database,
+        "MATCH (s:Entity)-[r]->(t:Entity) WHERE type(r) IN $types "
+        "AND r.confidence IS NOT NULL AND r.confidence < $max AND r.confirmed IS NULL "
+        "WITH s, r, t ORDER BY r.confidence, r.key LIMIT $limit "
+        "CALL (r) { MATCH (ev:Evidence {fact_key: r.key}) "
+        "  RETURN ev.sentence AS sentence, ev.article_id AS article ORDER BY ev.article_id LIMIT 1 } "
+        "RETURN r.key AS key, type(r) AS type, s.id AS source_id, s.name AS source, "
+        "t.id AS target_id, t.name AS target, r.confidence AS confidence, "
+        "r.evidence_count AS evidence_count, sentence, article",
+        types=sorted(ontology.FACT_PATTERNS),
+        max=max_confidence,
+        limit=limit,
+    )

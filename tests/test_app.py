@@ -29,6 +29,7 @@ PAGES = [
     "app_pages/ingest.py",
     "app_pages/export.py",
     "app_pages/read.py",
+    "app_pages/review.py",
 ]
 SENTENCE_KR_FR = "seeking to collaborate closely with French law enforcement"
 

@@ -206,3 +206,27 @@ def test_the_read_page_rejects_a_fact(
     assert "South Korean police" not in _targets(graph, db)
     (record,) = curation.list_curations(graph, db)
     assert record["action"] == "reject"
+
+
+def test_the_review_page_lists_unsure_facts_and_the_log_undoes(
+    graph: neo4j.Driver, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = settings.neo4j_database
+    for key, value in app_fixture.app_env(settings).items():
+        monkeypatch.setenv(key, value)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("app_pages/review.py").run()
+    assert not at.exception and not at.error
+    shown = [m.value for m in at.markdown if "confidence" in m.value]
+    assert shown, "the pipeline's graph has facts below 0.5 to check"
+    at.text_input(key="review_note").input("wrong")
+    at.button(key="review-reject-0").click().run()
+    assert not at.exception
+    (record,) = curation.list_curations(graph, db)
+    assert (record["action"], record["why"]) == ("reject", "wrong")
+    at.button(key=f"undo-{record['id']}").click().run()
+    assert not at.exception
+    assert curation.list_curations(graph, db)[0]["undone_at"]
