@@ -41,7 +41,8 @@ analyze_app = typer.Typer(help="Graph analytics with networkx on a projection of
 app.add_typer(db_app, name="db", no_args_is_help=True)
 app.add_typer(analyze_app, name="analyze", no_args_is_help=True)
 curate_app = typer.Typer(
-    help="Correct the graph: reject or confirm facts; every correction is recorded and undoable."
+    help="Correct the graph: reject, confirm or add facts; every correction is recorded and "
+    "undoable."
 )
 app.add_typer(curate_app, name="curate", no_args_is_help=True)
 
@@ -633,6 +634,30 @@ def curate_confirm(
 ) -> None:
     """Confirm a fact: marked as checked by a person (`confirmed`, also in exports)."""
     _curate_fact("confirm", rel_type, source, target, note, who)
+
+
+@curate_app.command("add")
+def curate_add(
+    rel_type: FactType,
+    source: FactSource,
+    target: FactTarget,
+    note: Annotated[str, typer.Option("--note", help="What the fact says, in a sentence.")],
+    cite: Annotated[str, typer.Option("--cite", help="Where it comes from: a URL or a citation.")],
+    who: Who = None,
+) -> None:
+    """Add a fact no article gave, between two entities of the graph, with a note and a source."""
+    from graph.curation import add_fact
+
+    settings = _settings()
+    with _driver(settings) as driver:
+        record = add_fact(
+            driver, settings.neo4j_database, rel_type, source, target, note, cite, who
+        )
+    out.print(
+        f"added: {record['source']} {record['type']} {record['target']} (correction "
+        f"{record['id']}; undo with `casegraph curate undo {record['id']}`)",
+        markup=False,
+    )
 
 
 @curate_app.command("list")

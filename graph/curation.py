@@ -12,6 +12,9 @@ Facts (this module's scope so far):
   document view lists it as rejected. Undo recreates it from its Evidence.
 - confirm: the fact's relationship carries `confirmed = true` (recomputed the same way), and
   exports carry it.
+- add: a fact no article gave, with a note and a source (a URL or a citation): an Evidence
+  without an article (`rule` "manual", the note as its sentence) backs it, so it is a fact like
+  the others, and no retraction removes it. Undo deletes that Evidence.
 
 The fact key is a hash of (type, source id, target id), so a correction finds its fact again
 whenever any article states it.
@@ -35,7 +38,7 @@ from graph.store import Store, fact_key, refresh_links_cypher
 from graph.views import read
 from ingest.records import normalize_name
 
-ACTIONS = ("reject", "confirm")
+ACTIONS = ("reject", "confirm", "add")
 EXPORT_VERSION = 1
 MAX_NOTE = 2000
 
@@ -183,6 +186,45 @@ def curate_ref(
     return record
 
 
+def add_fact(
+    driver: neo4j.Driver,
+    database: str,
+    rel_type: str,
+    source: str,
+    target: str,
+    note: str,
+    cite: str,
+    who: str | None = None,
+) -> dict[str, Any]:
+    """Add a fact by hand between two existing entities, with what it says (`note`) and where it
+    comes from (`cite`: a URL or a citation); returns the record."""
+    if not note.strip() or not cite.strip():
+        raise InputError("a fact added by hand needs --note (what it says) and --cite (its source)")
+    if len(note) > MAX_NOTE or len(cite) > MAX_NOTE:
+        raise InputError(f"a note or a source is at most {MAX_NOTE} characters")
+    ref = find_fact(driver, database, rel_type, source, target)
+    rows = read(
+        driver, database, "MATCH (e:Entity) WHERE e.id IN $ids RETURN e.id AS id, e.kind AS kind",
+        ids=[ref.source_id, ref.target_id],
+    )  # fmt: skip
+    kinds = {r["id"]: r["kind"] for r in rows}
+    if not ontology.fact_allowed(ref.type, kinds[ref.source_id], kinds[ref.target_id]):
+        raise InputError(
+            f"{ref.type} does not go from a {kinds[ref.source_id]} to a {kinds[ref.target_id]} "
+            "(graph/ontology.py)"
+        )
+    if _fact_exists(driver, database, ref):
+        raise InputError(f"{ref.source} {ref.type} {ref.target} is already a fact: confirm it")
+    record = {
+        "id": uuid.uuid4().hex[:12], "action": "add", "fact_key": ref.key, "type": ref.type,
+        "source_id": ref.source_id, "source": ref.source, "target_id": ref.target_id,
+        "target": ref.target, "before": "absent", "after": "added", "who": who or _user(),
+        "when": _now(), "why": note.strip(), "cite": cite.strip(), "undone_at": None,
+    }  # fmt: skip
+    _write(driver, database, [record], undo_keys=[(ref.key, "reject")])
+    return record
+
+
 def undo(
     driver: neo4j.Driver, database: str, curation_id: str, who: str | None = None
 ) -> dict[str, Any]:
@@ -198,13 +240,16 @@ def undo(
     record = rows[0]["c"]
     if record.get("undone_at"):
         raise InputError(f"correction {curation_id} was already undone on {record['undone_at']}")
+
+    def work(tx: Any) -> None:
+        tx.run(
+            "MATCH (c:Curation {id: $id}) SET c.undone_at = $when, c.undone_by = $who",
+            id=record["id"], when=_now(), who=who or _user(),
+        ).consume()  # fmt: skip
+        tx.run("MATCH (e:Evidence {curation_id: $id}) DELETE e", id=record["id"]).consume()
+
     with driver.session(database=database) as session:
-        session.execute_write(
-            lambda tx: tx.run(
-                "MATCH (c:Curation {id: $id}) SET c.undone_at = $when, c.undone_by = $who",
-                id=record["id"], when=_now(), who=who or _user(),
-            ).consume()
-        )  # fmt: skip
+        session.execute_write(work)
     _apply(driver, database, [record])
     record["undone_at"] = "now"
     return record
@@ -299,6 +344,14 @@ def _write(
             tx.run(
                 "UNWIND $rows AS row MERGE (c:Curation {id: row.id}) SET c += row",
                 rows=records,
+            ).consume()
+            added = [r for r in records if r["action"] == "add" and not r.get("undone_at")]
+            tx.run(
+                "UNWIND $rows AS row MERGE (e:Evidence {id: 'manual-' + row.id}) "
+                "SET e.fact_key = row.fact_key, e.type = row.type, e.article_id = null, "
+                "e.sentence = row.why, e.start = 0, e.end = 0, e.rule = 'manual', "
+                "e.curation_id = row.id, e.cite = row.cite, e.who = row.who",
+                rows=added,
             ).consume()
 
         session.execute_write(work)

@@ -229,7 +229,8 @@ def search(
     # were kept is found by its sentences alone.
     best: dict[str, float] = {r["id"]: float(r["score"]) for r in articles}
     for r in sentences:
-        best[r["id"]] = max(best.get(r["id"], 0.0), float(r["score"]))
+        if r["id"] is not None:  # a fact added by hand has no article
+            best[r["id"]] = max(best.get(r["id"], 0.0), float(r["score"]))
     if not best:
         return []
     meta = read(

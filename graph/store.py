@@ -459,23 +459,26 @@ SET e.fact_key = row.props.fact_key, e.type = row.props.type,
 """
 
 # Recompute a locked relationship `r` from its Evidence; delete it when none is left or when a
-# person rejected it (graph.curation); `confirmed` when a person confirmed it.
+# person rejected it (graph.curation); `confirmed` when a person confirmed it. A fact a person
+# added has Evidence without an article (`article_id` null): it counts, and no retraction
+# removes it.
 _REFRESH_FACT = """
 SET r._lock = true
 WITH r,
-     COLLECT { MATCH (e:Evidence {fact_key: r.key}) RETURN DISTINCT e.article_id AS a ORDER BY a }
-       AS articles,
+     COLLECT { MATCH (e:Evidence {fact_key: r.key}) WHERE e.article_id IS NOT NULL
+               RETURN DISTINCT e.article_id AS a ORDER BY a } AS articles,
      COLLECT { MATCH (e:Evidence {fact_key: r.key}) WHERE e.status IS NOT NULL
-               RETURN e.status AS s ORDER BY $status_rank[s] DESC LIMIT 1 } AS statuses
+               RETURN e.status AS s ORDER BY $status_rank[s] DESC LIMIT 1 } AS statuses,
+     COUNT { MATCH (e:Evidence {fact_key: r.key}) } AS evidence
 SET r.articles = articles,
-    r.evidence_count = COUNT { MATCH (e:Evidence {fact_key: r.key}) },
+    r.evidence_count = evidence,
     r.status = statuses[0],
     r.confidence = COLLECT { MATCH (e:Evidence {fact_key: r.key}) WHERE e.confidence IS NOT NULL
                              RETURN max(e.confidence) }[0],
     r.confirmed = CASE WHEN EXISTS { MATCH (c:Curation {fact_key: r.key, action: 'confirm'})
                                      WHERE c.undone_at IS NULL } THEN true ELSE null END
 REMOVE r._lock
-WITH r, articles WHERE size(articles) = 0
+WITH r, evidence WHERE evidence = 0
    OR EXISTS { MATCH (c:Curation {fact_key: r.key, action: 'reject'}) WHERE c.undone_at IS NULL }
 DELETE r
 RETURN count(*) AS deleted

@@ -397,7 +397,8 @@ def evidence(driver: neo4j.Driver, database: str, fact_key: str) -> dict[str, An
         "RETURN a.name AS source, type(r) AS type, b.name AS target, r.status AS status, "
         "[x IN collect(CASE WHEN ev IS NULL THEN NULL ELSE {sentence: ev.sentence, "
         "rule: ev.rule, confidence: ev.confidence, article_id: ev.article_id, title: art.title, date: art.date, "
-        "url: art.url, path: art.path} END) WHERE x IS NOT NULL] AS evidence LIMIT 1",
+        "url: coalesce(art.url, ev.cite), path: art.path, added_by: ev.who} END) "
+        "WHERE x IS NOT NULL] AS evidence LIMIT 1",
         key=fact_key,
     )
     return rows[0] if rows else None

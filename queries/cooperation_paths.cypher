@@ -87,7 +87,7 @@ CALL (p) {
   OPTIONAL MATCH (art:Article {id: ev.article_id})
   WITH i, r, ev, art ORDER BY art.date DESC, ev.sentence
   WITH i, r, collect(CASE WHEN ev IS NOT NULL THEN {
-    sentence: ev.sentence, article_id: ev.article_id, title: art.title, date: art.date, url: art.url
+    sentence: ev.sentence, article_id: ev.article_id, title: art.title, date: art.date, url: coalesce(art.url, ev.cite)
   } END)[..3] AS evidence
   ORDER BY i
   RETURN collect({

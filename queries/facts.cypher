@@ -61,7 +61,7 @@ CALL (r) {
   OPTIONAL MATCH (a:Article {id: ev.article_id})
   WITH ev, a ORDER BY a.date, ev.start
   RETURN collect(CASE WHEN ev IS NOT NULL THEN {
-    sentence: ev.sentence, article_id: ev.article_id, title: a.title, date: a.date, url: a.url,
+    sentence: ev.sentence, article_id: ev.article_id, title: a.title, date: a.date, url: coalesce(a.url, ev.cite),
     rule: ev.rule, confidence: ev.confidence
   } END) AS evidence
 }

@@ -230,3 +230,33 @@ def test_the_review_page_lists_unsure_facts_and_the_log_undoes(
     at.button(key=f"undo-{record['id']}").click().run()
     assert not at.exception
     assert curation.list_curations(graph, db)[0]["undone_at"]
+
+
+def test_a_fact_added_by_hand_is_a_fact_no_retraction_removes(
+    graph: neo4j.Driver, settings: Settings
+) -> None:
+    db = settings.neo4j_database
+    args = ("COOPERATES_WITH", "South Korean police", "United States Coast Guard")
+    with pytest.raises(InputError, match="needs --note"):
+        curation.add_fact(graph, db, *args, note="", cite="")
+    with pytest.raises(InputError, match="does not go from"):
+        curation.add_fact(graph, db, "ARRESTED", "Telegram", "Pavel Durov", "n", "c")
+    record = curation.add_fact(graph, db, *args, note="They met in May.", cite="https://x.test/r")
+    named = get_query("facts")
+    params = parse_params(named, {"source": args[1], "target": args[2]})
+
+    def evidence() -> list[Any]:
+        rows = run_query(graph, db, named, params, row_limit=10, timeout=30).rows
+        return [e for r in rows for e in r["evidence"]]
+
+    (ev,) = evidence()
+    assert (ev["sentence"], ev["url"], ev["article_id"]) == (
+        "They met in May.", "https://x.test/r", None,
+    )  # fmt: skip
+    Store(graph, db).retract(_seed_id(graph, db))  # the article that named the police
+    assert not evidence()  # its entity went with it: the fact waits, with its record
+    _ingest(graph, db, SEED)
+    curation._apply(graph, db, [record])
+    assert len(evidence()) == 1
+    curation.undo(graph, db, record["id"])
+    assert not evidence()
