@@ -144,3 +144,16 @@ def md(text: object) -> str:
     """`text` from articles or people, escaped so that st.markdown shows it as written (no
     links, emphasis or HTML made from it)."""
     return str(text).translate(_MARKDOWN_SPECIAL)
+
+
+@st.cache_resource(show_spinner="Loading the language model…")
+def _extractor(model: str, workers: int, kinds_model: str, facts_model: str) -> Any:
+    from ingest.pipeline import Extractor
+
+    return Extractor(model=model, workers=workers, kinds_model=kinds_model, facts_model=facts_model)
+
+
+def extractor() -> Any:
+    """The NLP pipeline of the settings, loaded once per app (ingest, entity corrections)."""
+    cfg = settings()
+    return _extractor(cfg.spacy_model, cfg.workers, cfg.kinds_model, cfg.facts_model)

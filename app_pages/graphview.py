@@ -169,7 +169,33 @@ def show_profile(node_id: str) -> dict[str, Any] | None:
         for a in profile["articles"]:
             title = a.get("title") or a["id"]
             st.markdown(f"- [{title}]({a['url']})" if a.get("url") else f"- {title}")
+    if props.get("kind") in ontology.ENTITY_KINDS:
+        _corrections(props)
     return profile
+
+
+def _corrections(props: dict[str, Any]) -> None:
+    """Merge another entity into this one, change its kind, rename it (graph.curation)."""
+    from app_pages.common import clear_caches, database, driver, extractor
+    from graph.curation import curate_entity
+
+    with st.expander("Correct this entity"):
+        key = props["id"]
+        note = st.text_input("Why", key=f"fix-note-{key}")
+        other = st.text_input("Merge into it the entity named", key=f"fix-merge-{key}")
+        kinds = [k for k in ontology.ENTITY_KINDS if k != props["kind"]]
+        kind = st.selectbox("…or change its kind to", kinds, index=None, key=f"fix-kind-{key}")
+        name = st.text_input("…or rename it", key=f"fix-name-{key}")
+        if st.button("Apply", key=f"fix-apply-{key}"):
+            done = []
+            for action, value in (("merge", other), ("kind", kind), ("rename", name)):
+                if value and str(value).strip():
+                    record = curate_entity(
+                        driver(), database(), action, props["name"], str(value), extractor(), note
+                    )
+                    done.append(record["what"])
+            clear_caches()
+            st.success("; ".join(done) or "Nothing to apply: fill in one of the fields.")
 
 
 def _profile_tags(props: dict[str, Any]) -> list[Any]:

@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from app_pages.common import clear_caches, driver, guard, settings
+from app_pages.common import clear_caches, driver, extractor, guard, settings
 from graph.errors import InputError
 from graph.settings import Settings
 from ingest.sources import MAX_ARTICLE_BYTES, MAX_UPLOAD_MB
@@ -23,13 +23,6 @@ st.caption(
     "Articles are read, cleaned of page furniture, analysed with spaCy and written to Neo4j. "
     "An article already in the graph (same text) is skipped before any analysis."
 )
-
-
-@st.cache_resource(show_spinner="Loading the language model…")
-def _extractor(model: str, workers: int, kinds_model: str, facts_model: str) -> Any:
-    from ingest.pipeline import Extractor
-
-    return Extractor(model=model, workers=workers, kinds_model=kinds_model, facts_model=facts_model)
 
 
 class _ProgressStore:
@@ -72,9 +65,7 @@ def _ingest(paths: list[str], cfg: Settings) -> Any:
     summary = run_ingest(
         paths,
         store=reporting,
-        extractor_factory=lambda: _extractor(
-            cfg.spacy_model, cfg.workers, cfg.kinds_model, cfg.facts_model
-        ),
+        extractor_factory=extractor,
         fields=CorpusFields(),
         batch_size=min(cfg.batch_size, 20),  # small batches keep the bar moving
         on_written=reporting.advance,

@@ -54,8 +54,8 @@ def _log() -> None:
         state = f"undone {r['undone_at']}" if r.get("undone_at") else "active"
         cols = st.columns([5, 1])
         cols[0].markdown(
-            f"`{r['id']}` {r['when']} · **{md(r['who'])}** {r['action']}ed "
-            f"{md(r['source'])} {r['type']} {md(r['target'])} · {state}"
+            f"`{r['id']}` {r['when']} · **{md(r['who'])}** {r['action']}: "
+            f"{md(r.get('what') or ' '.join((r['source'], r['type'], r['target'])))} · {state}"
             + (f"  \n_{md(r['why'])}_" if r.get("why") else "")
         )
         if not r.get("undone_at") and cols[1].button("Undo", key=f"undo-{r['id']}"):

@@ -673,10 +673,10 @@ def curate_list(
     if json_out:
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
         return
-    table = Table("id", "when", "who", "correction", "fact", "why", "state")
+    table = Table("id", "when", "who", "correction", "what", "why", "state")
     for r in records:
         state = f"undone {r['undone_at']}" if r.get("undone_at") else "active"
-        fact = f"{r['source']} {r['type']} {r['target']}"
+        fact = r.get("what") or f"{r['source']} {r['type']} {r['target']}"
         table.add_row(
             r["id"],
             r["when"],
@@ -699,11 +699,72 @@ def curate_undo(
 
     settings = _settings()
     with _driver(settings) as driver:
-        record = undo(driver, settings.neo4j_database, curation_id, who)
+        record = undo(driver, settings.neo4j_database, curation_id, who, _LazyExtractor(settings))
+    what = record.get("what") or f"{record['source']} {record['type']} {record['target']}"
+    out.print(f"undone: {record['action']}: {what}", markup=False)
+
+
+class _LazyExtractor:
+    """The NLP pipeline, loaded only when an entity correction re-extracts articles."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.loaded: Any = None
+
+    def extract(self, articles: Any) -> Any:
+        if self.loaded is None:
+            self.loaded = _extractor(self.settings, 1)
+        return self.loaded.extract(articles)
+
+
+def _curate_entity(action: str, name: str, value: str, note: str, who: str | None) -> None:
+    from graph.curation import curate_entity
+
+    settings = _settings()
+    with _driver(settings) as driver:
+        record = curate_entity(
+            driver, settings.neo4j_database, action, name, value, _LazyExtractor(settings),
+            note, who,
+        )  # fmt: skip
     out.print(
-        f"undone: {record['action']} of {record['source']} {record['type']} {record['target']}",
+        f"{record['what']} (correction {record['id']}; undo with `casegraph curate undo "
+        f"{record['id']}`)",
         markup=False,
     )
+
+
+@curate_app.command("merge")
+def curate_merge(
+    keep: Annotated[str, typer.Argument(help="The entity to keep (name, alias or ISO code).")],
+    other: Annotated[str, typer.Argument(help="The entity merged into it.")],
+    note: Note = "",
+    who: Who = None,
+) -> None:
+    """Merge OTHER into KEEP: its names become aliases, its facts and cases move, and articles
+    that name it later land on KEEP."""
+    _curate_entity("merge", keep, other, note, who)
+
+
+@curate_app.command("kind")
+def curate_kind(
+    name: Annotated[str, typer.Argument(help="The entity (name, alias or ISO code).")],
+    kind: Annotated[str, typer.Argument(help="Its kind: Person, Agency, Platform, ...")],
+    note: Note = "",
+    who: Who = None,
+) -> None:
+    """Change an entity's kind (facts the new kind does not allow are left out)."""
+    _curate_entity("kind", name, kind, note, who)
+
+
+@curate_app.command("rename")
+def curate_rename(
+    name: Annotated[str, typer.Argument(help="The entity (name, alias or ISO code).")],
+    new_name: Annotated[str, typer.Argument(help="Its name from now on.")],
+    note: Note = "",
+    who: Who = None,
+) -> None:
+    """Give an entity another name (the old one stays an alias)."""
+    _curate_entity("rename", name, new_name, note, who)
 
 
 @curate_app.command("export")

@@ -18,6 +18,12 @@ Facts (this module's scope so far):
 
 The fact key is a hash of (type, source id, target id), so a correction finds its fact again
 whenever any article states it.
+
+Entities (graph.corrections):
+- merge B into A, change an entity's kind, rename it: recorded the same way and applied by
+  graph.store to every extraction it writes (an article naming B lands on A); the articles
+  already stored that name the entity are extracted again from their stored texts and
+  rewritten (`reprocess`), and so are they when the correction is undone.
 """
 
 from __future__ import annotations
@@ -33,12 +39,13 @@ from typing import Any
 import neo4j
 
 from graph import ontology
+from graph.corrections import ENTITY_ACTIONS
 from graph.errors import InputError, QueryError
 from graph.store import Store, fact_key, refresh_links_cypher
 from graph.views import read
 from ingest.records import normalize_name
 
-ACTIONS = ("reject", "confirm", "add")
+ACTIONS = ("reject", "confirm", "add")  # on facts; ENTITY_ACTIONS on entities
 EXPORT_VERSION = 1
 MAX_NOTE = 2000
 
@@ -225,8 +232,133 @@ def add_fact(
     return record
 
 
+def curate_entity(
+    driver: neo4j.Driver,
+    database: str,
+    action: str,
+    name: str,
+    value: str,
+    extractor: Any,
+    note: str = "",
+    who: str | None = None,
+) -> dict[str, Any]:
+    """Merge the entity named `value` into the one named `name` (action "merge"), or give the
+    entity `name` the kind `value` ("kind") or the name `value` ("rename"); record it, then
+    re-extract the stored articles that name the entities so the graph shows it. `extractor`
+    is an ingest.pipeline.Extractor (the NLP pipeline)."""
+    if action not in ENTITY_ACTIONS:
+        raise InputError(f"unknown correction {action!r}: use one of {', '.join(ENTITY_ACTIONS)}")
+    if len(note) > MAX_NOTE:
+        raise InputError(f"a note is at most {MAX_NOTE} characters")
+    entity = find_entity(driver, database, name)
+    record: dict[str, Any] = {
+        "id": uuid.uuid4().hex[:12], "action": action, "entity_id": entity["id"],
+        "entity": entity["name"], "entity_kind": entity["kind"], "who": who or _user(),
+        "when": _now(), "why": note, "undone_at": None,
+    }  # fmt: skip
+    touched = [entity["id"]]
+    if action == "merge":
+        other = find_entity(driver, database, value)
+        if other["id"] == entity["id"]:
+            raise InputError(f"{name!r} and {value!r} are one entity already")
+        # `name` is kept; `value` is merged into it (its record names the merged one).
+        record.update(
+            entity_id=other["id"], entity=other["name"], entity_kind=other["kind"],
+            into_id=entity["id"], into=entity["name"], into_kind=entity["kind"],
+            before=f"{other['name']} ({other['kind']}) and {entity['name']} ({entity['kind']})",
+            after=f"{entity['name']} ({entity['kind']})",
+        )  # fmt: skip
+        touched = [other["id"]]
+    elif action == "kind":
+        kind = value.strip().capitalize()
+        if kind not in ontology.ENTITY_KINDS:
+            raise InputError(
+                f"unknown kind {value!r}: use one of {', '.join(ontology.ENTITY_KINDS)}"
+            )
+        if kind == entity["kind"]:
+            raise InputError(f"{entity['name']} is a {kind} already")
+        record.update(new_kind=kind, before=entity["kind"], after=kind)
+    else:
+        new_name = " ".join(value.split())
+        if not new_name or len(new_name) > 200:
+            raise InputError("a new name is 1 to 200 characters")
+        record.update(new_name=new_name, before=entity["name"], after=new_name)
+    record["what"] = _what(record)
+    articles = _articles_naming(driver, database, touched)
+    _store_records(driver, database, [record])
+    reprocess(driver, database, articles, extractor)
+    return record
+
+
+def _what(r: dict[str, Any]) -> str:
+    if r["action"] == "merge":
+        return f"merge {r['entity']} into {r['into']}"
+    if r["action"] == "kind":
+        return f"{r['entity']} is a {r['new_kind']}"
+    if r["action"] == "rename":
+        return f"rename {r['entity']} to {r['new_name']}"
+    return f"{r['source']} {r['type']} {r['target']}"
+
+
+def _articles_naming(driver: neo4j.Driver, database: str, ids: list[str]) -> list[str]:
+    rows = read(
+        driver,
+        database,
+        "MATCH (a:Article)-[:MENTIONS]->(e:Entity) WHERE e.id IN $ids RETURN DISTINCT a.id AS id",
+        ids=ids,
+    )
+    return sorted(r["id"] for r in rows)
+
+
+def reprocess(driver: neo4j.Driver, database: str, article_ids: list[str], extractor: Any) -> int:
+    """Extract the stored articles `article_ids` again from their texts and rewrite them (the
+    store applies the entity corrections); returns how many were rewritten. An article stored
+    before texts were kept cannot be: InputError names how many, after the others are done."""
+    from ingest.records import Article
+
+    rows = read(
+        driver,
+        database,
+        "MATCH (a:Article) WHERE a.id IN $ids RETURN a.id AS id, a.text AS text, a.path AS path, "
+        "a.title AS title, a.date AS date, a.url AS url ORDER BY id",
+        ids=article_ids,
+    )
+    articles = [
+        Article(r["id"], r["text"], r["path"] or r["id"], r["title"], r["date"], r["url"])
+        for r in rows
+        if r["text"]
+    ]
+    store = Store(driver, database)
+    done = 0
+    for extraction in extractor.extract(articles):
+        store.retract(extraction.article.id)
+        store.write([extraction])
+        done += 1
+    missing = len(rows) - len(articles)
+    if missing:
+        raise InputError(
+            f"{missing} article(s) were stored before casegraph kept texts and keep the old "
+            "entity: retract them and ingest them again"
+        )
+    return done
+
+
+def _store_records(driver: neo4j.Driver, database: str, records: list[dict[str, Any]]) -> None:
+    Store(driver, database).init_schema()
+    with driver.session(database=database) as session:
+        session.execute_write(
+            lambda tx: tx.run(
+                "UNWIND $rows AS row MERGE (c:Curation {id: row.id}) SET c += row", rows=records
+            ).consume()
+        )
+
+
 def undo(
-    driver: neo4j.Driver, database: str, curation_id: str, who: str | None = None
+    driver: neo4j.Driver,
+    database: str,
+    curation_id: str,
+    who: str | None = None,
+    extractor: Any = None,
 ) -> dict[str, Any]:
     """Undo an active correction (the record stays, marked undone) and re-apply the facts."""
     rows = read(
@@ -248,11 +380,30 @@ def undo(
         ).consume()  # fmt: skip
         tx.run("MATCH (e:Evidence {curation_id: $id}) DELETE e", id=record["id"]).consume()
 
-    with driver.session(database=database) as session:
-        session.execute_write(work)
-    _apply(driver, database, [record])
+    if record["action"] in ENTITY_ACTIONS:
+        if extractor is None:
+            raise InputError("undoing an entity correction re-extracts articles: give an extractor")
+        now = find_corrected(driver, database, record)
+        articles = _articles_naming(driver, database, now)
+        with driver.session(database=database) as session:
+            session.execute_write(work)
+        reprocess(driver, database, articles, extractor)
+    else:
+        with driver.session(database=database) as session:
+            session.execute_write(work)
+        _apply(driver, database, [record])
     record["undone_at"] = "now"
     return record
+
+
+def find_corrected(driver: neo4j.Driver, database: str, record: dict[str, Any]) -> list[str]:
+    """The ids the entity of an entity correction has now (through later corrections too)."""
+    from graph.corrections import resolve_map
+
+    target = resolve_map([record]).get(record["entity_id"])
+    ids = [record["entity_id"]] + ([target["id"]] if target else [])
+    emap = Store(driver, database).entity_map()
+    return sorted({*ids, *(emap[i]["id"] for i in ids if i in emap)})
 
 
 def list_curations(driver: neo4j.Driver, database: str) -> list[dict[str, Any]]:

@@ -36,6 +36,7 @@ import neo4j
 from neo4j import exceptions as neo4j_errors
 
 from graph import ontology
+from graph.corrections import ENTITY_ACTIONS, apply_entity_map, resolve_map
 from graph.errors import DatabaseUnavailable, QueryError
 from ingest.records import Extraction, normalize_name
 
@@ -753,6 +754,15 @@ class Store:
             f"{_short(last)}): check that Neo4j is running and run the command again"
         )
 
+    def entity_map(self) -> dict[str, dict[str, str]]:
+        """Old entity id -> {id, kind, name} from the active entity corrections."""
+        rows = self._read(
+            "MATCH (c:Curation) WHERE c.action IN $actions AND c.undone_at IS NULL "
+            "RETURN properties(c) AS c",
+            actions=list(ENTITY_ACTIONS),
+        )
+        return resolve_map([r["c"] for r in rows])
+
     def init_schema(self) -> None:
         """Create the constraints and indexes (idempotent) and wait until they are online."""
         names = {r["name"] for r in self._read("SHOW CONSTRAINTS YIELD name RETURN name")}
@@ -794,14 +804,17 @@ class Store:
         one transaction. Raises `WriteFailed` (a `DatabaseUnavailable`) naming what was
         committed before a batch failed, and ValueError for records that break the ontology.
         """
+        total = WriteResult()
+        if not extractions:
+            return total
+        self._ensure_schema()
+        # People's corrections of entities (graph.curation): merged, re-kinded, renamed.
+        emap = self.entity_map()
+        extractions = [apply_entity_map(ex, emap) for ex in extractions]
         plans = [
             plan_batch(extractions[i : i + self.batch_size])
             for i in range(0, len(extractions), self.batch_size)
         ]
-        total = WriteResult()
-        if not plans:
-            return total
-        self._ensure_schema()
         for plan in plans:
             try:
                 counts = self._attempt("writing a batch", partial(_write_plan, plan=plan))

@@ -260,3 +260,63 @@ def test_a_fact_added_by_hand_is_a_fact_no_retraction_removes(
     assert len(evidence()) == 1
     curation.undo(graph, db, record["id"])
     assert not evidence()
+
+
+def _entity(driver: neo4j.Driver, database: str, name: str) -> dict[str, Any] | None:
+    records, _, _ = driver.execute_query(
+        "MATCH (e:Entity {name: $name}) RETURN e.id AS id, e.kind AS kind, e.aliases AS aliases, "
+        "COUNT { (:Article)-[:MENTIONS]->(e) } AS articles",
+        name=name, database_=database,
+    )  # fmt: skip
+    return records[0].data() if records else None
+
+
+def test_a_merge_holds_for_stored_and_new_articles_and_undo_splits_them(
+    graph: neo4j.Driver, settings: Settings, tmp_path: Path
+) -> None:
+    db = settings.neo4j_database
+    other = "National Office of Investigation"
+    assert _entity(graph, db, other) is not None
+    record = curation.curate_entity(
+        graph, db, "merge", "South Korean police", other, extractor(), note="one body"
+    )
+    assert record["what"] == f"merge {other} into South Korean police"
+    assert _entity(graph, db, other) is None
+    kept = _entity(graph, db, "South Korean police")
+    assert kept is not None and other in kept["aliases"]
+    # Stored again, and a new article naming the merged entity: both land on the kept one.
+    Store(graph, db).retract(_seed_id(graph, db))
+    _ingest(graph, db, SEED)
+    (tmp_path / "new.txt").write_text(
+        f"The {other} said on Friday that it had questioned two suspects in Seoul.",
+        encoding="utf-8",
+    )
+    _ingest(graph, db, tmp_path / "new.txt")
+    assert _entity(graph, db, other) is None
+    kept = _entity(graph, db, "South Korean police")
+    assert kept is not None and kept["articles"] == 2
+    curation.undo(graph, db, record["id"], extractor=extractor())
+    restored = _entity(graph, db, other)
+    assert restored is not None and restored["articles"] == 2
+
+
+def test_a_kind_change_and_a_rename_apply_and_undo(graph: neo4j.Driver, settings: Settings) -> None:
+    db = settings.neo4j_database
+    kind = curation.curate_entity(graph, db, "kind", "Telegram", "organization", extractor())
+    changed = _entity(graph, db, "Telegram")
+    assert changed is not None and changed["kind"] == "Organization"
+    rename = curation.curate_entity(
+        graph, db, "rename", "Pavel Durov", "Pavel V. Durov", extractor()
+    )
+    renamed = _entity(graph, db, "Pavel V. Durov")
+    assert renamed is not None and "Pavel Durov" in renamed["aliases"]
+    assert _entity(graph, db, "Pavel Durov") is None
+    for record in (rename, kind):
+        curation.undo(graph, db, record["id"], extractor=extractor())
+    back = _entity(graph, db, "Telegram")
+    assert back is not None and back["kind"] == "Platform"
+    assert _entity(graph, db, "Pavel Durov") is not None
+    with pytest.raises(InputError, match="unknown kind"):
+        curation.curate_entity(graph, db, "kind", "Telegram", "Gang", extractor())
+    with pytest.raises(InputError, match="one entity already"):
+        curation.curate_entity(graph, db, "merge", "Telegram", "telegram", extractor())
