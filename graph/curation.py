@@ -286,8 +286,52 @@ def curate_entity(
     record["what"] = _what(record)
     articles = _articles_naming(driver, database, touched)
     _store_records(driver, database, [record])
+    rekey_fact_curations(driver, database)
     reprocess(driver, database, articles, extractor)
     return record
+
+
+def rekey_fact_curations(driver: neo4j.Driver, database: str) -> int:
+    """Point every fact correction at its fact as the active entity corrections name it now
+    (a rejected fact of a merged entity stays rejected on the kept one; undoing the merge points
+    it back): the ids it was made on are kept as `orig_source_id` / `orig_target_id`."""
+    emap = Store(driver, database).entity_map()
+    rows = read(
+        driver,
+        database,
+        "MATCH (c:Curation) WHERE c.action IN $actions RETURN c.id AS id, c.type AS type, "
+        "coalesce(c.orig_source_id, c.source_id) AS s, coalesce(c.orig_target_id, c.target_id) AS t, "
+        "c.fact_key AS key",
+        actions=list(ACTIONS),
+    )
+    changes = []
+    for r in rows:
+        s, t = emap.get(r["s"], {}).get("id", r["s"]), emap.get(r["t"], {}).get("id", r["t"])
+        if r["type"] in ontology.SYMMETRIC_FACTS and s > t:
+            s, t = t, s
+        key = fact_key(r["type"], s, t)
+        if key != r["key"]:
+            changes.append({"id": r["id"], "s": s, "t": t, "key": key, "os": r["s"], "ot": r["t"]})
+    if changes:
+        with driver.session(database=database) as session:
+            session.execute_write(
+                lambda tx: tx.run(
+                    "UNWIND $rows AS row MATCH (c:Curation {id: row.id}) "
+                    "SET c.orig_source_id = row.os, c.orig_target_id = row.ot, "
+                    "c.source_id = row.s, c.target_id = row.t, c.fact_key = row.key",
+                    rows=changes,
+                ).consume()
+            )
+        # Evidence added by hand follows its correction.
+        with driver.session(database=database) as session:
+            session.execute_write(
+                lambda tx: tx.run(
+                    "UNWIND $rows AS row MATCH (e:Evidence {curation_id: row.id}) "
+                    "SET e.fact_key = row.key",
+                    rows=changes,
+                ).consume()
+            )
+    return len(changes)
 
 
 def _what(r: dict[str, Any]) -> str:
@@ -387,6 +431,7 @@ def undo(
         articles = _articles_naming(driver, database, now)
         with driver.session(database=database) as session:
             session.execute_write(work)
+        rekey_fact_curations(driver, database)
         reprocess(driver, database, articles, extractor)
     else:
         with driver.session(database=database) as session:

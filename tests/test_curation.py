@@ -277,6 +277,7 @@ def test_a_merge_holds_for_stored_and_new_articles_and_undo_splits_them(
     db = settings.neo4j_database
     other = "National Office of Investigation"
     assert _entity(graph, db, other) is not None
+    rejected = curation.curate_fact(graph, db, "reject", "LEADS", "Woo Jong-soo", other)
     record = curation.curate_entity(
         graph, db, "merge", "South Korean police", other, extractor(), note="one body"
     )
@@ -295,9 +296,21 @@ def test_a_merge_holds_for_stored_and_new_articles_and_undo_splits_them(
     assert _entity(graph, db, other) is None
     kept = _entity(graph, db, "South Korean police")
     assert kept is not None and kept["articles"] == 2
+
+    def leads(target: str) -> list[Any]:
+        records, _, _ = graph.execute_query(
+            "MATCH (:Person {name: 'Woo Jong-soo'})-[r:LEADS]->(e:Entity {name: $t}) RETURN r",
+            t=target, database_=db,
+        )  # fmt: skip
+        return records
+
+    assert not leads("South Korean police")  # the rejection followed the merge
     curation.undo(graph, db, record["id"], extractor=extractor())
     restored = _entity(graph, db, other)
     assert restored is not None and restored["articles"] == 2
+    assert not leads(other)  # and came back with the undo
+    curation.undo(graph, db, rejected["id"])
+    assert leads(other)
 
 
 def test_a_kind_change_and_a_rename_apply_and_undo(graph: neo4j.Driver, settings: Settings) -> None:
