@@ -126,11 +126,12 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
     main_place = max(places, key=lambda e: len(e.mentions)).iso if places else None
     countries = Counter(iso.split("-")[0] for iso in agency_iso.values() if iso)
     home = countries.most_common(1)[0][0] if countries else main_place
-    # Sent abroad to stand trial: that country prosecutes (returns home say nothing new).
+    # Sent to stand trial: that country prosecutes, also when it is the country of the article's
+    # own agencies (the place of the arrest abroad, named near the target, is not the case's).
     extradited_to = {
         r.source: by_id[r.target].iso
         for r in relations
-        if r.type == "EXTRADITED_TO" and by_id[r.target].iso != home
+        if r.type == "EXTRADITED_TO" and by_id[r.target].iso
     }
     local = _local_office_state(entities, agency_iso)
     local_offices = {
