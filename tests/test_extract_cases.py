@@ -76,6 +76,16 @@ def test_a_prosecution_is_in_the_country_the_accused_was_extradited_to() -> None
     assert {j for j, k, targets, _l in cases if k == "prosecution"} == {"US"}
 
 
+def test_an_arrest_by_the_country_of_the_case_is_not_a_second_case() -> None:
+    cases = _cases(
+        "The FBI arrested Daniel Moreno in Chicago on Tuesday. Moreno was charged with wire "
+        "fraud by federal prosecutors."
+    )
+    assert {(j, k) for j, k, targets, _l in cases if targets == ("Daniel Moreno",)} == {
+        ("US", "prosecution")
+    }
+
+
 def test_sanctions_and_fines_are_regulatory_cases_in_the_regulator_country() -> None:
     cases = _cases(
         "The US Treasury Department sanctioned Quorvane Security Inc. and Daniel Moreno on Monday."
