@@ -41,6 +41,7 @@ class _Draft:
     evidence: Relation | None = None
     convicted: bool = False
     prosecuted: bool = False  # prosecuted or arrested, not only accused
+    charged: bool = False  # a fact besides an arrest or an investigation: charged, tried
     sentenced: bool = False
 
 
@@ -60,6 +61,7 @@ def _drafts(relations: list[Relation], agency_iso: dict[str, str]) -> dict[str, 
         else:
             d.offenses.append(r.target)
         d.prosecuted = d.prosecuted or r.type in ("PROSECUTES", "ARRESTED")
+        d.charged = d.charged or r.type in ("PROSECUTES", "CHARGED_WITH", "CONVICTED_OF")
         if r.type == "CONVICTED_OF":
             d.convicted = True
             d.sentenced = d.sentenced or "sentenced" in r.sentence.lower()
@@ -126,11 +128,12 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
     main_place = max(places, key=lambda e: len(e.mentions)).iso if places else None
     countries = Counter(iso.split("-")[0] for iso in agency_iso.values() if iso)
     home = countries.most_common(1)[0][0] if countries else main_place
-    # Sent abroad to stand trial: that country prosecutes (returns home say nothing new).
+    # Sent to stand trial: that country prosecutes, also when it is the country of the article's
+    # own agencies (the place of the arrest abroad, named near the target, is not the case's).
     extradited_to = {
         r.source: by_id[r.target].iso
         for r in relations
-        if r.type == "EXTRADITED_TO" and by_id[r.target].iso != home
+        if r.type == "EXTRADITED_TO" and by_id[r.target].iso
     }
     local = _local_office_state(entities, agency_iso)
     local_offices = {
@@ -139,6 +142,7 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
         if e.kind == ontology.AGENCY and jurisdictions.us_local_office(e.name)
     }
     merged: dict[tuple[str | None, str], Case] = {}
+    charged_in: set[tuple[str | None, str]] = set()
     for d in _drafts(relations, agency_iso).values():
         target = by_id.get(d.target)
         if target is None or target.kind not in (
@@ -167,12 +171,19 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
         if found[0].kind == "lawsuit" and d.offenses:
             # Criminal charges and a civil settlement against one company: two proceedings.
             found.append(_case(d, target, iso, iso_entity, False, separate=True))
+        if d.charged:
+            charged_in.add((iso, target.id))
         for case in found:
             key = (case.jurisdiction, case.kind)
             # Co-defendants of one proceeding ("charged A; B; C") are one case.
             merged[key] = _join(merged[key], case) if key in merged else case
     cases = list(merged.values())
-    cases += _operations(relations, by_id, agency_iso, iso_entity, home)
+    # An arrest in the country that charges or tries the person is a step of that case.
+    cases += [
+        op
+        for op in _operations(relations, by_id, agency_iso, iso_entity, home)
+        if (op.jurisdiction, op.targets[0]) not in charged_in
+    ]
     cases += _unnamed_target_cases(doc, entities, agency_iso, iso_entity, cases)
     cases = _named_operations(doc, entities, agency_iso, iso_entity, cases)
     return cases + _act_cases(doc, entities, agency_iso, iso_entity, _country(home), cases)

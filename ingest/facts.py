@@ -19,7 +19,7 @@ import bisect
 import json
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -29,6 +29,7 @@ from spacy.tokens import Doc, Span, Token
 
 from graph import ontology
 from graph.errors import ConfigError
+from ingest import coreference
 from ingest.records import Entity, Relation, normalize_name
 
 if TYPE_CHECKING:
@@ -237,17 +238,31 @@ def candidates(doc: Doc, sentences: list[Sentence], proposals: list[Relation]) -
 
     for r in proposals:
         by_sentence.setdefault(bisect.bisect_right(starts, r.start) - 1, []).append(r)
+    officials = frozenset(
+        r.source for r in proposals if r.type in ("LEADS", "MEMBER_OF") and r.source != r.target
+    )
     out: list[Candidate] = []
     for n, s in enumerate(sentences):
-        out += _sentence_candidates(doc, s, by_sentence.get(n, []))
+        resolved = coreference.resolved_items(doc, sentences, n, officials)
+        out += _sentence_candidates(doc, s, by_sentence.get(n, []), resolved)
     return out
 
 
-def _sentence_candidates(doc: Doc, s: Sentence, proposed: list[Relation]) -> list[Candidate]:
+def _coref_features(r: coreference.Resolved, end: str) -> list[str]:
+    return ["coref", f"coref_{end}", f"coref_form={r.form}", f"coref_back={r.back}"]
+
+
+def _sentence_candidates(
+    doc: Doc, s: Sentence, proposed: list[Relation], resolved: Sequence[coreference.Resolved] = ()
+) -> list[Candidate]:
     items: dict[str, list[Item]] = {}
     for it in s.items:
         items.setdefault(it.entity.id, []).append(it)
+    coref = {x.item.entity.id: x for x in resolved}
+    for x in resolved:
+        items.setdefault(x.item.entity.id, []).append(x.item)
     entities = {ids[0].entity.id: ids[0].entity for ids in items.values()}
+    named = {it.entity.id for it in s.items}
     rules: dict[tuple[str, str, str], list[Relation]] = {}
     for r in proposed:
         rules.setdefault(fact_key(r.type, r.source, r.target), []).append(r)
@@ -277,6 +292,10 @@ def _sentence_candidates(doc: Doc, s: Sentence, proposed: list[Relation]) -> lis
                 if shared is None:
                     shared = _pair_features(doc, s.span, a, b, s.triggers)
                     shared += _entity_features(src, tgt)
+                    if sid in coref:
+                        shared += _coref_features(coref[sid], "s")
+                    if tid in coref:
+                        shared += _coref_features(coref[tid], "t")
                 by_rules = rules.pop(key, [])
                 names = tuple(sorted({r.rule for r in by_rules}))
                 other = pair_types.get(tuple(sorted((sid, tid))), set()) - {rel}  # type: ignore[arg-type]
@@ -302,7 +321,7 @@ def _sentence_candidates(doc: Doc, s: Sentence, proposed: list[Relation]) -> lis
         tgt_e = entities.get(r.target) or _stub(r.target)
         names = tuple(sorted({x.rule for x in rels}))
         feats = [f"rule={x}" for x in names] + ["apart", *sentence_words]
-        feats.append(f"present={int(r.source in entities)}{int(r.target in entities)}")
+        feats.append(f"present={int(r.source in named)}{int(r.target in named)}")
         out.append(
             Candidate(r.type, src_e, tgt_e, s.span, _typed(r.type, feats), names, r, apart=True)
         )

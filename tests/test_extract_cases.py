@@ -65,6 +65,27 @@ def test_a_case_is_in_its_leading_agency_country_not_the_suspect_hometown() -> N
     assert {j for j, _k, targets, _l in cases if targets == ("Daniel Moreno",)} == {"US"}
 
 
+def test_a_prosecution_is_in_the_country_the_accused_was_extradited_to() -> None:
+    # Extradited to the country of the article's own agencies: tried there, not where arrested.
+    text = (
+        "The U.S. Department of Justice announced the sentencing of Ivan Petrov on Tuesday. "
+        "Petrov was arrested in Bulgaria in 2019 and extradited to the United States a year "
+        "later. Petrov was convicted of wire fraud in May."
+    )
+    cases = _cases(text)
+    assert {j for j, k, targets, _l in cases if k == "prosecution"} == {"US"}
+
+
+def test_an_arrest_by_the_country_of_the_case_is_not_a_second_case() -> None:
+    cases = _cases(
+        "The FBI arrested Daniel Moreno in Chicago on Tuesday. Moreno was charged with wire "
+        "fraud by federal prosecutors."
+    )
+    assert {(j, k) for j, k, targets, _l in cases if targets == ("Daniel Moreno",)} == {
+        ("US", "prosecution")
+    }
+
+
 def test_sanctions_and_fines_are_regulatory_cases_in_the_regulator_country() -> None:
     cases = _cases(
         "The US Treasury Department sanctioned Quorvane Security Inc. and Daniel Moreno on Monday."

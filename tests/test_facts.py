@@ -161,3 +161,71 @@ def test_fact_training_writes_the_same_model_twice(tmp_path: Path) -> None:
     model = json.loads(outs[0])
     assert model["weights"] and {"keep", "add"} <= set(model["thresholds"])
     assert load_fact_classifier(str(tmp_path / "a.json")) is not None
+
+
+# Invented sentences: the actor of the second sentence is named only in the first.
+@pytest.mark.parametrize(
+    ("text", "fact", "form"),
+    [
+        ("Daniel Moreno ran the forum for two years. He was arrested by the Guardia Civil in "
+         "Madrid.", ("ARRESTED", "Guardia Civil", "Daniel Moreno"), "pron"),
+        ("Daniel Moreno ran the forum for two years. The 34-year-old was charged with fraud on "
+         "Friday.", ("CHARGED_WITH", "Daniel Moreno", "fraud"), "desc"),
+        ("The Guardia Civil opened a case against Daniel Moreno. The agency said it worked with "
+         "Europol.", ("COOPERATES_WITH", "Europol", "Guardia Civil"), "desc"),
+        ("Spanish police arrested Daniel Moreno and Lucas Ortega in Madrid. They were charged "
+         "with fraud on Monday.", ("CHARGED_WITH", "Lucas Ortega", "fraud"), "plural"),
+    ],
+)  # fmt: skip
+def test_a_pronoun_or_description_stands_for_the_latest_named_entity(
+    text: str, fact: tuple[str, str, str], form: str
+) -> None:
+    entities, _proposals, cands = _candidates(text)
+    cand = _named(entities, cands)[fact]
+    rel = fact[0]
+    assert f"{rel}|coref" in cand.features and f"{rel}|coref_form={form}" in cand.features
+    assert f"{rel}|coref_back=1" in cand.features
+    # The evidence stays the sentence that states the fact.
+    assert cand.sentence.text == text.split(". ", 1)[1]
+
+
+def test_a_named_antecedent_in_the_sentence_or_an_official_is_not_replaced() -> None:
+    # "he" follows the accused, not the official who speaks about him.
+    text = (
+        "Daniel Moreno ran the forum. Guardia Civil director Ana Ruiz said the forum was closed. "
+        "He was charged with fraud on Friday."
+    )
+    entities, _proposals, cands = _candidates(text)
+    named = _named(entities, cands)
+    assert ("CHARGED_WITH", "Ana Ruiz", "fraud") not in named
+    charged = named[("CHARGED_WITH", "Daniel Moreno", "fraud")]
+    assert "CHARGED_WITH|coref_back=2" in charged.features
+    # A name of the pronoun's kind earlier in its own sentence is its likelier antecedent.
+    entities, _proposals, cands = _candidates(
+        "Lucas Ortega ran the forum. Police said Daniel Moreno knew he was charged with fraud."
+    )
+    assert ("CHARGED_WITH", "Lucas Ortega", "fraud") not in _named(entities, cands)
+
+
+def test_an_indefinite_description_stands_for_the_person_named_next() -> None:
+    # A lede introduces the accused before naming them; the lede sentence states the fact.
+    lede = "Spanish police have detained a Madrid resident for his role in ransomware attacks."
+    entities, _proposals, cands = _candidates(lede + " Daniel Moreno was held on Tuesday.")
+    cand = _named(entities, cands)[("ARRESTED", "Spanish police", "Daniel Moreno")]
+    assert "ARRESTED|coref_form=lede" in cand.features and cand.sentence.text == lede
+    entities, _proposals, cands = _candidates(
+        "The Justice Department charged four Ruritanian nationals with hacking. "
+        "Ivan Petrov and Lev Orlov ran the servers."
+    )
+    named = _named(entities, cands)
+    for name in ("Ivan Petrov", "Lev Orlov"):
+        assert (
+            "CHARGED_WITH|coref_form=lede_plural"
+            in named[("CHARGED_WITH", name, "hacking")].features
+        )
+    # Someone already named is not introduced again: "a Madrid resident" is not Daniel Moreno.
+    entities, _proposals, cands = _candidates(
+        "Daniel Moreno ran the forum. Spanish police have detained a Madrid resident. "
+        "Daniel Moreno was not held."
+    )
+    assert not any(f.endswith("|coref") for c in cands for f in c.features)
