@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,13 +48,12 @@ def _ingest(driver: neo4j.Driver, database: str, *paths: Path) -> None:
 
 
 @pytest.fixture
-def graph(driver: neo4j.Driver, neo4j_server: Settings) -> neo4j.Driver:
-    """The two fixture articles, freshly ingested, and no corrections."""
+def graph(driver: neo4j.Driver, neo4j_server: Settings) -> Iterator[neo4j.Driver]:
+    """The two fixture articles, freshly ingested, and no corrections (none left after)."""
     delete_all(driver, neo4j_server.neo4j_database)
-    with driver.session(database=neo4j_server.neo4j_database) as s:
-        s.run("MATCH (c:Curation) DELETE c").consume()
     _ingest(driver, neo4j_server.neo4j_database, SEED, DOJ)
-    return driver
+    yield driver
+    delete_all(driver, neo4j_server.neo4j_database)
 
 
 def _targets(driver: neo4j.Driver, database: str) -> list[str]:
