@@ -756,6 +756,18 @@ def curate_kind(
     _curate_entity("kind", name, kind, note, who)
 
 
+@curate_app.command("split")
+def curate_split(
+    name: Annotated[str, typer.Argument(help="The entity (name or ISO code).")],
+    alias: Annotated[str, typer.Option("--alias", help="The alias that names another entity.")],
+    note: Note = "",
+    who: Who = None,
+) -> None:
+    """Split an alias off an entity: the mentions written that way become an entity of their own,
+    with the facts of the sentences that name only it."""
+    _curate_entity("split", name, alias, note, who)
+
+
 @curate_app.command("rename")
 def curate_rename(
     name: Annotated[str, typer.Argument(help="The entity (name, alias or ISO code).")],
@@ -789,7 +801,7 @@ def curate_import(
 
     settings = _settings()
     with _driver(settings) as driver:
-        n = import_curations(driver, settings.neo4j_database, file)
+        n = import_curations(driver, settings.neo4j_database, file, _LazyExtractor(settings))
     out.print(f"{n} new correction(s) applied from {file}", markup=False)
 
 

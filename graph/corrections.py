@@ -2,7 +2,10 @@
 
 A merge (B into A), a change of kind or a new name is recorded as a Curation node by
 graph.curation and read back here as an entity map: old entity id -> the id, kind and name the
-entity has now (`entity_map`, followed through chains such as a merge then a rename).
+entity has now (`entity_map`, followed through chains such as a merge then a rename). A split
+(an alias that names another entity) is kept beside it: entity id -> the aliases split off; the
+mentions written that way become an entity of their own, with the facts of the sentences that
+name only it.
 `graph.store.Store.write` applies it to every extraction it writes (`apply_entity_map`), so an
 article that names the old entity, ingested today or next year, lands on the corrected one;
 graph.curation re-extracts the articles already stored from their texts to apply a new
@@ -17,7 +20,7 @@ from typing import Any
 from graph import ontology
 from ingest.records import Case, Entity, Extraction, Relation, entity_id
 
-ENTITY_ACTIONS = ("merge", "kind", "rename")
+ENTITY_ACTIONS = ("merge", "kind", "rename", "split")
 MAX_CHAIN = 32  # corrections of corrections followed at most this deep
 
 
@@ -51,6 +54,76 @@ def resolve_map(records: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
             target = direct[target["id"]]
         resolved[old] = target
     return resolved
+
+
+def split_map(records: list[dict[str, Any]]) -> dict[str, tuple[str, ...]]:
+    """Entity id -> the aliases split off it (active `split` corrections)."""
+    out: dict[str, set[str]] = {}
+    for r in records:
+        if r["action"] == "split":
+            out.setdefault(r["entity_id"], set()).add(r["alias"])
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+def apply_splits(ex: Extraction, splits: dict[str, tuple[str, ...]]) -> Extraction:
+    """`ex` with the mentions of split-off aliases made entities of their own; a fact moves with
+    them when its sentence names the alias and not the entity's other names."""
+    if not splits or not any(e.id in splits for e in ex.entities):
+        return ex
+    entities: list[Entity] = []
+    moved: dict[str, list[tuple[str, list[tuple[int, int]]]]] = {}  # old id -> (new id, spans)
+    for e in ex.entities:
+        aliases = {a.casefold(): a for a in splits.get(e.id, ())}
+        parts: dict[str, list[Any]] = {}
+        rest: list[Any] = []
+        for m in e.mentions:
+            key = m.text.strip().casefold()
+            (parts.setdefault(key, []) if key in aliases else rest).append(m)
+        if not parts:
+            entities.append(e)
+            continue
+        for key, mentions in parts.items():
+            new = Entity(
+                entity_id(e.kind, aliases[key]), aliases[key], e.kind, (), None, tuple(mentions)
+            )
+            entities.append(new)
+            moved.setdefault(e.id, []).append((new.id, [(m.start, m.end) for m in mentions]))
+        if rest:
+            kept = tuple(a for a in e.aliases if a.casefold() not in aliases)
+            entities.append(replace(e, mentions=tuple(rest), aliases=kept))
+    remaining = {e.id for e in entities}
+
+    def owner(old: str, start: int, end: int) -> str:
+        for new_id, spans in moved.get(old, []):
+            if any(start <= a < end for a, _ in spans):
+                others = next(x for x in ex.entities if x.id == old).mentions
+                if old not in remaining or not any(
+                    start <= m.start < end
+                    and m.text.strip().casefold() not in {a.casefold() for a in splits[old]}
+                    for m in others
+                ):
+                    return new_id
+        return old if old in remaining else (moved[old][0][0] if old in moved else old)
+
+    relations = [
+        replace(r, source=owner(r.source, r.start, r.end), target=owner(r.target, r.start, r.end))
+        for r in ex.relations
+    ]
+    relations = [r for r in relations if r.source != r.target]
+
+    def roles(ids: tuple[str, ...], c: Case) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(owner(i, c.start, c.end) for i in ids))
+
+    cases = [
+        replace(
+            c,
+            led_by=roles(c.led_by, c),
+            targets=roles(c.targets, c),
+            offenses=roles(c.offenses, c),
+        )
+        for c in ex.cases
+    ]
+    return replace(ex, entities=tuple(entities), relations=tuple(relations), cases=tuple(cases))
 
 
 def apply_entity_map(ex: Extraction, emap: dict[str, dict[str, str]]) -> Extraction:

@@ -43,7 +43,7 @@ from graph.corrections import ENTITY_ACTIONS
 from graph.errors import InputError, QueryError
 from graph.store import Store, fact_key, refresh_links_cypher
 from graph.views import read
-from ingest.records import normalize_name
+from ingest.records import entity_id, normalize_name
 
 ACTIONS = ("reject", "confirm", "add")  # on facts; ENTITY_ACTIONS on entities
 EXPORT_VERSION = 1
@@ -72,7 +72,8 @@ def find_entity(driver: neo4j.Driver, database: str, name: str) -> dict[str, Any
         database,
         "MATCH (e:Entity) WHERE NOT e:Case AND (e.norm = $norm OR e.iso = toUpper($name) "
         "OR $lower IN [s IN coalesce(e.aliases, []) | toLower(s)]) "
-        "RETURN e.id AS id, e.name AS name, e.kind AS kind ORDER BY name, kind LIMIT 11",
+        "RETURN e.id AS id, e.name AS name, e.kind AS kind, e.aliases AS aliases "
+        "ORDER BY name, kind LIMIT 11",
         norm=normalize_name(name),
         name=name.strip(),
         lower=name.strip().lower(),
@@ -278,6 +279,19 @@ def curate_entity(
         if kind == entity["kind"]:
             raise InputError(f"{entity['name']} is a {kind} already")
         record.update(new_kind=kind, before=entity["kind"], after=kind)
+    elif action == "split":
+        alias = " ".join(value.split())
+        known = {a.casefold(): a for a in entity.get("aliases") or []}
+        if alias.casefold() not in known or alias.casefold() == entity["name"].casefold():
+            raise InputError(
+                f"{alias!r} is not an alias of {entity['name']}: its aliases are "
+                f"{', '.join(sorted(known.values())) or 'none'}"
+            )
+        alias = known[alias.casefold()]
+        record.update(
+            alias=alias, new_id=entity_id(entity["kind"], alias),
+            before=f"{entity['name']} (also {alias})", after=f"{entity['name']}; {alias}",
+        )  # fmt: skip
     else:
         new_name = " ".join(value.split())
         if not new_name or len(new_name) > 200:
@@ -341,6 +355,8 @@ def _what(r: dict[str, Any]) -> str:
         return f"{r['entity']} is a {r['new_kind']}"
     if r["action"] == "rename":
         return f"rename {r['entity']} to {r['new_name']}"
+    if r["action"] == "split":
+        return f"split {r['alias']} off {r['entity']}"
     return f"{r['source']} {r['type']} {r['target']}"
 
 
@@ -447,6 +463,7 @@ def find_corrected(driver: neo4j.Driver, database: str, record: dict[str, Any]) 
 
     target = resolve_map([record]).get(record["entity_id"])
     ids = [record["entity_id"]] + ([target["id"]] if target else [])
+    ids += [record["new_id"]] if record.get("new_id") else []
     emap = Store(driver, database).entity_map()
     return sorted({*ids, *(emap[i]["id"] for i in ids if i in emap)})
 
@@ -485,9 +502,18 @@ def export_curations(driver: neo4j.Driver, database: str, path: Path) -> int:
     return len(records)
 
 
-def import_curations(driver: neo4j.Driver, database: str, path: Path) -> int:
+_ENTITY_FIELDS = {
+    "merge": ("entity_id", "entity", "entity_kind", "into_id", "into", "into_kind"),
+    "kind": ("entity_id", "entity", "entity_kind", "new_kind"),
+    "rename": ("entity_id", "entity", "entity_kind", "new_name"),
+    "split": ("entity_id", "entity", "entity_kind", "alias", "new_id"),
+}
+
+
+def import_curations(driver: neo4j.Driver, database: str, path: Path, extractor: Any = None) -> int:
     """Add the corrections of a file made by `export_curations` that this graph does not have
-    (by id) and apply them; returns how many were new."""
+    (by id) and apply them; returns how many were new. Entity corrections re-extract the
+    articles that name their entities (`extractor`: ingest.pipeline.Extractor)."""
     try:
         payload = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -499,24 +525,52 @@ def import_curations(driver: neo4j.Driver, database: str, path: Path) -> int:
     records = payload.get("curations")
     if not isinstance(records, list):
         raise InputError(f"{path} has no list of curations")
-    fields = ("id", "action", "fact_key", "type", "source_id", "target_id")
-    clean = []
-    for i, r in enumerate(records, start=1):
-        if not isinstance(r, dict) or not all(isinstance(r.get(f), str) for f in fields):
-            raise InputError(f"{path}: curation {i} lacks one of {', '.join(fields)}")
-        if r["action"] not in ACTIONS or r["type"] not in ontology.FACT_PATTERNS:
-            raise InputError(f"{path}: curation {i} has an unknown action or fact type")
+    clean = [_checked_record(r, i, path) for i, r in enumerate(records, start=1)]
+    known = {r["id"] for r in list_curations(driver, database)}
+    new = [r for r in clean if r["id"] not in known]
+    facts = [r for r in new if r["action"] in ACTIONS]
+    entities = [r for r in new if r["action"] in ENTITY_ACTIONS]
+    if entities and extractor is None:
+        raise InputError("entity corrections re-extract articles: give an extractor")
+    _write(driver, database, facts, undo_keys=[])
+    if entities:
+        ids = [r[k] for r in entities for k in ("entity_id", "into_id", "new_id") if r.get(k)]
+        articles = _articles_naming(driver, database, ids)
+        _store_records(driver, database, entities)
+        rekey_fact_curations(driver, database)
+        reprocess(driver, database, articles, extractor)
+    return len(new)
+
+
+def _checked_record(r: Any, i: int, path: Path) -> dict[str, Any]:
+    """One record of a curation file, checked: InputError naming it when it is not one."""
+    if not isinstance(r, dict) or not isinstance(r.get("id"), str):
+        raise InputError(f"{path}: curation {i} has no id")
+    action = r.get("action")
+    if action in ENTITY_ACTIONS:
+        fields = _ENTITY_FIELDS[action]
+    elif action in ACTIONS:
+        fields = ("fact_key", "type", "source_id", "target_id")
+    else:
+        raise InputError(f"{path}: curation {i} has an unknown action {action!r}")
+    if not all(isinstance(r.get(f), str) and r[f] for f in fields):
+        raise InputError(f"{path}: curation {i} lacks one of {', '.join(fields)}")
+    if action in ACTIONS:
+        if r["type"] not in ontology.FACT_PATTERNS:
+            raise InputError(f"{path}: curation {i} has an unknown fact type")
         if r["fact_key"] != fact_key(r["type"], r["source_id"], r["target_id"]) or (
             r["type"] in ontology.SYMMETRIC_FACTS and r["source_id"] > r["target_id"]
         ):
             raise InputError(f"{path}: curation {i}'s fact key does not match its fact")
-        clean.append(
-            {k: v for k, v in r.items() if isinstance(v, str | int | float | bool) or v is None}
-        )
-    known = {r["id"] for r in list_curations(driver, database)}
-    new = [r for r in clean if r["id"] not in known]
-    _write(driver, database, new, undo_keys=[])
-    return len(new)
+    else:
+        kinds = [
+            r["entity_kind"],
+            r.get("into_kind") or r["entity_kind"],
+            r.get("new_kind") or r["entity_kind"],
+        ]
+        if not all(k in ontology.ENTITY_KINDS for k in kinds):
+            raise InputError(f"{path}: curation {i} has an unknown kind")
+    return {k: v for k, v in r.items() if isinstance(v, str | int | float | bool) or v is None}
 
 
 def _write(

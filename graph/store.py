@@ -36,7 +36,13 @@ import neo4j
 from neo4j import exceptions as neo4j_errors
 
 from graph import ontology
-from graph.corrections import ENTITY_ACTIONS, apply_entity_map, resolve_map
+from graph.corrections import (
+    ENTITY_ACTIONS,
+    apply_entity_map,
+    apply_splits,
+    resolve_map,
+    split_map,
+)
 from graph.errors import DatabaseUnavailable, QueryError
 from ingest.records import Extraction, normalize_name
 
@@ -754,14 +760,18 @@ class Store:
             f"{_short(last)}): check that Neo4j is running and run the command again"
         )
 
-    def entity_map(self) -> dict[str, dict[str, str]]:
-        """Old entity id -> {id, kind, name} from the active entity corrections."""
+    def entity_corrections(self) -> list[dict[str, Any]]:
+        """The active entity corrections (graph.curation), as records."""
         rows = self._read(
             "MATCH (c:Curation) WHERE c.action IN $actions AND c.undone_at IS NULL "
             "RETURN properties(c) AS c",
             actions=list(ENTITY_ACTIONS),
         )
-        return resolve_map([r["c"] for r in rows])
+        return [dict(r["c"]) for r in rows]
+
+    def entity_map(self) -> dict[str, dict[str, str]]:
+        """Old entity id -> {id, kind, name} from the active entity corrections."""
+        return resolve_map(self.entity_corrections())
 
     def init_schema(self) -> None:
         """Create the constraints and indexes (idempotent) and wait until they are online."""
@@ -809,8 +819,9 @@ class Store:
             return total
         self._ensure_schema()
         # People's corrections of entities (graph.curation): merged, re-kinded, renamed.
-        emap = self.entity_map()
-        extractions = [apply_entity_map(ex, emap) for ex in extractions]
+        records = self.entity_corrections()
+        emap, splits = resolve_map(records), split_map(records)
+        extractions = [apply_entity_map(apply_splits(ex, splits), emap) for ex in extractions]
         plans = [
             plan_batch(extractions[i : i + self.batch_size])
             for i in range(0, len(extractions), self.batch_size)

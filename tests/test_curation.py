@@ -150,19 +150,25 @@ def test_corrections_travel_between_graphs(
     graph: neo4j.Driver, settings: Settings, tmp_path: Path
 ) -> None:
     db = settings.neo4j_database
+    office = "National Office of Investigation"
     curation.curate_fact(graph, db, "reject", *FACT, note="shared")
-    assert curation.export_curations(graph, db, tmp_path / "c.json") == 1
+    curation.curate_entity(graph, db, "merge", "South Korean police", office, extractor())
+    assert curation.export_curations(graph, db, tmp_path / "c.json") == 2
     delete_all(graph, db)
-    with graph.session(database=db) as s:
-        s.run("MATCH (c:Curation) DELETE c").consume()
     _ingest(graph, db, SEED)
     assert "South Korean police" in _targets(graph, db)
-    assert curation.import_curations(graph, db, tmp_path / "c.json") == 1
+    assert _entity(graph, db, office) is not None
+    assert curation.import_curations(graph, db, tmp_path / "c.json", extractor()) == 2
     assert "South Korean police" not in _targets(graph, db)
-    assert curation.import_curations(graph, db, tmp_path / "c.json") == 0  # known ids
-    (tmp_path / "bad.json").write_text('{"casegraph_curations": 1, "curations": [{"id": "x"}]}')
-    with pytest.raises(InputError, match="lacks one of"):
-        curation.import_curations(graph, db, tmp_path / "bad.json")
+    assert _entity(graph, db, office) is None
+    assert curation.import_curations(graph, db, tmp_path / "c.json", extractor()) == 0
+    for bad, why in (
+        ('[{"id": "x"}]', "unknown action"),
+        ('[{"id": "x", "action": "merge"}]', "lacks one of"),
+    ):
+        (tmp_path / "bad.json").write_text('{"casegraph_curations": 1, "curations": ' + bad + "}")
+        with pytest.raises(InputError, match=why):
+            curation.import_curations(graph, db, tmp_path / "bad.json")
 
 
 def test_the_curate_command(graph: neo4j.Driver, neo4j_env: dict[str, str]) -> None:
@@ -333,3 +339,26 @@ def test_a_kind_change_and_a_rename_apply_and_undo(graph: neo4j.Driver, settings
         curation.curate_entity(graph, db, "kind", "Telegram", "Gang", extractor())
     with pytest.raises(InputError, match="one entity already"):
         curation.curate_entity(graph, db, "merge", "Telegram", "telegram", extractor())
+
+
+def test_an_alias_split_off_takes_the_facts_of_its_sentences(
+    graph: neo4j.Driver, settings: Settings
+) -> None:
+    db = settings.neo4j_database
+    with pytest.raises(InputError, match="is not an alias of"):
+        curation.curate_entity(graph, db, "split", "South Korean police", "Interpol", extractor())
+    record = curation.curate_entity(
+        graph, db, "split", "South Korean police", "south korean authorities", extractor()
+    )
+    split = _entity(graph, db, "South Korean authorities")
+    kept = _entity(graph, db, "South Korean police")
+    assert split is not None and kept is not None
+    assert "South Korean authorities" not in kept["aliases"]
+    records, _, _ = graph.execute_query(
+        "MATCH (:Agency {name: 'South Korean authorities'})-[r:COOPERATES_WITH]-"
+        "(:Agency {name: 'French law enforcement'}) RETURN count(r) AS n",
+        database_=db,
+    )
+    assert records[0]["n"] == 1  # "South Korean authorities are seeking to collaborate ..."
+    curation.undo(graph, db, record["id"], extractor=extractor())
+    assert _entity(graph, db, "South Korean authorities") is None
