@@ -175,7 +175,8 @@ def show_profile(node_id: str) -> dict[str, Any] | None:
 
 
 def _corrections(props: dict[str, Any]) -> None:
-    """Merge another entity into this one, change its kind, rename it (graph.curation)."""
+    """Merge another entity into this one, change its kind, rename it, split an alias off it
+    (graph.curation)."""
     from app_pages.common import clear_caches, database, driver, extractor
     from graph.curation import curate_entity
 
@@ -186,9 +187,17 @@ def _corrections(props: dict[str, Any]) -> None:
         kinds = [k for k in ontology.ENTITY_KINDS if k != props["kind"]]
         kind = st.selectbox("…or change its kind to", kinds, index=None, key=f"fix-kind-{key}")
         name = st.text_input("…or rename it", key=f"fix-name-{key}")
+        aliases = [
+            a for a in props.get("aliases") or [] if a.casefold() != props["name"].casefold()
+        ]
+        alias = st.selectbox(
+            "…or split off the alias (it names another entity)", aliases, index=None,
+            key=f"fix-split-{key}",
+        )  # fmt: skip
         if st.button("Apply", key=f"fix-apply-{key}"):
             done = []
-            for action, value in (("merge", other), ("kind", kind), ("rename", name)):
+            fixes = (("merge", other), ("kind", kind), ("rename", name), ("split", alias))
+            for action, value in fixes:
                 if value and str(value).strip():
                     record = curate_entity(
                         driver(), database(), action, props["name"], str(value), extractor(), note
