@@ -762,12 +762,7 @@ class Store:
 
     def entity_corrections(self) -> list[dict[str, Any]]:
         """The active entity corrections (graph.curation), as records."""
-        rows = self._read(
-            "MATCH (c:Curation) WHERE c.action IN $actions AND c.undone_at IS NULL "
-            "RETURN properties(c) AS c",
-            actions=list(ENTITY_ACTIONS),
-        )
-        return [dict(r["c"]) for r in rows]
+        return self._attempt("reading the corrections", _entity_corrections, read=True)
 
     def entity_map(self) -> dict[str, dict[str, str]]:
         """Old entity id -> {id, kind, name} from the active entity corrections."""
@@ -819,7 +814,12 @@ class Store:
             return total
         self._ensure_schema()
         # People's corrections of entities (graph.curation): merged, re-kinded, renamed.
-        records = self.entity_corrections()
+        try:
+            records = self._attempt("reading the corrections", _entity_corrections, read=True)
+        except DatabaseUnavailable as exc:
+            raise WriteFailed(
+                f"{exc} (0 article(s) of this call were written before it)", written=()
+            ) from None
         emap, splits = resolve_map(records), split_map(records)
         extractions = [apply_entity_map(apply_splits(ex, splits), emap) for ex in extractions]
         plans = [
@@ -892,6 +892,15 @@ class Store:
                 f"Neo4j is not reachable ({_short(exc)}): check that it is running"
             ) from None
         return records
+
+
+def _entity_corrections(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
+    result = tx.run(
+        "MATCH (c:Curation) WHERE c.action IN $actions AND c.undone_at IS NULL "
+        "RETURN properties(c) AS c",
+        actions=list(ENTITY_ACTIONS),
+    )
+    return [dict(r["c"]) for r in result]
 
 
 def _result(plan: BatchPlan, counts: dict[str, int]) -> WriteResult:
