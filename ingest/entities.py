@@ -852,6 +852,21 @@ def _is_modifier(tok: Token, sets: dict[str, frozenset[str]]) -> bool:
     return tok.pos_ in ("NOUN", "ADJ", "PROPN") or tok.tag_ in ("VBN", "VBG")
 
 
+_AMOUNTS = frozenset({"MONEY", "CARDINAL", "QUANTITY", "PERCENT", "NORP"})
+
+
+def _scale_or_judgement(tok: Token, sets: dict[str, frozenset[str]]) -> bool:
+    """A word that an offence's name leaves out: the writer's judgement, scale, time or amount,
+    a number or a nationality ("large", "million", "2021", "Spanish")."""
+    return (
+        tok.lower_ in sets["strip_modifiers"]
+        or tok.like_num
+        or tok.tag_ in ("JJS", "JJR", "RBS", "RBR", "CD")
+        or tok.ent_type_ in _WHEN
+        or tok.ent_type_ in _AMOUNTS
+    )
+
+
 def _offense_left(doc: Doc, head: int, taken: set[int], sets: dict[str, frozenset[str]]) -> int:
     start = head
     while start > 0 and start - 1 not in taken and _is_modifier(doc[start - 1], sets):
@@ -860,6 +875,13 @@ def _offense_left(doc: Doc, head: int, taken: set[int], sets: dict[str, frozense
         start -= 1
     while start < head and doc[start].text == "-":
         start += 1
+    if start > 1 and doc[start - 1].text == "-" and _scale_or_judgement(doc[start - 2], sets):
+        # a hyphenated modifier cut after its first part ("large-scale", "multi-million-dollar",
+        # "Spanish-language"): the rest of that one word goes too
+        while start + 1 < head and doc[start + 1].text == "-":
+            start += 2
+        if start < head:
+            start += 1
     # "circulation of child abuse images", "conspiracy to commit money laundering"
     if (
         start >= 2

@@ -11,7 +11,9 @@ candidate name is given its kind by a trained classifier (`make train`, `ingest.
 - each is described by features of its words, shape and context (the words next to it, the
   content words of its sentence around it, its syntactic role and the head of an apposition,
   the descriptor nouns of `ingest.descriptions`, what the rules and the stock NER made of it,
-  whether a gazetteer name is inside it);
+  whether a gazetteer name is inside it), and by a real-valued vector: the stock NER's own token vectors of its first and
+  last word and of the words around it (`ingest.token_vectors`), what the NER made of the name
+  in its context;
 - a multinomial logistic regression over those features gives the probabilities of Person,
   Agency, Platform, Organization, Offense and none; those of all occurrences of one surface form
   are averaged, so a name has one kind in an article (one sense per discourse); a candidate is
@@ -19,7 +21,8 @@ candidate name is given its kind by a trained classifier (`make train`, `ingest.
   that no rule typed), else it takes its likeliest kind.
 
 The text's own descriptions then have the last word (`ingest.descriptions`). The classifier is
-a JSON file of weights (`ingest/models/kinds.json`, read without any learning library); with
+a JSON file of weights (`ingest/models/kinds.json`, read without any learning library; the
+dense weights are a small matrix read with numpy); with
 CASEGRAPH_KINDS_MODEL=none the rules' kinds stand.
 """
 
@@ -34,6 +37,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy
 from spacy.attrs import IS_ALPHA, TAG
 from spacy.tokens import Doc, Span
 
@@ -42,6 +46,7 @@ from graph.errors import ConfigError
 from ingest.descriptions import described_kinds, description, undecided_names
 from ingest.entities import Found, find_mentions, strip_span
 from ingest.nlp import RULER_KEY
+from ingest.token_vectors import ner_vectors
 
 NONE = "none"
 CLASSIFIED = frozenset(
@@ -65,23 +70,55 @@ def sure(f: Found) -> bool:
 
 
 @dataclass(frozen=True)
+class DenseWeights:
+    """The weights of a candidate's real-valued features (`context_vector`): per label, a
+    weight for each value's distance from its training mean (the standardisation folded in)."""
+
+    mean: numpy.ndarray  # (width,)
+    weights: numpy.ndarray  # (width, labels)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> DenseWeights:
+        mean = numpy.asarray(data["mean"], dtype="float32")
+        weights = numpy.asarray(data["weights"], dtype="float32")
+        if weights.ndim != 2 or weights.shape[0] != mean.shape[0]:
+            raise ValueError("dense weights and means differ in width")
+        return cls(mean, weights)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "mean": [round(float(x), 5) for x in self.mean],
+            "weights": [[round(float(x), 5) for x in row] for row in self.weights],
+        }
+
+    def scores(self, vector: numpy.ndarray) -> list[float]:
+        return [float(x) for x in (vector - self.mean) @ self.weights]
+
+
+@dataclass(frozen=True)
 class KindClassifier:
-    """Multinomial logistic regression over sparse binary features, read from JSON."""
+    """Multinomial logistic regression over sparse binary features (and, when the model has
+    them, the real-valued context vector of `context_vector`), read from JSON."""
 
     labels: tuple[str, ...]
     bias: tuple[float, ...]
     weights: dict[str, tuple[float, ...]]
     meta: dict[str, Any]
+    dense: DenseWeights | None = None
 
     @classmethod
     def load(cls, path: Path) -> KindClassifier:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
+            dense = DenseWeights.from_json(data["dense"]) if data.get("dense") else None
+            if dense is not None and dense.weights.shape[1] != len(data["labels"]):
+                raise ValueError("dense weights do not match the labels")
             return cls(
                 labels=tuple(data["labels"]),
                 bias=tuple(data["bias"]),
                 weights={k: tuple(v) for k, v in data["weights"].items()},
                 meta=dict(data.get("meta") or {}),
+                dense=dense,
             )
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ConfigError(
@@ -90,12 +127,15 @@ class KindClassifier:
             ) from None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "labels": list(self.labels),
             "bias": list(self.bias),
             "weights": {k: list(v) for k, v in sorted(self.weights.items())},
-            "meta": self.meta,
         }
+        if self.dense is not None:
+            out["dense"] = self.dense.to_json()
+        out["meta"] = self.meta
+        return out
 
     def threshold(self, kind: str) -> float:
         """The probability of none at which a candidate is dropped: per kind for the rules'
@@ -103,13 +143,21 @@ class KindClassifier:
         t = self.meta.get("thresholds") or {}
         return float(t.get(kind, t.get("keep", 0.5)))
 
-    def probabilities(self, features: list[str]) -> list[float]:
+    def probabilities(
+        self, features: list[str], vector: numpy.ndarray | None = None
+    ) -> list[float]:
+        """P(label) of a candidate; without its vector (a pipeline that does not keep the
+        NER's token vectors, or another model's of another width) the dense features count as
+        their training mean."""
         scores = list(self.bias)
         for f in features:
             w = self.weights.get(f)
             if w is not None:
                 for i, x in enumerate(w):
                     scores[i] += x
+        if self.dense is not None and vector is not None and len(vector) == len(self.dense.mean):
+            for i, x in enumerate(self.dense.scores(vector)):
+                scores[i] += x
         top = max(scores)
         exps = [math.exp(s - top) for s in scores]
         total = sum(exps)
@@ -282,12 +330,36 @@ def _context(doc: Doc) -> tuple[dict[tuple[int, int], str], list[Span]]:
     return stock, list(doc.spans[RULER_KEY]) if RULER_KEY in doc.spans else []
 
 
-def candidate_features(doc: Doc, found: list[Found]) -> list[tuple[Found, list[str]]]:
+_VECTOR_WINDOW = 3  # words either side of a name whose NER vectors are averaged
+
+
+def context_vector(vectors: numpy.ndarray, doc: Doc, f: Found) -> numpy.ndarray:
+    """The real-valued features of a candidate: the NER's token vectors (`ingest.token_vectors`)
+    of its first and last word and the means of those of up to three words before and after it
+    in its sentence (zeros at a sentence edge)."""
+    sent = doc[f.start].sent
+    width = vectors.shape[1]
+
+    def mean(start: int, end: int) -> numpy.ndarray:
+        return vectors[start:end].mean(0) if end > start else numpy.zeros(width, "float32")
+
+    left = mean(max(sent.start, f.start - _VECTOR_WINDOW), f.start)
+    right = mean(f.end, min(sent.end, f.end + _VECTOR_WINDOW))
+    return numpy.concatenate([vectors[f.start], vectors[f.end - 1], left, right])
+
+
+Candidate = tuple[Found, list[str], numpy.ndarray | None]
+
+
+def candidate_features(doc: Doc, found: list[Found]) -> list[Candidate]:
+    """Every candidate with its sparse features and its context vector (None when the
+    pipeline did not keep the NER's token vectors)."""
     stock, known = _context(doc)
+    vectors = ner_vectors(doc)
     text = doc.text  # built from the tokens at every access: read once
     title = text.split("\n", 1)[0]
     counts: dict[str, int] = {}
-    out = []
+    out: list[Candidate] = []
     for c in candidates(doc, found):
         feats = features(doc, c, stock, known)
         # how often the article names it: a name written again and again is a name
@@ -296,14 +368,17 @@ def candidate_features(doc: Doc, found: list[Found]) -> list[tuple[Found, list[s
         feats.append(f"freq={min(counts[c.text], 5)}")
         if len(title) < len(text) and c.text in title:
             feats.append("in_title")
-        out.append((c, feats))
+        out.append((c, feats, None if vectors is None else context_vector(vectors, doc, c)))
     return out
 
 
 def learned_kinds(doc: Doc, found: list[Found], classifier: KindClassifier) -> list[Found]:
     """`found` with every candidate's kind decided by the classifier (or dropped as none);
     all occurrences of a surface form share the kind of their averaged probabilities."""
-    scored = [(c, classifier.probabilities(feats)) for c, feats in candidate_features(doc, found)]
+    scored = [
+        (c, classifier.probabilities(feats, vector))
+        for c, feats, vector in candidate_features(doc, found)
+    ]
     by_form: dict[str, list[float]] = {}
     for c, probs in scored:
         total = by_form.setdefault(c.text, [0.0] * len(probs))

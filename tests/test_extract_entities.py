@@ -246,6 +246,10 @@ def test_offences_as_news_words_them(text: str, offence: str) -> None:
          "sophisticated phishing campaign"),
         ("He pleaded guilty to conspiracy to commit wire fraud last September.",
          "conspiracy to commit wire fraud", "conspiracy to commit wire fraud last September"),
+        ("The pair ran a large-scale advertising fraud from a rented flat.",
+         "advertising fraud", "scale advertising fraud"),
+        ("He admitted his part in a multi-million-dollar cryptocurrency theft.",
+         "cryptocurrency theft", "dollar cryptocurrency theft"),
     ],
 )  # fmt: skip
 def test_an_offence_drops_the_writers_judgement_and_time(

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import numpy
 import pytest
 
 from graph.errors import ConfigError
 from ingest.entities import find_mentions
-from ingest.kinds import NONE, KindClassifier, candidate_features, learned_kinds, load_classifier
+from ingest.kinds import (
+    NONE,
+    DenseWeights,
+    KindClassifier,
+    candidate_features,
+    learned_kinds,
+    load_classifier,
+)
+from ingest.nlp import load_model
+from ingest.token_vectors import ner_vectors
 from tests.extract_support import entities, extractor, run
 
 
@@ -68,7 +79,7 @@ def test_the_keep_threshold_keeps_a_mention_when_none_is_not_likely_enough() -> 
 
 def test_candidates_carry_context_features() -> None:
     doc = extractor().nlp("Analysts said the Velvetline ransomware gang hit Acme Corp.")
-    feats = {c.text: f for c, f in candidate_features(doc, find_mentions(doc))}
+    feats = {c.text: f for c, f, _ in candidate_features(doc, find_mentions(doc))}
     assert "Velvetline" in feats
     assert "described=Organization" in feats["Velvetline"]
     assert "next=ransomware" in feats["Velvetline"]
@@ -78,7 +89,7 @@ def test_features_carry_the_words_around_a_name_and_its_role() -> None:
     doc = extractor().nlp(
         "Researchers at Quorvane, a security company, said users of Blitzchat were targeted."
     )
-    feats = {c.text: f for c, f in candidate_features(doc, find_mentions(doc))}
+    feats = {c.text: f for c, f, _ in candidate_features(doc, find_mentions(doc))}
     assert "appos=company" in feats["Quorvane"] and "role=pobj_at>researchers" in feats["Quorvane"]
     assert "ctx=users" in feats["Blitzchat"] and "prep=of" in feats["Blitzchat"]
 
@@ -88,7 +99,7 @@ def test_features_say_how_often_a_name_is_written_and_whether_it_reads_as_a_pers
         "Quorvane warns of new scams\nLinda Carter said Quorvane had seen a rise. "
         "Quorvane traced the payments to Cobalt Strike servers."
     )
-    feats = {c.text: f for c, f in candidate_features(doc, find_mentions(doc))}
+    feats = {c.text: f for c, f, _ in candidate_features(doc, find_mentions(doc))}
     assert "freq=3" in feats["Quorvane"] and "in_title" in feats["Quorvane"]
     assert {"given_name", "surname"} <= set(feats["Linda Carter"])
     assert "given_name" not in feats.get("Cobalt Strike", [])
@@ -146,3 +157,38 @@ def test_a_handle_after_aka_is_the_persons_alias_not_another_person() -> None:
     people = [e for e in ex.entities if e.kind == "Person"]
     assert [p.name for p in people] == ["Daniel Moreno"]
     assert "Rockjaw" in people[0].aliases
+
+
+def test_candidates_carry_the_ners_context_vectors() -> None:
+    doc = extractor().nlp("Maria Lind, a lawyer at Quorvane, met Tom Ferris in Oslo.")
+    vectors = ner_vectors(doc)
+    assert vectors is not None and vectors.shape == (len(doc), 96)
+    by_text = {c.text: v for c, _, v in candidate_features(doc, find_mentions(doc))}
+    assert by_text["Maria Lind"] is not None
+    first, last = by_text["Maria Lind"][:96], by_text["Maria Lind"][96:192]
+    assert numpy.allclose(first, vectors[0]) and numpy.allclose(last, vectors[1])
+    assert by_text["Maria Lind"].shape == (4 * 96,)
+
+
+def test_keeping_the_ners_vectors_leaves_its_entities_unchanged() -> None:
+    text = "Maria Lind, a lawyer at Quorvane in Oslo, said the Velvetline gang hit Acme Corp."
+    bare, _ = load_model("en_core_web_sm")  # no wrapped layers
+    ours = extractor().nlp(text)
+    assert ner_vectors(bare(text)) is None and ner_vectors(ours) is not None
+    assert [(e.text, e.label_) for e in bare(text).ents] == [(e.text, e.label_) for e in ours.ents]
+
+
+def test_dense_weights_add_to_the_scores_and_round_trip_through_json(tmp_path: Path) -> None:
+    dense = DenseWeights(
+        numpy.zeros(2, dtype="float32"),
+        numpy.array([[2.0, 0.0, 0.0], [0.0, 0.0, 0.0]], dtype="float32"),
+    )
+    toy = KindClassifier(("Organization", "Person", NONE), (0.0, 0.0, 0.0), {}, {}, dense)
+    with_vector = toy.probabilities([], numpy.array([1.0, 5.0], dtype="float32"))
+    assert with_vector[0] > with_vector[1] == with_vector[2]
+    assert toy.probabilities([]) == [1 / 3, 1 / 3, 1 / 3]  # no vector: the training mean
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(toy.to_json()), encoding="utf-8")
+    again = KindClassifier.load(path)
+    assert again.dense is not None
+    assert again.probabilities([], numpy.array([1.0, 5.0], dtype="float32")) == with_vector

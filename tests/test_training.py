@@ -58,7 +58,8 @@ def test_labelled_candidates_take_the_annotated_kind_or_none() -> None:
     items = _annotated()
     rows = labelled((nlp(a.article.text), a) for a in items)
     by_word = {}
-    for feats, label in rows:
+    for feats, vector, label in rows:
+        assert vector is not None
         for f in feats:
             if f.startswith("first="):
                 by_word[f[len("first=") :]] = label
@@ -77,3 +78,4 @@ def test_training_writes_the_same_model_twice(tmp_path: Path) -> None:
     assert outs[0] == outs[1]
     model = json.loads(outs[0])
     assert set(model["labels"]) >= {"Person", "Organization", NONE}
+    assert len(model["dense"]["mean"]) == len(model["dense"]["weights"]) == 4 * 96
