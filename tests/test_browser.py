@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -21,7 +20,8 @@ import pytest
 
 from graph.settings import Settings
 from tests import app_fixture
-from tests.conftest import delete_all, free_ports
+from tests.conftest import delete_all
+from tests.pipeline_graph import running_app
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "docs" / "screenshots"
@@ -59,29 +59,8 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 45) 
 def app_url(neo4j_server: Settings, driver: neo4j.Driver) -> Iterator[str]:
     delete_all(driver, neo4j_server.neo4j_database)
     app_fixture.load(driver, neo4j_server)
-    (port,) = free_ports(1)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
-    env.update(app_fixture.app_env(neo4j_server))
-    cmd = [
-        sys.executable, "-m", "graph.app_server", str(ROOT / "app.py"),
-        "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc)
+    with running_app(neo4j_server, _wait_healthy) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture(scope="module")

@@ -5,21 +5,15 @@ the fact is gone from the graph. The graph is built by the real pipeline from th
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import neo4j
 import pytest
 
-from graph.ingestion import run_ingest
 from graph.settings import Settings
-from graph.store import Store
-from ingest.sources import CorpusFields
-from tests import app_fixture
-from tests.conftest import delete_all, free_ports
-from tests.extract_support import extractor
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, _settle, _wait_healthy
+from tests.conftest import delete_all
+from tests.pipeline_graph import SEED, ingest, running_app
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, _settle, _wait_healthy
 
 pytestmark = [
     pytest.mark.browser,
@@ -27,7 +21,6 @@ pytestmark = [
     pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's chromium"),
 ]
 
-SEED = app_fixture.FIXTURES / "seed-telegram-korea.txt"
 FACT = "Telegram REFUSES_DATA_TO South Korean police"
 
 
@@ -38,35 +31,12 @@ def seed_app(neo4j_server: Settings, driver: neo4j.Driver) -> Iterator[tuple[str
     delete_all(driver, db)
     with driver.session(database=db) as s:
         s.run("MATCH (c:Curation) DELETE c").consume()
-    store = Store(driver, database=db, batch_size=10)
-    run_ingest(
-        [str(SEED)], store=store, extractor_factory=extractor, fields=CorpusFields(),
-        batch_size=10,
-    )  # fmt: skip
+    ingest(driver, db, SEED)
     records, _, _ = driver.execute_query("MATCH (a:Article) RETURN a.id AS id", database_=db)
-    (port,) = free_ports(1)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
-    env.update(app_fixture.app_env(neo4j_server))
-    cmd = [
-        sys.executable, "-m", "graph.app_server", str(ROOT / "app.py"),
-        "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(url, proc)
-        yield url, str(records[0]["id"])
+        with running_app(neo4j_server, _wait_healthy) as url:
+            yield url, str(records[0]["id"])
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
         delete_all(driver, db)  # corrections included: the next module starts clean
 
 

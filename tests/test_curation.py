@@ -14,44 +14,29 @@ from typing import Any
 
 import neo4j
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from graph import curation
 from graph.analytics import load_projection
 from graph.documents import document
 from graph.errors import InputError
 from graph.export import export_graph
-from graph.ingestion import run_ingest
 from graph.queries import get_query, parse_params, run_query
 from graph.settings import Settings
 from graph.store import Store
-from ingest.sources import CorpusFields
-from tests import app_fixture
 from tests.conftest import delete_all
 from tests.extract_support import extractor
+from tests.pipeline_graph import DOJ, SEED, app_test, ingest, seed_id
 
 pytestmark = pytest.mark.neo4j
 
-SEED = app_fixture.FIXTURES / "seed-telegram-korea.txt"
-DOJ = app_fixture.FIXTURES / "doj-0002.txt"
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 FACT = ("REFUSES_DATA_TO", "Telegram", "South Korean police")
-
-
-def _ingest(driver: neo4j.Driver, database: str, *paths: Path) -> None:
-    store = Store(driver, database=database, batch_size=10)
-    run_ingest(
-        [str(p) for p in paths], store=store, extractor_factory=extractor,
-        fields=CorpusFields(), batch_size=10,
-    )  # fmt: skip
 
 
 @pytest.fixture
 def graph(driver: neo4j.Driver, neo4j_server: Settings) -> Iterator[neo4j.Driver]:
     """The two fixture articles, freshly ingested, and no corrections (none left after)."""
     delete_all(driver, neo4j_server.neo4j_database)
-    _ingest(driver, neo4j_server.neo4j_database, SEED, DOJ)
+    ingest(driver, neo4j_server.neo4j_database, SEED, DOJ)
     yield driver
     delete_all(driver, neo4j_server.neo4j_database)
 
@@ -61,14 +46,6 @@ def _targets(driver: neo4j.Driver, database: str) -> list[str]:
     params = parse_params(named, {"source": "Telegram", "type": "REFUSES_DATA_TO"})
     rows = run_query(driver, database, named, params, row_limit=100, timeout=30).rows
     return sorted(r["target"] for r in rows)
-
-
-def _seed_id(driver: neo4j.Driver, database: str) -> str:
-    records, _, _ = driver.execute_query(
-        "MATCH (a:Article) WHERE a.path ENDS WITH 'seed-telegram-korea.txt' RETURN a.id AS id",
-        database_=database,
-    )
-    return str(records[0]["id"])
 
 
 def test_a_rejected_fact_leaves_queries_analytics_and_exports(
@@ -93,7 +70,7 @@ def test_a_rejected_fact_leaves_queries_analytics_and_exports(
     assert any(e["type"] == "REFUSES_DATA_TO" for e in links)  # the other one is there
     assert not [e for e in links if e["key"] == record["fact_key"]]
     # The sentence is still there, shown as rejected.
-    doc = document(graph, db, _seed_id(graph, db))
+    doc = document(graph, db, seed_id(graph, db))
     (shown,) = [f for f in doc.facts if f["key"] == record["fact_key"]]
     assert shown["rejected"]["who"] == "ana"
 
@@ -103,8 +80,8 @@ def test_a_rejection_survives_retraction_and_reingest_and_undo_restores(
 ) -> None:
     db = settings.neo4j_database
     record = curation.curate_fact(graph, db, "reject", *FACT)
-    Store(graph, db).retract(_seed_id(graph, db))
-    _ingest(graph, db, SEED)
+    Store(graph, db).retract(seed_id(graph, db))
+    ingest(graph, db, SEED)
     assert "South Korean police" not in _targets(graph, db)
     curation.undo(graph, db, record["id"])
     assert "South Korean police" in _targets(graph, db)
@@ -128,7 +105,7 @@ def test_a_confirmed_fact_is_marked_and_exported_so(
     assert '"confirmed": true' in (tmp_path / "g.json").read_text()
     # Rejecting a confirmed fact ends the confirmation; re-ingest keeps both decisions.
     curation.curate_fact(graph, db, "reject", *FACT)
-    _ingest(graph, db, SEED)
+    ingest(graph, db, SEED)
     assert "South Korean police" not in _targets(graph, db)
     active = [r for r in curation.list_curations(graph, db) if not r.get("undone_at")]
     assert [r["action"] for r in active] == ["reject"]
@@ -155,7 +132,7 @@ def test_corrections_travel_between_graphs(
     curation.curate_entity(graph, db, "merge", "South Korean police", office, extractor())
     assert curation.export_curations(graph, db, tmp_path / "c.json") == 2
     delete_all(graph, db)
-    _ingest(graph, db, SEED)
+    ingest(graph, db, SEED)
     assert "South Korean police" in _targets(graph, db)
     assert _entity(graph, db, office) is not None
     assert curation.import_curations(graph, db, tmp_path / "c.json", extractor()) == 2
@@ -191,14 +168,8 @@ def test_the_read_page_rejects_a_fact(
     graph: neo4j.Driver, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = settings.neo4j_database
-    for key, value in app_fixture.app_env(settings).items():
-        monkeypatch.setenv(key, value)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page("app_pages/read.py")
-    at.query_params["article"] = _seed_id(graph, db)
+    at = app_test(settings, monkeypatch, "app_pages/read.py")
+    at.query_params["article"] = seed_id(graph, db)
     at.run()
     assert not at.exception
     facts: Any = at.radio[0]
@@ -218,13 +189,7 @@ def test_the_review_page_lists_unsure_facts_and_the_log_undoes(
     graph: neo4j.Driver, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = settings.neo4j_database
-    for key, value in app_fixture.app_env(settings).items():
-        monkeypatch.setenv(key, value)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page("app_pages/review.py").run()
+    at = app_test(settings, monkeypatch, "app_pages/review.py").run()
     assert not at.exception and not at.error
     shown = [m.value for m in at.markdown if "confidence" in m.value]
     assert shown, "the pipeline's graph has facts below 0.5 to check"
@@ -259,9 +224,9 @@ def test_a_fact_added_by_hand_is_a_fact_no_retraction_removes(
     assert (ev["sentence"], ev["url"], ev["article_id"]) == (
         "They met in May.", "https://x.test/r", None,
     )  # fmt: skip
-    Store(graph, db).retract(_seed_id(graph, db))  # the article that named the police
+    Store(graph, db).retract(seed_id(graph, db))  # the article that named the police
     assert not evidence()  # its entity went with it: the fact waits, with its record
-    _ingest(graph, db, SEED)
+    ingest(graph, db, SEED)
     curation._apply(graph, db, [record])
     assert len(evidence()) == 1
     curation.undo(graph, db, record["id"])
@@ -292,13 +257,13 @@ def test_a_merge_holds_for_stored_and_new_articles_and_undo_splits_them(
     kept = _entity(graph, db, "South Korean police")
     assert kept is not None and other in kept["aliases"]
     # Stored again, and a new article naming the merged entity: both land on the kept one.
-    Store(graph, db).retract(_seed_id(graph, db))
-    _ingest(graph, db, SEED)
+    Store(graph, db).retract(seed_id(graph, db))
+    ingest(graph, db, SEED)
     (tmp_path / "new.txt").write_text(
         f"The {other} said on Friday that it had questioned two suspects in Seoul.",
         encoding="utf-8",
     )
-    _ingest(graph, db, tmp_path / "new.txt")
+    ingest(graph, db, tmp_path / "new.txt")
     assert _entity(graph, db, other) is None
     kept = _entity(graph, db, "South Korean police")
     assert kept is not None and kept["articles"] == 2
@@ -359,6 +324,6 @@ def test_an_alias_split_off_takes_the_facts_of_its_sentences(
         "(:Agency {name: 'French law enforcement'}) RETURN count(r) AS n",
         database_=db,
     )
-    assert records[0]["n"] == 1  # "South Korean authorities are seeking to collaborate ..."
+    assert records[0]["n"] == 1  # the cooperation sentence names the authorities only
     curation.undo(graph, db, record["id"], extractor=extractor())
     assert _entity(graph, db, "South Korean authorities") is None

@@ -9,57 +9,33 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 import neo4j
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from graph.documents import document, query_terms, search, snippet_of
 from graph.errors import InputError
-from graph.ingestion import run_ingest
 from graph.settings import Settings
-from graph.store import Store
-from ingest.sources import CorpusFields
-from tests import app_fixture
 from tests.conftest import delete_all
-from tests.extract_support import extractor
+from tests.pipeline_graph import DOJ, SEED, app_test, ingest, seed_id
 
 pytestmark = pytest.mark.neo4j
-
-SEED = app_fixture.FIXTURES / "seed-telegram-korea.txt"
-DOJ = app_fixture.FIXTURES / "doj-0002.txt"
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 @pytest.fixture(scope="module")
 def ingested(driver: neo4j.Driver, neo4j_server: Settings) -> neo4j.Driver:
     """The two fixture articles, ingested by the real pipeline."""
     delete_all(driver, neo4j_server.neo4j_database)
-    store = Store(driver, database=neo4j_server.neo4j_database, batch_size=10)
-    summary = run_ingest(
-        [str(SEED), str(DOJ)], store=store, extractor_factory=extractor,
-        fields=CorpusFields(), batch_size=10,
-    )  # fmt: skip
-    assert summary.new == 2
+    assert ingest(driver, neo4j_server.neo4j_database, SEED, DOJ).new == 2
     return driver
-
-
-def _seed_id(driver: neo4j.Driver, database: str) -> str:
-    records, _, _ = driver.execute_query(
-        "MATCH (a:Article) WHERE a.path ENDS WITH 'seed-telegram-korea.txt' RETURN a.id AS id",
-        database_=database,
-    )
-    return str(records[0]["id"])
 
 
 def test_a_phrase_finds_the_seed_with_the_sentence_marked(
     ingested: neo4j.Driver, settings: Settings
 ) -> None:
     hits = search(ingested, settings.neo4j_database, '"account information"')
-    assert [h.id for h in hits] == [_seed_id(ingested, settings.neo4j_database)]
+    assert [h.id for h in hits] == [seed_id(ingested, settings.neo4j_database)]
     (start, end), *_ = hits[0].highlights
     assert hits[0].snippet[start:end].lower() == "account information"
     assert any("account information" in ev["sentence"] for ev in hits[0].evidence)
@@ -67,7 +43,7 @@ def test_a_phrase_finds_the_seed_with_the_sentence_marked(
 
 def test_boolean_fuzzy_and_filters(ingested: neo4j.Driver, settings: Settings) -> None:
     db = settings.neo4j_database
-    seed = _seed_id(ingested, db)
+    seed = seed_id(ingested, db)
     assert seed in [h.id for h in search(ingested, db, "telegarm~")]  # a typo
     assert seed in [h.id for h in search(ingested, db, "Telegram AND Durov")]
     assert seed not in [h.id for h in search(ingested, db, "Telegram AND NOT Durov")]
@@ -93,7 +69,7 @@ def test_the_document_has_its_text_mentions_facts_and_cases(
     ingested: neo4j.Driver, settings: Settings
 ) -> None:
     db = settings.neo4j_database
-    seed = _seed_id(ingested, db)
+    seed = seed_id(ingested, db)
     doc = document(ingested, db, seed[:8])  # a unique beginning of the id is enough
     assert doc.id == seed and "Telegram" in doc.text
     marked = {(doc.text[m["start"] : m["end"]], m["kind"]) for m in doc.mentions}
@@ -142,13 +118,7 @@ def test_query_terms_and_snippets() -> None:
 def test_the_read_page_searches_opens_and_highlights_a_fact(
     ingested: neo4j.Driver, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for key, value in app_fixture.app_env(settings).items():
-        monkeypatch.setenv(key, value)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page("app_pages/read.py").run()
+    at = app_test(settings, monkeypatch, "app_pages/read.py").run()
     assert not at.exception
     at.text_input[0].input('"account information"')
     at.button[0].click().run()  # the form's Search button
