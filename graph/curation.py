@@ -90,8 +90,8 @@ def find_entity(driver: neo4j.Driver, database: str, name: str) -> dict[str, Any
 def find_fact(
     driver: neo4j.Driver, database: str, rel_type: str, source: str, target: str
 ) -> FactRef:
-    """The fact of `rel_type` between the entities named `source` and `target` (as stored or,
-    for a rejected one, as its rejection recorded it)."""
+    """The fact of `rel_type` between the entities named `source` and `target`: its key, whether
+    or not the graph holds it now (a rejected fact does not)."""
     rel_type = rel_type.strip().upper()
     if rel_type not in ontology.FACT_PATTERNS:
         raise InputError(
@@ -163,8 +163,8 @@ def curate_ref(
     who: str | None = None,
 ) -> dict[str, Any]:
     """Record `action` (reject or confirm) on the fact `ref` and apply it."""
-    if action not in ACTIONS:
-        raise InputError(f"unknown correction {action!r}: use one of {', '.join(ACTIONS)}")
+    if action not in ("reject", "confirm"):  # a fact is added by add_fact, with its source
+        raise InputError(f"unknown correction {action!r}: use reject or confirm")
     if len(note) > MAX_NOTE:
         raise InputError(f"a note is at most {MAX_NOTE} characters")
     if not _fact_exists(driver, database, ref):
@@ -433,10 +433,12 @@ def undo(
     if record.get("undone_at"):
         raise InputError(f"correction {curation_id} was already undone on {record['undone_at']}")
 
+    when = _now()
+
     def work(tx: Any) -> None:
         tx.run(
             "MATCH (c:Curation {id: $id}) SET c.undone_at = $when, c.undone_by = $who",
-            id=record["id"], when=_now(), who=who or _user(),
+            id=record["id"], when=when, who=who or _user(),
         ).consume()  # fmt: skip
         tx.run("MATCH (e:Evidence {curation_id: $id}) DELETE e", id=record["id"]).consume()
 
@@ -453,7 +455,7 @@ def undo(
         with driver.session(database=database) as session:
             session.execute_write(work)
         _apply(driver, database, [record])
-    record["undone_at"] = "now"
+    record["undone_at"] = when
     return record
 
 

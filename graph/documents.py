@@ -18,6 +18,7 @@ from typing import Any
 import neo4j
 
 from graph import ontology
+from graph.curation import rejected_facts
 from graph.errors import InputError, QueryError
 from graph.store import ARTICLE_TEXT_INDEX, EVIDENCE_TEXT_INDEX
 from graph.views import read
@@ -107,8 +108,6 @@ def document(driver: neo4j.Driver, database: str, article_id: str) -> Document:
         types=sorted(ontology.FACT_PATTERNS),
     )
     ends = _fact_ends(driver, database, evidence)
-    from graph.curation import rejected_facts
-
     missing = sorted({ev["key"] for ev in evidence} - set(ends))
     for key, rejection in rejected_facts(driver, database, missing).items():
         ends[key] = {

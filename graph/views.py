@@ -139,10 +139,7 @@ def rank_matches(
 
     A candidate is a dict with id, name, kind, aliases (and optionally iso).
     """
-    if len(term) > MAX_SEARCH_CHARS:
-        raise InputError(
-            f"a search term is at most {MAX_SEARCH_CHARS} characters (this one has {len(term):,})"
-        )
+    check_term(term)
     q = normalize_name(term)
     if not q:
         return []
@@ -160,6 +157,16 @@ def rank_matches(
 
 
 MAX_SEARCH_CHARS = 200  # entity names are far shorter; a longer term is a paste, not a name
+
+
+def check_term(term: str) -> None:
+    """InputError for a search term longer than any name (a pasted text)."""
+    if len(term) > MAX_SEARCH_CHARS:
+        raise InputError(
+            f"a search term is at most {MAX_SEARCH_CHARS} characters (this one has {len(term):,})"
+        )
+
+
 _FUZZY = 0.85  # the weight of a fuzzy (difflib) match against exact and prefix ones
 
 
@@ -219,7 +226,7 @@ def search_entities(
     `rank_matches` orders them, so the Python ranking sees at most INDEX_HITS entities whatever
     the size of the graph (Lucene's own cost grows with its dictionary of words). A graph written before the index existed is scanned whole until the next ingest
     creates it."""
-    rank_matches(term, [], limit)  # a term that is too long is refused before any query
+    check_term(term)  # before any query
     query = lucene_query(term)
     if not query:
         return []
