@@ -157,3 +157,33 @@ def extractor() -> Any:
     """The NLP pipeline of the settings, loaded once per app (ingest, entity corrections)."""
     cfg = settings()
     return _extractor(cfg.spacy_model, cfg.workers, cfg.kinds_model, cfg.facts_model)
+
+
+def correct_fact(fact: dict[str, Any]) -> None:
+    """Reject / confirm a fact (graph.curation), or undo its rejection: `fact` has its type,
+    key, source and target ids and names, `confirmed` and `rejected` (the active rejection)."""
+    from graph import curation
+
+    if fact["rejected"]:
+        r = fact["rejected"]
+        st.warning(f"Rejected by {md(r['who'])} on {r['when']}: {md(r['why'] or 'no note')}")
+        if st.button("Undo the rejection", key=f"undo-{r['id']}"):
+            curation.undo(driver(), database(), r["id"])
+            clear_caches()
+            st.rerun()
+        return
+    note = st.text_input("Note (why)", key=f"note-{fact['key']}", max_chars=curation.MAX_NOTE)
+    left, right = st.columns(2)
+    action = None
+    if left.button("Reject this fact", key=f"reject-{fact['key']}"):
+        action = "reject"
+    if not fact["confirmed"] and right.button("Confirm this fact", key=f"confirm-{fact['key']}"):
+        action = "confirm"
+    if action:
+        ref = curation.fact_ref(
+            fact["type"], fact["source_id"], fact["source"], fact["target_id"], fact["target"]
+        )
+        record = curation.curate_ref(driver(), database(), action, ref, note)
+        clear_caches()
+        st.success(f"{record['after']} (correction {record['id']})")
+        st.rerun()

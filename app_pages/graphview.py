@@ -12,7 +12,7 @@ from typing import Any
 import streamlit as st
 from st_link_analysis import EdgeStyle, Event, NodeStyle, st_link_analysis
 
-from app_pages.common import view
+from app_pages.common import correct_fact, view
 from graph import ontology
 
 KIND_STYLE: dict[str, tuple[str, str, str]] = {
@@ -122,7 +122,10 @@ def show_evidence(fact_key: str) -> None:
     """The fact and every sentence behind it, with the article's title, date and link."""
     fact = view("evidence", fact_key)
     if fact is None:
-        st.info("This relationship is no longer in the graph.")
+        st.info(
+            "This relationship is no longer in the graph (retracted, or rejected: the Review "
+            "page lists corrections and undoes them)."
+        )
         return
     status = f" ({fact['status']})" if fact.get("status") else ""
     st.markdown(f"**{fact['source']}** — `{fact['type']}`{status} → **{fact['target']}**")
@@ -137,6 +140,10 @@ def show_evidence(fact_key: str) -> None:
             if ev.get("confidence") is not None:
                 found_by += f" · confidence {ev['confidence']:.2f}"
             st.caption(f"{link} · {ev.get('date') or 'undated'} · {found_by}")
+    if fact["type"] in ontology.FACT_PATTERNS:
+        if fact.get("confirmed"):
+            st.caption("Confirmed by a person.")
+        correct_fact(fact)
 
 
 def show_profile(node_id: str) -> dict[str, Any] | None:
@@ -175,10 +182,10 @@ def show_profile(node_id: str) -> dict[str, Any] | None:
 
 
 def _corrections(props: dict[str, Any]) -> None:
-    """Merge another entity into this one, change its kind, rename it, split an alias off it
-    (graph.curation)."""
+    """Merge another entity into this one, change its kind, rename it, split an alias off it,
+    set its jurisdiction (graph.curation)."""
     from app_pages.common import clear_caches, database, driver, extractor
-    from graph.curation import curate_entity
+    from graph.curation import PLACING_FACT, curate_entity, set_jurisdiction
 
     with st.expander("Correct this entity"):
         key = props["id"]
@@ -187,6 +194,11 @@ def _corrections(props: dict[str, Any]) -> None:
         kinds = [k for k in ontology.ENTITY_KINDS if k != props["kind"]]
         kind = st.selectbox("…or change its kind to", kinds, index=None, key=f"fix-kind-{key}")
         name = st.text_input("…or rename it", key=f"fix-name-{key}")
+        place = None
+        if props["kind"] in PLACING_FACT:
+            place = st.text_input(
+                "…or set its jurisdiction to (name or ISO code)", key=f"fix-place-{key}"
+            )
         aliases = [
             a for a in props.get("aliases") or [] if a.casefold() != props["name"].casefold()
         ]
@@ -203,6 +215,9 @@ def _corrections(props: dict[str, Any]) -> None:
                         driver(), database(), action, props["name"], str(value), extractor(), note
                     )
                     done.append(record["what"])
+            if place and place.strip():
+                record = set_jurisdiction(driver(), database(), props["name"], place, note)
+                done.append(f"{record['source']} {record['type']} {record['target']}")
             clear_caches()
             st.success("; ".join(done) or "Nothing to apply: fill in one of the fields.")
 

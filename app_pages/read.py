@@ -14,7 +14,7 @@ from typing import Any
 
 import streamlit as st
 
-from app_pages.common import clear_caches, database, driver, guard, md
+from app_pages.common import correct_fact, database, driver, guard, md
 from app_pages.graphview import KIND_STYLE
 from graph import ontology
 
@@ -109,35 +109,6 @@ def _document_html(doc: Any, chosen: dict[str, Any] | None) -> str:
     )
 
 
-def _correct(fact: dict[str, Any]) -> None:
-    """Reject / confirm the chosen fact (graph.curation), or undo its rejection."""
-    from graph import curation
-
-    if fact["rejected"]:
-        r = fact["rejected"]
-        st.warning(f"Rejected by {md(r['who'])} on {r['when']}: {md(r['why'] or 'no note')}")
-        if st.button("Undo the rejection", key=f"undo-{r['id']}"):
-            curation.undo(driver(), database(), r["id"])
-            clear_caches()
-            st.rerun()
-        return
-    note = st.text_input("Note (why)", key=f"note-{fact['key']}", max_chars=curation.MAX_NOTE)
-    left, right = st.columns(2)
-    action = None
-    if left.button("Reject this fact", key=f"reject-{fact['key']}"):
-        action = "reject"
-    if not fact["confirmed"] and right.button("Confirm this fact", key=f"confirm-{fact['key']}"):
-        action = "confirm"
-    if action:
-        ref = curation.fact_ref(
-            fact["type"], fact["source_id"], fact["source"], fact["target_id"], fact["target"]
-        )
-        record = curation.curate_ref(driver(), database(), action, ref, note)
-        clear_caches()
-        st.success(f"{record['after']} (correction {record['id']})")
-        st.rerun()
-
-
 def _document(article_id: str) -> None:
     from graph.documents import document
 
@@ -174,7 +145,7 @@ def _document(article_id: str) -> None:
             if pick is not None:
                 chosen = doc.facts[pick]
                 st.info(md(chosen["sentence"]))
-                _correct(chosen)
+                correct_fact(chosen)
         st.markdown(f"**Cases ({len(doc.cases)})**")
         for c in doc.cases:
             st.caption(

@@ -660,6 +660,27 @@ def curate_add(
     )
 
 
+@curate_app.command("jurisdiction")
+def curate_jurisdiction(
+    name: Annotated[str, typer.Argument(help="The agency, person, organisation or platform.")],
+    place: Annotated[str, typer.Argument(help="Its jurisdiction: name, alias or ISO code.")],
+    note: Note = "",
+    who: Who = None,
+) -> None:
+    """Set an entity's jurisdiction (an agency's BELONGS_TO, anyone else's BASED_IN): the fact
+    to PLACE is added and the entity's facts to other places stay out while it holds."""
+    from graph.curation import set_jurisdiction
+
+    settings = _settings()
+    with _driver(settings) as driver:
+        record = set_jurisdiction(driver, settings.neo4j_database, name, place, note, who)
+    out.print(
+        f"{record['source']} {record['type']} {record['target']} (was: {record['before']}; "
+        f"correction {record['id']}; undo with `casegraph curate undo {record['id']}`)",
+        markup=False,
+    )
+
+
 @curate_app.command("list")
 def curate_list(
     json_out: Annotated[bool, typer.Option("--json", help="One JSON array.")] = False,

@@ -16,6 +16,12 @@ Facts (this module's scope so far):
   without an article (`rule` "manual", the note as its sentence) backs it, so it is a fact like
   the others, and no retraction removes it. Undo deletes that Evidence.
 
+- jurisdiction: an entity's jurisdiction set by hand (the BELONGS_TO of an agency, the
+  BASED_IN of a person, organisation or platform): the fact to the place given is added as
+  above, and graph.store deletes every other fact of that type from the entity while the
+  correction is active, also when a new article states it. A later jurisdiction correction of
+  the same entity replaces the earlier one. Undo recreates the others from their Evidence.
+
 The fact key is a hash of (type, source id, target id), so a correction finds its fact again
 whenever any article states it.
 
@@ -45,7 +51,10 @@ from graph.store import Store, fact_key, refresh_links_cypher
 from graph.views import read
 from ingest.records import entity_id, normalize_name
 
-ACTIONS = ("reject", "confirm", "add")  # on facts; ENTITY_ACTIONS on entities
+ACTIONS = ("reject", "confirm", "add", "jurisdiction")  # on facts; ENTITY_ACTIONS on entities
+# The fact that places an entity of a kind in a jurisdiction (graph/ontology.py).
+PLACING_FACT = {"Agency": "BELONGS_TO", "Person": "BASED_IN", "Organization": "BASED_IN",
+                "Platform": "BASED_IN"}  # fmt: skip
 EXPORT_VERSION = 1
 MAX_NOTE = 2000
 
@@ -231,6 +240,80 @@ def add_fact(
     }  # fmt: skip
     _write(driver, database, [record], undo_keys=[(ref.key, "reject")])
     return record
+
+
+def set_jurisdiction(
+    driver: neo4j.Driver,
+    database: str,
+    name: str,
+    place: str,
+    note: str = "",
+    who: str | None = None,
+) -> dict[str, Any]:
+    """Record that the entity `name` belongs to (an agency) or is based in (a person, an
+    organisation, a platform) the jurisdiction `place`, and apply it; returns the record."""
+    if len(note) > MAX_NOTE:
+        raise InputError(f"a note is at most {MAX_NOTE} characters")
+    entity = find_entity(driver, database, name)
+    rel_type = PLACING_FACT.get(entity["kind"])
+    if rel_type is None:
+        raise InputError(
+            f"{entity['name']} is a {entity['kind']}: only an agency, a person, an organisation "
+            "or a platform has a jurisdiction"
+        )
+    where = find_entity(driver, database, place)
+    if where["kind"] != "Jurisdiction":
+        raise InputError(f"{where['name']} is a {where['kind']}, not a jurisdiction")
+    ref = fact_ref(rel_type, entity["id"], entity["name"], where["id"], where["name"])
+    current = _placed_in(driver, database, ref)
+    if current == [where["name"]] and not _active_jurisdiction(driver, database, ref):
+        raise InputError(f"{entity['name']} is in {where['name']} already: confirm the fact")
+    record = {
+        "id": uuid.uuid4().hex[:12], "action": "jurisdiction", "fact_key": ref.key,
+        "type": ref.type, "source_id": ref.source_id, "source": ref.source,
+        "target_id": ref.target_id, "target": ref.target,
+        "before": ", ".join(current) or "none", "after": where["name"], "who": who or _user(),
+        "when": _now(), "why": note.strip() or f"set by hand to {where['name']}",
+        "cite": "set by hand", "undone_at": None,
+    }  # fmt: skip
+    replaced = _active_jurisdiction(driver, database, ref)
+    if replaced:
+
+        def end(tx: Any) -> None:
+            tx.run(
+                "MATCH (c:Curation) WHERE c.id IN $ids "
+                "SET c.undone_at = $when, c.undone_by = 'replaced' "
+                "WITH c MATCH (e:Evidence {curation_id: c.id}) DELETE e",
+                ids=replaced, when=_now(),
+            ).consume()  # fmt: skip
+
+        with driver.session(database=database) as session:
+            session.execute_write(end)
+    _write(driver, database, [record], undo_keys=[])
+    return record
+
+
+def _placed_in(driver: neo4j.Driver, database: str, ref: FactRef) -> list[str]:
+    rel = ontology.check_relationship(ref.type)
+    rows = read(
+        driver,
+        database,
+        f"MATCH (:Entity {{id: $id}})-[:{rel}]->(j:Jurisdiction) RETURN j.name AS name ORDER BY name",
+        id=ref.source_id,
+    )
+    return [r["name"] for r in rows]
+
+
+def _active_jurisdiction(driver: neo4j.Driver, database: str, ref: FactRef) -> list[str]:
+    rows = read(
+        driver,
+        database,
+        "MATCH (c:Curation {source_id: $id, action: 'jurisdiction'}) "
+        "WHERE c.undone_at IS NULL AND c.type = $type RETURN c.id AS id",
+        id=ref.source_id,
+        type=ref.type,
+    )
+    return [r["id"] for r in rows]
 
 
 def curate_entity(
@@ -597,7 +680,11 @@ def _write(
                 "UNWIND $rows AS row MERGE (c:Curation {id: row.id}) SET c += row",
                 rows=records,
             ).consume()
-            added = [r for r in records if r["action"] == "add" and not r.get("undone_at")]
+            added = [
+                r
+                for r in records
+                if r["action"] in ("add", "jurisdiction") and not r.get("undone_at")
+            ]
             tx.run(
                 "UNWIND $rows AS row MERGE (e:Evidence {id: 'manual-' + row.id}) "
                 "SET e.fact_key = row.fact_key, e.type = row.type, e.article_id = null, "
@@ -615,7 +702,7 @@ def _apply(driver: neo4j.Driver, database: str, records: list[dict[str, Any]]) -
     Evidence: graph.store deletes it when it has no evidence or an active rejection."""
     by_type: dict[str, list[dict[str, Any]]] = {}
     for r in records:
-        by_type.setdefault(r["type"], []).append(r)
+        by_type.setdefault(r["type"], []).extend(_touched(driver, database, r))
     from graph.store import STATUS_PRECEDENCE  # the ranks the refresh orders statuses by
 
     with driver.session(database=database) as session:
@@ -640,6 +727,20 @@ def _apply(driver: neo4j.Driver, database: str, records: list[dict[str, Any]]) -
                 session.execute_write(work)
             except neo4j.exceptions.Neo4jError as exc:
                 raise QueryError(f"could not apply the correction: {exc.message}") from None
+
+
+def _touched(driver: neo4j.Driver, database: str, record: dict[str, Any]) -> list[dict[str, Any]]:
+    """The facts a correction decides: its own; for a jurisdiction, every fact of its type from
+    its entity to any jurisdiction (the ones it hides, and brings back when undone)."""
+    if record["action"] != "jurisdiction":
+        return [record]
+    rows = read(driver, database, "MATCH (j:Jurisdiction) RETURN j.id AS id ORDER BY id")
+    return [record] + [
+        {"source_id": record["source_id"], "target_id": r["id"],
+         "fact_key": fact_key(record["type"], record["source_id"], r["id"])}
+        for r in rows
+        if r["id"] != record["target_id"]
+    ]  # fmt: skip
 
 
 def _user() -> str:

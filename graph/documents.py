@@ -386,18 +386,24 @@ def facts_to_review(
     least confident first, each with one sentence and its article (the Review page)."""
     if not 0 <= max_confidence <= 1 or not 1 <= limit <= MAX_LIMIT:
         raise InputError(f"confidence 0-1 and at most {MAX_LIMIT} facts")
+    # One index-backed walk per fact type (graph.store indexes r.confidence), least confident
+    # first, instead of a scan of every relationship.
+    per_type = " UNION ALL ".join(
+        f"MATCH (s:Entity)-[r:{ontology.check_relationship(rel_type)}]->(t:Entity) "
+        "WHERE r.confidence < $max AND r.confirmed IS NULL "
+        "RETURN s, r, t ORDER BY r.confidence, r.key LIMIT $limit"
+        for rel_type in sorted(ontology.FACT_PATTERNS)
+    )
     return read(
         driver,
         database,
-        "MATCH (s:Entity)-[r]->(t:Entity) WHERE type(r) IN $types "
-        "AND r.confidence IS NOT NULL AND r.confidence < $max AND r.confirmed IS NULL "
+        f"CALL () {{ {per_type} }} "
         "WITH s, r, t ORDER BY r.confidence, r.key LIMIT $limit "
         "CALL (r) { MATCH (ev:Evidence {fact_key: r.key}) "
         "  RETURN ev.sentence AS sentence, ev.article_id AS article ORDER BY ev.article_id LIMIT 1 } "
         "RETURN r.key AS key, type(r) AS type, s.id AS source_id, s.name AS source, "
         "t.id AS target_id, t.name AS target, r.confidence AS confidence, "
         "r.evidence_count AS evidence_count, sentence, article",
-        types=sorted(ontology.FACT_PATTERNS),
         max=max_confidence,
         limit=limit,
     )

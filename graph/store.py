@@ -466,7 +466,8 @@ SET e.fact_key = row.props.fact_key, e.type = row.props.type,
 """
 
 # Recompute a locked relationship `r` from its Evidence; delete it when none is left or when a
-# person rejected it (graph.curation); `confirmed` when a person confirmed it. A fact a person
+# person rejected it (graph.curation) or set the source's jurisdiction to another place than
+# this fact's target; `confirmed` when a person confirmed it. A fact a person
 # added has Evidence without an article (`article_id` null): it counts, and no retraction
 # removes it.
 _REFRESH_FACT = """
@@ -487,6 +488,8 @@ SET r.articles = articles,
 REMOVE r._lock
 WITH r, evidence WHERE evidence = 0
    OR EXISTS { MATCH (c:Curation {fact_key: r.key, action: 'reject'}) WHERE c.undone_at IS NULL }
+   OR EXISTS { MATCH (c:Curation {source_id: startNode(r).id, action: 'jurisdiction'})
+               WHERE c.undone_at IS NULL AND c.type = type(r) AND c.target_id <> endNode(r).id }
 DELETE r
 RETURN count(*) AS deleted
 """
@@ -594,6 +597,7 @@ def schema_statements() -> list[str]:
         ("Case", "status"),
         ("Article", "date"),
         ("Curation", "fact_key"),
+        ("Curation", "source_id"),
     ):
         label = ontology.check_label(label)
         out.append(
@@ -604,6 +608,13 @@ def schema_statements() -> list[str]:
         out.append(
             f"CREATE CONSTRAINT {rel.lower()}_key IF NOT EXISTS "
             f"FOR ()-[r:{rel}]-() REQUIRE r.key IS UNIQUE"
+        )
+    # The Review page (graph.documents.facts_to_review) walks facts from the least confident.
+    for rel_type in ontology.FACT_TYPES:
+        rel = ontology.check_relationship(rel_type)
+        out.append(
+            f"CREATE INDEX {rel.lower()}_confidence IF NOT EXISTS "
+            f"FOR ()-[r:{rel}]-() ON (r.confidence)"
         )
     # The entity search (graph.views.search_entities) asks Lucene for candidates first.
     out.append(
@@ -671,7 +682,25 @@ def _write_plan(tx: neo4j.ManagedTransaction, plan: BatchPlan) -> dict[str, int]
         _run(tx, WRITE_EVIDENCE, counts, rows=plan.evidence)
     for rel_type, rows in sorted({**plan.facts, **plan.case_links}.items()):
         _run(tx, write_links_cypher(rel_type), counts, rows=rows, **_RANKS)
+    _restore_manual_facts(tx, [row["id"] for rows in plan.entities.values() for row in rows])
     return counts
+
+
+# Facts people added by hand (graph.curation: `add`, `jurisdiction`) whose entity this batch
+# writes: an entity that went with a retracted article and comes back brings them back.
+_MANUAL_FACTS = """
+MATCH (c:Curation) WHERE c.action IN ['add', 'jurisdiction'] AND c.undone_at IS NULL
+  AND (c.source_id IN $ids OR c.target_id IN $ids)
+RETURN c.type AS type, c.source_id AS source, c.target_id AS target, c.fact_key AS key
+"""
+
+
+def _restore_manual_facts(tx: neo4j.ManagedTransaction, entity_ids: list[str]) -> None:
+    by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in tx.run(_MANUAL_FACTS, ids=entity_ids):
+        by_type[r["type"]].append(r.data())
+    for rel_type, rows in sorted(by_type.items()):
+        tx.run(write_links_cypher(rel_type), rows=rows, **_RANKS).consume()
 
 
 def _retract_tx(tx: neo4j.ManagedTransaction, article_id: str) -> RetractResult | None:

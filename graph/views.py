@@ -402,6 +402,8 @@ def evidence(driver: neo4j.Driver, database: str, fact_key: str) -> dict[str, An
         "OPTIONAL MATCH (art:Article {id: ev.article_id}) "
         "WITH a, r, b, ev, art ORDER BY art.date DESC, ev.start "
         "RETURN a.name AS source, type(r) AS type, b.name AS target, r.status AS status, "
+        "a.id AS source_id, b.id AS target_id, r.key AS key, r.confirmed AS confirmed, "
+        "null AS rejected, "
         "[x IN collect(CASE WHEN ev IS NULL THEN NULL ELSE {sentence: ev.sentence, "
         "rule: ev.rule, confidence: ev.confidence, article_id: ev.article_id, title: art.title, date: art.date, "
         "url: coalesce(art.url, ev.cite), path: art.path, added_by: ev.who} END) "

@@ -226,11 +226,52 @@ def test_a_fact_added_by_hand_is_a_fact_no_retraction_removes(
     )  # fmt: skip
     Store(graph, db).retract(seed_id(graph, db))  # the article that named the police
     assert not evidence()  # its entity went with it: the fact waits, with its record
-    ingest(graph, db, SEED)
-    curation._apply(graph, db, [record])
+    ingest(graph, db, SEED)  # the entity is back, and so is the fact
     assert len(evidence()) == 1
     curation.undo(graph, db, record["id"])
     assert not evidence()
+
+
+def test_a_jurisdiction_set_by_hand_replaces_the_extracted_ones_and_holds(
+    graph: neo4j.Driver, settings: Settings, neo4j_env: dict[str, str]
+) -> None:
+    db = settings.neo4j_database
+    named = get_query("facts")
+
+    def places(name: str) -> list[str]:
+        params = parse_params(named, {"source": name, "type": "BELONGS_TO"})
+        return sorted(r["target"] for r in run_query(graph, db, named, params, 100, 30).rows)
+
+    before = places("South Korean police")
+    assert before and "France" not in before
+    with pytest.raises(InputError, match="not a jurisdiction"):
+        curation.set_jurisdiction(graph, db, "South Korean police", "Telegram")
+    with pytest.raises(InputError, match="only an agency"):
+        curation.set_jurisdiction(graph, db, "France", "South Korea")
+    record = curation.set_jurisdiction(graph, db, "South Korean police", "France", note="why")
+    assert record["before"] == ", ".join(before) and record["after"] == "France"
+    assert places("South Korean police") == ["France"]
+    # Re-extraction states the old place again: it stays out, the one set by hand stays in.
+    Store(graph, db).retract(seed_id(graph, db))
+    ingest(graph, db, SEED)
+    assert places("South Korean police") == ["France"]
+    # A second correction replaces the first; undoing it brings back what extraction found.
+    env = {**os.environ, **neo4j_env}
+    cli = [sys.executable, "-m", "graph.cli", "curate", "jurisdiction"]
+    done = subprocess.run(
+        [*cli, "South Korean police", "KR"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "BELONGS_TO South Korea (was: France" in done.stdout
+    assert places("South Korean police") == ["South Korea"]
+    second = next(r for r in curation.list_curations(graph, db) if r["id"] != record["id"])
+    assert curation.list_curations(graph, db)[-1]["undone_by"] == "replaced"
+    curation.undo(graph, db, second["id"])
+    assert places("South Korean police") == before
+    bad = subprocess.run(
+        [*cli, "Nobody Atall", "KR"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert bad.returncode != 0 and len(bad.stderr.strip().splitlines()) == 1
 
 
 def _entity(driver: neo4j.Driver, database: str, name: str) -> dict[str, Any] | None:
