@@ -1,12 +1,15 @@
 """The casegraph Streamlit app: a router over the pages in app_pages/.
 
 Run it with `casegraph app` or `streamlit run app.py`; it reads the same settings as the CLI
-(NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, casegraph.toml, or the local server's password).
+(NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, casegraph.toml, or the local server's password), and
+asks for a name and a password when CASEGRAPH_APP_USERS names a users file (app_pages/access.py).
 """
 
 from __future__ import annotations
 
 import streamlit as st
+
+from app_pages.access import current_user, sign_out_button
 
 st.set_page_config(page_title="casegraph", page_icon=":material/hub:", layout="wide")
 
@@ -26,4 +29,15 @@ PAGES = {
     ],
 }
 
-st.navigation(PAGES).run()
+# Signs the session in (when CASEGRAPH_APP_USERS is set) or stops at the sign-in form, keeping
+# the page and parameters the link asked for.
+user = current_user(PAGES)
+sign_out_button(user)
+
+# Pages a role may not use are not offered (graph/users.py: RIGHTS); the pages check too.
+NEEDS = {"Review": "curate", "Ingest": "ingest"}
+offered = {
+    group: [p for p in pages if user.may(NEEDS.get(p.title, "read"))]
+    for group, pages in PAGES.items()
+}
+st.navigation({group: pages for group, pages in offered.items() if pages}).run()

@@ -162,13 +162,19 @@ def extractor() -> Any:
 def correct_fact(fact: dict[str, Any]) -> None:
     """Reject / confirm a fact (graph.curation), or undo its rejection: `fact` has its type,
     key, source and target ids and names, `confirmed` and `rejected` (the active rejection)."""
+    from app_pages.access import audit, user
     from graph import curation
 
+    who = user()
+    if not who.may("curate"):
+        st.caption(f"Corrections need the editor role ({who.name} is a {who.role}).")
+        return
     if fact["rejected"]:
         r = fact["rejected"]
         st.warning(f"Rejected by {md(r['who'])} on {r['when']}: {md(r['why'] or 'no note')}")
         if st.button("Undo the rejection", key=f"undo-{r['id']}"):
-            curation.undo(driver(), database(), r["id"])
+            curation.undo(driver(), database(), r["id"], who=who.name)
+            audit(who, "undo", {"correction": r["id"]})
             clear_caches()
             st.rerun()
         return
@@ -183,7 +189,8 @@ def correct_fact(fact: dict[str, Any]) -> None:
         ref = curation.fact_ref(
             fact["type"], fact["source_id"], fact["source"], fact["target_id"], fact["target"]
         )
-        record = curation.curate_ref(driver(), database(), action, ref, note)
+        record = curation.curate_ref(driver(), database(), action, ref, note, who=who.name)
+        audit(who, action, {"correction": record["id"], "fact": record["fact_key"]})
         clear_caches()
         st.success(f"{record['after']} (correction {record['id']})")
         st.rerun()

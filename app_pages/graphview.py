@@ -184,9 +184,13 @@ def show_profile(node_id: str) -> dict[str, Any] | None:
 def _corrections(props: dict[str, Any]) -> None:
     """Merge another entity into this one, change its kind, rename it, split an alias off it,
     set its jurisdiction (graph.curation)."""
+    from app_pages.access import audit, user
     from app_pages.common import clear_caches, database, driver, extractor
     from graph.curation import PLACING_FACT, curate_entity, set_jurisdiction
 
+    who = user()
+    if not who.may("curate"):
+        return
     with st.expander("Correct this entity"):
         key = props["id"]
         note = st.text_input("Why", key=f"fix-note-{key}")
@@ -212,11 +216,16 @@ def _corrections(props: dict[str, Any]) -> None:
             for action, value in fixes:
                 if value and str(value).strip():
                     record = curate_entity(
-                        driver(), database(), action, props["name"], str(value), extractor(), note
-                    )
+                        driver(), database(), action, props["name"], str(value), extractor(),
+                        note, who=who.name,
+                    )  # fmt: skip
+                    audit(who, action, {"correction": record["id"], "what": record["what"]})
                     done.append(record["what"])
             if place and place.strip():
-                record = set_jurisdiction(driver(), database(), props["name"], place, note)
+                record = set_jurisdiction(
+                    driver(), database(), props["name"], place, note, who=who.name
+                )
+                audit(who, "jurisdiction", {"correction": record["id"], "to": record["target"]})
                 done.append(f"{record['source']} {record['type']} {record['target']}")
             clear_caches()
             st.success("; ".join(done) or "Nothing to apply: fill in one of the fields.")

@@ -11,6 +11,7 @@ from typing import Any
 
 import streamlit as st
 
+from app_pages.access import audit, user
 from app_pages.common import clear_caches, driver, extractor, guard, settings
 from graph.errors import InputError
 from graph.settings import Settings
@@ -118,6 +119,9 @@ def _report(summary: Any) -> None:
 
 
 with guard():
+    if not user().may("ingest"):
+        st.error(f"Ingesting needs the admin role ({user().name} is a {user().role}).")
+        st.stop()
     driver()  # fail early, with what to do, when Neo4j is not reachable
     uploads = st.file_uploader(
         "Upload articles (.txt .md .html .jsonl .csv)",
@@ -148,5 +152,7 @@ with guard():
             if upload is not None:  # the uploaded copies are not kept on the server
                 shutil.rmtree(upload, ignore_errors=True)
         st.session_state["ingest_summary"] = summary
+        audit(user(), "ingest", {"uploads": len(uploads or []), "paths": paths,
+                                 "summary": summary.line()})  # fmt: skip
     if "ingest_summary" in st.session_state:
         _report(st.session_state["ingest_summary"])

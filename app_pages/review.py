@@ -7,6 +7,7 @@ from typing import Any
 
 import streamlit as st
 
+from app_pages.access import audit, user
 from app_pages.common import clear_caches, database, driver, guard, md
 from graph import curation
 from graph.documents import facts_to_review
@@ -16,7 +17,9 @@ def _act(fact: dict[str, Any], action: str) -> None:
     ref = curation.fact_ref(
         fact["type"], fact["source_id"], fact["source"], fact["target_id"], fact["target"]
     )
-    curation.curate_ref(driver(), database(), action, ref, st.session_state.get("review_note", ""))
+    note = st.session_state.get("review_note", "")
+    record = curation.curate_ref(driver(), database(), action, ref, note, who=user().name)
+    audit(user(), action, {"correction": record["id"], "fact": record["fact_key"]})
     clear_caches()
     st.rerun()
 
@@ -59,12 +62,16 @@ def _log() -> None:
             + (f"  \n_{md(r['why'])}_" if r.get("why") else "")
         )
         if not r.get("undone_at") and cols[1].button("Undo", key=f"undo-{r['id']}"):
-            curation.undo(driver(), database(), r["id"])
+            curation.undo(driver(), database(), r["id"], who=user().name)
+            audit(user(), "undo", {"correction": r["id"]})
             clear_caches()
             st.rerun()
 
 
 with guard():
     st.title("Review")
+    if not user().may("curate"):
+        st.error(f"The Review page needs the editor role ({user().name} is a {user().role}).")
+        st.stop()
     _facts()
     _log()

@@ -45,6 +45,10 @@ curate_app = typer.Typer(
     "undoable."
 )
 app.add_typer(curate_app, name="curate", no_args_is_help=True)
+user_app = typer.Typer(
+    help="Users of the app (sign-in and roles) in the file CASEGRAPH_APP_USERS names."
+)
+app.add_typer(user_app, name="user", no_args_is_help=True)
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -968,16 +972,79 @@ def config() -> None:
     out.print(table)
 
 
+# --------------------------------------------------------------------------- users
+
+UsersFile = Annotated[
+    Path | None, typer.Option("--file", help="Users file (default CASEGRAPH_APP_USERS).")
+]
+
+
+def _users_file(path: Path | None) -> Path:
+    found = path or _settings().app_users
+    if found is None:
+        raise ConfigError(
+            "no users file: set CASEGRAPH_APP_USERS=/path/to/users.json (or give --file)"
+        )
+    return found
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="The user's name.")],
+    role: Annotated[str, typer.Option("--role", help="reader, editor or admin.")] = "reader",
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+    file: UsersFile = None,
+) -> None:
+    """Add a user (or give one a new role and password); the password is asked for twice."""
+    from graph.users import add_user
+
+    path = _users_file(file)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    new = add_user(path, name, role.strip().lower(), password)
+    out.print(f"{'added' if new else 'updated'} {name} ({role.strip().lower()}) in {path}")
+
+
+@user_app.command("remove")
+def user_remove(
+    name: Annotated[str, typer.Argument(help="The user's name.")], file: UsersFile = None
+) -> None:
+    """Remove a user (their sessions end at their next sign-in)."""
+    from graph.users import remove_user
+
+    path = _users_file(file)
+    remove_user(path, name)
+    out.print(f"removed {name} from {path}")
+
+
+@user_app.command("list")
+def user_list(file: UsersFile = None, fmt: FormatOption = "table") -> None:
+    """The users and their roles (never their password hashes)."""
+    from graph.users import load_users
+
+    users = load_users(_users_file(file))
+    print_rows(["name", "role"], [{"name": n, "role": u["role"]} for n, u in users.items()], fmt)
+
+
 @app.command("app")
 def run_app(
     port: Annotated[
         int | None, typer.Option("--port", help="Port (default CASEGRAPH_APP_PORT).")
+    ] = None,
+    address: Annotated[
+        str | None,
+        typer.Option("--address", help="Listen address (default CASEGRAPH_APP_ADDRESS)."),
     ] = None,
     headless: Annotated[
         bool, typer.Option("--headless/--browser", help="Do not open a browser.")
     ] = True,
 ) -> None:
     """Start the Streamlit app (`streamlit run app.py` behind a Host header check)."""
+    from graph.app_server import check_exposure, is_loopback
     from ingest.sources import MAX_UPLOAD_MB
 
     settings = _settings()
@@ -985,11 +1052,14 @@ def run_app(
     if not app_file.is_file():
         raise ConfigError(f"app.py not found next to the graph package ({app_file})")
     port = port or settings.app_port
-    out.print(f"casegraph app: http://localhost:{port}")
+    address = address or settings.app_address
+    check_exposure(settings, address)
+    shown = "localhost" if is_loopback(address) else address
+    out.print(f"casegraph app: http://{shown}:{port}")
     sys.stdout.flush()
     args = [
         sys.executable, "-m", "graph.app_server", str(app_file),
-        "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--server.port", str(port), "--server.address", address,
         "--server.headless", "true" if headless else "false",
         "--browser.gatherUsageStats", "false",
         "--server.maxUploadSize", str(MAX_UPLOAD_MB),

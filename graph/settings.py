@@ -166,6 +166,25 @@ class Settings:
     app_port: int = _setting(
         8501, "CASEGRAPH_APP_PORT", "Port of the Streamlit app.", bounds=(1, 65535)
     )
+    app_address: str = _setting(
+        "127.0.0.1",
+        "CASEGRAPH_APP_ADDRESS",
+        "Address the app listens on; anything but a loopback address (e.g. 0.0.0.0) needs "
+        "CASEGRAPH_APP_USERS.",
+        pattern=r"^[0-9A-Za-z.:\-\[\]]{1,100}$",
+    )
+    app_users: Path | None = _setting(
+        None,
+        "CASEGRAPH_APP_USERS",
+        "Users file (`casegraph user add`): when set, the app asks for a name and a password and "
+        "grants each user's role (reader, editor, admin).",
+    )
+    app_audit_log: Path | None = _setting(
+        None,
+        "CASEGRAPH_APP_AUDIT_LOG",
+        "File the app appends every write to, with the user's name (JSON lines); default "
+        "app-audit.log in the casegraph home.",
+    )
 
     @property
     def uses_external_server(self) -> bool:

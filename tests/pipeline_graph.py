@@ -61,12 +61,15 @@ def app_test(settings: Settings, monkeypatch: pytest.MonkeyPatch, page: str) -> 
 
 
 @contextlib.contextmanager
-def running_app(settings: Settings, wait: object) -> Iterator[str]:
+def running_app(
+    settings: Settings, wait: object, extra_env: dict[str, str] | None = None
+) -> Iterator[str]:
     """The app as `casegraph app` runs it, on a free port, against the test server; its URL.
     `wait(url, process)` returns once the app answers."""
     (port,) = free_ports(1)
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
     env.update(app_fixture.app_env(settings))
+    env.update(extra_env or {})
     cmd = [
         sys.executable, "-m", "graph.app_server", APP,
         "--server.port", str(port), "--server.address", "127.0.0.1",

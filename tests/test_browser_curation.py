@@ -4,14 +4,18 @@ the fact is gone from the graph. The graph is built by the real pipeline from th
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import neo4j
 import pytest
 
 from graph.settings import Settings
+from graph.users import add_user
 from tests.conftest import delete_all
 from tests.pipeline_graph import SEED, ingest, running_app
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, _wait_healthy
@@ -76,3 +80,72 @@ def test_a_fact_rejected_in_the_app_is_gone_from_the_graph(
         finally:
             browser.close()
     assert "South Korean police" not in _refusals(driver, db)
+
+
+@pytest.fixture(scope="module")
+def team_app(
+    seed_app: tuple[str, str], neo4j_server: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, str, Path]]:
+    """The same graph served with sign-in: a reader and an editor; (url, article, audit log)."""
+    folder = tmp_path_factory.mktemp("team")
+    users = folder / "users.json"
+    add_user(users, "rita", "reader", "reader-pass-1")
+    add_user(users, "eddie", "editor", "editor-pass-1")
+    log = folder / "audit.log"
+    env = {"CASEGRAPH_APP_USERS": str(users), "CASEGRAPH_APP_AUDIT_LOG": str(log)}
+    with running_app(neo4j_server, _wait_healthy, env) as url:
+        yield url, seed_app[1], log
+
+
+def _confirmed_by(driver: neo4j.Driver, settings: Settings) -> list[str]:
+    records, _, _ = driver.execute_query(
+        "MATCH (c:Curation {action: 'confirm'}) RETURN c.who AS who",
+        database_=settings.neo4j_database,
+    )
+    return [r["who"] for r in records]
+
+
+def _sign_in(page: Any, name: str, password: str) -> None:
+    page.get_by_role("textbox", name="Name").fill(name)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_sign_in_gives_each_role_its_pages_and_logs_writes(
+    team_app: tuple[str, str, Path], driver: neo4j.Driver, neo4j_server: Settings
+) -> None:
+    playwright = pytest.importorskip("playwright.sync_api")
+    url, article, log = team_app
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(90_000)
+        try:
+            page.goto(f"{url}/read?article={article}")
+            _sign_in(page, "rita", "not-her-password")
+            page.get_by_text("wrong name or password").wait_for()
+            assert page.get_by_text(FACT).count() == 0  # nothing shown before signing in
+            _sign_in(page, "rita", "reader-pass-1")
+            page.get_by_text(FACT).first.wait_for()
+            page.get_by_text(FACT).first.click()
+            page.get_by_text("Corrections need the editor role").wait_for()
+            assert page.get_by_role("button", name="Reject this fact").count() == 0
+            nav = page.get_by_test_id("stSidebarNav")
+            assert nav.get_by_text("Review").count() == 0 and nav.get_by_text("Ingest").count() == 0
+            page.get_by_role("button", name="Sign out").click()
+            _sign_in(page, "eddie", "editor-pass-1")
+            page.get_by_test_id("stSidebarNav").get_by_text("Review").wait_for()
+            page.get_by_text(FACT).first.click()
+            page.get_by_role("button", name="Confirm this fact").click()
+            deadline = time.monotonic() + 90
+            while time.monotonic() < deadline and not (
+                _confirmed_by(driver, neo4j_server) and "confirm" in log.read_text()
+            ):
+                time.sleep(0.5)  # the app writes the correction, then its line in the log
+        finally:
+            browser.close()
+    assert _confirmed_by(driver, neo4j_server) == ["eddie"]
+    lines = [json.loads(x) for x in log.read_text().splitlines()]
+    assert [(x["who"], x["action"]) for x in lines] == [
+        ("rita", "sign in"), ("rita", "sign out"), ("eddie", "sign in"), ("eddie", "confirm"),
+    ]  # fmt: skip
