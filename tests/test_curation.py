@@ -14,6 +14,7 @@ from typing import Any
 
 import neo4j
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from graph import curation
 from graph.analytics import load_projection
@@ -23,6 +24,7 @@ from graph.export import export_graph
 from graph.queries import get_query, parse_params, run_query
 from graph.settings import Settings
 from graph.store import Store
+from tests.app_fixture import app_env
 from tests.conftest import delete_all
 from tests.extract_support import extractor
 from tests.pipeline_graph import DOJ, SEED, app_test, ingest, seed_id
@@ -183,6 +185,31 @@ def test_the_read_page_rejects_a_fact(
     assert "South Korean police" not in _targets(graph, db)
     (record,) = curation.list_curations(graph, db)
     assert record["action"] == "reject"
+
+
+def _evidence_panel(fact_key: str) -> None:
+    from app_pages import graphview
+
+    graphview.show_evidence(fact_key)
+
+
+def test_the_explore_evidence_panel_rejects_and_confirms(
+    graph: neo4j.Driver, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = settings.neo4j_database
+    ref = curation.find_fact(graph, db, *FACT)
+    for key, value in app_env(settings).items():  # the panel reads the app's settings
+        monkeypatch.setenv(key, value)
+    panel = AppTest.from_function(_evidence_panel, args=(ref.key,), default_timeout=60).run()
+    assert not panel.exception
+    next(b for b in panel.button if b.label == "Confirm this fact").click().run()
+    assert not panel.exception and "Confirmed by a person." in [c.value for c in panel.caption]
+    next(b for b in panel.button if b.label == "Reject this fact").click().run()
+    assert not panel.exception
+    assert "South Korean police" not in _targets(graph, db)
+    assert "no longer in the graph" in panel.info[0].value
+    actions = [r["action"] for r in curation.list_curations(graph, db) if not r.get("undone_at")]
+    assert actions == ["reject"]  # the rejection ended the confirmation
 
 
 def test_the_review_page_lists_unsure_facts_and_the_log_undoes(
