@@ -174,6 +174,8 @@ def _document(article_id: str) -> None:
             if pick is not None:
                 chosen = doc.facts[pick]
                 st.info(md(chosen["sentence"]))
+                if chosen.get("page"):
+                    st.caption(f"page {chosen['page']}")
                 _correct(chosen)
         st.markdown(f"**Cases ({len(doc.cases)})**")
         for c in doc.cases:
