@@ -16,7 +16,7 @@ from pathlib import Path
 PAGE_ONE = [
     "Office of the State Prosecutor",
     "Press Release",
-    "Ruritania police arrested Jonas Brandt on March 3, 2024.",
+    "The Harlow Police Department arrested Jonas Brandt on March 3, 2024.",
     "The arrest followed a long investigation into a fraud scheme.",
 ]
 PAGE_TWO = [
@@ -31,6 +31,11 @@ WORD_TEXT = [
     "Memo on the Harlow inquiry",
     "Police in Ruritania arrested Marta Olsen on May 2, 2024.",
     "The Harlow Police Department investigates Marta Olsen for fraud.",
+]
+
+ODT_TEXT = [
+    "Notes from the Harlow hearing",
+    "The Harlow Police Department investigates Peter Vance for fraud.",
 ]
 
 
@@ -138,7 +143,7 @@ def docx_bytes(lines: list[str] = WORD_TEXT, author: str = "A. Clerk") -> bytes:
     return out.getvalue()
 
 
-def odt_bytes(lines: list[str] = WORD_TEXT, author: str = "B. Writer") -> bytes:
+def odt_bytes(lines: list[str] = ODT_TEXT, author: str = "B. Writer") -> bytes:
     from odf import dc, meta, text
     from odf.opendocument import OpenDocumentText
 
