@@ -151,7 +151,10 @@ def _extractor(model: str, workers: int, kinds_model: str, facts_model: str) -> 
     from ingest.pipeline import INTERACTIVE_BATCH, Extractor
 
     return Extractor(
-        model=model, workers=workers, batch_size=INTERACTIVE_BATCH, kinds_model=kinds_model,
+        model=model,
+        workers=workers,
+        batch_size=INTERACTIVE_BATCH,
+        kinds_model=kinds_model,
         facts_model=facts_model,
     )
 

@@ -386,9 +386,16 @@ def reprocess(driver: neo4j.Driver, database: str, article_ids: list[str], extra
     )
     articles = [
         Article(
-            r["id"], r["text"], r["path"] or r["id"], r["title"], r["date"], r["url"],
-            pages=tuple(r["pages"]), author=r["author"], date_source=r["date_source"],
-        )  # fmt: skip
+            r["id"],
+            r["text"],
+            r["path"] or r["id"],
+            r["title"],
+            r["date"],
+            r["url"],
+            pages=tuple(r["pages"]),
+            author=r["author"],
+            date_source=r["date_source"],
+        )
         for r in rows
         if r["text"]
     ]

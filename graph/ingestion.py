@@ -97,11 +97,15 @@ class IngestSummary:
         ) + self.unsupported_line()
 
     def unsupported_line(self) -> str:
-        """"; skipped, unsupported type: 2 (a.xlsx, b.png)", or nothing."""
+        """The summary's part "; skipped, unsupported type: 2 (a.xlsx, b.png)", or ""."""
         if not self.unsupported:
             return ""
         names = [Path(p).name for p in self.unsupported[:_NAMED]]
-        more = f", and {len(self.unsupported) - _NAMED:,} more" if len(self.unsupported) > _NAMED else ""
+        more = (
+            f", and {len(self.unsupported) - _NAMED:,} more"
+            if len(self.unsupported) > _NAMED
+            else ""
+        )
         return f"; skipped, unsupported type: {len(self.unsupported)} ({', '.join(names)}{more})"
 
 

@@ -216,7 +216,7 @@ class _Planner:
 
     def add_article(self, ex: Extraction) -> None:
         a = ex.article
-        props = {"title": a.title, "date": a.date, "url": a.url, "path": a.path}
+        props: dict[str, Any] = {"title": a.title, "date": a.date, "url": a.url, "path": a.path}
         props |= {"author": a.author, "date_source": a.date_source, "pages": list(a.pages) or None}
         old = self.articles.get(a.id)
         # The same text from several files: the smallest path supplies the metadata.

@@ -115,7 +115,7 @@ def read_pdf(source: Source) -> DocumentText:
         pdf.close()
     if total and not any(p.strip() for p in pages):
         raise UnreadableDocument(_OCR_HINT)
-    notes = ()
+    notes: tuple[str, ...] = ()
     if len(pages) < total:
         notes = (_cut_note(len(pages), total),)
     return DocumentText(

@@ -387,7 +387,9 @@ def _attachment_articles(where: str, name: str, data: bytes) -> Iterator[Article
         yield SourceProblem(where, too_large(len(data)))
 
 
-def document_articles(where: str, name: str, doc: DocumentText) -> Iterator[Article | SourceProblem]:
+def document_articles(
+    where: str, name: str, doc: DocumentText
+) -> Iterator[Article | SourceProblem]:
     """The Article of a document file's text, after notes on what was left out of it. Each
     page is cleaned on its own and the pages joined by a line break, so that a sentence running
     over a page break stays one and every page's start in the text is known."""
@@ -409,7 +411,8 @@ def document_articles(where: str, name: str, doc: DocumentText) -> Iterator[Arti
     if not title:
         first = text.strip().split("\n", 1)[0].strip()
         title = first if len(first) <= 200 else None
-    date, date_source = doc.created, doc.date_source
+    date = doc.created
+    date_source: str | None = doc.date_source
     if date is None:
         date = _date_from_name(name)
         date_source = "file name" if date else None

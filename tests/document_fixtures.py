@@ -101,7 +101,11 @@ def pdf_bytes(
         # Revision 2 of the standard handler; /U does not match the empty user password, so a
         # reader must ask for one.
         objects[n] = (
-            b"<< /Filter /Standard /V 1 /R 2 /P -4 /O <" + b"ab" * 32 + b"> /U <" + b"cd" * 32 + b"> >>"
+            b"<< /Filter /Standard /V 1 /R 2 /P -4 /O <"
+            + b"ab" * 32
+            + b"> /U <"
+            + b"cd" * 32
+            + b"> >>"
         )
         trailer += b" /Encrypt %d 0 R /ID [<0123456789abcdef0123456789abcdef>"
         trailer = trailer % n + b" <0123456789abcdef0123456789abcdef>]"

@@ -101,10 +101,12 @@ def test_an_html_only_email_is_read_as_html(tmp_path: Path) -> None:
 def test_a_zip_bomb_docx_is_refused_before_it_is_unpacked(tmp_path: Path) -> None:
     path = tmp_path / "bomb.docx"
     zeros = b"\0" * 2**20
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        with archive.open("word/document.xml", "w", force_zip64=True) as member:
-            for _ in range(document_files.MAX_UNPACKED_BYTES // 2**20 + 1):
-                member.write(zeros)
+    with (
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("word/document.xml", "w", force_zip64=True) as member,
+    ):
+        for _ in range(document_files.MAX_UNPACKED_BYTES // 2**20 + 1):
+            member.write(zeros)
     assert path.stat().st_size < 2**20
     assert _problem(path).startswith("Word (.docx) file too large when unpacked (257 MB")
 
