@@ -5,7 +5,6 @@ types are counted and named in the summary. Files from tests/document_fixtures.p
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ import pytest
 
 from graph.settings import Settings
 from tests import document_fixtures as fx
-from tests.conftest import delete_all
+from tests.conftest import cli_env, delete_all
 from tests.test_reliability import run_cli
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
@@ -29,14 +28,7 @@ PROBLEMS = {
 
 @pytest.fixture(scope="module")
 def env(neo4j_server: Settings) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
-    env.update(
-        CASEGRAPH_HOME=str(neo4j_server.home),
-        CASEGRAPH_CACHE=str(neo4j_server.cache_dir),
-        CASEGRAPH_BOLT_PORT=str(neo4j_server.bolt_port),
-        CASEGRAPH_HTTP_PORT=str(neo4j_server.http_port),
-    )
-    return env
+    return cli_env(neo4j_server)
 
 
 @pytest.fixture(scope="module")
@@ -138,3 +130,26 @@ def test_a_scan_alone_is_one_line_and_exit_status_1(
     assert proc.stderr.strip() == (
         f"casegraph: skipped {scan}: no text layer: OCR it first, e.g. with ocrmypdf"
     )
+
+
+def test_the_read_page_shows_the_page_of_a_facts_sentence(
+    ingested: tuple[Path, subprocess.CompletedProcess],
+    driver: neo4j.Driver,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.pipeline_graph import app_test
+
+    folder, _ = ingested
+    records, _, _ = driver.execute_query(
+        "MATCH (a:Article {path: $path}) RETURN a.id AS id", path=str(folder / "release.pdf")
+    )
+    at = app_test(settings, monkeypatch, "app_pages/read.py")
+    at.session_state["read_article"] = records[0]["id"]
+    at.run()
+    assert not at.exception
+    facts = at.radio[0]
+    pick = next(k for k, label in enumerate(facts.options) if "CHARGED_WITH" in label)
+    facts.set_value(pick).run()
+    assert not at.exception
+    assert "page 2" in [c.value for c in at.caption]
