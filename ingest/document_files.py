@@ -105,14 +105,19 @@ def read_pdf(source: Source) -> DocumentText:
         chars = 0
         for i in range(min(total, MAX_PAGES)):
             text = _pdf_page_text(pdf, i)
-            if chars + len(text) > MAX_DOCUMENT_CHARS:
+            if chars + len(text) + 1 > MAX_DOCUMENT_CHARS:  # + the line break between pages
                 break
-            chars += len(text)
+            chars += len(text) + 1
             pages.append(text)
     except pdfium.PdfiumError as e:
         raise UnreadableDocument(f"not a readable PDF ({_pdfium_reason(e)})") from None
     finally:
         pdf.close()
+    if total and not pages:
+        raise UnreadableDocument(
+            f"its first page holds more than {MAX_DOCUMENT_CHARS:,} characters: not a document "
+            "casegraph can read as one article"
+        )
     if total and not any(p.strip() for p in pages):
         raise UnreadableDocument(_OCR_HINT)
     notes: tuple[str, ...] = ()

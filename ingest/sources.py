@@ -359,7 +359,7 @@ def _read_document_file(path: Path) -> Iterator[Article | SourceProblem]:
     except UnreadableDocument as e:
         yield SourceProblem(str(path), str(e))
         return
-    yield from document_articles(str(path), path.name, doc)
+    yield from _document_articles(str(path), path.name, doc)
     for attachment in attachments:
         where = f"{path}#{attachment.name}"
         yield from _attachment_articles(where, attachment.name, attachment.data)
@@ -373,7 +373,7 @@ def _attachment_articles(where: str, name: str, data: bytes) -> Iterator[Article
         except UnreadableDocument as e:
             yield SourceProblem(where, str(e))
             return
-        yield from document_articles(where, name, doc)
+        yield from _document_articles(where, name, doc)
         return
     if suffix in ATTACHMENT_SUFFIXES and len(data) <= MAX_ARTICLE_BYTES:
         raw = data.decode(text_encoding(data[:_SNIFF_BYTES]), errors="replace")
@@ -387,7 +387,7 @@ def _attachment_articles(where: str, name: str, data: bytes) -> Iterator[Article
         yield SourceProblem(where, too_large(len(data)))
 
 
-def document_articles(
+def _document_articles(
     where: str, name: str, doc: DocumentText
 ) -> Iterator[Article | SourceProblem]:
     """The Article of a document file's text, after notes on what was left out of it. Each
