@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, TypeVar
 
 PDF_SUFFIXES = frozenset({".pdf"})
 OFFICE_SUFFIXES = frozenset({".docx", ".odt"})
@@ -72,6 +72,7 @@ class Attachment:
 
 
 Source = Path | bytes
+_T = TypeVar("_T")
 
 
 def read_document(suffix: str, source: Source) -> DocumentText:
@@ -200,7 +201,7 @@ def _file(source: Source) -> Any:
     return io.BytesIO(source) if isinstance(source, bytes) else source
 
 
-def _library_call(kind: str, read: Callable[[], DocumentText]) -> DocumentText:
+def _library_call(kind: str, read: Callable[[], _T]) -> _T:
     """Run a third-party parser on a user's file: whatever it raises on a broken file
     (KeyError for a missing part, XML errors, zip errors...) is one line about that file."""
     try:
@@ -305,6 +306,10 @@ ATTACHMENT_SUFFIXES = frozenset({".pdf", ".docx", ".odt", ".txt", ".md", ".html"
 def read_eml(data: bytes) -> tuple[DocumentText, list[Attachment]]:
     """The body of an e-mail (text/plain, else text/html) and its attachments of types
     casegraph reads; attachments of other types are named in a note."""
+    return _library_call("e-mail (.eml)", lambda: _eml_parts(data))
+
+
+def _eml_parts(data: bytes) -> tuple[DocumentText, list[Attachment]]:
     message: Any = email.message_from_bytes(data, policy=email.policy.default)
     body = message.get_body(preferencelist=("plain", "html"))
     text, html = "", False

@@ -140,3 +140,12 @@ def test_unsupported_files_in_a_folder_are_named(folder: Path) -> None:
     unsupported = [i for i in read_sources([folder]) if isinstance(i, UnsupportedFile)]
     assert sorted(Path(i.path).name for i in unsupported) == ["photo.png", "table.xlsx"]
     assert all(i.kept for i in unsupported)
+
+
+def test_an_email_in_an_unknown_charset_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "odd.eml"
+    path.write_bytes(
+        b"Subject: odd\r\nContent-Type: text/plain; charset=x-no-such-charset\r\n"
+        b"Content-Transfer-Encoding: 8bit\r\n\r\nPolice arrested a suspect.\r\n"
+    )
+    assert _problem(path).startswith("not a readable e-mail (.eml) file (unknown encoding")
