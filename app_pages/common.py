@@ -148,9 +148,15 @@ def md(text: object) -> str:
 
 @st.cache_resource(show_spinner="Loading the language model…")
 def _extractor(model: str, workers: int, kinds_model: str, facts_model: str) -> Any:
-    from ingest.pipeline import Extractor
+    from ingest.pipeline import INTERACTIVE_BATCH, Extractor
 
-    return Extractor(model=model, workers=workers, kinds_model=kinds_model, facts_model=facts_model)
+    return Extractor(
+        model=model,
+        workers=workers,
+        batch_size=INTERACTIVE_BATCH,
+        kinds_model=kinds_model,
+        facts_model=facts_model,
+    )
 
 
 def extractor() -> Any:

@@ -139,7 +139,8 @@ def show_evidence(fact_key: str) -> None:
             found_by = f"rule `{ev.get('rule') or '?'}`"
             if ev.get("confidence") is not None:
                 found_by += f" · confidence {ev['confidence']:.2f}"
-            st.caption(f"{link} · {ev.get('date') or 'undated'} · {found_by}")
+            page = f" · page {ev['page']}" if ev.get("page") else ""
+            st.caption(f"{link}{page} · {ev.get('date') or 'undated'} · {found_by}")
     if fact["type"] in ontology.FACT_PATTERNS:
         if fact.get("confirmed"):
             st.caption("Confirmed by a person.")

@@ -17,7 +17,7 @@ from graph.errors import InputError
 from graph.settings import Settings
 from ingest.sources import MAX_ARTICLE_BYTES, MAX_UPLOAD_MB
 
-SUFFIXES = ["txt", "md", "html", "htm", "jsonl", "csv"]
+SUFFIXES = ["txt", "md", "html", "htm", "jsonl", "csv", "pdf", "docx", "odt", "eml"]
 
 st.title("Ingest")
 st.caption(
@@ -28,7 +28,7 @@ st.caption(
 
 class _ProgressStore:
     """The real Store, reporting skipped articles to a progress bar; `advance` is given to
-    `run_ingest` as `on_written` for the committed ones (called in the script's thread)."""
+    `run_ingest` as `on_extracted` for the others (called in the script's thread)."""
 
     def __init__(self, store: Any, total: int, bar: Any) -> None:
         self.store, self.total, self.bar, self.done = store, max(total, 1), bar, 0
@@ -68,8 +68,8 @@ def _ingest(paths: list[str], cfg: Settings) -> Any:
         store=reporting,
         extractor_factory=extractor,
         fields=CorpusFields(),
-        batch_size=min(cfg.batch_size, 20),  # small batches keep the bar moving
-        on_written=reporting.advance,
+        batch_size=min(cfg.batch_size, 20),  # small batches: what was read is in the graph soon
+        on_extracted=reporting.advance,
     )
     bar.progress(1.0, "done")
     clear_caches()
@@ -106,6 +106,9 @@ def _report(summary: Any) -> None:
     cols[2].metric("Failed", a["failed"])
     cols[3].metric("Facts", data["relations"])
     cols[4].metric("Cases", data["cases"])
+    if data["unsupported"]:
+        line = summary.unsupported_line().removeprefix("; ")
+        st.caption(line[:1].upper() + line[1:])
     if data["problems"]:
         st.warning(f"{len(data['problems'])} problem(s) reading the input:")
         st.dataframe(data["problems"], hide_index=True)
@@ -124,7 +127,7 @@ with guard():
         st.stop()
     driver()  # fail early, with what to do, when Neo4j is not reachable
     uploads = st.file_uploader(
-        "Upload articles (.txt .md .html .jsonl .csv)",
+        "Upload articles (.txt .md .html .jsonl .csv .pdf .docx .odt .eml)",
         type=SUFFIXES,
         accept_multiple_files=True,
         help=f"One article file (or one row of a .jsonl/.csv corpus) up to "

@@ -145,6 +145,8 @@ def _document(article_id: str) -> None:
             if pick is not None:
                 chosen = doc.facts[pick]
                 st.info(md(chosen["sentence"]))
+                if chosen.get("page"):
+                    st.caption(f"page {chosen['page']}")
                 correct_fact(chosen)
         st.markdown(f"**Cases ({len(doc.cases)})**")
         for c in doc.cases:

@@ -222,11 +222,12 @@ Workers = Annotated[
 
 
 def _extractor(settings: Settings, workers: int | None) -> Any:
-    from ingest.pipeline import Extractor
+    from ingest.pipeline import INTERACTIVE_BATCH, Extractor
 
     return Extractor(
         model=settings.spacy_model,
         workers=workers or settings.workers,
+        batch_size=INTERACTIVE_BATCH,
         kinds_model=settings.kinds_model,
         facts_model=settings.facts_model,
     )
@@ -244,7 +245,8 @@ def _show_progress(json_mode: bool) -> bool:
 @app.command()
 def extract(
     paths: Annotated[
-        list[str], typer.Argument(help="Files or folders (.txt .md .html .jsonl .csv).")
+        list[str],
+        typer.Argument(help="Files or folders (.txt .md .html .jsonl .csv .pdf .docx .odt .eml)."),
     ],
     fmt: Annotated[str, typer.Option("--format", help="Output format: jsonl.")] = "jsonl",
     workers: Workers = None,
@@ -305,7 +307,8 @@ def _exit_for(done: int, failed: int) -> None:
 @app.command()
 def ingest(
     paths: Annotated[
-        list[str], typer.Argument(help="Files or folders (.txt .md .html .jsonl .csv).")
+        list[str],
+        typer.Argument(help="Files or folders (.txt .md .html .jsonl .csv .pdf .docx .odt .eml)."),
     ],
     workers: Workers = None,
     batch_size: Annotated[
@@ -586,7 +589,7 @@ def show(
                 state = "  [green]confirmed[/]"
             out.print(
                 f"- {escape(f['source'])} [bold]{f['type']}[/] {escape(f['target'])}{conf}{state}"
-                f"\n  [italic]{escape(f['sentence'])}[/]"
+                f"\n  [italic]{escape(f['sentence'])}[/]{_page(f.get('page'))}"
             )
     if doc.cases:
         out.print(f"\n[bold]Cases ({len(doc.cases)})[/]")
@@ -595,6 +598,11 @@ def show(
                 f"- {escape(c['title'] or c['id'])} [dim]({c['case_kind'] or 'case'}, "
                 f"{c['status'] or 'unknown'}, {c['jurisdiction'] or 'no jurisdiction'})[/]"
             )
+
+
+def _page(page: int | None) -> str:
+    """Where in a paged document (PDF) a sentence is: "  (page 3)", or nothing."""
+    return f"  [dim](page {page})[/]" if page else ""
 
 
 # --------------------------------------------------------------------------- curation

@@ -463,11 +463,22 @@ def reprocess(driver: neo4j.Driver, database: str, article_ids: list[str], extra
         driver,
         database,
         "MATCH (a:Article) WHERE a.id IN $ids RETURN a.id AS id, a.text AS text, a.path AS path, "
-        "a.title AS title, a.date AS date, a.url AS url ORDER BY id",
+        "a.title AS title, a.date AS date, a.url AS url, coalesce(a.pages, []) AS pages, "
+        "a.author AS author, a.date_source AS date_source ORDER BY id",
         ids=article_ids,
     )
     articles = [
-        Article(r["id"], r["text"], r["path"] or r["id"], r["title"], r["date"], r["url"])
+        Article(
+            r["id"],
+            r["text"],
+            r["path"] or r["id"],
+            r["title"],
+            r["date"],
+            r["url"],
+            pages=tuple(r["pages"]),
+            author=r["author"],
+            date_source=r["date_source"],
+        )
         for r in rows
         if r["text"]
     ]

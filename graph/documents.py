@@ -44,7 +44,8 @@ class Document:
     text: str
     # {entity, name, kind, start, end}, in text order, not overlapping
     mentions: list[dict[str, Any]] = field(default_factory=list)
-    # {key, type, source, target, sentence, start, end, rule, confidence, confirmed,
+    # {key, type, source, target, sentence, start, end, rule, confidence, page (of a PDF, or
+    #  None), confirmed,
     #  rejected: None or the rejection {id, who, when, why}}
     facts: list[dict[str, Any]] = field(default_factory=list)
     # {id, title, case_kind, status, jurisdiction, sentence, start, end}
@@ -103,7 +104,8 @@ def document(driver: neo4j.Driver, database: str, article_id: str) -> Document:
         database,
         "MATCH (ev:Evidence {article_id: $id}) WHERE ev.type IN $types "
         "RETURN ev.fact_key AS key, ev.type AS type, ev.sentence AS sentence, "
-        "ev.start AS start, ev.end AS end, ev.rule AS rule, ev.confidence AS confidence",
+        "ev.start AS start, ev.end AS end, ev.rule AS rule, ev.confidence AS confidence, "
+        "ev.page AS page",
         id=aid,
         types=sorted(ontology.FACT_PATTERNS),
     )

@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from graph.errors import DatabaseUnavailable
@@ -67,6 +68,8 @@ class IngestSummary:
     relations: int = 0
     cases: int = 0
     problems: list[dict[str, str]] = field(default_factory=list)
+    # files in the folders given of a type casegraph does not read (ingest.sources.UnsupportedFile)
+    unsupported: list[str] = field(default_factory=list)
     # read, nlp and write_wait split the wall time `total` of the calling thread; `write` is
     # the writer thread's busy time, which mostly overlaps the NLP.
     seconds: dict[str, float] = field(
@@ -82,6 +85,7 @@ class IngestSummary:
             "relations": self.relations,
             "cases": self.cases,
             "problems": self.problems,
+            "unsupported": self.unsupported,
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
         }
 
@@ -90,7 +94,22 @@ class IngestSummary:
             f"articles: {self.new} new, {self.skipped} unchanged, {self.failed} failed; "
             f"{self.entities} entity mentions, {self.relations} facts, {self.cases} cases written "
             f"in {self.seconds['total']:.1f}s"
+        ) + self.unsupported_line()
+
+    def unsupported_line(self) -> str:
+        """The summary's part "; skipped, unsupported type: 2 (a.xlsx, b.png)", or ""."""
+        if not self.unsupported:
+            return ""
+        names = [Path(p).name for p in self.unsupported[:_NAMED]]
+        more = (
+            f", and {len(self.unsupported) - _NAMED:,} more"
+            if len(self.unsupported) > _NAMED
+            else ""
         )
+        return f"; skipped, unsupported type: {len(self.unsupported)} ({', '.join(names)}{more})"
+
+
+_NAMED = 10  # unsupported files named in the summary line (--json lists them all)
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -126,13 +145,18 @@ def run_ingest(
     on_written: Callable[[int], None] = lambda n: None,
     progress: bool = False,
     follow_links: bool = False,
+    on_extracted: Callable[[int], None] = lambda n: None,
 ) -> IngestSummary:
     """Ingest `paths` into `store`; the extractor (spaCy) is only loaded if something is new.
 
-    `on_written` (the number of articles a batch committed) is called in the calling thread,
-    so it may update a user interface; `on_problem` is too, except for an article the store
-    refused (a casegraph bug), which the writer thread reports (under a lock).
+    `on_extracted` (1, for each article as the NLP finishes it) and `on_written` (the number
+    of articles a batch committed) are called in the calling thread, so they may update a user
+    interface; `on_problem` is too, except for an article the store refused (a casegraph bug),
+    which the writer thread reports (under a lock). The progress bar counts extracted articles:
+    a batch commits only when it is full, which would leave it at 0 for seconds.
     """
+    from ingest.sources import UnsupportedFile
+
     summary = IngestSummary()
     started = time.perf_counter()
     seen: set[str] = set()
@@ -150,6 +174,9 @@ def run_ingest(
     lock = threading.Lock()  # the writer thread reports articles it could not store, too
 
     def failed(problem: Any) -> None:
+        if isinstance(problem, UnsupportedFile):
+            summary.unsupported.append(problem.path)  # named in the summary, not one by one
+            return
         with lock:
             summary.failed += 0 if getattr(problem, "kept", False) else 1
             summary.problems.append({"path": problem.path, "message": problem.message})
@@ -173,9 +200,10 @@ def run_ingest(
             if first is not None:
                 extractor = extractor_factory()
                 extracted = extractor.extract(itertools.chain([first], pending), on_error=failed)
-                writer = _Writer(store, summary, failed, bar, on_written)
+                writer = _Writer(store, summary, failed, on_written)
                 with contextlib.closing(extracted), writer:  # on an error: NLP workers stop
-                    for batch in _chunks(extracted, batch_size):
+                    counted = _counted(extracted, bar, on_extracted)
+                    for batch in _chunks(counted, batch_size):
                         writer.put(batch)
                     writer.flush()
         except DatabaseUnavailable as exc:
@@ -189,6 +217,16 @@ def run_ingest(
     waited = summary.seconds["read"] + summary.seconds["write_wait"]
     summary.seconds["nlp"] = max(0.0, summary.seconds["total"] - waited)
     return summary
+
+
+def _counted(
+    extractions: Iterator[Extraction], bar: Progress, on_extracted: Callable[[int], None]
+) -> Iterator[Extraction]:
+    """The extractions, each reported to the bar and `on_extracted` as it comes."""
+    for extraction in extractions:
+        bar.advance()
+        on_extracted(1)
+        yield extraction
 
 
 class _Writer:
@@ -207,11 +245,10 @@ class _Writer:
         store: _Store,
         summary: IngestSummary,
         failed: Callable[[Any], None],
-        bar: Progress,
         on_written: Callable[[int], None],
     ) -> None:
         self._store, self._summary, self._failed = store, summary, failed
-        self._bar, self._on_written = bar, on_written
+        self._on_written = on_written
         self._queue: queue.Queue[list[Extraction] | None] = queue.Queue(maxsize=1)
         # Sizes of committed batches, reported by the caller's thread (`_report`): a user
         # interface may only be updated from the thread that drives it.
@@ -262,7 +299,6 @@ class _Writer:
                 n = self._written.get_nowait()
             except queue.Empty:
                 return
-            self._bar.advance(n)
             self._on_written(n)
 
     def _raise_error(self) -> None:

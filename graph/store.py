@@ -216,7 +216,8 @@ class _Planner:
 
     def add_article(self, ex: Extraction) -> None:
         a = ex.article
-        props = {"title": a.title, "date": a.date, "url": a.url, "path": a.path}
+        props: dict[str, Any] = {"title": a.title, "date": a.date, "url": a.url, "path": a.path}
+        props |= {"author": a.author, "date_source": a.date_source, "pages": list(a.pages) or None}
         old = self.articles.get(a.id)
         # The same text from several files: the smallest path supplies the metadata.
         if old is None or a.path < old["props"]["path"]:
@@ -300,6 +301,7 @@ def _add_facts(p: _Planner, ex: Extraction, kinds: dict[str, str]) -> None:
             "model": rel.model,
             "status": status,
             "confidence": rel.confidence,
+            "page": ex.article.page_of(rel.start),
         }
         p.add_evidence(rel.type, key, aid, ev)
 
@@ -335,6 +337,7 @@ def _add_case(p: _Planner, ex: Extraction, case: Any, kinds: dict[str, str]) -> 
         row["jurisdiction"] = _min_present(old["jurisdiction"], row["jurisdiction"])
     p.cases[case.id] = row
     ev = {"sentence": case.sentence, "start": case.start, "end": case.end, "rule": case.rule}
+    ev["page"] = ex.article.page_of(case.start)
     # One REPORTED_IN per (case, article); its properties let retraction recompute the case.
     props = {
         "title": case.title,
@@ -398,9 +401,11 @@ UNWIND $rows AS row
 MERGE (a:Article {id: row.id})
 SET a._lock = true
 WITH a, row, CASE WHEN a.path IS NULL OR row.path <= a.path THEN row.props ELSE {
-    title: a.title, date: a.date, url: a.url, path: a.path
+    title: a.title, date: a.date, url: a.url, path: a.path, author: a.author,
+    date_source: a.date_source, pages: a.pages
 } END AS p
-SET a.title = p.title, a.date = p.date, a.url = p.url, a.path = p.path, a.text = row.text
+SET a.title = p.title, a.date = p.date, a.url = p.url, a.path = p.path, a.text = row.text,
+    a.author = p.author, a.date_source = p.date_source, a.pages = p.pages
 REMOVE a._lock
 """
 
@@ -462,7 +467,8 @@ MERGE (e:Evidence {id: row.id})
 SET e.fact_key = row.props.fact_key, e.type = row.props.type,
     e.article_id = row.props.article_id, e.sentence = row.props.sentence,
     e.start = row.props.start, e.end = row.props.end, e.rule = row.props.rule,
-    e.model = row.props.model, e.status = row.props.status, e.confidence = row.props.confidence
+    e.model = row.props.model, e.status = row.props.status, e.confidence = row.props.confidence,
+    e.page = row.props.page
 """
 
 # Recompute a locked relationship `r` from its Evidence; delete it when none is left or when a

@@ -405,7 +405,7 @@ def evidence(driver: neo4j.Driver, database: str, fact_key: str) -> dict[str, An
         "a.id AS source_id, b.id AS target_id, r.key AS key, r.confirmed AS confirmed, "
         "null AS rejected, "
         "[x IN collect(CASE WHEN ev IS NULL THEN NULL ELSE {sentence: ev.sentence, "
-        "rule: ev.rule, confidence: ev.confidence, article_id: ev.article_id, title: art.title, date: art.date, "
+        "rule: ev.rule, confidence: ev.confidence, page: ev.page, article_id: ev.article_id, title: art.title, date: art.date, "
         "url: coalesce(art.url, ev.cite), path: art.path, added_by: ev.who} END) "
         "WHERE x IS NOT NULL] AS evidence LIMIT 1",
         key=fact_key,

@@ -6,6 +6,7 @@ no-op in the store.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import re
@@ -73,6 +74,15 @@ class Article:
     title: str | None = None
     date: str | None = None  # ISO 8601 date (YYYY-MM-DD) when known
     url: str | None = None
+    # Where each page starts in `text` (character offsets, the first 0) for a paged document
+    # (PDF); empty for texts without pages.
+    pages: tuple[int, ...] = ()
+    author: str | None = None
+    date_source: str | None = None  # where `date` was found ("pdf metadata", "file name"...)
+
+    def page_of(self, offset: int) -> int | None:
+        """The page number (from 1) of the character at `offset`, or None without pages."""
+        return max(bisect.bisect_right(self.pages, offset), 1) if self.pages else None
 
 
 @dataclass(frozen=True)

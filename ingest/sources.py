@@ -1,4 +1,5 @@
-"""Reading sources into `Article`s: .txt, .md, .html, .jsonl and .csv files and folders.
+"""Reading sources into `Article`s: .txt, .md, .html, .jsonl and .csv files and folders; PDF,
+Word, OpenDocument and e-mail files through `ingest.document_files`.
 
 `read_sources` streams: corpora are read row by row and every bad input becomes one
 `SourceProblem` (a path and a one-line message) in the stream instead of an exception, so one
@@ -26,13 +27,24 @@ import lxml.html
 import trafilatura
 
 from ingest.clean import clean_text
+from ingest.document_files import (
+    ATTACHMENT_SUFFIXES,
+    DOCUMENT_SUFFIXES,
+    MAX_DOCUMENT_BYTES,
+    DocumentText,
+    UnreadableDocument,
+    read_document,
+    read_eml,
+)
 from ingest.records import Article, article_id
 
 TEXT_SUFFIXES = frozenset({".txt"})
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 CORPUS_SUFFIXES = frozenset({".jsonl", ".csv"})
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | CORPUS_SUFFIXES
+SUPPORTED_SUFFIXES = (
+    TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | CORPUS_SUFFIXES | DOCUMENT_SUFFIXES
+)
 
 _SNIFF_BYTES = 8192
 # One article, as a file or as one row of a corpus, is at most this big. The NLP takes at most
@@ -42,7 +54,7 @@ _SNIFF_BYTES = 8192
 MAX_ARTICLE_BYTES = 16 * 2**20
 # The largest file the app's Ingest page takes (Streamlit keeps uploads in memory).
 MAX_UPLOAD_MB = 200
-_SUPPORTED_HELP = "use .txt, .md, .html, .jsonl or .csv"
+_SUPPORTED_HELP = "use .txt, .md, .html, .jsonl, .csv, .pdf, .docx, .odt or .eml"
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,15 @@ class SourceProblem:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "path", shown_path(self.path))
+
+
+@dataclass(frozen=True)
+class UnsupportedFile(SourceProblem):
+    """A file in a folder of a type casegraph does not read: skipped, and counted and named in
+    the ingest summary (a file given by name is a SourceProblem: the user meant it)."""
+
+    message: str = f"unsupported file type, skipped ({_SUPPORTED_HELP})"
+    kept: bool = True
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -236,6 +257,8 @@ class _Walk:
             yield SourceProblem(str(child), _SPECIAL)
         elif child.suffix.lower() in SUPPORTED_SUFFIXES:
             yield child
+        else:
+            yield UnsupportedFile(str(child))
 
 
 # --- files ---------------------------------------------------------------------------------
@@ -249,7 +272,9 @@ def _guarded(path: Path, fields: CorpusFields) -> Iterator[Article | SourceProbl
             yield SourceProblem(str(path), problem)
             return
         suffix = path.suffix.lower()
-        if suffix == ".jsonl":
+        if suffix in DOCUMENT_SUFFIXES:
+            yield from _read_document_file(path)
+        elif suffix == ".jsonl":
             yield from _read_jsonl(path, fields, encoding)
         elif suffix == ".csv":
             yield from _read_csv(path, fields, encoding)
@@ -274,6 +299,8 @@ def _sniff(path: Path) -> tuple[str | None, str]:
     size = path.stat().st_size
     if size == 0:
         return "empty file", "utf-8-sig"
+    if path.suffix.lower() in DOCUMENT_SUFFIXES:  # binary formats, read by their libraries
+        return (_document_too_large(size) if size > MAX_DOCUMENT_BYTES else None), "utf-8-sig"
     if size > MAX_ARTICLE_BYTES and path.suffix.lower() not in CORPUS_SUFFIXES:
         return too_large(size), "utf-8-sig"
     with path.open("rb") as f:
@@ -287,6 +314,13 @@ def too_large(size: int) -> str:
     return (
         f"too large for one article ({size / 2**20:,.1f} MB, the limit is "
         f"{MAX_ARTICLE_BYTES // 2**20} MB): split it into articles"
+    )
+
+
+def _document_too_large(size: int) -> str:
+    return (
+        f"too large ({size / 2**20:,.1f} MB, the limit for a document file is "
+        f"{MAX_DOCUMENT_BYTES // 2**20} MB): split it"
     )
 
 
@@ -312,6 +346,86 @@ def _read_document(path: Path, encoding: str) -> Article | SourceProblem:
         raw, meta = markdown_text(raw)
     meta["date"] = meta.get("date") or _date_from_name(path.name)
     return _article(str(path), raw, meta.get("title"), meta.get("date"), meta.get("url"))
+
+
+def _read_document_file(path: Path) -> Iterator[Article | SourceProblem]:
+    """A PDF, Word, OpenDocument or e-mail file; an e-mail's attachments follow it."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".eml":
+            doc, attachments = read_eml(path.read_bytes())
+        else:
+            doc, attachments = read_document(suffix, path), []
+    except UnreadableDocument as e:
+        yield SourceProblem(str(path), str(e))
+        return
+    yield from _document_articles(str(path), path.name, doc)
+    for attachment in attachments:
+        where = f"{path}#{attachment.name}"
+        yield from _attachment_articles(where, attachment.name, attachment.data)
+
+
+def _attachment_articles(where: str, name: str, data: bytes) -> Iterator[Article | SourceProblem]:
+    suffix = Path(name).suffix.lower()
+    if suffix in DOCUMENT_SUFFIXES:
+        try:
+            doc = read_document(suffix, data)
+        except UnreadableDocument as e:
+            yield SourceProblem(where, str(e))
+            return
+        yield from _document_articles(where, name, doc)
+        return
+    if suffix in ATTACHMENT_SUFFIXES and len(data) <= MAX_ARTICLE_BYTES:
+        raw = data.decode(text_encoding(data[:_SNIFF_BYTES]), errors="replace")
+        meta: dict[str, str | None] = {}
+        if suffix in HTML_SUFFIXES:
+            raw, meta = html_text(raw)
+        elif suffix in MARKDOWN_SUFFIXES:
+            raw, meta = markdown_text(raw)
+        yield _article(where, raw, meta.get("title"), meta.get("date"), meta.get("url"))
+    else:
+        yield SourceProblem(where, too_large(len(data)))
+
+
+def _document_articles(
+    where: str, name: str, doc: DocumentText
+) -> Iterator[Article | SourceProblem]:
+    """The Article of a document file's text, after notes on what was left out of it. Each
+    page is cleaned on its own and the pages joined by a line break, so that a sentence running
+    over a page break stays one and every page's start in the text is known."""
+    for note in doc.notes:
+        yield SourceProblem(where, note, kept=True)
+    pages = [doc.pages[0]] if not doc.paged else list(doc.pages)
+    if doc.html:
+        pages = [html_text(pages[0])[0]]
+    cleaned = [clean_text(page) for page in pages]
+    text = "\n".join(cleaned)
+    if not text.strip():
+        yield SourceProblem(where, "no text (empty after removing page furniture)")
+        return
+    starts, at = [], 0
+    for page in cleaned:
+        starts.append(at)
+        at += len(page) + 1
+    title = doc.title
+    if not title:
+        first = text.strip().split("\n", 1)[0].strip()
+        title = first if len(first) <= 200 else None
+    date = doc.created
+    date_source: str | None = doc.date_source
+    if date is None:
+        date = _date_from_name(name)
+        date_source = "file name" if date else None
+    yield Article(
+        id=article_id(text),
+        text=text,
+        path=shown_path(where),
+        title=title,
+        date=date,
+        pages=tuple(starts) if doc.paged else (),
+        author=doc.author,
+        date_source=date_source,
+    )
 
 
 # " | Site Name" after a page title (at most four words, no sentence punctuation).

@@ -1,7 +1,7 @@
 // name: facts
 // Facts and case links, filtered by source entity, type and target entity (each optional),
 // best-supported first, each with its evidence: the sentences that state it and their
-// articles' title, date and URL.
+// articles' title, date and URL (and the page, for a PDF).
 // param: source string optional — source entity: name, alias or ISO code
 // param: type string optional choices=@relationship_types — relationship type, e.g. INVESTIGATES
 // param: target string optional — target entity: name, alias or ISO code
@@ -62,7 +62,7 @@ CALL (r) {
   WITH ev, a ORDER BY a.date, ev.start
   RETURN collect(CASE WHEN ev IS NOT NULL THEN {
     sentence: ev.sentence, article_id: ev.article_id, title: a.title, date: a.date, url: coalesce(a.url, ev.cite),
-    rule: ev.rule, confidence: ev.confidence
+    rule: ev.rule, confidence: ev.confidence, page: ev.page
   } END) AS evidence
 }
 RETURN s.name AS source, s.kind AS source_kind, type(r) AS type, t.name AS target,

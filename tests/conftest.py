@@ -74,6 +74,11 @@ def settings(neo4j_server: Settings) -> Settings:
 @pytest.fixture
 def neo4j_env(neo4j_server: Settings) -> dict[str, str]:
     """An environment for running the `casegraph` command against the session's Neo4j."""
+    return cli_env(neo4j_server)
+
+
+def cli_env(neo4j_server: Settings) -> dict[str, str]:
+    """`neo4j_env`, for fixtures of a wider scope."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
     env.update(
         CASEGRAPH_HOME=str(neo4j_server.home),

@@ -8,9 +8,14 @@ import os
 import pty
 import subprocess
 import sys
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
+import neo4j
 import pytest
+
+from graph.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "sample" / "seed-telegram-korea.txt"
@@ -73,3 +78,43 @@ def test_ingest_bar_on_a_terminal_quiet_with_json(
     piped = run_piped(["ingest", str(SEED)], neo4j_env)
     assert piped.returncode == 0
     assert BAR not in piped.stdout + piped.stderr
+
+
+@pytest.mark.neo4j
+@pytest.mark.slow
+def test_ingest_reports_each_article_as_it_is_extracted(
+    settings: Settings, clean_db: neo4j.Driver, tmp_path: Path
+) -> None:
+    """Five articles fill one write batch: each is reported as the NLP finishes it, all five
+    before the batch commits (not five at once when it does)."""
+    from graph.ingestion import run_ingest
+    from graph.store import Store
+    from ingest.pipeline import INTERACTIVE_BATCH, Extractor
+    from ingest.sources import CorpusFields
+
+    for i in range(5):  # invented texts
+        (tmp_path / f"a{i}.txt").write_text(
+            f"Police in Lyon arrested a suspect number {i} in a fraud case on Monday.\n"
+        )
+    store = Store(clean_db, settings.neo4j_database)
+    events: list[tuple[str, int]] = []
+
+    class RecordingStore:
+        def known_article_ids(self, ids: Iterable[str]) -> set[str]:
+            return store.known_article_ids(ids)
+
+        def write(self, extractions: Sequence[Any]) -> Any:
+            events.append(("write", len(extractions)))
+            return store.write(extractions)
+
+    summary = run_ingest(
+        [str(tmp_path)],
+        store=RecordingStore(),
+        extractor_factory=lambda: Extractor(batch_size=INTERACTIVE_BATCH),
+        fields=CorpusFields(),
+        batch_size=100,
+        on_extracted=lambda n: events.append(("extracted", n)),
+        on_written=lambda n: events.append(("written", n)),
+    )
+    assert summary.new == 5
+    assert events == [("extracted", 1)] * 5 + [("write", 5), ("written", 5)]

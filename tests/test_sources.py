@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ingest.records import Article, article_id
-from ingest.sources import CorpusFields, SourceProblem, iso_date, read_sources
+from ingest.sources import CorpusFields, SourceProblem, UnsupportedFile, iso_date, read_sources
 
 # Loaded by path: tests/ is not a package, and the script also runs on its own.
 _spec = importlib.util.spec_from_file_location(
@@ -96,16 +96,19 @@ def test_doj_fixture_rows_are_clean_and_keep_their_lists() -> None:
     assert "Casino Rama, in Orillia, Ontario, Canada;" in items[2].text
 
 
-def test_folders_are_walked_recursively_sorted_skipping_unsupported_files() -> None:
+def test_folders_are_walked_recursively_sorted_naming_unsupported_files() -> None:
     items = _read(FIXTURES / "folder")
-    assert [Path(i.path).name for i in items] == ["a_first.txt", "b_second.txt"]
-    assert all(isinstance(i, Article) for i in items)
+    assert [Path(i.path).name for i in items] == ["a_first.txt", "b_second.txt", "notes.xlsx"]
+    assert all(isinstance(i, Article) for i in items[:2])
     assert items[0].title == "Prosecutors charge hacker"
+    # a file of another type is named, as a note (kept: not a failure of the run)
+    assert isinstance(items[2], UnsupportedFile) and items[2].kept
 
 
 def test_an_unsupported_file_given_explicitly_is_a_problem() -> None:
-    (problem,) = _read(FIXTURES / "folder" / "notes.pdf")
+    (problem,) = _read(FIXTURES / "folder" / "notes.xlsx")
     assert isinstance(problem, SourceProblem) and "unsupported" in problem.message
+    assert not isinstance(problem, UnsupportedFile) and not problem.kept
 
 
 def test_reading_is_deterministic() -> None:
