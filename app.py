@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-st.set_page_config(page_title="casegraph", page_icon=":material/hub:", layout="wide")
+st.set_page_config(page_title="casegraph", page_icon="🕸️", layout="wide")
 
 PAGES = {
     "Investigate": [
