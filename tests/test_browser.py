@@ -170,7 +170,9 @@ def test_newcomer_flow_and_screenshots(
     frame = page.frame_locator(GRAPH_FRAME)  # type: ignore[attr-defined]
     frame.locator("canvas").first.wait_for()
     _choose(page, "Relationship (or click an edge)", "INVESTIGATES")
-    page.get_by_text("investigation into Telegram").first.wait_for()  # type: ignore[attr-defined]
+    # The sentence the pipeline found it in, quoted (the seed article's headline).
+    quoted = page.locator("blockquote").filter(has_text="Investigate Telegram")  # type: ignore[attr-defined]
+    quoted.first.wait_for()
     # A click on a node opens its profile and expands it.
     time.sleep(1.0)  # the cose layout animates once before positions are final
     pos = _node_position(frame, "Pavel Durov")
