@@ -148,6 +148,10 @@ def _node_position(frame: object, name: str) -> dict[str, float]:
     )
 
 
+def _assert_offline(outside: list[str]) -> None:
+    assert not outside, f"the app asked for resources outside localhost: {sorted(set(outside))}"
+
+
 def test_newcomer_flow_and_screenshots(
     browser_page: object, app_url: str, shots: Path, outside: list[str]
 ) -> None:
@@ -155,6 +159,7 @@ def test_newcomer_flow_and_screenshots(
     page.goto(app_url)  # type: ignore[attr-defined]
     page.get_by_text("Latest articles").wait_for()  # type: ignore[attr-defined]
     _settle(page)
+    _assert_offline(outside)
     # The world map is drawn from the shipped boundaries: every country, no CDN.
     shapes = page.locator(".js-plotly-plot path.choroplethlocation")  # type: ignore[attr-defined]
     shapes.nth(150).wait_for(state="attached")
@@ -210,7 +215,7 @@ def test_newcomer_flow_and_screenshots(
         _settle(page)
         _shot(page, shots, name)
     assert sorted(p.stem for p in shots.glob("*.png")) == sorted(PAGE_SHOTS)
-    assert not outside, f"the app asked for resources outside localhost: {sorted(set(outside))}"
+    _assert_offline(outside)
 
 
 def _status(url: str, host: str) -> int:
