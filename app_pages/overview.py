@@ -65,6 +65,7 @@ with guard():
         if fig is not None:
             st.plotly_chart(fig, config=worldmap.PLOTLY_CONFIG)
         places = pd.DataFrame(rows, columns=["name", "iso", "articles", "cases"])
+        places["iso"] = places["iso"].map(lambda code: "" if code is None else str(code))
         st.dataframe(places, hide_index=True)
     st.page_link(
         "app_pages/explore.py", label="Explore an entity's network", icon=":material/search:"

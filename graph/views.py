@@ -145,9 +145,10 @@ def rank_matches(
         return []
     best: list[Match] = []
     for c in candidates:
-        forms = [c["name"], *(c.get("aliases") or [])]
-        if c.get("iso"):
-            forms.append(c["iso"])
+        # str(): a graph written by another tool may hold a number where a name or code is.
+        forms = [str(f) for f in (c.get("name"), *(c.get("aliases") or []), c.get("iso")) if f]
+        if not forms:
+            continue
         scored = [(_score(q, normalize_name(f), cutoff), f) for f in forms]
         score, form = max(scored, key=lambda s: s[0])
         if score >= cutoff:
