@@ -16,6 +16,7 @@ import json
 import struct
 import sys
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +66,7 @@ def read_shp(path: Path) -> Iterator[list[Ring]]:
 
 def area(ring: Ring) -> float:
     """Signed area (shoelace); negative for a clockwise ring, a shapefile's outer ring."""
-    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False)) / 2
+    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in pairwise(ring)) / 2
 
 
 def simplify(ring: Ring, tolerance: float) -> Ring:
@@ -80,7 +81,11 @@ def simplify(ring: Ring, tolerance: float) -> Ring:
         best, index = 0.0, -1
         for k in range(lo + 1, hi):
             px, py = ring[k]
-            d = abs(dy * px - dx * py + bx * ay - by * ax) / norm if norm else abs(px - ax) + abs(py - ay)
+            d = (
+                abs(dy * px - dx * py + bx * ay - by * ax) / norm
+                if norm
+                else abs(px - ax) + abs(py - ay)
+            )
             if d > best:
                 best, index = d, k
         if best > tolerance and index > 0:
@@ -91,7 +96,7 @@ def simplify(ring: Ring, tolerance: float) -> Ring:
 
 def _inside(point: tuple[float, float], ring: Ring) -> bool:
     x, y, inside = point[0], point[1], False
-    for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False):
+    for (x0, y0), (x1, y1) in pairwise(ring):
         if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
             inside = not inside
     return inside

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import os
 import subprocess
-import urllib.parse
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
