@@ -111,6 +111,15 @@ def _round(ring: Ring) -> list[list[float]]:
     return out
 
 
+def _floats(ring: list[list[float]]) -> Ring:
+    return [(p[0], p[1]) for p in ring]
+
+
+def _clockwise(ring: list[list[float]]) -> bool:
+    """A closed ring of at least 3 distinct points enclosing some area, clockwise."""
+    return len(ring) >= 4 and area(_floats(ring)) < 0
+
+
 def polygons(rings: list[Ring]) -> list[list[list[list[float]]]]:
     """GeoJSON MultiPolygon coordinates: outer rings (clockwise, as d3 and plotly draw them)
     with their holes, simplified; small islands dropped but never the largest ring."""
@@ -123,16 +132,16 @@ def polygons(rings: list[Ring]) -> list[list[list[list[float]]]]:
             continue
         tolerance = TOLERANCE if -area(outer) > 1 else TOLERANCE / 6
         shell = _round(simplify(outer, tolerance))
-        if len(shell) < 4:
+        if not _clockwise(shell):  # simplified or rounded to a line: keep more points
             shell = _round(outer)
-        if len(shell) < 4:
+        if not _clockwise(shell):
             continue
         inner = [
             _round(simplify(h, TOLERANCE))
             for h in holes
             if area(h) >= MIN_AREA and _inside(h[0], outer)
         ]
-        out.append([shell, *[h for h in inner if len(h) >= 4]])
+        out.append([shell, *[h for h in inner if len(h) >= 4 and area(_floats(h)) > 0]])
     return out
 
 
