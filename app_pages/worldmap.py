@@ -7,6 +7,7 @@ URL, so the browser asks no server for it (the shapes are graph/data/boundaries.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -18,7 +19,7 @@ from graph import boundaries
 EMPTY_TOPOJSON = 'data:application/json,{"type":"Topology","objects":{},"arcs":[]}#'
 PLOTLY_CONFIG = {"topojsonURL": EMPTY_TOPOJSON, "displaylogo": False}
 # Shapes without articles in light grey, then reds for one article up to the most.
-SCALE = [[0.0, "#eeeeee"], [1e-6, "#fdd0bd"], [0.35, "#fb8a6a"], [1.0, "#a50f15"]]
+SCALE = [[0.0, "#eeeeee"], [1e-6, "#fdd0bd"], [0.4, "#fb8a6a"], [1.0, "#a50f15"]]
 
 
 def _count(value: Any) -> int:
@@ -48,7 +49,11 @@ def figure(places: Iterable[Mapping[str, Any]]) -> go.Figure | None:
     geojson = boundaries.features(set(data))
     ids = [f["id"] for f in geojson["features"]]
     names = {f["id"]: f["properties"].get("name", f["id"]) for f in geojson["features"]}
-    z = [data.get(i, {}).get("articles", 0) for i in ids]
+    counts = [data.get(i, {}).get("articles", 0) for i in ids]
+    # A log scale: one country in most articles (the US in DOJ releases) would otherwise
+    # leave every other one the same pale shade.
+    z = [math.log1p(n) for n in counts]
+    ticks = [n for n in (1, 3, 10, 30, 100, 300, 1000, 3000, 10000) if n <= max(counts)]
     text = [
         f"{', '.join(data[i]['names'])}<br>{data[i]['articles']} articles, {data[i]['cases']} cases"
         if i in data
@@ -56,9 +61,11 @@ def figure(places: Iterable[Mapping[str, Any]]) -> go.Figure | None:
         for i in ids
     ]
     trace = go.Choropleth(
-        geojson=geojson, locations=ids, featureidkey="id", z=z, zmin=0, zmax=max(max(z), 1),
-        colorscale=SCALE, text=text, hoverinfo="text", marker_line_width=0.4,
-        marker_line_color="#ffffff", colorbar={"title": {"text": "articles"}, "thickness": 12},
+        geojson=geojson, locations=ids, featureidkey="id", z=z, zmin=0,
+        zmax=max(max(z), math.log1p(1)), colorscale=SCALE, text=text, hoverinfo="text",
+        marker_line_width=0.4, marker_line_color="#ffffff",
+        colorbar={"title": {"text": "articles"}, "thickness": 12,
+                  "tickvals": [math.log1p(n) for n in ticks], "ticktext": [str(n) for n in ticks]},
     )  # fmt: skip
     fig = go.Figure(trace)
     fig.update_geos(visible=False, projection_type="natural earth", lataxis_range=[-58, 85])
