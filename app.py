@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+# An emoji tab icon: Streamlit turns a ":material/...:" one into an icon fetched from a font CDN.
 st.set_page_config(page_title="casegraph", page_icon="🕸️", layout="wide")
 
 PAGES = {
