@@ -11,7 +11,8 @@ import streamlit as st
 
 from app_pages.access import current_user, sign_out_button
 
-st.set_page_config(page_title="casegraph", page_icon=":material/hub:", layout="wide")
+# An emoji tab icon: Streamlit turns a ":material/...:" one into an icon fetched from a font CDN.
+st.set_page_config(page_title="casegraph", page_icon="🕸️", layout="wide")
 
 PAGES = {
     "Investigate": [

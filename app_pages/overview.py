@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 
+from app_pages import worldmap
 from app_pages.common import guard, require_data, view
-from graph import views
 
 st.title("casegraph")
 st.caption(
@@ -58,24 +57,16 @@ with guard():
         )
 
     st.subheader("Jurisdictions involved")
-    places = pd.DataFrame(view("jurisdictions"))
-    if places.empty:
+    rows = view("jurisdictions")
+    if not rows:
         st.caption("No jurisdictions found yet.")
     else:
-        places["iso3"] = places["iso"].map(views.to_alpha3)
-        mapped = places.dropna(subset=["iso3"])
-        if not mapped.empty:
-            fig = px.choropleth(
-                mapped,
-                locations="iso3",
-                color="articles",
-                hover_name="name",
-                hover_data={"cases": True, "iso": True, "iso3": False},
-                color_continuous_scale="Reds",
-            )
-            fig.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=380)
-            st.plotly_chart(fig)
-        st.dataframe(places, hide_index=True, column_order=("name", "iso", "articles", "cases"))
+        fig = worldmap.figure(rows)
+        if fig is not None:
+            st.plotly_chart(fig, config=worldmap.PLOTLY_CONFIG)
+        places = pd.DataFrame(rows, columns=["name", "iso", "articles", "cases"])
+        places["iso"] = places["iso"].map(lambda code: "" if code is None else str(code))
+        st.dataframe(places, hide_index=True)
     st.page_link(
         "app_pages/explore.py", label="Explore an entity's network", icon=":material/search:"
     )

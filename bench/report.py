@@ -6,7 +6,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from bench import corpus, latency, synth
+from bench import corpus, latency, pages, synth
 
 TARGET_RATIO = 1.2
 TARGET_WRITE_SHARE = 0.15
@@ -263,6 +263,28 @@ def _queries(res: dict[str, Any], lines: list[str], verdicts: list[list[str]]) -
     lines.append("")
     for q, text in res["queries"][largest].get("profiles", {}).items():
         lines += [f"PROFILE of the slowest {q} anchor:", "", "```", text, "```", ""]
+    _pages(res["queries"][largest].get("pages") or {}, largest, lines, verdicts)
+
+
+def _pages(data: dict[str, Any], size: str, lines: list[str], verdicts: list[list[str]]) -> None:
+    """The app's pages on the largest synthetic graph (bench/pages.py)."""
+    if not data:
+        return
+    lines += [
+        f"App pages at {_n(int(size))} relationships, server side (Streamlit AppTest, "
+        "bench/pages.py): each page's first render in a new session with the app's caches "
+        "cleared, and an Explore expansion (an entity searched and its neighbourhood drawn; "
+        "4 hubs and 4 ordinary entities), after one untimed warm-up; the browser's drawing "
+        "is not included.",
+        "",
+    ]
+    rows = [[name, d["runs"], _n(d["p50_s"], 2), _n(d["p95_s"], 2), _n(d["max_s"], 2)]
+            for name, d in data.items()]  # fmt: skip
+    lines += _table(["page", "runs", "p50 s", "p95 s", "max s"], rows)
+    for name, d in data.items():
+        verdicts.append([f"app: {name} p95 <= {pages.TARGET_S:g} s at {_n(int(size))} "
+                         "relationships", f"{_n(d['p95_s'], 2)} s",
+                         _ok(d["p95_s"] <= pages.TARGET_S)])  # fmt: skip
 
 
 def write_report(res: dict[str, Any], out: Path) -> None:

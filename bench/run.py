@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import corpus, latency, synth
+from bench import corpus, latency, pages, synth
 from bench.report import write_report
 from bench.server import child_env, throwaway_server
 from bench.system import commit, load_average, machine, versions
@@ -139,9 +139,11 @@ def queries(plan: Plan, settings: Any) -> dict[str, Any]:
             loaded = time.perf_counter() - t0
             print(f"  synth {size}: generated {generated:.0f}s, loaded {loaded:.0f}s", flush=True)
             result = latency.measure(driver, settings.neo4j_database, graph, plan.rounds)
-            profiles = {}
+            profiles, page_times = {}, {}
             if size == plan.synth_sizes[-1]:
                 profiles = _profiles(driver, settings.neo4j_database, graph, result)
+                print(f"  app pages at {size}", flush=True)
+                page_times = pages.measure(settings, graph, plan.rounds)
             out[str(size)] = {
                 "counts": graph.counts(),
                 "stored": store.stats()["relationships"],
@@ -150,6 +152,7 @@ def queries(plan: Plan, settings: Any) -> dict[str, Any]:
                 "load_split": load_split,
                 "latency": result,
                 "profiles": profiles,
+                "pages": page_times,
             }
     return out
 

@@ -145,9 +145,10 @@ def rank_matches(
         return []
     best: list[Match] = []
     for c in candidates:
-        forms = [c["name"], *(c.get("aliases") or [])]
-        if c.get("iso"):
-            forms.append(c["iso"])
+        # str(): a graph written by another tool may hold a number where a name or code is.
+        forms = [str(f) for f in (c.get("name"), *(c.get("aliases") or []), c.get("iso")) if f]
+        if not forms:
+            continue
         scored = [(_score(q, normalize_name(f), cutoff), f) for f in forms]
         score, form = max(scored, key=lambda s: s[0])
         if score >= cutoff:
@@ -418,18 +419,20 @@ def evidence(driver: neo4j.Driver, database: str, fact_key: str) -> dict[str, An
 
 def case_filter_options(driver: neo4j.Driver, database: str) -> dict[str, list[str]]:
     """Values offered by the case filters: jurisdictions, statuses, offences, platforms."""
+    # One subquery per filter: chained OPTIONAL MATCHes multiply rows (cases x offences x
+    # targets x platforms) and took seconds on a graph of 100k relationships.
     rows = read(
         driver,
         database,
-        "MATCH (c:Case) "
-        "OPTIONAL MATCH (c)-[:IN_JURISDICTION]->(j:Jurisdiction) "
-        "OPTIONAL MATCH (c)-[:ALLEGES]->(o:Offense) "
-        "OPTIONAL MATCH (c)-[:TARGETS]->(t:Entity) "
-        "OPTIONAL MATCH (t)-[:FOUNDED|LEADS]-(p2:Platform) "
-        "RETURN collect(DISTINCT coalesce(j.name, c.jurisdiction)) AS jurisdictions, "
-        "collect(DISTINCT c.status) AS statuses, collect(DISTINCT o.name) AS offenses, "
-        "collect(DISTINCT CASE WHEN t:Platform THEN t.name END) + collect(DISTINCT p2.name) "
-        "AS platforms",
+        "CALL () { MATCH (c:Case) OPTIONAL MATCH (c)-[:IN_JURISDICTION]->(j:Jurisdiction) "
+        "  RETURN collect(DISTINCT coalesce(j.name, c.jurisdiction)) AS jurisdictions, "
+        "  collect(DISTINCT c.status) AS statuses } "
+        "CALL () { MATCH (o:Offense) WHERE EXISTS { (:Case)-[:ALLEGES]->(o) } "
+        "  RETURN collect(o.name) AS offenses } "
+        "CALL () { MATCH (p:Platform) WHERE EXISTS { (:Case)-[:TARGETS]->(p) } "
+        "  OR EXISTS { (:Case)-[:TARGETS]->()-[:FOUNDED|LEADS]-(p) } "
+        "  RETURN collect(p.name) AS platforms } "
+        "RETURN jurisdictions, statuses, offenses, platforms",
     )
     row = rows[0] if rows else {}
     return {k: sorted({v for v in row.get(k, []) if v}) for k in _CASE_FILTERS}

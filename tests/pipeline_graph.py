@@ -90,3 +90,20 @@ def running_app(
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+SAMPLE = ROOT / "data" / "sample"
+
+
+def ingest_sample(settings: Settings) -> dict[str, object]:
+    """`casegraph ingest data/sample --json` against the test server; its summary."""
+    import json
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    env.update(app_fixture.app_env(settings))
+    proc = subprocess.run(
+        [sys.executable, "-m", "graph.cli", "ingest", str(SAMPLE), "--json"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)  # type: ignore[no-any-return]

@@ -1,7 +1,9 @@
 """The Streamlit app, page by page, with AppTest against the real test Neo4j.
 
-The graph holds the gold annotations of two real articles (tests/app_fixture.py). The app
-reads its server from NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD, like a user's deployment.
+The graph is what casegraph's own pipeline makes of two real articles (tests/fixtures/app,
+tests/pipeline_graph.py); the test of the date filter uses their gold annotations with the
+DOJ release's date (tests/app_fixture.py), a hand-made shape. The app reads its server from
+NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD, like a user's deployment.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from graph.settings import Settings
 from ingest.records import entity_id
 from tests import app_fixture
 from tests.conftest import delete_all, free_ports
+from tests.pipeline_graph import DOJ, SEED, ingest
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = [
@@ -31,6 +34,7 @@ PAGES = [
     "app_pages/read.py",
     "app_pages/review.py",
 ]
+SOURCES = Path(__file__).resolve().parent / "fixtures" / "sources"
 SENTENCE_KR_FR = "seeking to collaborate closely with French law enforcement"
 
 
@@ -41,14 +45,29 @@ def _count_articles(driver: neo4j.Driver, database: str) -> int:
     return int(records[0]["n"])
 
 
-@pytest.fixture
-def app_env(
-    driver: neo4j.Driver, settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Settings]:
-    """The fixture graph in the test server, the app pointed at it, and no stale app caches."""
-    if _count_articles(driver, settings.neo4j_database) != len(app_fixture.ARTICLES):
-        delete_all(driver, settings.neo4j_database)
+_LOADED: dict[str, str | None] = {"graph": None}  # which graph the server holds now
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _fresh_module() -> None:
+    _LOADED["graph"] = None  # other modules changed the server's content since
+
+
+def _load(driver: neo4j.Driver, settings: Settings, which: str) -> None:
+    """The fixture articles as the pipeline ingests them ("pipeline") or as their gold
+    annotations ("gold"), unless the server holds that graph already."""
+    db = settings.neo4j_database
+    if _LOADED["graph"] == which and _count_articles(driver, db) == len(app_fixture.ARTICLES):
+        return
+    delete_all(driver, db)
+    if which == "pipeline":
+        assert ingest(driver, db, SEED, DOJ).new == 2
+    else:
         app_fixture.load(driver, settings)
+    _LOADED["graph"] = which
+
+
+def _point_app(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
     for key, value in app_fixture.app_env(settings).items():
         monkeypatch.setenv(key, value)
     st.cache_data.clear()
@@ -56,6 +75,24 @@ def app_env(
     yield settings
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+@pytest.fixture
+def app_env(
+    driver: neo4j.Driver, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Settings]:
+    """The pipeline's graph in the test server, the app pointed at it, no stale app caches."""
+    _load(driver, settings, "pipeline")
+    yield from _point_app(settings, monkeypatch)
+
+
+@pytest.fixture
+def gold_env(
+    driver: neo4j.Driver, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Settings]:
+    """The gold annotations' graph (a dated article beside an undated one), the app on it."""
+    _load(driver, settings, "gold")
+    yield from _point_app(settings, monkeypatch)
 
 
 def page(path: str) -> AppTest:
@@ -91,7 +128,7 @@ def test_overview_shows_counts_articles_and_map(app_env: Settings) -> None:
     assert_clean(at)
     shown = texts(at)
     assert "Articles=2" in shown
-    assert "Cases=3" in shown
+    assert "Cases=4" in shown  # two in each article
     assert len(at.get("plotly_chart")) == 1
     tables = [df.value for df in at.dataframe]
     titles = set(tables[0]["title"])
@@ -122,8 +159,8 @@ def test_explore_finds_telegram_and_both_cases_around_it(app_env: Settings) -> N
     assert pick.value is not None and "Telegram" in str(pick.format_func(pick.value))
     assert graph_components(at), "the graph component is drawn"
     edges = at.selectbox(key="explore_edge").options
-    assert any("South Korean police investigation into Telegram" in e for e in edges)
-    assert any("French case against Pavel Durov" in e for e in edges)
+    assert any("South Korea investigation of Telegram" in e for e in edges)
+    assert any("France prosecution of Pavel Durov" in e for e in edges)
     assert "### Telegram" in texts(at)  # the profile of the searched entity
 
 
@@ -141,18 +178,18 @@ def test_explore_edge_shows_its_evidence_sentence(app_env: Settings, driver: neo
     )
     at.selectbox(key="explore_edge").set_value(records[0]["key"]).run()
     assert_clean(at)
-    assert "initiated an investigation into Telegram" in texts(at)
+    assert "Investigate Telegram for Deepfake" in texts(at)  # the headline states it
 
 
 def test_explore_filters_depth_and_kind(app_env: Settings) -> None:
     at = _explore("Telegram")
     at.slider(key="explore_depth").set_value(1).run()
     edges = at.selectbox(key="explore_edge").options
-    assert not any("Pavel Durov" in e and "French case" in e for e in edges)
-    assert any("South Korean police investigation" in e for e in edges)
+    assert not any("France prosecution of Pavel Durov" in e for e in edges)
+    assert any("South Korea investigation of Telegram" in e for e in edges)
 
 
-def test_explore_date_range_keeps_only_facts_of_dated_articles(app_env: Settings) -> None:
+def test_explore_date_range_keeps_only_facts_of_dated_articles(gold_env: Settings) -> None:
     at = _explore("United States")
     assert any("REFUSES_DATA_TO" in e for e in at.selectbox(key="explore_edge").options)
     at.toggle(key="explore_dated").set_value(True).run()
@@ -180,18 +217,18 @@ def test_paths_draws_cooperation_path_with_evidence(app_env: Settings) -> None:
 def test_cases_filters_and_case_view_with_linked_case(app_env: Settings) -> None:
     at = page(PAGES[3])
     assert_clean(at)
-    assert len(at.dataframe[0].value) == 3
+    assert len(at.dataframe[0].value) == 4
     at.selectbox(key="cases_platform").select("Telegram").run()
     titles = list(at.dataframe[0].value["title"])
     assert len(titles) == 2 and any("Durov" in t for t in titles)
     opener = at.selectbox[-1]
-    opener.select(next(t for t in titles if "South Korean" in t)).run()
+    opener.select(next(t for t in titles if "South Korea" in t)).run()
     shown = texts(at)
-    assert "French case against Pavel Durov" in shown  # linked through Telegram's founder
+    assert "France prosecution of Pavel Durov" in shown  # linked through Telegram's founder
     assert "Pavel Durov FOUNDED Telegram" in shown
-    assert "National Office of Investigation" in shown
+    assert "South Korean police" in shown  # who leads it
     at.selectbox(key="cases_jurisdiction").select("France").run()
-    assert list(at.dataframe[0].value["title"]) == ["French case against Pavel Durov"]
+    assert list(at.dataframe[0].value["title"]) == ["France prosecution of Pavel Durov"]
 
 
 def test_query_runs_a_named_query_from_its_form(app_env: Settings) -> None:
@@ -230,12 +267,10 @@ def test_query_console_draws_nodes_and_refuses_writes(
 def test_ingest_writes_then_skips_and_reports_per_file_errors(
     app_env: Settings, driver: neo4j.Driver, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("CASEGRAPH_INGEST_ROOT", str(app_fixture.FIXTURES))
+    monkeypatch.setenv("CASEGRAPH_INGEST_ROOT", str(SOURCES))
     at = page(PAGES[5])
     assert_clean(at)
-    # The fixture graph holds the gold annotation of the raw text; ingest cleans the text first,
-    # so this is a new article for the pipeline.
-    at.text_input(key="ingest_path").input(str(app_fixture.FIXTURES / "seed-telegram-korea.txt"))
+    at.text_input(key="ingest_path").input(str(SOURCES / "release.md"))  # not in the graph yet
     at.button(key="ingest_run").click().run()
     assert_clean(at)
     assert "New articles=1" in texts(at)
@@ -246,7 +281,7 @@ def test_ingest_writes_then_skips_and_reports_per_file_errors(
     at.button(key="ingest_run").click().run()
     assert "Failed=1" in texts(at)
     assert "no such file" in str(at.dataframe[0].value["message"][0])
-    for outside in ("/etc", "../../..", str(app_fixture.FIXTURES) + "/../.."):
+    for outside in ("/etc", "../../..", str(SOURCES) + "/../.."):
         at.text_input(key="ingest_path").input(outside)
         at.button(key="ingest_run").click().run()
         assert not at.exception

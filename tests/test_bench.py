@@ -11,7 +11,7 @@ from pathlib import Path
 import neo4j
 import pytest
 
-from bench import corpus, latency, report, synth
+from bench import corpus, latency, pages, report, synth
 from graph import ontology
 from graph.queries import get_query, parse_params, run_query
 from graph.settings import Settings
@@ -134,6 +134,17 @@ def test_loaded_graph_answers_the_named_queries(
             assert _ask(clean_db, "entity_profile", **anchor.params)
 
 
+@pytest.mark.neo4j
+def test_app_pages_are_timed_on_the_synthetic_graph(
+    clean_db: neo4j.Driver, settings: Settings, graph: synth.SynthGraph
+) -> None:
+    synth.load(clean_db, settings.neo4j_database, graph)
+    timed = pages.measure(settings, graph, rounds=1, only=("overview", "cases"), per_group=1)
+    assert list(timed) == ["overview", "cases", "explore expansion"]
+    assert timed["explore expansion"]["runs"] == 2  # a hub and an ordinary entity
+    assert all(0 < t["p50_s"] <= t["p95_s"] <= t["max_s"] < 120 for t in timed.values())
+
+
 def _results(p95: float) -> dict:
     anchor = {"kind": "hub", "params": {"name": "X"}, "degree": 9, "rows": 3, "median_ms": p95}
     latency_ = {"runs": 3, "failed": [], "p50_ms": p95, "p95_ms": p95, "max_ms": p95,
@@ -149,7 +160,9 @@ def _results(p95: float) -> dict:
         "queries": {"1000": {"counts": {"entities": 1, "cases": 1, "articles": 1, "evidence": 1},
                              "stored": {"MENTIONS": 1000}, "generate_seconds": 1.0,
                              "load_seconds": 2.0, "latency": {"neighbors": latency_},
-                             "profiles": {}}},
+                             "profiles": {},
+                             "pages": {"overview": {"runs": 3, "p50_s": 0.4, "p95_s": 0.5,
+                                                    "max_s": 0.6}}}},
     }  # fmt: skip
 
 
@@ -159,6 +172,8 @@ def test_report_states_verdicts_and_only_explains_misses(tmp_path: Path) -> None
     text = out.read_text()
     assert "| neighbors p95 <= 50 ms at 1,000 relationships | 12.5 ms | met |" in text
     assert "corpus was **absent**" in text and "What bounds" not in text
+    assert "| overview | 3 | 0.40 | 0.50 | 0.60 |" in text
+    assert "| app: overview p95 <= 1 s at 1,000 relationships | 0.50 s | met |" in text
     report.write_report(_results(math.inf), out)
     text = out.read_text()
     assert "| over limit ms | **not met** |" in text and "**neighbors (p95 over limit" in text

@@ -1,8 +1,11 @@
 """The app in a real headless Chromium: the newcomer's flow, and a screenshot of every page.
 
-The app runs as `casegraph app` does (`python -m graph.app_server app.py`) as a subprocess against the test Neo4j holding the fixture graph
-(tests/app_fixture.py); Playwright drives Debian's /usr/bin/chromium (no `playwright install`).
-Screenshots go to docs/screenshots/ for the README.
+The graph is what `casegraph ingest data/sample` makes (the product's own extraction); the app
+runs as `casegraph app` does (`python -m graph.app_server app.py`) as a subprocess against the
+test Neo4j; Playwright drives Debian's /usr/bin/chromium (no `playwright install`). Every request
+that does not go to the app on localhost is refused, and the test fails listing it: the app
+works with the network cut off. Screenshots go to a temporary folder, or to the folder named by
+CASEGRAPH_SCREENSHOTS (`CASEGRAPH_SCREENSHOTS=docs/screenshots` regenerates the README's).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import os
 import subprocess
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,12 +23,13 @@ import neo4j
 import pytest
 
 from graph.settings import Settings
-from tests import app_fixture
 from tests.conftest import delete_all
-from tests.pipeline_graph import running_app
+from tests.pipeline_graph import ingest_sample, running_app
 
 ROOT = Path(__file__).resolve().parent.parent
-SHOTS = ROOT / "docs" / "screenshots"
+SHOTS_ENV = "CASEGRAPH_SCREENSHOTS"
+PAGE_SHOTS = ["overview", "explore", "paths", "cases", "query", "ingest", "export"]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -58,17 +63,53 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 45) 
 @pytest.fixture(scope="module")
 def app_url(neo4j_server: Settings, driver: neo4j.Driver) -> Iterator[str]:
     delete_all(driver, neo4j_server.neo4j_database)
-    app_fixture.load(driver, neo4j_server)
+    summary = ingest_sample(neo4j_server)
+    assert summary["articles"]["new"] > 100, summary
     with running_app(neo4j_server, _wait_healthy) as url:
         yield url
 
 
 @pytest.fixture(scope="module")
-def browser_page(app_url: str) -> Iterator[object]:
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the screenshots go: CASEGRAPH_SCREENSHOTS (relative to the repository) or a
+    temporary folder, so that a test run leaves the committed ones alone."""
+    chosen = os.environ.get(SHOTS_ENV)
+    return ROOT / chosen if chosen else tmp_path_factory.mktemp("screenshots")
+
+
+def _local(url: str) -> bool:
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme in ("data", "blob", "about") or parts.hostname in LOCAL_HOSTS
+
+
+@pytest.fixture(scope="module")
+def outside() -> list[str]:
+    """The URLs outside localhost that the browser attempted (and was refused)."""
+    return []
+
+
+@pytest.fixture(scope="module")
+def browser_page(app_url: str, outside: list[str]) -> Iterator[object]:
     playwright = pytest.importorskip("playwright.sync_api")
+
+    def refuse_outside(route: object) -> None:
+        url = route.request.url  # type: ignore[attr-defined]
+        if _local(url):
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            outside.append(url)
+            route.abort("internetdisconnected")  # type: ignore[attr-defined]
+
+    def note_socket(ws: object) -> None:
+        if not _local(ws.url):  # type: ignore[attr-defined]
+            outside.append(ws.url)  # type: ignore[attr-defined]
+
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context.route("**/*", refuse_outside)
+        page = context.new_page()
+        page.on("websocket", note_socket)
         page.set_default_timeout(20_000)
         try:
             yield page
@@ -82,9 +123,9 @@ def _settle(page: object) -> None:
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")  # type: ignore[attr-defined]
 
 
-def _shot(page: object, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+def _shot(page: object, folder: Path, name: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
 
 
 def _choose(page: object, label: str, text: str) -> None:
@@ -107,12 +148,23 @@ def _node_position(frame: object, name: str) -> dict[str, float]:
     )
 
 
-def test_newcomer_flow_and_screenshots(browser_page: object, app_url: str) -> None:
+def _assert_offline(outside: list[str]) -> None:
+    assert not outside, f"the app asked for resources outside localhost: {sorted(set(outside))}"
+
+
+def test_newcomer_flow_and_screenshots(
+    browser_page: object, app_url: str, shots: Path, outside: list[str]
+) -> None:
     page = browser_page
     page.goto(app_url)  # type: ignore[attr-defined]
     page.get_by_text("Latest articles").wait_for()  # type: ignore[attr-defined]
     _settle(page)
-    _shot(page, "overview")
+    _assert_offline(outside)
+    # The world map is drawn from the shipped boundaries: every country, no CDN.
+    shapes = page.locator(".js-plotly-plot path.choroplethlocation")  # type: ignore[attr-defined]
+    shapes.nth(150).wait_for(state="attached")
+    assert shapes.count() > 200
+    _shot(page, shots, "overview")
 
     # Explore: search Telegram, see the graph, read the sentence behind a fact.
     page.goto(f"{app_url}/explore")  # type: ignore[attr-defined]
@@ -123,28 +175,30 @@ def test_newcomer_flow_and_screenshots(browser_page: object, app_url: str) -> No
     frame = page.frame_locator(GRAPH_FRAME)  # type: ignore[attr-defined]
     frame.locator("canvas").first.wait_for()
     _choose(page, "Relationship (or click an edge)", "INVESTIGATES")
-    page.get_by_text("initiated an investigation into Telegram").first.wait_for()  # type: ignore[attr-defined]
+    # The sentence the pipeline found it in, quoted (the seed article's headline).
+    quoted = page.locator("blockquote").filter(has_text="Investigate Telegram")  # type: ignore[attr-defined]
+    quoted.first.wait_for()
     # A click on a node opens its profile and expands it.
     time.sleep(1.0)  # the cose layout animates once before positions are final
     pos = _node_position(frame, "Pavel Durov")
     frame.locator("#cy").click(position=pos)
     page.get_by_role("heading", name="Pavel Durov").wait_for()  # type: ignore[attr-defined]
     _settle(page)
-    _shot(page, "explore")
+    _shot(page, shots, "explore")
 
     page.goto(f"{app_url}/paths")  # type: ignore[attr-defined]
     _settle(page)
-    _choose(page, "From", "National Office of Investigation")
+    _choose(page, "From", "South Korean police")
     _choose(page, "To", "French law enforcement")
     page.get_by_text("Each hop and its evidence").wait_for()  # type: ignore[attr-defined]
     page.frame_locator(GRAPH_FRAME).locator("canvas").first.wait_for()  # type: ignore[attr-defined]
     time.sleep(1.0)
-    _shot(page, "paths")
+    _shot(page, shots, "paths")
 
     page.goto(f"{app_url}/cases")  # type: ignore[attr-defined]
     page.get_by_text("Linked cases").wait_for()  # type: ignore[attr-defined]
     _settle(page)
-    _shot(page, "cases")
+    _shot(page, shots, "cases")
 
     page.goto(f"{app_url}/query")  # type: ignore[attr-defined]
     _settle(page)
@@ -153,16 +207,15 @@ def test_newcomer_flow_and_screenshots(browser_page: object, app_url: str) -> No
     page.get_by_role("button", name="Run query").click()  # type: ignore[attr-defined]
     page.get_by_text("Result of query linked_cases").wait_for()  # type: ignore[attr-defined]
     _settle(page)
-    _shot(page, "query")
+    _shot(page, shots, "query")
 
     for name in ("ingest", "export"):
         page.goto(f"{app_url}/{name}")  # type: ignore[attr-defined]
         page.get_by_role("heading", name=name.capitalize()).wait_for()  # type: ignore[attr-defined]
         _settle(page)
-        _shot(page, name)
-    assert sorted(p.stem for p in SHOTS.glob("*.png")) == sorted(
-        ["overview", "explore", "paths", "cases", "query", "ingest", "export"]
-    )
+        _shot(page, shots, name)
+    assert sorted(p.stem for p in shots.glob("*.png")) == sorted(PAGE_SHOTS)
+    _assert_offline(outside)
 
 
 def _status(url: str, host: str) -> int:
