@@ -497,6 +497,14 @@ def case_detail(driver: neo4j.Driver, database: str, case_id: str) -> dict[str, 
     return detail
 
 
+# Linked cases stay cheap on a big graph: a party with more relationships than this (a country,
+# "fraud") links cases by itself only, not through each of its facts; and at most
+# LINKED_PER_ENTITY cases per party and LINKED_CASES in all are listed, most links first.
+LINKED_HUB_DEGREE = 200
+LINKED_PER_ENTITY = 50
+LINKED_CASES = 100
+
+
 def linked_cases(driver: neo4j.Driver, database: str, case_id: str) -> list[dict[str, Any]]:
     """Cases sharing a party, offence or place with this one, or whose parties share a fact.
 
@@ -510,17 +518,25 @@ def linked_cases(driver: neo4j.Driver, database: str, case_id: str) -> list[dict
         "CALL (c, x) { "
         "  MATCH (other:Case)-[r2]->(x) WHERE other <> c AND type(r2) IN $roles "
         "  AND type(r2) <> 'IN_JURISDICTION' "
+        "  WITH other, x LIMIT $per_entity "
         "  RETURN other, x.name AS via "
         "  UNION "
+        "  WITH c, x WHERE COUNT { (x)--() } <= $hub "
         "  MATCH (x)-[f]-(y:Entity)<-[r2]-(other:Case) WHERE other <> c AND type(f) IN $facts "
         "  AND type(r2) IN $roles AND NOT y:Jurisdiction "
+        "  WITH other, f LIMIT $per_entity "
         "  RETURN other, startNode(f).name + ' ' + type(f) + ' ' + endNode(f).name AS via "
         "} "
-        "RETURN other.id AS id, coalesce(other.title, other.name) AS title, "
-        "other.status AS status, collect(DISTINCT via) AS via ORDER BY title",
+        "WITH other, collect(DISTINCT via) AS via "
+        "WITH other, via, coalesce(other.title, other.name) AS title "
+        "ORDER BY size(via) DESC, title LIMIT $limit "
+        "RETURN other.id AS id, title, other.status AS status, via ORDER BY title",
         id=case_id,
         roles=list(ontology.CASE_RELATIONSHIPS),
         facts=list(ontology.FACT_TYPES),
+        hub=LINKED_HUB_DEGREE,
+        per_entity=LINKED_PER_ENTITY,
+        limit=LINKED_CASES,
     )
 
 

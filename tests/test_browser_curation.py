@@ -27,6 +27,7 @@ pytestmark = [
 ]
 
 FACT = "Telegram REFUSES_DATA_TO South Korean police"
+OTHER_FACT = "Woo Jong-soo LEADS National Office of Investigation"
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +136,7 @@ def test_sign_in_gives_each_role_its_pages_and_logs_writes(
             page.get_by_role("button", name="Sign out").click()
             _sign_in(page, "eddie", "editor-pass-1")
             page.get_by_test_id("stSidebarNav").get_by_text("Review").wait_for()
-            page.get_by_text(FACT).first.click()
+            page.get_by_text(OTHER_FACT).first.click()  # FACT may be rejected by the test above
             page.get_by_role("button", name="Confirm this fact").click()
             deadline = time.monotonic() + 90
             while time.monotonic() < deadline and not (
