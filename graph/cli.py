@@ -54,6 +54,7 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")]
+JsonFlag = Annotated[bool, typer.Option("--json", help="The same as --format json.")]
 _FORMATS = ("table", "json", "csv")
 
 
@@ -86,10 +87,13 @@ def _store(driver: neo4j.Driver, settings: Settings, batch_size: int | None = No
 # --------------------------------------------------------------------------- output helpers
 
 
-def _check_format(fmt: str) -> str:
+def _check_format(fmt: str, json_out: bool = False) -> str:
+    """The output format of a command that prints rows (`--json` is `--format json`)."""
     if fmt not in _FORMATS:
         raise InputError(f"unknown format {fmt!r}: use one of {', '.join(_FORMATS)}")
-    return fmt
+    if json_out and fmt not in ("table", "json"):
+        raise InputError(f"--json and --format {fmt} disagree: give one of them")
+    return "json" if json_out else fmt
 
 
 def _cell(value: Any) -> str:
@@ -114,9 +118,15 @@ def print_rows(columns: Sequence[str], rows: Sequence[dict[str, Any]], fmt: str)
             writer.writerow([_cell(row.get(c)) for c in columns])
         sys.stdout.write(buf.getvalue())
         return
+    if not out.is_terminal:  # piped or redirected: one line a row, tab-separated, never wrapped
+        lines = [columns, *([_cell(row.get(c)) for c in columns] for row in rows)]
+        sys.stdout.write(
+            "".join("\t".join(" ".join(v.split()) for v in line) + "\n" for line in lines)
+        )
+        return
     table = Table(*columns, show_lines=False)
     for row in rows:
-        table.add_row(*(_cell(row.get(c)) for c in columns))
+        table.add_row(*(escape(_cell(row.get(c))) for c in columns))
     out.print(table)
 
 
@@ -353,20 +363,21 @@ def ingest(
 
 
 @app.command()
-def stats(json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
-    """Counts by label and relationship type."""
+def stats(fmt: FormatOption = "table", json_out: JsonFlag = False) -> None:
+    """Counts by label and relationship type (JSON: one object of counts)."""
+    fmt = _check_format(fmt, json_out)
     settings = _settings()
     with _driver(settings) as driver:
         counts = _store(driver, settings).stats()
-    if json_out:
+    if fmt == "json":
         sys.stdout.write(json.dumps(counts, sort_keys=True) + "\n")
         return
-    table = Table("kind", "name", "count")
-    for label, n in sorted(counts["nodes"].items()):
-        table.add_row("node", label, str(n))
-    for rel, n in sorted(counts["relationships"].items()):
-        table.add_row("relationship", rel, str(n))
-    out.print(table)
+    rows = [{"kind": "node", "name": k, "count": n} for k, n in sorted(counts["nodes"].items())]
+    rows += [
+        {"kind": "relationship", "name": k, "count": n}
+        for k, n in sorted(counts["relationships"].items())
+    ]
+    print_rows(["kind", "name", "count"], rows, fmt)
 
 
 @app.command()
@@ -376,11 +387,12 @@ def cypher(
     param: Annotated[
         list[str] | None, typer.Option("--param", "-p", help="key=value (JSON values allowed).")
     ] = None,
+    json_out: JsonFlag = False,
 ) -> None:
     """Run ad-hoc Cypher in a read-only transaction (writes are refused)."""
     from graph.readonly import run_read_only
 
-    _check_format(fmt)
+    fmt = _check_format(fmt, json_out)
     settings = _settings()
     params = _json_params(param or [])
     with _driver(settings) as driver:
@@ -417,12 +429,13 @@ def _json_params(raw: list[str]) -> dict[str, Any]:
 
 
 @app.command("queries")
-def list_named_queries(json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
+def list_named_queries(fmt: FormatOption = "table", json_out: JsonFlag = False) -> None:
     """List the named queries in queries/ with their parameters."""
     from graph.queries import list_queries
 
+    fmt = _check_format(fmt, json_out)
     named = list_queries()
-    if json_out:
+    if fmt == "json":
         data = [
             {
                 "name": q.name,
@@ -434,13 +447,17 @@ def list_named_queries(json_out: Annotated[bool, typer.Option("--json")] = False
         ]
         sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
         return
-    table = Table("query", "parameters", "answers")
-    for q in named:
-        params = ", ".join(
-            f"{p.name}:{p.type}" + ("" if p.required else f"={p.default!r}") for p in q.params
-        )
-        table.add_row(q.name, params, q.description)
-    out.print(table)
+    rows = [
+        {
+            "query": q.name,
+            "parameters": ", ".join(
+                f"{p.name}:{p.type}" + ("" if p.required else f"={p.default!r}") for p in q.params
+            ),
+            "answers": q.description,
+        }
+        for q in named
+    ]
+    print_rows(["query", "parameters", "answers"], rows, fmt)
 
 
 @app.command("query")
@@ -452,11 +469,12 @@ def run_named_query(
         list[str] | None, typer.Option("--param", "-p", help="key=value, repeatable.")
     ] = None,
     fmt: FormatOption = "table",
+    json_out: JsonFlag = False,
 ) -> None:
     """Run a named query with typed, validated parameters."""
     from graph.queries import get_query, parse_params, run_query
 
-    _check_format(fmt)
+    fmt = _check_format(fmt, json_out)
     named = get_query(name)
     params = parse_params(named, _split_params(param or []))
     settings = _settings()
@@ -503,11 +521,15 @@ def search(
     date_to: Annotated[
         str | None, typer.Option("--to", help="Only articles dated on or before YYYY-MM-DD.")
     ] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="One JSON array.")] = False,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="table (passages marked), json or csv.")
+    ] = "table",
+    json_out: JsonFlag = False,
 ) -> None:
     """Full-text search: articles ranked by relevance, with the passage that matched."""
     from graph.documents import search as search_text
 
+    fmt = _check_format(fmt, json_out)
     for name, value in (("--from", date_from), ("--to", date_to)):
         if value is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             raise InputError(f"{name} takes a date as YYYY-MM-DD, got {value!r}")
@@ -516,9 +538,13 @@ def search(
         hits = search_text(
             driver, settings.neo4j_database, query, limit, entity, kind, date_from, date_to
         )
-    if json_out:
+    if fmt == "json":
         rows = [hit.__dict__ for hit in hits]
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, default=list) + "\n")
+        return
+    if fmt == "csv":
+        columns = ["id", "title", "date", "score", "snippet"]
+        print_rows(columns, [{c: getattr(hit, c) for c in columns} for hit in hits], fmt)
         return
     if not hits:
         err.print("no article matches")
@@ -694,32 +720,27 @@ def curate_jurisdiction(
 
 
 @curate_app.command("list")
-def curate_list(
-    json_out: Annotated[bool, typer.Option("--json", help="One JSON array.")] = False,
-) -> None:
-    """Every correction, newest first, with who, when and why."""
+def curate_list(fmt: FormatOption = "table", json_out: JsonFlag = False) -> None:
+    """Every correction, newest first, with who, when and why (JSON: every field)."""
     from graph.curation import list_curations
 
+    fmt = _check_format(fmt, json_out)
     settings = _settings()
     with _driver(settings) as driver:
         records = list_curations(driver, settings.neo4j_database)
-    if json_out:
+    if fmt == "json":
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
         return
-    table = Table("id", "when", "who", "correction", "what", "why", "state")
-    for r in records:
-        state = f"undone {r['undone_at']}" if r.get("undone_at") else "active"
-        fact = r.get("what") or f"{r['source']} {r['type']} {r['target']}"
-        table.add_row(
-            r["id"],
-            r["when"],
-            r["who"],
-            r["action"],
-            escape(fact),
-            escape(r.get("why") or ""),
-            state,
-        )
-    out.print(table)
+    rows = [
+        {
+            "id": r["id"], "when": r["when"], "who": r["who"], "correction": r["action"],
+            "what": r.get("what") or f"{r['source']} {r['type']} {r['target']}",
+            "why": r.get("why") or "",
+            "state": f"undone {r['undone_at']}" if r.get("undone_at") else "active",
+        }
+        for r in records
+    ]  # fmt: skip
+    print_rows(["id", "when", "who", "correction", "what", "why", "state"], rows, fmt)
 
 
 @curate_app.command("undo")
@@ -863,11 +884,12 @@ def analyze_centrality(
     depth: Depth = 2,
     limit: Annotated[int, typer.Option("--limit")] = 20,
     fmt: FormatOption = "table",
+    json_out: JsonFlag = False,
 ) -> None:
     """Degree and betweenness centrality: who brokers between cases and agencies."""
     from graph.analytics import centrality
 
-    _check_format(fmt)
+    fmt = _check_format(fmt, json_out)
     _check_range("--limit", limit, 1, 100_000)
     _check_range("--depth", depth, 1, 4)
     rows = centrality(_projection(_settings(), names, depth))[:limit]
@@ -875,11 +897,13 @@ def analyze_centrality(
 
 
 @analyze_app.command("communities")
-def analyze_communities(names: Names = None, depth: Depth = 2, fmt: FormatOption = "table") -> None:
+def analyze_communities(
+    names: Names = None, depth: Depth = 2, fmt: FormatOption = "table", json_out: JsonFlag = False
+) -> None:
     """Communities (Louvain, fixed seed) of the graph or a neighbourhood."""
     from graph.analytics import communities
 
-    _check_format(fmt)
+    fmt = _check_format(fmt, json_out)
     _check_range("--depth", depth, 1, 4)
     graph = _projection(_settings(), names, depth)
     groups = communities(graph)
@@ -900,11 +924,12 @@ def analyze_paths(
     target: Annotated[str, typer.Argument(help="Entity name, alias or ISO code.")],
     k: Annotated[int, typer.Option("--k", help="How many paths.")] = 5,
     fmt: FormatOption = "table",
+    json_out: JsonFlag = False,
 ) -> None:
     """The k shortest simple paths between two entities, cheaper over better-evidenced facts."""
     from graph.analytics import k_paths
 
-    _check_format(fmt)
+    fmt = _check_format(fmt, json_out)
     _check_range("--k", k, 1, 100)
     settings = _settings()
     rows = k_paths(_projection(settings, None, 2), source, target, k=k)
@@ -1030,10 +1055,13 @@ def user_remove(
 
 
 @user_app.command("list")
-def user_list(file: UsersFile = None, fmt: FormatOption = "table") -> None:
+def user_list(
+    file: UsersFile = None, fmt: FormatOption = "table", json_out: JsonFlag = False
+) -> None:
     """The users and their roles (never their password hashes)."""
     from graph.users import load_users
 
+    fmt = _check_format(fmt, json_out)
     users = load_users(_users_file(file))
     print_rows(["name", "role"], [{"name": n, "role": u["role"]} for n, u in users.items()], fmt)
 

@@ -64,6 +64,13 @@ class ExportSummary:
     evidence: int
     files: list[Path] = field(default_factory=list)
 
+    def __str__(self) -> str:
+        where = ", ".join(str(f) for f in self.files) or "nothing written"
+        return (
+            f"exported the {self.scope} as {self.format}: {self.nodes} nodes, {self.edges} "
+            f"relationships, {self.evidence} evidence sentences -> {where}"
+        )
+
 
 @dataclass
 class _Data:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -213,8 +215,37 @@ def test_the_seed_story_through_the_command_line(neo4j_env, clean_db, tmp_path):
     graphml = tmp_path / "graph.graphml"
     proc = casegraph("export", "--format", "graphml", str(graphml), env=neo4j_env)
     assert proc.returncode == 0, proc.stderr
+    assert (
+        proc.stdout.startswith("exported the graph as graphml: ") and "Summary(" not in proc.stdout
+    )
     text = graphml.read_text(encoding="utf-8")
     assert "Telegram" in text and "COOPERATES_WITH" in text
+
+
+@pytest.mark.neo4j
+def test_every_command_that_prints_rows_takes_the_same_formats(neo4j_env, clean_db):
+    assert casegraph("ingest", str(SEED), env=neo4j_env).returncode == 0
+    commands = [
+        ("stats",), ("queries",), ("query", "top_entities"), ("cypher", "RETURN 1 AS one"),
+        ("search", "Telegram"), ("curate", "list"), ("analyze", "centrality"),
+        ("analyze", "communities"),
+    ]  # fmt: skip
+    for command in commands:
+        as_json = casegraph(*command, "--json", env=neo4j_env)
+        assert as_json.returncode == 0, (command, as_json.stderr)
+        assert json.loads(as_json.stdout) == json.loads(
+            casegraph(*command, "--format", "json", env=neo4j_env).stdout
+        )
+        as_csv = casegraph(*command, "--format", "csv", env=neo4j_env)
+        assert as_csv.returncode == 0, (command, as_csv.stderr)
+        table = casegraph(*command, env=neo4j_env)  # piped: tab-separated, a row a line
+        assert table.returncode == 0 and "│" not in table.stdout, command
+        if command != ("search", "Telegram"):  # search's table is its own marked-up listing
+            header = next(csv.reader(io.StringIO(as_csv.stdout)))
+            assert table.stdout.splitlines()[0].split("\t") == header, command
+        assert_one_line_error(
+            casegraph(*command, "--json", "--format", "csv", env=neo4j_env), 2, "disagree"
+        )
 
 
 def test_careless_commands_are_refused_before_any_work(offline_env, tmp_path):
