@@ -133,7 +133,7 @@ class ExtractorPlugin(WorkerPlugin):
 
     def setup(self, worker: Any) -> None:
         with _LOCK:
-            if _LOADED != [self.config]:  # a new client with the same settings keeps the model
+            if self.config not in _LOADED:  # a new client with the same settings keeps the model
                 pipeline._init_worker(None, *self.config)
                 _LOADED[:] = [self.config]
 
@@ -172,4 +172,3 @@ def _wait_for_workers(client: Any, scheduler: str) -> None:
             f"the Dask scheduler at {scheduler} has no workers after {WORKER_WAIT:.0f} s: "
             f"start some with `dask worker {scheduler} --nthreads 1` (docs/SCALE.md)"
         ) from None
-
