@@ -28,7 +28,7 @@ from typing import Any
 
 from distributed import Client, WorkerPlugin
 
-from graph.errors import ClusterUnavailable
+from graph.errors import CasegraphError, ClusterUnavailable
 from ingest import pipeline
 from ingest.records import Article, Extraction, ExtractionFailure
 
@@ -61,6 +61,9 @@ class DaskExtractor:
             _wait_for_workers(self.client, scheduler)
             plugin = ExtractorPlugin(model, batch_size, kinds_model, facts_model)
             self.client.register_plugin(plugin, name=ExtractorPlugin.name)
+        except CasegraphError as exc:  # the pipeline did not load on a worker (a setting)
+            self.close()
+            raise type(exc)(f"on the Dask workers of {scheduler}: {exc}") from None
         except BaseException:
             self.close()
             raise
@@ -133,19 +136,30 @@ class ExtractorPlugin(WorkerPlugin):
 
     def setup(self, worker: Any) -> None:
         with _LOCK:
-            if self.config not in _LOADED:  # a new client with the same settings keeps the model
+            if self.config in _LOADED:  # a new client with the same settings keeps the model
+                return
+            _LOADED.clear()
+            try:
                 pipeline._init_worker(None, *self.config)
-                _LOADED[:] = [self.config]
+            except Exception as exc:  # Dask only logs it: the tasks report it (extract_chunk)
+                _FAILED[:] = [f"{type(exc).__name__}: {exc}"]
+                raise
+            _LOADED.append(self.config)
+            _FAILED.clear()
 
 
 # A worker runs tasks in threads; the spaCy pipeline is used by one at a time.
 _LOCK = threading.Lock()
 _LOADED: list[tuple[str, int, str, str]] = []
+_FAILED: list[str] = []  # why the plugin could not load the pipeline on this worker
 
 
 def extract_chunk(articles: list[Article]) -> list[pipeline._Outcome]:
     """The task run on a worker: the outcomes of a chunk (see `pipeline._extract_chunk`)."""
     with _LOCK:
+        if not _LOADED:
+            why = _FAILED[0] if _FAILED else "the casegraph worker plugin did not run"
+            raise RuntimeError(f"the extraction pipeline is not loaded on this worker ({why})")
         return pipeline._extract_chunk(articles)
 
 
