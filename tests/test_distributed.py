@@ -30,7 +30,7 @@ from tests.extract_support import extractor
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
-BATCH = 4  # articles per write transaction and per Dask task: several tasks per worker
+BATCH = 2  # articles per write transaction and per Dask task: several tasks per worker
 
 AGENCIES = ["The Dutch police", "German prosecutors", "The FBI", "Spanish police", "Europol"]
 PEOPLE = ["Marten Volkaert", "Ilse Brandhorst", "Tomas Quillan", "Rena Castellvi"]
