@@ -146,7 +146,7 @@ def test_an_unreachable_scheduler_is_one_line(corpus: Path) -> None:
          "--scheduler", f"tcp://127.0.0.1:{port}"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
-    assert done.returncode != 0 and done.stdout == ""
+    assert done.returncode == 1 and done.stdout == ""
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
     assert f"Dask scheduler at tcp://127.0.0.1:{port} is not reachable" in lines[0]
