@@ -115,11 +115,18 @@ class DaskExtractor:
     def _result(self, future: Any) -> list[pipeline._Outcome]:
         try:
             outcomes: list[pipeline._Outcome] = future.result()
-        except Exception as exc:  # the task itself failed TASK_RETRIES + 1 times
+        except Exception as exc:  # raised TASK_RETRIES + 1 times, killed workers, lost scheduler
+            what = (
+                "a chunk of articles ended several workers (out of memory?): give the workers "
+                "more memory"
+                if type(exc).__name__ == "KilledWorker"
+                else "check that every worker has casegraph and its spaCy model installed "
+                "(docs/SCALE.md) and that the scheduler is still running"
+            )
             raise ClusterUnavailable(
                 f"extraction failed on the Dask cluster at {self.scheduler} "
-                f"({type(exc).__name__}: {exc}); check that every worker has casegraph and its "
-                "spaCy model installed (docs/SCALE.md), then run the same command again"
+                f"({type(exc).__name__}: {_first_line(exc)}): {what}, then run the same command "
+                "again (what was written is kept)"
             ) from None
         future.release()
         return outcomes
@@ -165,14 +172,16 @@ def extract_chunk(articles: list[Article]) -> list[pipeline._Outcome]:
 
 def _connect(scheduler: str, timeout: float) -> Any:
     # The client's own log lines (connection retries, a lost scheduler) would break the CLI's
-    # one-line error; what matters reaches the caller as an exception.
-    logging.getLogger("distributed").setLevel(logging.CRITICAL)
+    # one-line error; what matters reaches the caller as an exception. Dask's logging config
+    # gives some loggers their own level, so each is set.
+    for name in [*logging.root.manager.loggerDict, "distributed.client"]:
+        if name.startswith("distributed"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
     try:
         return Client(scheduler, timeout=timeout, set_as_default=False)
     except (OSError, TimeoutError, ValueError, TypeError) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ClusterUnavailable(
-            f"the Dask scheduler at {scheduler} is not reachable ({reason}): start it with "
+            f"the Dask scheduler at {scheduler} is not reachable ({_first_line(exc)}): start it with "
             "`dask scheduler` (docs/SCALE.md), or leave out --scheduler and "
             "CASEGRAPH_DASK_SCHEDULER to extract on this machine"
         ) from None
@@ -186,3 +195,8 @@ def _wait_for_workers(client: Any, scheduler: str) -> None:
             f"the Dask scheduler at {scheduler} has no workers after {WORKER_WAIT:.0f} s: "
             f"start some with `dask worker {scheduler} --nthreads 1` (docs/SCALE.md)"
         ) from None
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).splitlines()
+    return lines[0][:300] if lines else type(exc).__name__
