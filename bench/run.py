@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import corpus, latency, pages, synth
+from bench import corpus, distributed, latency, pages, synth
 from bench.report import write_report
 from bench.server import child_env, throwaway_server
 from bench.system import commit, load_average, machine, versions
@@ -218,6 +218,9 @@ def main(argv: list[str] | None = None) -> None:
                 results["extraction"] = extraction(plan, model, tmp)
                 print("ingest", flush=True)
                 results["ingest"] = ingestion(plan, settings, tmp)
+                print("extraction on Dask", flush=True)
+                size = distributed.ARTICLES["quick" if plan is QUICK else "full"]
+                results["distributed"] = distributed.measure(size, settings, tmp, _child)
             print("query latency", flush=True)
             results["queries"] = queries(plan, settings)
     results["corpus"] = {"path": str(corpus.corpus_dir()), "available": corpus.available()}

@@ -231,9 +231,30 @@ Workers = Annotated[
 ]
 
 
-def _extractor(settings: Settings, workers: int | None) -> Any:
+Scheduler = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Dask scheduler (tcp://HOST:8786) whose workers run the NLP "
+        "(default CASEGRAPH_DASK_SCHEDULER; docs/SCALE.md).",
+    ),
+]
+
+
+def _extractor(settings: Settings, workers: int | None, scheduler: str | None = None) -> Any:
     from ingest.pipeline import INTERACTIVE_BATCH, Extractor
 
+    scheduler = scheduler or settings.dask_scheduler
+    if scheduler:
+        from ingest.distributed import DaskExtractor
+
+        return DaskExtractor(
+            scheduler,
+            model=settings.spacy_model,
+            kinds_model=settings.kinds_model,
+            facts_model=settings.facts_model,
+            connect_timeout=settings.dask_connect_timeout,
+        )
     return Extractor(
         model=settings.spacy_model,
         workers=workers or settings.workers,
@@ -260,6 +281,7 @@ def extract(
     ],
     fmt: Annotated[str, typer.Option("--format", help="Output format: jsonl.")] = "jsonl",
     workers: Workers = None,
+    scheduler: Scheduler = None,
     text_field: TextField = None,
     title_field: TitleField = "title",
     date_field: DateField = "date",
@@ -284,7 +306,7 @@ def extract(
     pending = readable_articles(paths, fields, failed, follow_links)
     first = next(pending, None)
     if first is not None:  # spaCy is only loaded when there is something to read
-        extractor = _extractor(settings, workers)
+        extractor = _extractor(settings, workers, scheduler)
         with Progress(enabled=_show_progress(False), label="extract") as bar:
             for extraction in extractor.extract(itertools.chain([first], pending), failed):
                 sys.stdout.write(json.dumps(extraction.to_json(), ensure_ascii=False) + "\n")
@@ -321,6 +343,7 @@ def ingest(
         typer.Argument(help="Files or folders (.txt .md .html .jsonl .csv .pdf .docx .odt .eml)."),
     ],
     workers: Workers = None,
+    scheduler: Scheduler = None,
     batch_size: Annotated[
         int | None, typer.Option("--batch-size", help="Articles per write transaction.")
     ] = None,
@@ -344,7 +367,7 @@ def ingest(
         summary = run_ingest(
             paths,
             store=_store(driver, settings, batch_size),
-            extractor_factory=lambda: _extractor(settings, workers),
+            extractor_factory=lambda: _extractor(settings, workers, scheduler),
             fields=_fields(text_field, title_field, date_field, url_field),
             batch_size=batch_size or settings.batch_size,
             on_problem=_report_problem,

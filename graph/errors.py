@@ -29,3 +29,7 @@ class InputError(CasegraphError):
 
 class QueryError(CasegraphError):
     """An unknown named query, a bad parameter, a refused write or a failing Cypher statement."""
+
+
+class ClusterUnavailable(CasegraphError):
+    """The Dask cluster that should run the extraction cannot be reached or failed."""

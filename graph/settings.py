@@ -125,6 +125,18 @@ class Settings:
     workers: int = _setting(
         1, "CASEGRAPH_WORKERS", "Processes used for NLP during extract/ingest.", bounds=(1, 64)
     )
+    dask_scheduler: str | None = _setting(
+        None,
+        "CASEGRAPH_DASK_SCHEDULER",
+        "Run the NLP of extract/ingest on this Dask cluster (tcp://HOST:8786) instead of local "
+        "processes; see docs/SCALE.md.",
+    )
+    dask_connect_timeout: float = _setting(
+        10.0,
+        "CASEGRAPH_DASK_CONNECT_TIMEOUT",
+        "Seconds to wait for the Dask scheduler before giving up.",
+        bounds=(0.5, 600),
+    )
     row_limit: int = _setting(
         1000,
         "CASEGRAPH_ROW_LIMIT",

@@ -194,3 +194,26 @@ def test_a_latency_only_run_is_stamped_apart_from_the_full_run(tmp_path: Path) -
     assert "on d in 1.0 minutes at commit abc" in head and "2026-01-02 03:04 UTC" in head
     assert "at commit def in 2.0 minutes" in section and "[3, 2, 1] / [4, 3, 2]" in section
     assert "5 timed rounds" in section
+
+
+def test_dask_projection_is_capped_by_the_client_and_says_from_how_many_workers() -> None:
+    from bench import distributed
+
+    def row(mode: str, workers: int, write_rate: float, compute: float) -> dict:
+        return {"mode": mode, "workers": workers, "articles": 100, "seconds": 20.0,
+                "articles_per_s": 5.0, "client_cpu_s": 0.5, "client_cpu_share": 0.025,
+                "write_busy_s": 100 / write_rate, "write_articles_per_s": write_rate,
+                "relationships_written": 900, "worker_compute_s": compute}  # fmt: skip
+
+    runs = [row("local", 1, 40.0, 0.0), row("dask", 1, 50.0, 10.0), row("dask", 2, 30.0, 10.0)]
+    p = distributed.projection(runs)
+    # A worker: 100 articles in 10 s of task compute; the writer: the best run, 50/s; the
+    # client's CPU: 100 articles per 0.5 s.
+    assert (p["per_worker"], p["writer"], p["client_cpu"]) == (10.0, 50.0, 200.0)
+    assert p["ceiling_workers"] == 5.0
+    assert [(r["workers"], r["articles_per_s"], r["bound"]) for r in p["rows"]] == [
+        (8, 50.0, "client"), (32, 50.0, "client"), (128, 50.0, "client")
+    ]  # fmt: skip
+    assert p["rows"][0]["hours"] == 1_000_000 / 50.0 / 3600
+    text = "\n".join(report.distributed_section({"articles": 100, "runs": runs, "projection": p}))
+    assert "| dask | 2 | 100 |" in text and "ceiling from about 5 workers on" in text
