@@ -485,8 +485,7 @@ def reprocess(driver: neo4j.Driver, database: str, article_ids: list[str], extra
     store = Store(driver, database)
     done = 0
     for extraction in extractor.extract(articles):
-        store.retract(extraction.article.id)
-        store.write([extraction])
+        store.rewrite(extraction)  # one transaction: a crash leaves the old version whole
         done += 1
     missing = len(rows) - len(articles)
     if missing:

@@ -848,15 +848,12 @@ class Store:
         if not extractions:
             return total
         self._ensure_schema()
-        # People's corrections of entities (graph.curation): merged, re-kinded, renamed.
         try:
-            records = self._attempt("reading the corrections", _entity_corrections, read=True)
+            extractions = self._corrected(extractions)
         except DatabaseUnavailable as exc:
             raise WriteFailed(
                 f"{exc} (0 article(s) of this call were written before it)", written=()
             ) from None
-        emap, splits = resolve_map(records), split_map(records)
-        extractions = [apply_entity_map(apply_splits(ex, splits), emap) for ex in extractions]
         plans = [
             plan_batch(extractions[i : i + self.batch_size])
             for i in range(0, len(extractions), self.batch_size)
@@ -872,6 +869,25 @@ class Store:
                 ) from None
             total = total + _result(plan, counts)
         return total
+
+    def _corrected(self, extractions: Sequence[Extraction]) -> list[Extraction]:
+        """`extractions` with people's corrections of entities (graph.curation) applied:
+        merged, re-kinded, renamed, aliases split off."""
+        records = self._attempt("reading the corrections", _entity_corrections, read=True)
+        emap, splits = resolve_map(records), split_map(records)
+        return [apply_entity_map(apply_splits(ex, splits), emap) for ex in extractions]
+
+    def rewrite(self, extraction: Extraction) -> WriteResult:
+        """Replace a stored article by a new extraction of it in one transaction: the old
+        version's evidence, facts and cases go and the new ones come, or nothing changes."""
+        self._ensure_schema()
+        plan = plan_batch(self._corrected([extraction]))
+
+        def work(tx: neo4j.ManagedTransaction) -> dict[str, int]:
+            _retract_tx(tx, extraction.article.id)
+            return _write_plan(tx, plan)
+
+        return _result(plan, self._attempt("rewriting an article", work))
 
     def retract(self, article_id: str) -> RetractResult:
         """Remove an article and everything only it supports, in one transaction."""

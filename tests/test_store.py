@@ -335,6 +335,27 @@ def test_retract_removes_only_what_the_article_supports(store: Store) -> None:
 
 
 @pytest.mark.neo4j
+def test_rewrite_replaces_an_article_in_one_transaction(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    everything = graph_of(store, [seed(), followup(), unrelated()])
+    fewer = replace(followup(), relations=followup().relations[:1])
+    store.rewrite(fewer)
+    changed = canonical(store._driver)
+    assert changed != everything
+    store.rewrite(followup())
+    assert canonical(store._driver) == everything
+
+    def crash(*args: object, **kwargs: object) -> None:  # the write fails after the retraction
+        raise neo4j.exceptions.ClientError("simulated failure inside the transaction")
+
+    monkeypatch.setattr("graph.store._write_plan", crash)
+    with pytest.raises(neo4j.exceptions.ClientError):
+        store.rewrite(fewer)
+    assert canonical(store._driver) == everything  # the retraction was rolled back with it
+
+
+@pytest.mark.neo4j
 def test_retract_the_only_article_leaves_an_empty_graph(store: Store) -> None:
     store.write([seed()])
     result = store.retract(seed().article.id)
