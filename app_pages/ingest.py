@@ -100,12 +100,13 @@ def _server_path(text: str, root: Path | None) -> str:
 def _report(summary: Any) -> None:
     data = summary.as_dict()
     a = data["articles"]
-    cols = st.columns(5)
+    cols = st.columns(6)
     cols[0].metric("New articles", a["new"])
-    cols[1].metric("Unchanged", a["skipped"])
-    cols[2].metric("Failed", a["failed"])
-    cols[3].metric("Facts", data["relations"])
-    cols[4].metric("Cases", data["cases"])
+    cols[1].metric("Updated", a["updated"])
+    cols[2].metric("Unchanged", a["skipped"])
+    cols[3].metric("Failed", a["failed"])
+    cols[4].metric("Facts", data["relations"])
+    cols[5].metric("Cases", data["cases"])
     if data["unsupported"]:
         line = summary.unsupported_line().removeprefix("; ")
         st.caption(line[:1].upper() + line[1:])

@@ -378,7 +378,7 @@ def ingest(
         sys.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False) + "\n")
     else:
         out.print(summary.line())
-    total_ok = summary.new + summary.skipped
+    total_ok = summary.new + summary.updated + summary.skipped
     _exit_for(total_ok, summary.failed)
 
 

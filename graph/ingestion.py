@@ -62,6 +62,7 @@ class IngestSummary:
     """What an ingest did; `new` counts only articles whose write transaction committed."""
 
     new: int = 0
+    updated: int = 0  # new versions of stored articles (same URL or file, another text)
     skipped: int = 0
     failed: int = 0
     entities: int = 0
@@ -80,7 +81,12 @@ class IngestSummary:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "articles": {"new": self.new, "skipped": self.skipped, "failed": self.failed},
+            "articles": {
+                "new": self.new,
+                "updated": self.updated,
+                "skipped": self.skipped,
+                "failed": self.failed,
+            },
             "entities": self.entities,
             "relations": self.relations,
             "cases": self.cases,
@@ -91,7 +97,8 @@ class IngestSummary:
 
     def line(self) -> str:
         return (
-            f"articles: {self.new} new, {self.skipped} unchanged, {self.failed} failed; "
+            f"articles: {self.new} new, {self.updated} updated, {self.skipped} unchanged, "
+            f"{self.failed} failed; "
             f"{self.entities} entity mentions, {self.relations} facts, {self.cases} cases written "
             f"in {self.seconds['total']:.1f}s"
         ) + self.unsupported_line()
@@ -209,7 +216,7 @@ def run_ingest(
         except DatabaseUnavailable as exc:
             # Reads between the writes fail the same way: say in both cases what committed.
             raise DatabaseUnavailable(
-                f"{exc} ({summary.new} articles were written before the failure; "
+                f"{exc} ({summary.new + summary.updated} articles were written before the failure; "
                 "run the same ingest again to complete it)"
             ) from None
         bar.advance(0)
@@ -324,13 +331,16 @@ def _write(
     """Write one batch; the number of its articles that committed."""
     t0 = time.perf_counter()
     try:
-        store.write(batch)
+        replaced = {new for _, new in getattr(store.write(batch), "replaced", ())}
     except ValueError:
         # A record that breaks the ontology is a casegraph bug, found before anything of the
         # batch was written: write the articles one by one so only the culprit is left out.
         batch = [x for x in batch if _write_alone(store, x, failed)]
+        replaced = set()
     summary.seconds["write"] += time.perf_counter() - t0
-    summary.new += len(batch)
+    updated = sum(1 for x in batch if x.article.id in replaced)
+    summary.updated += updated
+    summary.new += len(batch) - updated
     summary.entities += sum(len(x.entities) for x in batch)
     summary.relations += sum(len(x.relations) for x in batch)
     summary.cases += sum(len(x.cases) for x in batch)

@@ -123,9 +123,12 @@ class WriteResult:
     evidence: int = 0
     nodes_created: int = 0
     relationships_created: int = 0
+    # (old id, new id): stored articles with the new one's URL or file that it replaced
+    replaced: tuple[tuple[str, str], ...] = ()
 
     def __add__(self, other: WriteResult) -> WriteResult:
         return WriteResult(
+            replaced=self.replaced + other.replaced,
             articles=self.articles + other.articles,
             entities=self.entities + other.entities,
             mentions=self.mentions + other.mentions,
@@ -602,6 +605,8 @@ def schema_statements() -> list[str]:
         ("Evidence", "article_id"),
         ("Case", "status"),
         ("Article", "date"),
+        ("Article", "url"),
+        ("Article", "path"),
         ("Curation", "fact_key"),
         ("Curation", "source_id"),
     ):
@@ -672,9 +677,33 @@ def _run_schema(tx: neo4j.ManagedTransaction, query: str) -> None:
     tx.run(query).consume()
 
 
-def _write_plan(tx: neo4j.ManagedTransaction, plan: BatchPlan) -> dict[str, int]:
+# Earlier versions of the articles of a batch: another text under the same URL, or in the same
+# file (a row of a corpus file is found by its URL only: rows move when a file is re-sorted).
+_OLD_VERSIONS = """
+UNWIND $rows AS row
+CALL (row) {
+  MATCH (old:Article {url: row.props.url}) WHERE row.props.url IS NOT NULL RETURN old
+  UNION
+  MATCH (old:Article {path: row.path}) WHERE NOT row.path CONTAINS '#' RETURN old
+}
+WITH row, old WHERE old.id <> row.id AND NOT old.id IN $ids
+RETURN DISTINCT old.id AS old, row.id AS new ORDER BY old
+"""
+
+
+def _replace_old_versions(tx: neo4j.ManagedTransaction, plan: BatchPlan) -> list[list[str]]:
+    """Retract the earlier versions of the batch's articles (in the batch's transaction)."""
+    ids = [row["id"] for row in plan.articles]
+    pairs = [[r["old"], r["new"]] for r in tx.run(_OLD_VERSIONS, rows=plan.articles, ids=ids)]
+    for old in sorted({old for old, _ in pairs}):
+        _retract_tx(tx, old)
+    return pairs
+
+
+def _write_plan(tx: neo4j.ManagedTransaction, plan: BatchPlan) -> dict[str, Any]:
     """Every statement of one batch, in one transaction; nodes before relationships."""
-    counts: dict[str, int] = defaultdict(int)
+    counts: dict[str, Any] = defaultdict(int)
+    counts["replaced"] = _replace_old_versions(tx, plan)
     _run(tx, WRITE_ARTICLES, counts, rows=plan.articles)
     for kind, rows in sorted(plan.entities.items()):
         _run(tx, write_entities_cypher(kind), counts, rows=rows)
@@ -954,7 +983,7 @@ def _entity_corrections(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
     return [dict(r["c"]) for r in result]
 
 
-def _result(plan: BatchPlan, counts: dict[str, int]) -> WriteResult:
+def _result(plan: BatchPlan, counts: dict[str, Any]) -> WriteResult:
     return WriteResult(
         articles=tuple(row["id"] for row in plan.articles),
         entities=sum(len(rows) for rows in plan.entities.values()),
@@ -964,6 +993,7 @@ def _result(plan: BatchPlan, counts: dict[str, int]) -> WriteResult:
         evidence=len(plan.evidence),
         nodes_created=counts["nodes"],
         relationships_created=counts["relationships"],
+        replaced=tuple((old, new) for old, new in counts.get("replaced", [])),
     )
 
 

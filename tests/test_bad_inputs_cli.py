@@ -102,7 +102,7 @@ def test_exit_0_when_everything_succeeded_and_1_when_nothing_could_be_ingested(
     ok = run_cli("ingest", str(good), env=neo4j_env)
     assert ok.returncode == 0, ok.stderr
     assert ok.stderr.strip() == ""
-    assert "2 new, 0 unchanged, 0 failed" in ok.stdout
+    assert "2 new, 0 updated, 0 unchanged, 0 failed" in ok.stdout
     # Unchanged content is success too.
     assert run_cli("ingest", str(good), env=neo4j_env).returncode == 0
 

@@ -159,7 +159,9 @@ def test_ingesting_the_same_folder_twice_changes_nothing(neo4j_env, clean_db, tm
 
     second = casegraph("ingest", str(corpus), "--json", env=neo4j_env)
     again = json.loads(second.stdout)
-    assert again["articles"] == {"new": 0, "skipped": summary["articles"]["new"], "failed": 0}
+    assert again["articles"] == {
+        "new": 0, "updated": 0, "skipped": summary["articles"]["new"], "failed": 0
+    }  # fmt: skip
     assert casegraph("stats", "--json", env=neo4j_env).stdout == stats_1.stdout
 
 

@@ -116,7 +116,7 @@ def test_show_and_the_summary_line_say_page_and_skipped_files(
     assert charge.rstrip().endswith("(page 2)")
     again = run_cli("ingest", str(folder), env=env)  # nothing new: spaCy is not even loaded
     assert again.returncode == 2
-    assert "articles: 0 new, 5 unchanged, 3 failed" in again.stdout
+    assert "articles: 0 new, 0 updated, 5 unchanged, 3 failed" in again.stdout
     assert "skipped, unsupported type: 2 (photo.png, table.xlsx)" in again.stdout
 
 
