@@ -21,7 +21,7 @@ from spacy.vocab import Vocab
 from graph import ontology
 from ingest import jurisdictions
 from ingest.knowledge import offense_vocabulary
-from ingest.nlp import RULER_KEY
+from ingest.nlp import RULER_KEY, doc_text
 
 PERSON, AGENCY, PLATFORM = ontology.PERSON, ontology.AGENCY, ontology.PLATFORM
 ORGANIZATION, JURISDICTION, OFFENSE = ontology.ORGANIZATION, ontology.JURISDICTION, ontology.OFFENSE
@@ -1007,7 +1007,7 @@ def _propagate(doc: Doc, found: list[Found]) -> list[Found]:
     names.update({n.split()[-1]: PERSON for n, k in list(names.items()) if k == PERSON})
     taken = {i for f in found for i in range(f.start, f.end)}
     out: list[Found] = []
-    text = doc.text  # rebuilt from the tokens on every access: once per document, not per name
+    text = doc_text(doc)
     longest_first = sorted((n for n in names if len(n) >= 3), key=lambda n: (-len(n), n))
     if not longest_first:
         return out
