@@ -954,10 +954,14 @@ def find_offenses(doc: Doc, taken: set[int], named: list[Found] | None = None) -
     if named is None:
         named = _vocabulary_offenses(doc)
     out = [f for f in named if taken.isdisjoint(range(f.start, f.end))]
-    for tok in doc:
-        low = tok.lower_
+    strings = doc.vocab.strings
+    for i, lower in enumerate(doc.to_array(LOWER).tolist()):  # no Token object per word
+        low = strings[lower]
         is_head = low in sets["heads"] or low in sets["needs_modifier"]
-        if not is_head or tok.i in taken or not _nominal(tok):
+        if not is_head or i in taken:
+            continue
+        tok = doc[i]
+        if not _nominal(tok):
             continue
         nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
         # not the head of its phrase ("fraud charges"): still an offence when the phrase goes
