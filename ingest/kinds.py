@@ -152,9 +152,8 @@ class KindClassifier:
         scores = list(self.bias)
         for f in features:
             w = self.weights.get(f)
-            if w is not None:
-                for i, x in enumerate(w):
-                    scores[i] += x
+            if w is not None:  # the same additions in the same order as an index loop, faster
+                scores = [s + x for s, x in zip(scores, w, strict=True)]
         if self.dense is not None and vector is not None and len(vector) == len(self.dense.mean):
             for i, x in enumerate(self.dense.scores(vector)):
                 scores[i] += x
