@@ -90,10 +90,11 @@ def undecided_names(doc: Doc, found: list[Found]) -> list[Found]:
     spans = [strip_span(e) for e in doc.ents if e.label_ in ("ORG", "PERSON")]
     nouns = kind_nouns()
     strings = doc.vocab.strings
+    described = (ontology.PLATFORM, ontology.ORGANIZATION)
     rows = doc.to_array([IS_LOWER, LOWER]).reshape(-1, 2).tolist()  # no Token object per word
     for i, (is_lower, lower) in enumerate(rows[:-1]):
         # "messaging app Blitzchat": a proper noun run after a descriptor
-        if is_lower and nouns.get(strings[lower]) in (ontology.PLATFORM, ontology.ORGANIZATION):
+        if is_lower and nouns.get(strings[int(lower)]) in described:
             end = i + 1
             while end < len(doc) and end - i <= 3 and doc[end].tag_ == "NNP":
                 end += 1
