@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 
 from graph import ontology
 from ingest import jurisdictions, knowledge
+from ingest.nlp import doc_text
 from ingest.records import Case, Entity, Relation, case_id
 
 # Whole words ("issued" is not "sued"), in a sentence that names the case's target.
@@ -79,7 +80,7 @@ def _sued(doc: Doc, target: Entity) -> bool:
 
 def _place_near(doc: Doc, target: Entity, places: list[Entity]) -> str | None:
     """A jurisdiction named "in <place>" in a sentence that mentions the target."""
-    text = doc.text  # built from the tokens on every access: once, not per mention
+    text = doc_text(doc)
     for m in target.mentions:
         sent = doc.char_span(m.start, m.end, alignment_mode="expand")
         if sent is None:
@@ -213,7 +214,7 @@ def _named_operations(
     counts = Counter(e.id for _, e in agencies)
     main = [counts.most_common(1)[0][0]] if counts else []
     named: dict[str, Case] = {}
-    for match in _OPERATION.finditer(doc.text):
+    for match in _OPERATION.finditer(doc_text(doc)):
         span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
         if span is None:
             continue
@@ -295,8 +296,12 @@ def _act_cases(
     mentions.sort(key=lambda x: x[0])
     taken = {(c.kind, c.jurisdiction) for c in known}
     out: dict[tuple[str, str | None], Case] = {}
+    act_of: dict[str, _Act | None] = {}  # per word form, not per token
     for t in doc:
-        act = next((a for a in _ACTS if a.words.match(t.lower_)), None)
+        low = t.lower_
+        if low not in act_of:
+            act_of[low] = next((a for a in _ACTS if a.words.match(low)), None)
+        act = act_of[low]
         if act is None:
             continue
         sent = t.sent

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
+from spacy.attrs import IS_LOWER, LOWER
 from spacy.tokens import Doc
 
 from graph import ontology
@@ -88,13 +89,17 @@ def undecided_names(doc: Doc, found: list[Found]) -> list[Found]:
     taken = {i for f in found for i in range(f.start, f.end)}
     spans = [strip_span(e) for e in doc.ents if e.label_ in ("ORG", "PERSON")]
     nouns = kind_nouns()
-    for tok in doc[:-1]:  # "messaging app Blitzchat": a proper noun run after a descriptor
-        if tok.is_lower and nouns.get(tok.lower_) in (ontology.PLATFORM, ontology.ORGANIZATION):
-            end = tok.i + 1
-            while end < len(doc) and end - tok.i <= 3 and doc[end].tag_ == "NNP":
+    strings = doc.vocab.strings
+    described = (ontology.PLATFORM, ontology.ORGANIZATION)
+    rows = doc.to_array([IS_LOWER, LOWER]).reshape(-1, 2).tolist()  # no Token object per word
+    for i, (is_lower, lower) in enumerate(rows[:-1]):
+        # "messaging app Blitzchat": a proper noun run after a descriptor
+        if is_lower and nouns.get(strings[int(lower)]) in described:
+            end = i + 1
+            while end < len(doc) and end - i <= 3 and doc[end].tag_ == "NNP":
                 end += 1
-            if end > tok.i + 1:
-                spans.append(doc[tok.i + 1 : end])
+            if end > i + 1:
+                spans.append(doc[i + 1 : end])
     out: list[Found] = []
     for span in spans:
         if (

@@ -21,7 +21,7 @@ from spacy.vocab import Vocab
 from graph import ontology
 from ingest import jurisdictions
 from ingest.knowledge import offense_vocabulary
-from ingest.nlp import RULER_KEY
+from ingest.nlp import RULER_KEY, doc_text
 
 PERSON, AGENCY, PLATFORM = ontology.PERSON, ontology.AGENCY, ontology.PLATFORM
 ORGANIZATION, JURISDICTION, OFFENSE = ontology.ORGANIZATION, ontology.JURISDICTION, ontology.OFFENSE
@@ -954,10 +954,14 @@ def find_offenses(doc: Doc, taken: set[int], named: list[Found] | None = None) -
     if named is None:
         named = _vocabulary_offenses(doc)
     out = [f for f in named if taken.isdisjoint(range(f.start, f.end))]
-    for tok in doc:
-        low = tok.lower_
+    strings = doc.vocab.strings
+    for i, lower in enumerate(doc.to_array(LOWER).tolist()):  # no Token object per word
+        low = strings[lower]
         is_head = low in sets["heads"] or low in sets["needs_modifier"]
-        if not is_head or tok.i in taken or not _nominal(tok):
+        if not is_head or i in taken:
+            continue
+        tok = doc[i]
+        if not _nominal(tok):
             continue
         nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
         # not the head of its phrase ("fraud charges"): still an offence when the phrase goes
@@ -1007,7 +1011,7 @@ def _propagate(doc: Doc, found: list[Found]) -> list[Found]:
     names.update({n.split()[-1]: PERSON for n, k in list(names.items()) if k == PERSON})
     taken = {i for f in found for i in range(f.start, f.end)}
     out: list[Found] = []
-    text = doc.text  # rebuilt from the tokens on every access: once per document, not per name
+    text = doc_text(doc)
     longest_first = sorted((n for n in names if len(n) >= 3), key=lambda n: (-len(n), n))
     if not longest_first:
         return out

