@@ -86,11 +86,17 @@ def _read(driver: Any, database: str, query: str, **params: Any) -> list[dict[st
     return execute_read(driver, database, query, params, _NO_CAP, _TIMEOUT, None).rows
 
 
+_ARTICLE_INTERNAL = frozenset({"text", "minhash", "shingles", "lsh"})
+
+
 def _node(row: dict[str, Any]) -> dict[str, Any]:
     labels = sorted(row["labels"])
-    # An article's text stays in the graph (`casegraph show`); exports carry its metadata.
+    # An article's text stays in the graph (`casegraph show`), and so do its near-duplicate
+    # signature (ingest/syndication.py); exports carry its metadata.
     props = {
-        k: v for k, v in sorted(row["props"].items()) if not (k == "text" and "Article" in labels)
+        k: v
+        for k, v in sorted(row["props"].items())
+        if not (k in _ARTICLE_INTERNAL and "Article" in labels)
     }
     kind = props.get("kind") or next((x for x in labels if x != "Entity"), "")
     name = props.get("name") or props.get("title") or row["id"]

@@ -99,7 +99,12 @@ CASE_STATUSES: Final[tuple[str, ...]] = (
 
 # Every relationship type casegraph writes between entity-like nodes.
 GRAPH_RELATIONSHIPS: Final[tuple[str, ...]] = (*FACT_TYPES, *CASE_RELATIONSHIPS)
-ALL_RELATIONSHIPS: Final[tuple[str, ...]] = (*GRAPH_RELATIONSHIPS, MENTIONS, CASE_REPORTED_IN)
+# Article -> Article: the same story published again (ingest/syndication.py), from the larger
+# article id to the smaller; a fact's `sources` counts such copies once.
+SAME_STORY: Final = "SAME_STORY"
+ALL_RELATIONSHIPS: Final[tuple[str, ...]] = (
+    *GRAPH_RELATIONSHIPS, MENTIONS, CASE_REPORTED_IN, SAME_STORY,
+)  # fmt: skip
 
 
 def fact_allowed(fact_type: str, source_kind: str, target_kind: str) -> bool:

@@ -45,6 +45,7 @@ from graph.corrections import (
 )
 from graph.errors import DatabaseUnavailable, QueryError
 from ingest.records import Extraction, normalize_name
+from ingest.syndication import Signature, is_copy, signature
 
 T = TypeVar("T")
 
@@ -221,6 +222,12 @@ class _Planner:
         a = ex.article
         props: dict[str, Any] = {"title": a.title, "date": a.date, "url": a.url, "path": a.path}
         props |= {"author": a.author, "date_source": a.date_source, "pages": list(a.pages) or None}
+        sig = signature(a.text)
+        props |= {
+            "minhash": list(sig.hashes) if sig else None,
+            "shingles": sig.shingles if sig else None,
+            "lsh": " ".join(sig.bands()) if sig else None,
+        }
         old = self.articles.get(a.id)
         # The same text from several files: the smallest path supplies the metadata.
         if old is None or a.path < old["props"]["path"]:
@@ -408,7 +415,8 @@ WITH a, row, CASE WHEN a.path IS NULL OR row.path <= a.path THEN row.props ELSE 
     date_source: a.date_source, pages: a.pages
 } END AS p
 SET a.title = p.title, a.date = p.date, a.url = p.url, a.path = p.path, a.text = row.text,
-    a.author = p.author, a.date_source = p.date_source, a.pages = p.pages
+    a.author = p.author, a.date_source = p.date_source, a.pages = p.pages,
+    a.minhash = row.props.minhash, a.shingles = row.props.shingles, a.lsh = row.props.lsh
 REMOVE a._lock
 """
 
@@ -488,6 +496,8 @@ WITH r,
                RETURN e.status AS s ORDER BY $status_rank[s] DESC LIMIT 1 } AS statuses,
      COUNT { MATCH (e:Evidence {fact_key: r.key}) } AS evidence
 SET r.articles = articles,
+    r.sources = size([a IN articles WHERE NOT EXISTS {
+        MATCH (:Article {id: a})-[:SAME_STORY]-(c:Article) WHERE c.id IN articles AND c.id < a }]),
     r.evidence_count = evidence,
     r.status = statuses[0],
     r.confidence = COLLECT { MATCH (e:Evidence {fact_key: r.key}) WHERE e.confidence IS NOT NULL
@@ -637,6 +647,12 @@ def schema_statements() -> list[str]:
         f"CREATE FULLTEXT INDEX {ARTICLE_TEXT_INDEX} IF NOT EXISTS "
         f"FOR (a:{ontology.ARTICLE_LABEL}) ON EACH [a.title, a.text]"
     )
+    # Near-duplicate articles (ingest/syndication.py): band keys are whitespace-separated words.
+    out.append(
+        f"CREATE FULLTEXT INDEX {ARTICLE_LSH_INDEX} IF NOT EXISTS "
+        f"FOR (a:{ontology.ARTICLE_LABEL}) ON EACH [a.lsh] "
+        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}"
+    )
     out.append(
         f"CREATE FULLTEXT INDEX {EVIDENCE_TEXT_INDEX} IF NOT EXISTS "
         f"FOR (e:{ontology.EVIDENCE_LABEL}) ON EACH [e.sentence]"
@@ -645,6 +661,7 @@ def schema_statements() -> list[str]:
 
 
 ENTITY_NAMES_INDEX = "entity_names"
+ARTICLE_LSH_INDEX = "article_lsh"
 ARTICLE_TEXT_INDEX = "article_text"
 EVIDENCE_TEXT_INDEX = "evidence_text"
 _SCHEMA_NAME = re.compile(r"(?:CONSTRAINT|INDEX) (\w+) IF NOT EXISTS")
@@ -691,6 +708,45 @@ RETURN DISTINCT old.id AS old, row.id AS new ORDER BY old
 """
 
 
+# Stored articles sharing an LSH band with one of the batch's (Lucene looks the band keys up).
+_COPY_CANDIDATES = f"""
+UNWIND $rows AS row
+CALL db.index.fulltext.queryNodes('{ARTICLE_LSH_INDEX}', row.query, {{limit: 50}})
+YIELD node
+WHERE node.id <> row.id AND NOT node.id IN $ids
+RETURN row.id AS id, node.id AS other, node.minhash AS hashes, node.shingles AS shingles
+"""
+_WRITE_COPIES = f"""
+UNWIND $pairs AS pair
+MATCH (a:Article {{id: pair[0]}}), (b:Article {{id: pair[1]}})
+MERGE (a)-[:{ontology.SAME_STORY}]->(b)
+"""
+
+
+def _link_copies(tx: neo4j.ManagedTransaction, plan: BatchPlan, counts: dict[str, Any]) -> None:
+    """SAME_STORY between the batch's articles and the articles (stored or in the batch) whose
+    text they contain or that contain theirs (ingest/syndication.py)."""
+    sigs = {
+        row["id"]: Signature(tuple(row["props"]["minhash"]), row["props"]["shingles"])
+        for row in plan.articles
+        if row["props"].get("minhash")
+    }
+    if not sigs:
+        return
+    rows = [{"id": i, "query": " OR ".join(s.bands())} for i, s in sigs.items()]
+    pairs: set[tuple[str, str]] = set()
+    for r in tx.run(_COPY_CANDIDATES, rows=rows, ids=sorted(sigs)):
+        if r["hashes"] and is_copy(sigs[r["id"]], Signature(tuple(r["hashes"]), r["shingles"])):
+            pairs.add((max(r["id"], r["other"]), min(r["id"], r["other"])))
+    ids = sorted(sigs)
+    for i, a in enumerate(ids):  # the batch's own articles, not yet in the index
+        for b in ids[i + 1 :]:
+            if is_copy(sigs[a], sigs[b]):
+                pairs.add((max(a, b), min(a, b)))
+    if pairs:
+        _run(tx, _WRITE_COPIES, counts, pairs=[list(p) for p in sorted(pairs)])
+
+
 def _replace_old_versions(tx: neo4j.ManagedTransaction, plan: BatchPlan) -> list[list[str]]:
     """Retract the earlier versions of the batch's articles (in the batch's transaction)."""
     ids = [row["id"] for row in plan.articles]
@@ -705,6 +761,7 @@ def _write_plan(tx: neo4j.ManagedTransaction, plan: BatchPlan) -> dict[str, Any]
     counts: dict[str, Any] = defaultdict(int)
     counts["replaced"] = _replace_old_versions(tx, plan)
     _run(tx, WRITE_ARTICLES, counts, rows=plan.articles)
+    _link_copies(tx, plan, counts)
     for kind, rows in sorted(plan.entities.items()):
         _run(tx, write_entities_cypher(kind), counts, rows=rows)
     if plan.cases:

@@ -1,13 +1,14 @@
 // name: facts
 // Facts and case links, filtered by source entity, type and target entity (each optional),
-// best-supported first, each with its evidence: the sentences that state it and their
+// best-supported first (independent sources: copies of one story count once, then sentences),
+// each with its evidence: the sentences that state it and their
 // articles' title, date and URL (and the page, for a PDF).
 // param: source string optional — source entity: name, alias or ISO code
 // param: type string optional choices=@relationship_types — relationship type, e.g. INVESTIGATES
 // param: target string optional — target entity: name, alias or ISO code
 // param: min_confidence float optional range=0..1 — only facts the fact classifier scored at least this (facts it did not score, such as case links, always pass)
 // param: limit int default=100 range=1..10000 — at most this many facts
-// returns: source, source_kind, type, target, target_kind, status, confidence, evidence_count, evidence
+// returns: source, source_kind, type, target, target_kind, status, confidence, sources, evidence_count, evidence
 CALL () {
   OPTIONAL MATCH (x:Entity {norm: $source_norm})
   OPTIONAL MATCH (y:Jurisdiction {iso: toUpper($source)})
@@ -53,8 +54,9 @@ CALL (sources, targets) {
 }
 WITH s, r, t WHERE ($type IS NULL OR type(r) = $type)
   AND ($min_confidence IS NULL OR r.confidence IS NULL OR r.confidence >= $min_confidence)
-WITH s, r, t, coalesce(r.evidence_count, size(r.articles)) AS evidence_count
-ORDER BY evidence_count DESC, s.name, type(r), t.name
+WITH s, r, t, coalesce(r.evidence_count, size(r.articles)) AS evidence_count,
+     coalesce(r.sources, size(r.articles)) AS sources
+ORDER BY sources DESC, evidence_count DESC, s.name, type(r), t.name
 LIMIT $limit
 CALL (r) {
   OPTIONAL MATCH (ev:Evidence {fact_key: r.key})
@@ -66,5 +68,5 @@ CALL (r) {
   } END) AS evidence
 }
 RETURN s.name AS source, s.kind AS source_kind, type(r) AS type, t.name AS target,
-       t.kind AS target_kind, r.status AS status, r.confidence AS confidence, evidence_count,
-       evidence
+       t.kind AS target_kind, r.status AS status, r.confidence AS confidence, sources,
+       evidence_count, evidence
