@@ -23,6 +23,7 @@ Labels and relationship types are formatted into Cypher only after `ontology.che
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import time
@@ -723,16 +724,36 @@ MERGE (a)-[:{ontology.SAME_STORY}]->(b)
 """
 
 
-def _link_copies(tx: neo4j.ManagedTransaction, plan: BatchPlan, counts: dict[str, Any]) -> None:
+def _relink_copies(tx: neo4j.ManagedTransaction, plan: BatchPlan) -> None:
+    """After a batch committed: link its articles to copies another writer committed at the
+    same time (neither transaction could see the other's), and recompute the `sources` of the
+    facts of the articles newly linked."""
+    counts: dict[str, Any] = defaultdict(int)
+    pairs = _link_copies(tx, plan, counts)
+    if not counts["relationships"]:
+        return
+    ids = sorted({i for pair in pairs for i in pair})
+    rows = tx.run(
+        "MATCH (e:Evidence) WHERE e.article_id IN $ids AND e.type IN $types "
+        "RETURN e.type AS type, collect(DISTINCT e.fact_key) AS keys",
+        ids=ids, types=list(ontology.FACT_TYPES),
+    )  # fmt: skip
+    for r in sorted(rows, key=lambda r: r["type"]):
+        tx.run(refresh_links_cypher(r["type"]), keys=sorted(r["keys"]), **_RANKS).consume()
+
+
+def _link_copies(
+    tx: neo4j.ManagedTransaction, plan: BatchPlan, counts: dict[str, Any]
+) -> set[tuple[str, str]]:
     """SAME_STORY between the batch's articles and the articles (stored or in the batch) whose
-    text they contain or that contain theirs (ingest/syndication.py)."""
+    text they contain or that contain theirs (ingest/syndication.py); returns the pairs."""
     sigs = {
         row["id"]: Signature(tuple(row["props"]["minhash"]), row["props"]["shingles"])
         for row in plan.articles
         if row["props"].get("minhash")
     }
     if not sigs:
-        return
+        return set()
     rows = [{"id": i, "query": " OR ".join(s.bands())} for i, s in sigs.items()]
     pairs: set[tuple[str, str]] = set()
     for r in tx.run(_COPY_CANDIDATES, rows=rows, ids=sorted(sigs)):
@@ -745,6 +766,7 @@ def _link_copies(tx: neo4j.ManagedTransaction, plan: BatchPlan, counts: dict[str
                 pairs.add((max(a, b), min(a, b)))
     if pairs:
         _run(tx, _WRITE_COPIES, counts, pairs=[list(p) for p in sorted(pairs)])
+    return pairs
 
 
 def _replace_old_versions(tx: neo4j.ManagedTransaction, plan: BatchPlan) -> list[list[str]]:
@@ -954,6 +976,10 @@ class Store:
                     written=total.articles,
                 ) from None
             total = total + _result(plan, counts)
+            # The batch is written; if this fails, only links to a concurrent writer's copies
+            # are missing.
+            with contextlib.suppress(DatabaseUnavailable):
+                self._attempt("linking republished copies", partial(_relink_copies, plan=plan))
         return total
 
     def _corrected(self, extractions: Sequence[Extraction]) -> list[Extraction]:

@@ -83,6 +83,7 @@ def test_each_bad_input_is_one_line_and_the_good_ones_are_ingested(
     summary = json.loads(proc.stdout)
     assert summary["articles"] == {
         "new": len(good),
+        "updated": 0,
         "skipped": duplicates,
         "failed": len(problems),
     }
@@ -110,7 +111,12 @@ def test_exit_0_when_everything_succeeded_and_1_when_nothing_could_be_ingested(
     none = run_cli("ingest", *map(str, bad), "--json", env=neo4j_env)
     assert none.returncode == 1, none.stderr
     assert len(none.stderr.strip().splitlines()) == 3
-    assert json.loads(none.stdout)["articles"] == {"new": 0, "skipped": 0, "failed": 3}
+    assert json.loads(none.stdout)["articles"] == {
+        "new": 0,
+        "updated": 0,
+        "skipped": 0,
+        "failed": 3,
+    }
     assert count_articles(clean_db) == 2
 
 

@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import types
 from collections.abc import Generator, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -61,10 +62,17 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[LocalCluster]:
-    with LocalCluster(
-        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
-    ) as c:
-        yield c
+    # Worker processes are spawned, and spawn re-runs the parent's __main__ file; an AppTest
+    # earlier in the session leaves app.py there. A bare __main__ keeps the workers clean.
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        with LocalCluster(
+            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+        ) as c:
+            yield c
+    finally:
+        sys.modules["__main__"] = main
 
 
 def _ingest(driver: neo4j.Driver, database: str, corpus: Path, factory: Any) -> IngestSummary:
@@ -103,7 +111,12 @@ def test_cli_ingest_on_the_cluster_gives_the_local_graph(
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["articles"] == {"new": 24, "skipped": 0, "failed": 0}
+    assert json.loads(done.stdout)["articles"] == {
+        "new": 24,
+        "updated": 0,
+        "skipped": 0,
+        "failed": 0,
+    }
     assert _export(driver, neo4j_server.neo4j_database, tmp_path / "g.json") == local_graph
 
 

@@ -66,7 +66,7 @@ def test_each_unreadable_file_is_one_line_and_the_rest_goes_on(
         assert any(f"casegraph: skipped {folder / name}: {message}" in line for line in lines)
     summary = json.loads(proc.stdout)
     # release.pdf, memo.docx, notes.odt, tip.eml and the PDF attached to it
-    assert summary["articles"] == {"new": 5, "skipped": 0, "failed": 3}
+    assert summary["articles"] == {"new": 5, "updated": 0, "skipped": 0, "failed": 3}
     assert sorted(Path(p).name for p in summary["unsupported"]) == ["photo.png", "table.xlsx"]
 
 

@@ -236,6 +236,7 @@ def test_sigkill_mid_ingest_then_rerun_equals_one_clean_run(
     summary = ingest_ok(paths, neo4j_env, "--batch-size", "1")
     assert summary["articles"] == {
         "new": CRASH_ARTICLES - len(after),
+        "updated": 0,
         "skipped": len(after),
         "failed": 0,
     }

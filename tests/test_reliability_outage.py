@@ -122,7 +122,12 @@ def test_stopped_server_gives_one_line_error_with_the_true_count_and_a_rerun_com
         assert reported <= stored <= reported + 1
         assert 0 < stored < ARTICLES
         summary = ingest_ok(corpus, cli_env(own_server))
-        assert summary["articles"] == {"new": ARTICLES - stored, "skipped": stored, "failed": 0}
+        assert summary["articles"] == {
+            "new": ARTICLES - stored,
+            "updated": 0,
+            "skipped": stored,
+            "failed": 0,
+        }
         assert_same_graph(dump(drv), reference["dump"])
 
 

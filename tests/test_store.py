@@ -402,7 +402,10 @@ def variants(n: int) -> list[Extraction]:
     for i in range(n):
         base = seed() if i % 2 else followup()
         text = f"{base.article.text} Update {i}."
-        article = replace(base.article, id=article_id(text), text=text, path=f"update-{i}.txt")
+        article = replace(
+            base.article, id=article_id(text), text=text, path=f"update-{i}.txt",
+            url=f"https://news.example/update-{i}",  # another article, not a new version
+        )  # fmt: skip
         out.append(replace(base, article=article))
     return out
 
