@@ -43,6 +43,7 @@ class _Draft:
     prosecuted: bool = False  # prosecuted or arrested, not only accused
     charged: bool = False  # a fact besides an arrest or an investigation: charged, tried
     sentenced: bool = False
+    sentences: list[tuple[int, int]] = field(default_factory=list)  # of its facts
 
 
 def _drafts(relations: list[Relation], agency_iso: dict[str, str]) -> dict[str, _Draft]:
@@ -54,6 +55,7 @@ def _drafts(relations: list[Relation], agency_iso: dict[str, str]) -> dict[str, 
         d = drafts.setdefault(target, _Draft(target))
         d.kinds.add(_PROCEEDING[r.type])
         d.evidence = d.evidence or r
+        d.sentences.append((r.start, r.end))
         if r.type in _LEADING:
             d.led_by.append(r.source)
             if r.source in agency_iso:
@@ -141,6 +143,7 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
         for e in entities
         if e.kind == ontology.AGENCY and jurisdictions.us_local_office(e.name)
     }
+    agencies = _agency_mentions(entities)
     merged: dict[tuple[str | None, str], Case] = {}
     charged_in: set[tuple[str | None, str]] = set()
     for d in _drafts(relations, agency_iso).values():
@@ -150,6 +153,12 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
             ontology.ORGANIZATION,
             ontology.PLATFORM,
         ):
+            continue
+        if not (d.led_by or d.convicted or target.kind == ontology.PERSON) and not any(
+            start <= s < end for start, end in d.sentences for s, _ in agencies
+        ):
+            # A company or group said to commit an offence, with no agency in sight: an
+            # accusation (often by a security firm or a victim), not a proceeding.
             continue
         # The proceeding's country: where the target is sent to stand trial, else its leading
         # agency's, else the country of the article's agencies, before any place the text

@@ -136,3 +136,16 @@ def test_issued_is_not_sued() -> None:
     )
     assert not [c for c in cases if c[1] == "lawsuit"], cases
     assert ("US", "prosecution", ("Quorvane Security Inc.",)) in {c[:3] for c in cases}
+
+
+def test_a_company_only_accused_of_an_offence_is_no_case() -> None:
+    # A security firm's or a victim's accusation, no agency acting: no proceeding.
+    assert (
+        _cases("The security firm Veltrano Labs was accused of fraud and bribery in Germany.")
+        == set()
+    )
+
+
+def test_a_company_charged_by_an_agency_is_a_case() -> None:
+    cases = _cases("The Justice Department charged Hexwell Ltd with money laundering.")
+    assert {(c[0], c[2]) for c in cases} == {("US", ("Hexwell Ltd",))}
