@@ -379,6 +379,7 @@ def _unnamed_target_cases(
         if e.kind in (ontology.PERSON, ontology.ORGANIZATION, ontology.PLATFORM)
         for m in e.mentions
     ]
+    names = [(m.start, m.end) for e in entities for m in e.mentions]
     taken = {a for c in found for a in c.led_by}
     proceedings = {(c.jurisdiction, c.kind) for c in found}
     out: dict[tuple[str | None, str], Case] = {}
@@ -389,6 +390,8 @@ def _unnamed_target_cases(
         sent = doc[start].sent
         if irrealis(doc, (start, end), sent):
             continue
+        if any(s <= doc[start].idx < e for s, e in names):
+            continue  # a word of a name ("Federal Bureau of Investigation"), not an act
         if any(sent.start_char <= m < sent.end_char for m in named):
             continue  # a named target: its case comes from the facts
         leaders = [e for s, e in agencies if sent.start_char <= s < sent.end_char]

@@ -149,3 +149,8 @@ def test_a_company_only_accused_of_an_offence_is_no_case() -> None:
 def test_a_company_charged_by_an_agency_is_a_case() -> None:
     cases = _cases("The Justice Department charged Hexwell Ltd with money laundering.")
     assert {(c[0], c[2]) for c in cases} == {("US", ("Hexwell Ltd",))}
+
+
+def test_a_trigger_word_inside_an_agency_name_makes_no_case() -> None:
+    text = "The Federal Bureau of Investigation warned hospitals of a new phishing wave."
+    assert _cases(text) == set()
