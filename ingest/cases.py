@@ -193,7 +193,7 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
         for op in _operations(relations, by_id, agency_iso, iso_entity, home)
         if (op.jurisdiction, op.targets[0]) not in charged_in
     ]
-    cases += _unnamed_target_cases(doc, entities, agency_iso, iso_entity, cases)
+    cases += _unnamed_target_cases(doc, entities, agency_iso, iso_entity, cases, _country(home))
     cases = _named_operations(doc, entities, agency_iso, iso_entity, cases)
     return cases + _act_cases(doc, entities, agency_iso, iso_entity, _country(home), cases)
 
@@ -364,6 +364,7 @@ def _unnamed_target_cases(
     agency_iso: dict[str, str],
     iso_entity: dict,
     found: list[Case],
+    home: str | None = None,
 ) -> list[Case]:
     """A proceeding whose suspects are not named ("police arrested 23 suspects", "an
     investigation by the prosecutor's office"): led by the agencies of the sentence, in their
@@ -380,6 +381,7 @@ def _unnamed_target_cases(
         for m in e.mentions
     ]
     names = [(m.start, m.end) for e in entities for m in e.mentions]
+    known = knowledge.known_by_name()
     taken = {a for c in found for a in c.led_by}
     proceedings = {(c.jurisdiction, c.kind) for c in found}
     out: dict[tuple[str | None, str], Case] = {}
@@ -399,6 +401,8 @@ def _unnamed_target_cases(
         if not leaders:
             continue
         iso = _country(next((agency_iso[e.id] for e in leaders if agency_iso.get(e.id)), None))
+        if iso is None and not any((e.kind, e.name) in known for e in leaders):
+            iso = home  # agencies the data files do not know (no international body): local
         if any(e.id in taken for e in leaders) or (iso, kind) in proceedings:
             continue
         title = f"{kind} by {leaders[0].name}"

@@ -154,3 +154,11 @@ def test_a_company_charged_by_an_agency_is_a_case() -> None:
 def test_a_trigger_word_inside_an_agency_name_makes_no_case() -> None:
     text = "The Federal Bureau of Investigation warned hospitals of a new phishing wave."
     assert _cases(text) == set()
+
+
+def test_an_unknown_local_agency_acts_in_the_country_of_the_article() -> None:
+    text = (
+        "Latvian officials confirmed the data leak on Monday. The leak is now being "
+        "investigated by the Riga Prosecutor's Office, a spokesperson said."
+    )
+    assert _cases(text) == {("LV", "investigation", (), ("Riga Prosecutor's Office",))}
