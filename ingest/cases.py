@@ -353,7 +353,8 @@ _UNNAMED_TARGET_KINDS = {
     "arrested": "operation",
     "seized": "operation",
     "investigates": "investigation",
-    "prosecutes": "prosecution",
+    # no "prosecutes": a prosecution has defendants; unnamed in the sentence, they are named
+    # elsewhere in the article (a case of its facts) or the sentence is about charges in general
 }
 _UNNAMED_STATUS = {"operation": "closed", "investigation": "open", "prosecution": "charged"}
 

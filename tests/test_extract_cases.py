@@ -162,3 +162,7 @@ def test_an_unknown_local_agency_acts_in_the_country_of_the_article() -> None:
         "investigated by the Riga Prosecutor's Office, a spokesperson said."
     )
     assert _cases(text) == {("LV", "investigation", (), ("Riga Prosecutor's Office",))}
+
+
+def test_charges_against_unnamed_people_are_no_case_of_their_own() -> None:
+    assert _cases("US prosecutors filed charges against two men in the scheme.") == set()
