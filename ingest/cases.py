@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from graph import ontology
 from ingest import jurisdictions, knowledge
@@ -317,7 +317,10 @@ def _act_cases(
         leaders = list({e.id: e for _, e in inside if e.kind == ontology.AGENCY}.values())
         if not targets:
             continue
-        iso = _country(next((agency_iso[e.id] for e in leaders if agency_iso.get(e.id)), None))
+        agent = _agent_country(t, inside, agency_iso)
+        iso = agent or _country(
+            next((agency_iso[e.id] for e in leaders if agency_iso.get(e.id)), None)
+        )
         if iso is None and home is None:
             iso = next(
                 (e.iso for s, e in inside if e.kind == ontology.JURISDICTION and s < t.idx), None
@@ -346,6 +349,33 @@ def _act_cases(
         key = (act.kind, iso)
         out[key] = _join(out[key], case) if key in out else case
     return list(out.values())
+
+
+def _agent_tokens(t: Token) -> list[Token]:
+    """The words that say who acts: the subject of an active verb, the "by" phrase of a
+    passive one, a noun's modifier or "by" phrase ("US sanctions", "sanctions by the EU"), and
+    the subject of the verb a noun is the object of ("the Treasury imposed sanctions")."""
+    out = [c for c in t.children if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by")]
+    if t.pos_ == "PROPN":
+        return []  # a word of a name ("the Sudanese Sanctions Regulations")
+    if t.dep_ in ("amod", "acl"):
+        return out  # "sanctioned countries", "a firm sanctioned in 2021": only a "by" phrase
+    out += [c for c in t.children if c.dep_ in ("nsubj", "compound", "amod", "poss")]
+    if t.pos_ == "NOUN" and t.dep_ == "dobj":
+        out += [c for c in t.head.children if c.dep_ == "nsubj"]
+    return out
+
+
+def _agent_country(t: Token, inside: list[tuple[int, Entity]], agency_iso: dict[str, str]):
+    """The country of the agency or country that acts (`_agent_tokens`), if the text says."""
+    spans = [(w.left_edge.idx, w.right_edge.idx + len(w.right_edge)) for w in _agent_tokens(t)]
+    for s, e in inside:
+        if not any(a <= s < b for a, b in spans):
+            continue
+        iso = e.iso if e.kind == ontology.JURISDICTION else agency_iso.get(e.id)
+        if iso:
+            return _country(iso)
+    return None
 
 
 # An agency's act on suspects the text does not name: the kind of proceeding it shows.

@@ -166,3 +166,15 @@ def test_an_unknown_local_agency_acts_in_the_country_of_the_article() -> None:
 
 def test_charges_against_unnamed_people_are_no_case_of_their_own() -> None:
     assert _cases("US prosecutors filed charges against two men in the scheme.") == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ukrainian police said the former official Taras Brenko, who was sanctioned by the US "
+        "last year, had fled to Vienna.",
+        "Israeli police questioned staff of Zephyr Labs, which the US sanctioned in March.",
+    ],
+)
+def test_a_sanction_is_in_the_country_that_imposes_it(text: str) -> None:
+    assert {(c[0], c[1]) for c in _cases(text)} == {("US", "regulatory")}
