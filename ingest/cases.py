@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from graph import ontology
 from ingest import jurisdictions, knowledge
@@ -44,6 +44,7 @@ class _Draft:
     prosecuted: bool = False  # prosecuted or arrested, not only accused
     charged: bool = False  # a fact besides an arrest or an investigation: charged, tried
     sentenced: bool = False
+    sentences: list[tuple[int, int]] = field(default_factory=list)  # of its facts
 
 
 def _drafts(relations: list[Relation], agency_iso: dict[str, str]) -> dict[str, _Draft]:
@@ -55,6 +56,7 @@ def _drafts(relations: list[Relation], agency_iso: dict[str, str]) -> dict[str, 
         d = drafts.setdefault(target, _Draft(target))
         d.kinds.add(_PROCEEDING[r.type])
         d.evidence = d.evidence or r
+        d.sentences.append((r.start, r.end))
         if r.type in _LEADING:
             d.led_by.append(r.source)
             if r.source in agency_iso:
@@ -142,6 +144,7 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
         for e in entities
         if e.kind == ontology.AGENCY and jurisdictions.us_local_office(e.name)
     }
+    agencies = _agency_mentions(entities)
     merged: dict[tuple[str | None, str], Case] = {}
     charged_in: set[tuple[str | None, str]] = set()
     for d in _drafts(relations, agency_iso).values():
@@ -151,6 +154,12 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
             ontology.ORGANIZATION,
             ontology.PLATFORM,
         ):
+            continue
+        if not (d.led_by or d.convicted or target.kind == ontology.PERSON) and not any(
+            start <= s < end for start, end in d.sentences for s, _ in agencies
+        ):
+            # A company or group said to commit an offence, with no agency in sight: an
+            # accusation (often by a security firm or a victim), not a proceeding.
             continue
         # The proceeding's country: where the target is sent to stand trial, else its leading
         # agency's, else the country of the article's agencies, before any place the text
@@ -185,7 +194,7 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
         for op in _operations(relations, by_id, agency_iso, iso_entity, home)
         if (op.jurisdiction, op.targets[0]) not in charged_in
     ]
-    cases += _unnamed_target_cases(doc, entities, agency_iso, iso_entity, cases)
+    cases += _unnamed_target_cases(doc, entities, agency_iso, iso_entity, cases, _country(home))
     cases = _named_operations(doc, entities, agency_iso, iso_entity, cases)
     return cases + _act_cases(doc, entities, agency_iso, iso_entity, _country(home), cases)
 
@@ -313,7 +322,10 @@ def _act_cases(
         leaders = list({e.id: e for _, e in inside if e.kind == ontology.AGENCY}.values())
         if not targets:
             continue
-        iso = _country(next((agency_iso[e.id] for e in leaders if agency_iso.get(e.id)), None))
+        agent = _agent_country(t, inside, agency_iso)
+        iso = agent or _country(
+            next((agency_iso[e.id] for e in leaders if agency_iso.get(e.id)), None)
+        )
         if iso is None and home is None:
             iso = next(
                 (e.iso for s, e in inside if e.kind == ontology.JURISDICTION and s < t.idx), None
@@ -344,12 +356,40 @@ def _act_cases(
     return list(out.values())
 
 
+def _agent_tokens(t: Token) -> list[Token]:
+    """The words that say who acts: the subject of an active verb, the "by" phrase of a
+    passive one, a noun's modifier or "by" phrase ("US sanctions", "sanctions by the EU"), and
+    the subject of the verb a noun is the object of ("the Treasury imposed sanctions")."""
+    out = [c for c in t.children if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by")]
+    if t.pos_ == "PROPN":
+        return []  # a word of a name ("the Sudanese Sanctions Regulations")
+    if t.dep_ in ("amod", "acl"):
+        return out  # "sanctioned countries", "a firm sanctioned in 2021": only a "by" phrase
+    out += [c for c in t.children if c.dep_ in ("nsubj", "compound", "amod", "poss")]
+    if t.pos_ == "NOUN" and t.dep_ == "dobj":
+        out += [c for c in t.head.children if c.dep_ == "nsubj"]
+    return out
+
+
+def _agent_country(t: Token, inside: list[tuple[int, Entity]], agency_iso: dict[str, str]):
+    """The country of the agency or country that acts (`_agent_tokens`), if the text says."""
+    spans = [(w.left_edge.idx, w.right_edge.idx + len(w.right_edge)) for w in _agent_tokens(t)]
+    for s, e in inside:
+        if not any(a <= s < b for a, b in spans):
+            continue
+        iso = e.iso if e.kind == ontology.JURISDICTION else agency_iso.get(e.id)
+        if iso:
+            return _country(iso)
+    return None
+
+
 # An agency's act on suspects the text does not name: the kind of proceeding it shows.
 _UNNAMED_TARGET_KINDS = {
     "arrested": "operation",
     "seized": "operation",
     "investigates": "investigation",
-    "prosecutes": "prosecution",
+    # no "prosecutes": a prosecution has defendants; unnamed in the sentence, they are named
+    # elsewhere in the article (a case of its facts) or the sentence is about charges in general
 }
 _UNNAMED_STATUS = {"operation": "closed", "investigation": "open", "prosecution": "charged"}
 
@@ -360,6 +400,7 @@ def _unnamed_target_cases(
     agency_iso: dict[str, str],
     iso_entity: dict,
     found: list[Case],
+    home: str | None = None,
 ) -> list[Case]:
     """A proceeding whose suspects are not named ("police arrested 23 suspects", "an
     investigation by the prosecutor's office"): led by the agencies of the sentence, in their
@@ -375,6 +416,8 @@ def _unnamed_target_cases(
         if e.kind in (ontology.PERSON, ontology.ORGANIZATION, ontology.PLATFORM)
         for m in e.mentions
     ]
+    names = [(m.start, m.end) for e in entities for m in e.mentions]
+    known = knowledge.known_by_name()
     taken = {a for c in found for a in c.led_by}
     proceedings = {(c.jurisdiction, c.kind) for c in found}
     out: dict[tuple[str | None, str], Case] = {}
@@ -385,6 +428,8 @@ def _unnamed_target_cases(
         sent = doc[start].sent
         if irrealis(doc, (start, end), sent):
             continue
+        if any(s <= doc[start].idx < e for s, e in names):
+            continue  # a word of a name ("Federal Bureau of Investigation"), not an act
         if any(sent.start_char <= m < sent.end_char for m in named):
             continue  # a named target: its case comes from the facts
         leaders = [e for s, e in agencies if sent.start_char <= s < sent.end_char]
@@ -392,6 +437,8 @@ def _unnamed_target_cases(
         if not leaders:
             continue
         iso = _country(next((agency_iso[e.id] for e in leaders if agency_iso.get(e.id)), None))
+        if iso is None and not any((e.kind, e.name) in known for e in leaders):
+            iso = home  # agencies the data files do not know (no international body): local
         if any(e.id in taken for e in leaders) or (iso, kind) in proceedings:
             continue
         title = f"{kind} by {leaders[0].name}"

@@ -818,6 +818,23 @@ _PURPOSE_STOPS = frozenset({",", ";", ".", ":", "and", "or", "(", ")", "\n"})
 _PURPOSE_LONGEST = 12
 
 
+def _coordinated_object(doc: Doc, verb: int, i: int) -> bool:
+    """ "and"/"or" at token `i` joins two words of the conspired act's object ("to steal cash
+    and other assets", "to commit computer fraud and abuse"), not a second charge ("... and
+    wire fraud") or a second act ("... and obtaining ...")."""
+    cc = doc[i]
+    if cc.lower_ not in ("and", "or") or i + 1 >= len(doc) or not verb < cc.head.i < i:
+        return False
+    conj = next((c for c in cc.head.children if c.dep_ == "conj" and c.i > i), None)
+    if (
+        conj is None
+        or conj.pos_ not in ("NOUN", "ADJ")
+        or doc[i + 1].pos_ in ("VERB", "DET", "NUM")
+    ):
+        return False
+    return conj.lower_ not in _offense_sets()["heads"] and conj.lower_ != "conspiracy"
+
+
 def _purpose_end(doc: Doc, end: int) -> int:
     """The end of "conspiracy to <do something>": a charge is named by what was conspired
     ("conspiracy to gain unauthorized access to a computer"), up to the clause's end."""
@@ -827,7 +844,9 @@ def _purpose_end(doc: Doc, end: int) -> int:
     if verb.tag_ != "VB" and not (verb.tag_ == "RB" and end + 2 < len(doc)):
         return end
     j = end + 1
-    while j < len(doc) and j - end <= _PURPOSE_LONGEST and doc[j].text not in _PURPOSE_STOPS:
+    while j < len(doc) and j - end <= _PURPOSE_LONGEST:
+        if doc[j].text in _PURPOSE_STOPS and not _coordinated_object(doc, end + 1, j):
+            break
         if doc[j].tag_ in ("VBD", "VBZ", "VBP", "MD") or doc[j].is_space:
             break  # the sentence's own verb: the charge ended before it
         if doc[j].ent_type_ in _WHEN:

@@ -335,6 +335,20 @@ def _stub(entity_id: str) -> Entity:
 # --- decisions ------------------------------------------------------------------------------
 
 
+_ACCUSATIONS = frozenset({"CHARGED_WITH"})
+
+
+def _accused_group_unnamed(c: Candidate, by_id: dict[str, Entity]) -> bool:
+    """A company or group charged or convicted in a sentence that does not name it: "they"
+    or "the defendants" there are people, and a company named elsewhere is often the victim,
+    a vendor or the outlet quoted."""
+    source = by_id.get(c.source.id, c.source)
+    if c.type not in _ACCUSATIONS or source.kind == ontology.PERSON:
+        return False
+    start, end = c.sentence.start_char, c.sentence.end_char
+    return not any(start <= m.start < end for m in source.mentions)
+
+
 def decide(
     candidates_: list[Candidate],
     by_id: dict[str, Entity],
@@ -349,6 +363,8 @@ def decide(
     for n, c in enumerate(candidates_):
         p = scores[n] if scores is not None else classifier.score(c.features)
         if p < classifier.threshold(c.type, bool(c.rules)):
+            continue
+        if _accused_group_unnamed(c, by_id):
             continue
         # The best passing candidate states the fact; a rule's proposal over a bare pair.
         rank = (c.proposal is not None, p)

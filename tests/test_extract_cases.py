@@ -136,3 +136,45 @@ def test_issued_is_not_sued() -> None:
     )
     assert not [c for c in cases if c[1] == "lawsuit"], cases
     assert ("US", "prosecution", ("Quorvane Security Inc.",)) in {c[:3] for c in cases}
+
+
+def test_a_company_only_accused_of_an_offence_is_no_case() -> None:
+    # A security firm's or a victim's accusation, no agency acting: no proceeding.
+    assert (
+        _cases("The security firm Veltrano Labs was accused of fraud and bribery in Germany.")
+        == set()
+    )
+
+
+def test_a_company_charged_by_an_agency_is_a_case() -> None:
+    cases = _cases("The Justice Department charged Hexwell Ltd with money laundering.")
+    assert {(c[0], c[2]) for c in cases} == {("US", ("Hexwell Ltd",))}
+
+
+def test_a_trigger_word_inside_an_agency_name_makes_no_case() -> None:
+    text = "The Federal Bureau of Investigation warned hospitals of a new phishing wave."
+    assert _cases(text) == set()
+
+
+def test_an_unknown_local_agency_acts_in_the_country_of_the_article() -> None:
+    text = (
+        "Latvian officials confirmed the data leak on Monday. The leak is now being "
+        "investigated by the Riga Prosecutor's Office, a spokesperson said."
+    )
+    assert _cases(text) == {("LV", "investigation", (), ("Riga Prosecutor's Office",))}
+
+
+def test_charges_against_unnamed_people_are_no_case_of_their_own() -> None:
+    assert _cases("US prosecutors filed charges against two men in the scheme.") == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ukrainian police said the former official Taras Brenko, who was sanctioned by the US "
+        "last year, had fled to Vienna.",
+        "Israeli police questioned staff of Zephyr Labs, which the US sanctioned in March.",
+    ],
+)
+def test_a_sanction_is_in_the_country_that_imposes_it(text: str) -> None:
+    assert {(c[0], c[1]) for c in _cases(text)} == {("US", "regulatory")}

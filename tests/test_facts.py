@@ -229,3 +229,16 @@ def test_an_indefinite_description_stands_for_the_person_named_next() -> None:
         "Daniel Moreno was not held."
     )
     assert not any(f.endswith("|coref") for c in cands for f in c.features)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Krogan gang hit three hospitals in March. They were implicated in a ransomware "
+        "attack on a city council in August, according to analysts.",
+        "Police said the Krogan gang is behind the attacks. Two of its members were charged "
+        "with extortion in Ohio.",
+    ],
+)
+def test_a_group_is_charged_only_in_a_sentence_that_names_it(text: str) -> None:
+    assert not [f for f in facts(run(text)) if f[0] == "CHARGED_WITH" and f[1] == "Krogan"]
