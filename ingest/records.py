@@ -73,6 +73,11 @@ class Article:
     title: str | None = None
     date: str | None = None  # ISO 8601 date (YYYY-MM-DD) when known
     url: str | None = None
+    # Where `date` was read: "html metadata", "front matter", "date header", "dateline",
+    # "file name" or "<field> column" of a corpus (ingest.sources).
+    date_source: str | None = None
+    publisher: str | None = None
+    author: str | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,7 @@ class Relation:
     status: str | None = None  # COOPERATES_WITH only
     model: str = ""
     confidence: float | None = None  # the fact classifier's score, when one decided
+    event_date: str | None = None  # when it happened, as its clause says (ingest.event_dates)
 
 
 @dataclass(frozen=True)
@@ -130,6 +136,7 @@ class Case:
     start: int = 0
     end: int = 0
     rule: str = ""
+    event_date: str | None = None  # when, as the sentence that reports it says
 
 
 @dataclass(frozen=True)
@@ -159,6 +166,9 @@ class Extraction:
             "date": a.date,
             "url": a.url,
             "path": a.path,
+            "date_source": a.date_source,
+            "publisher": a.publisher,
+            "author": a.author,
             "entities": [asdict(e) for e in self.entities],
             "relations": [asdict(r) for r in self.relations],
             "cases": [asdict(c) for c in self.cases],
