@@ -217,6 +217,7 @@ class _Planner:
     def add_article(self, ex: Extraction) -> None:
         a = ex.article
         props = {"title": a.title, "date": a.date, "url": a.url, "path": a.path}
+        props |= {"date_source": a.date_source, "publisher": a.publisher, "author": a.author}
         old = self.articles.get(a.id)
         # The same text from several files: the smallest path supplies the metadata.
         if old is None or a.path < old["props"]["path"]:
@@ -300,6 +301,8 @@ def _add_facts(p: _Planner, ex: Extraction, kinds: dict[str, str]) -> None:
             "model": rel.model,
             "status": status,
             "confidence": rel.confidence,
+            "event_date": rel.event_date,
+            "reported_date": ex.article.date,
         }
         p.add_evidence(rel.type, key, aid, ev)
 
@@ -335,6 +338,7 @@ def _add_case(p: _Planner, ex: Extraction, case: Any, kinds: dict[str, str]) -> 
         row["jurisdiction"] = _min_present(old["jurisdiction"], row["jurisdiction"])
     p.cases[case.id] = row
     ev = {"sentence": case.sentence, "start": case.start, "end": case.end, "rule": case.rule}
+    ev |= {"event_date": case.event_date, "reported_date": ex.article.date}
     # One REPORTED_IN per (case, article); its properties let retraction recompute the case.
     props = {
         "title": case.title,
@@ -398,9 +402,11 @@ UNWIND $rows AS row
 MERGE (a:Article {id: row.id})
 SET a._lock = true
 WITH a, row, CASE WHEN a.path IS NULL OR row.path <= a.path THEN row.props ELSE {
-    title: a.title, date: a.date, url: a.url, path: a.path
+    title: a.title, date: a.date, url: a.url, path: a.path,
+    date_source: a.date_source, publisher: a.publisher, author: a.author
 } END AS p
-SET a.title = p.title, a.date = p.date, a.url = p.url, a.path = p.path, a.text = row.text
+SET a.title = p.title, a.date = p.date, a.url = p.url, a.path = p.path, a.text = row.text,
+    a.date_source = p.date_source, a.publisher = p.publisher, a.author = p.author
 REMOVE a._lock
 """
 
@@ -453,7 +459,20 @@ MATCH (a:Article {id: row.article})
 MERGE (c)-[r:REPORTED_IN]->(a)
 SET r.title = row.props.title, r.case_kind = row.props.case_kind, r.status = row.props.status,
     r.jurisdiction = row.props.jurisdiction, r.sentence = row.props.sentence,
-    r.start = row.props.start, r.end = row.props.end, r.rule = row.props.rule
+    r.start = row.props.start, r.end = row.props.end, r.rule = row.props.rule,
+    r.event_date = row.props.event_date
+"""
+
+# A case's first and last known dates: the event dates its reports give, or the reporting
+# article's date where a report gives none.
+CASE_DATES = """
+UNWIND $ids AS id
+MATCH (c:Case {id: id})
+WITH c, COLLECT { MATCH (c)-[r:REPORTED_IN]->(a:Article)
+                  WITH coalesce(r.event_date, a.date) AS d WHERE d IS NOT NULL
+                  RETURN d } AS dates
+SET c.first_date = reduce(m = null, d IN dates | CASE WHEN m IS NULL OR d < m THEN d ELSE m END),
+    c.last_date = reduce(m = null, d IN dates | CASE WHEN m IS NULL OR d > m THEN d ELSE m END)
 """
 
 WRITE_EVIDENCE = """
@@ -462,7 +481,8 @@ MERGE (e:Evidence {id: row.id})
 SET e.fact_key = row.props.fact_key, e.type = row.props.type,
     e.article_id = row.props.article_id, e.sentence = row.props.sentence,
     e.start = row.props.start, e.end = row.props.end, e.rule = row.props.rule,
-    e.model = row.props.model, e.status = row.props.status, e.confidence = row.props.confidence
+    e.model = row.props.model, e.status = row.props.status, e.confidence = row.props.confidence,
+    e.event_date = row.props.event_date, e.reported_date = row.props.reported_date
 """
 
 # Recompute a locked relationship `r` from its Evidence; delete it when none is left or when a
@@ -482,6 +502,10 @@ SET r.articles = articles,
     r.status = statuses[0],
     r.confidence = COLLECT { MATCH (e:Evidence {fact_key: r.key}) WHERE e.confidence IS NOT NULL
                              RETURN max(e.confidence) }[0],
+    r.first_event_date = COLLECT { MATCH (e:Evidence {fact_key: r.key})
+                                   WHERE e.event_date IS NOT NULL RETURN min(e.event_date) }[0],
+    r.last_event_date = COLLECT { MATCH (e:Evidence {fact_key: r.key})
+                                  WHERE e.event_date IS NOT NULL RETURN max(e.event_date) }[0],
     r.confirmed = CASE WHEN EXISTS { MATCH (c:Curation {fact_key: r.key, action: 'confirm'})
                                      WHERE c.undone_at IS NULL } THEN true ELSE null END
 REMOVE r._lock
@@ -667,6 +691,7 @@ def _write_plan(tx: neo4j.ManagedTransaction, plan: BatchPlan) -> dict[str, int]
         _run(tx, WRITE_MENTIONS, counts, rows=plan.mentions)
     if plan.reported_in:
         _run(tx, WRITE_REPORTED_IN, counts, rows=plan.reported_in)
+        _run(tx, CASE_DATES, counts, ids=sorted({row["case"] for row in plan.reported_in}))
     if plan.evidence:
         _run(tx, WRITE_EVIDENCE, counts, rows=plan.evidence)
     for rel_type, rows in sorted({**plan.facts, **plan.case_links}.items()):
@@ -713,6 +738,7 @@ def _retract_tx(tx: neo4j.ManagedTransaction, article_id: str) -> RetractResult 
     _run(tx, "MATCH (a:Article {id: $id}) DETACH DELETE a", counts, id=article_id)
     gone = _run(tx, REFRESH_ENTITIES, counts, ids=sorted(entities))[0]["deleted"]
     gone_cases = _run(tx, REFRESH_CASES, counts, ids=sorted(cases), **_CASE_RANKS)[0]["deleted"]
+    _run(tx, CASE_DATES, counts, ids=sorted(cases))
     return RetractResult(article_id, evidence, rels, gone, gone_cases)
 
 

@@ -84,9 +84,8 @@ def dateline_date(text: str) -> str | None:
     26, 2021 —") or a short line of its own that starts with the date; else None."""
     lines = [line.strip() for line in text[:_HEAD_CHARS].splitlines() if line.strip()]
     for line in lines[:_HEAD_LINES]:
-        if m := _DATELINE.match(line):
-            if found := first_full_date(m.group("date")):
-                return found
+        if (m := _DATELINE.match(line)) and (found := first_full_date(m.group("date"))):
+            return found
         if len(line) > _DATE_LINE_MAX or line.endswith("."):
             continue
         m2 = FULL_DATE.search(line)
@@ -121,7 +120,7 @@ _MONTH_YEAR = re.compile(rf"^({MONTH}),?\s+(?:of\s+)?({_YEAR})$", re.IGNORECASE)
 _MONTH_ALONE = re.compile(rf"^(?:this\s+|last\s+)?({MONTH})$", re.IGNORECASE)
 _YEAR_ALONE = re.compile(rf"^({_YEAR})$")
 _WEEKDAY_ALONE = re.compile(rf"^(?:last\s+|this\s+(?:past\s+)?)?({_WEEKDAY})$", re.IGNORECASE)
-_RELATIVE = {
+_RELATIVE: dict[str, int | str] = {
     "today": 0, "yesterday": -1, "this year": "year0", "last year": "year-1",
     "this month": "month0", "earlier this month": "month0", "last month": "month-1",
     "earlier this year": "year0",

@@ -87,7 +87,11 @@ def clause_date(doc: Doc, sent: Span, verb: Token | None, published: str | None)
     not an event's."""
     found: list[tuple[int, str]] = []
     for ent in sent.ents if verb is not None else ():
-        if ent.label_ != "DATE" or _verb_of(ent.root) != verb or _DASH.match(doc.text, ent.end_char):
+        if (
+            ent.label_ != "DATE"
+            or _verb_of(ent.root) != verb
+            or _DASH.match(doc.text, ent.end_char)
+        ):
             continue
         if (when := resolve_date(ent.text, published)) is not None:
             found.append((abs(ent.root.i - verb.i), when))
