@@ -53,11 +53,16 @@ def _mention_roots(doc: Doc, entity: Entity | None, start: int, end: int) -> lis
     return roots
 
 
-def trigger(doc: Doc, sent: Span, parties: Sequence[Entity | None]) -> Token | None:
+def trigger(
+    doc: Doc, sent: Span, parties: Sequence[Entity | None], alone: bool = False
+) -> Token | None:
     """The verb of the clause that relates `parties` in `sent`, or None when no verb does
-    (they are related inside a noun phrase: "South Korean police", "Telegram's founder")."""
+    (they are related inside a noun phrase: "South Korean police", "Telegram's founder").
+    With `alone`, one party found in the sentence is enough (its clause's verb); without, a
+    fact whose other party the sentence does not name (a pronoun, a name inside another
+    name) gets no date: which clause states it is not known."""
     roots = [r for e in parties for r in _mention_roots(doc, e, sent.start_char, sent.end_char)[:1]]
-    if not roots:
+    if not roots or (len(roots) == 1 and not alone):
         return None
     if len(roots) == 1:
         return _reported(_verb_of(roots[0]))
@@ -130,6 +135,6 @@ def dated_cases(
         when = None
         if sent is not None:
             parties = [by_id.get(i) for i in (*case.led_by, *case.targets)]
-            when = clause_date(doc, sent, trigger(doc, sent, parties), published)
+            when = clause_date(doc, sent, trigger(doc, sent, parties, alone=True), published)
         out.append(replace(case, event_date=when) if when else case)
     return out
