@@ -160,7 +160,7 @@ def test_timeline_query_gives_event_dates(dated: neo4j.Driver, settings: Setting
 def test_app_shows_the_timeline(
     dated: neo4j.Driver, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = app_test(settings, monkeypatch, "app_pages/explore.py")
+    at = app_test(settings, monkeypatch, "app_pages/explore.py").run()
     at.text_input(key="explore_term").input("Lucien Varga").run()
     assert not at.exception, [e.value for e in at.exception]
     varga = _person(dated, settings.neo4j_database, "Lucien Varga")
