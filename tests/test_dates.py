@@ -105,7 +105,9 @@ def _read(tmp_path: Path, name: str, content: str) -> Article:
 
 
 def test_date_sources_in_order(tmp_path: Path) -> None:
-    front = "---\ntitle: A\ndate: 2020-01-02\nauthor: B. Writer\n---\nParis, March 3, 2021 — Text.\n"
+    front = (
+        "---\ntitle: A\ndate: 2020-01-02\nauthor: B. Writer\n---\nParis, March 3, 2021 — Text.\n"
+    )
     a = _read(tmp_path, "2019-05-06-front.md", front)
     assert (a.date, a.date_source, a.author) == ("2020-01-02", "front matter", "B. Writer")
     listed = (
