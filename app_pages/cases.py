@@ -9,6 +9,8 @@ import streamlit as st
 
 from app_pages import graphview
 from app_pages.common import guard, require_data, view
+from app_pages.timeline import date_window, show_timeline
+from graph.views import cases_in_window
 
 st.title("Cases")
 
@@ -40,6 +42,7 @@ def _case_view(case_id: str) -> None:
             for x in (case.get("case_kind"), case.get("status"), case.get("jurisdiction"))
             if x
         )
+        + _dates(case)
     )
     roles = detail["roles"]
     cols = st.columns(4)
@@ -68,15 +71,24 @@ def _case_view(case_id: str) -> None:
         st.markdown(
             f"- **{other['title']}** ({other.get('status') or '?'}) — via {'; '.join(other['via'])}"
         )
+    show_timeline(case_id, key=f"case-timeline-{case_id}")
     with st.expander("Why: the sentences behind each role"):
         for r in roles:
             if r.get("key"):
                 graphview.show_evidence(r["key"])
 
 
+def _dates(case: dict[str, Any]) -> str:
+    first, last = case.get("first_date"), case.get("last_date")
+    if not first:
+        return " · undated"
+    return f" · {first}" if first == last else f" · {first} – {last}"
+
+
 with guard():
     require_data()
     rows = view("cases", **_filters())
+    rows = cases_in_window(rows, *date_window("cases_window"))
     if not rows:
         st.info("No case matches these filters.")
         st.stop()
@@ -92,6 +104,8 @@ with guard():
             "targets",
             "offenses",
             "sources",
+            "first_date",
+            "last_date",
         ),
         on_select="rerun",
         selection_mode="single-row",

@@ -13,6 +13,7 @@ import streamlit as st
 from st_link_analysis import EdgeStyle, Event, NodeStyle, st_link_analysis
 
 from app_pages.common import correct_fact, view
+from app_pages.timeline import show_timeline
 from graph import ontology
 
 KIND_STYLE: dict[str, tuple[str, str, str]] = {
@@ -172,6 +173,7 @@ def show_profile(node_id: str) -> dict[str, Any] | None:
             ],
             hide_index=True,
         )
+    show_timeline(props["id"], key=f"timeline-{props['id']}")
     if profile["articles"]:
         st.markdown("**Articles**")
         for a in profile["articles"]:

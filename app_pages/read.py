@@ -110,12 +110,13 @@ def _document_html(doc: Any, chosen: dict[str, Any] | None) -> str:
 
 
 def _document(article_id: str) -> None:
-    from graph.documents import document
+    from graph.documents import byline, document
 
     doc = document(driver(), database(), article_id)
     st.subheader(md(doc.title or doc.path or doc.id))
     source = doc.url or doc.path or ""
     st.caption(f"{doc.date or 'no date'} · {md(source)} · id {doc.id}")
+    st.caption(md(byline(doc)))
     if not doc.text:
         st.warning("This article was stored before casegraph kept article texts: ingest it again.")
         return

@@ -603,7 +603,7 @@ def show(
     json_out: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
 ) -> None:
     """One article as stored: its text with the mentions marked, its facts and its cases."""
-    from graph.documents import document
+    from graph.documents import byline, document
 
     settings = _settings()
     with _driver(settings) as driver:
@@ -612,7 +612,8 @@ def show(
         sys.stdout.write(json.dumps(doc.as_dict(), ensure_ascii=False, indent=2) + "\n")
         return
     out.print(f"[bold]{escape(doc.title or doc.path or doc.id)}[/]")
-    out.print(f"[dim]{doc.date or 'no date'}  {doc.url or doc.path or ''}  id {doc.id}[/]\n")
+    out.print(f"[dim]{doc.date or 'no date'}  {doc.url or doc.path or ''}  id {doc.id}[/]")
+    out.print(f"[dim]{escape(byline(doc))}[/]\n")
     if not doc.text:
         out.print("[dim](stored before casegraph kept article texts: ingest it again)[/]")
     parts, at = [], 0
@@ -636,9 +637,10 @@ def show(
                 state = f"  [red]rejected by {escape(r['who'])} ({r['id']})[/]"
             elif f["confirmed"]:
                 state = "  [green]confirmed[/]"
+            when = f"  [dim]happened {f['event_date']}[/]" if f.get("event_date") else ""
             out.print(
-                f"- {escape(f['source'])} [bold]{f['type']}[/] {escape(f['target'])}{conf}{state}"
-                f"\n  [italic]{escape(f['sentence'])}[/]{_page(f.get('page'))}"
+                f"- {escape(f['source'])} [bold]{f['type']}[/] {escape(f['target'])}{when}{conf}"
+                f"{state}\n  [italic]{escape(f['sentence'])}[/]{_page(f.get('page'))}"
             )
     if doc.cases:
         out.print(f"\n[bold]Cases ({len(doc.cases)})[/]")

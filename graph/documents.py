@@ -48,8 +48,11 @@ class Document:
     #  None), confirmed,
     #  rejected: None or the rejection {id, who, when, why}}
     facts: list[dict[str, Any]] = field(default_factory=list)
-    # {id, title, case_kind, status, jurisdiction, sentence, start, end}
+    # {id, title, case_kind, status, jurisdiction, sentence, start, end, event_date}
     cases: list[dict[str, Any]] = field(default_factory=list)
+    date_source: str | None = None  # where the date was read (ingest.sources)
+    publisher: str | None = None
+    author: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -89,7 +92,8 @@ def document(driver: neo4j.Driver, database: str, article_id: str) -> Document:
         driver,
         database,
         "MATCH (a:Article {id: $id}) RETURN a.title AS title, a.date AS date, a.url AS url, "
-        "a.path AS path, coalesce(a.text, '') AS text",
+        "a.path AS path, coalesce(a.text, '') AS text, a.date_source AS date_source, "
+        "a.publisher AS publisher, a.author AS author",
         id=aid,
     )
     mentions = read(
@@ -105,7 +109,7 @@ def document(driver: neo4j.Driver, database: str, article_id: str) -> Document:
         "MATCH (ev:Evidence {article_id: $id}) WHERE ev.type IN $types "
         "RETURN ev.fact_key AS key, ev.type AS type, ev.sentence AS sentence, "
         "ev.start AS start, ev.end AS end, ev.rule AS rule, ev.confidence AS confidence, "
-        "ev.page AS page",
+        "ev.page AS page, ev.event_date AS event_date",
         id=aid,
         types=sorted(ontology.FACT_PATTERNS),
     )
@@ -127,7 +131,8 @@ def document(driver: neo4j.Driver, database: str, article_id: str) -> Document:
         database,
         "MATCH (c:Case)-[r:REPORTED_IN]->(:Article {id: $id}) "
         "RETURN c.id AS id, c.title AS title, c.case_kind AS case_kind, c.status AS status, "
-        "c.jurisdiction AS jurisdiction, r.sentence AS sentence, r.start AS start, r.end AS end "
+        "c.jurisdiction AS jurisdiction, r.sentence AS sentence, r.start AS start, r.end AS end, "
+        "r.event_date AS event_date "
         "ORDER BY start, title",
         id=aid,
     )
@@ -141,6 +146,17 @@ def document(driver: neo4j.Driver, database: str, article_id: str) -> Document:
         mentions=_mention_spans(mentions, len(row["text"])),
         facts=facts,
         cases=cases,
+        date_source=row["date_source"],
+        publisher=row["publisher"],
+        author=row["author"],
+    )
+
+
+def byline(doc: Document) -> str:
+    """Where the date came from, the publisher and the author, in one line."""
+    dated = f"date from {doc.date_source}" if doc.date else "no date found"
+    return " · ".join(
+        [dated, f"publisher {doc.publisher or 'unknown'}", f"author {doc.author or 'unknown'}"]
     )
 
 

@@ -223,6 +223,7 @@ class _Planner:
         a = ex.article
         props: dict[str, Any] = {"title": a.title, "date": a.date, "url": a.url, "path": a.path}
         props |= {"author": a.author, "date_source": a.date_source, "pages": list(a.pages) or None}
+        props |= {"publisher": a.publisher}
         sig = signature(a.text)
         props |= {
             "minhash": list(sig.hashes) if sig else None,
@@ -313,6 +314,8 @@ def _add_facts(p: _Planner, ex: Extraction, kinds: dict[str, str]) -> None:
             "status": status,
             "confidence": rel.confidence,
             "page": ex.article.page_of(rel.start),
+            "event_date": rel.event_date,
+            "reported_date": ex.article.date,
         }
         p.add_evidence(rel.type, key, aid, ev)
 
@@ -349,6 +352,7 @@ def _add_case(p: _Planner, ex: Extraction, case: Any, kinds: dict[str, str]) -> 
     p.cases[case.id] = row
     ev = {"sentence": case.sentence, "start": case.start, "end": case.end, "rule": case.rule}
     ev["page"] = ex.article.page_of(case.start)
+    ev |= {"event_date": case.event_date, "reported_date": ex.article.date}
     # One REPORTED_IN per (case, article); its properties let retraction recompute the case.
     props = {
         "title": case.title,
@@ -413,10 +417,11 @@ MERGE (a:Article {id: row.id})
 SET a._lock = true
 WITH a, row, CASE WHEN a.path IS NULL OR row.path <= a.path THEN row.props ELSE {
     title: a.title, date: a.date, url: a.url, path: a.path, author: a.author,
-    date_source: a.date_source, pages: a.pages
+    date_source: a.date_source, pages: a.pages, publisher: a.publisher
 } END AS p
 SET a.title = p.title, a.date = p.date, a.url = p.url, a.path = p.path, a.text = row.text,
     a.author = p.author, a.date_source = p.date_source, a.pages = p.pages,
+    a.publisher = p.publisher,
     a.minhash = row.props.minhash, a.shingles = row.props.shingles, a.lsh = row.props.lsh
 REMOVE a._lock
 """
@@ -470,7 +475,20 @@ MATCH (a:Article {id: row.article})
 MERGE (c)-[r:REPORTED_IN]->(a)
 SET r.title = row.props.title, r.case_kind = row.props.case_kind, r.status = row.props.status,
     r.jurisdiction = row.props.jurisdiction, r.sentence = row.props.sentence,
-    r.start = row.props.start, r.end = row.props.end, r.rule = row.props.rule
+    r.start = row.props.start, r.end = row.props.end, r.rule = row.props.rule,
+    r.event_date = row.props.event_date
+"""
+
+# A case's first and last known dates: the event dates its reports give, or the reporting
+# article's date where a report gives none.
+CASE_DATES = """
+UNWIND $ids AS id
+MATCH (c:Case {id: id})
+WITH c, COLLECT { MATCH (c)-[r:REPORTED_IN]->(a:Article)
+                  WITH coalesce(r.event_date, a.date) AS d WHERE d IS NOT NULL
+                  RETURN d } AS dates
+SET c.first_date = reduce(m = null, d IN dates | CASE WHEN m IS NULL OR d < m THEN d ELSE m END),
+    c.last_date = reduce(m = null, d IN dates | CASE WHEN m IS NULL OR d > m THEN d ELSE m END)
 """
 
 WRITE_EVIDENCE = """
@@ -480,7 +498,8 @@ SET e.fact_key = row.props.fact_key, e.type = row.props.type,
     e.article_id = row.props.article_id, e.sentence = row.props.sentence,
     e.start = row.props.start, e.end = row.props.end, e.rule = row.props.rule,
     e.model = row.props.model, e.status = row.props.status, e.confidence = row.props.confidence,
-    e.page = row.props.page
+    e.page = row.props.page,
+    e.event_date = row.props.event_date, e.reported_date = row.props.reported_date
 """
 
 # Recompute a locked relationship `r` from its Evidence; delete it when none is left or when a
@@ -503,6 +522,10 @@ SET r.articles = articles,
     r.status = statuses[0],
     r.confidence = COLLECT { MATCH (e:Evidence {fact_key: r.key}) WHERE e.confidence IS NOT NULL
                              RETURN max(e.confidence) }[0],
+    r.first_event_date = COLLECT { MATCH (e:Evidence {fact_key: r.key})
+                                   WHERE e.event_date IS NOT NULL RETURN min(e.event_date) }[0],
+    r.last_event_date = COLLECT { MATCH (e:Evidence {fact_key: r.key})
+                                  WHERE e.event_date IS NOT NULL RETURN max(e.event_date) }[0],
     r.confirmed = CASE WHEN EXISTS { MATCH (c:Curation {fact_key: r.key, action: 'confirm'})
                                      WHERE c.undone_at IS NULL } THEN true ELSE null END
 REMOVE r._lock
@@ -792,6 +815,7 @@ def _write_plan(tx: neo4j.ManagedTransaction, plan: BatchPlan) -> dict[str, Any]
         _run(tx, WRITE_MENTIONS, counts, rows=plan.mentions)
     if plan.reported_in:
         _run(tx, WRITE_REPORTED_IN, counts, rows=plan.reported_in)
+        _run(tx, CASE_DATES, counts, ids=sorted({row["case"] for row in plan.reported_in}))
     if plan.evidence:
         _run(tx, WRITE_EVIDENCE, counts, rows=plan.evidence)
     for rel_type, rows in sorted({**plan.facts, **plan.case_links}.items()):
@@ -856,6 +880,7 @@ def _retract_tx(tx: neo4j.ManagedTransaction, article_id: str) -> RetractResult 
     _run(tx, "MATCH (a:Article {id: $id}) DETACH DELETE a", counts, id=article_id)
     gone = _run(tx, REFRESH_ENTITIES, counts, ids=sorted(entities))[0]["deleted"]
     gone_cases = _run(tx, REFRESH_CASES, counts, ids=sorted(cases), **_CASE_RANKS)[0]["deleted"]
+    _run(tx, CASE_DATES, counts, ids=sorted(cases))
     return RetractResult(article_id, evidence, rels, gone, gone_cases)
 
 

@@ -468,7 +468,8 @@ def cases(
         "c.status AS status, coalesce(j.name, c.jurisdiction) AS jurisdiction, "
         "[(c)-[:LED_BY]->(x) | x.name] AS led_by, [(c)-[:TARGETS]->(x) | x.name] AS targets, "
         "[(c)-[:ALLEGES]->(x) | x.name] AS offenses, "
-        "COUNT { (c)-[:REPORTED_IN]->() } AS sources ORDER BY title",
+        "COUNT { (c)-[:REPORTED_IN]->() } AS sources, "
+        "c.first_date AS first_date, c.last_date AS last_date ORDER BY title",
         jurisdiction=jurisdiction,
         status=status,
         offense=offense,
@@ -599,3 +600,76 @@ def result_subgraph(
 
 def _extra(props: dict[str, Any]) -> dict[str, Any]:
     return {k: props.get(k) for k in ("iso", "status", "case_kind")}
+
+
+# --------------------------------------------------------------------------- time
+
+
+def fact_timeline(
+    driver: neo4j.Driver,
+    database: str,
+    node_id: str,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    include_undated: bool = True,
+) -> list[dict[str, Any]]:
+    """The facts of an entity, or of a case (its roles and the facts among its parties), one
+    row per piece of evidence, by date: the event date its sentence gives, else the date of the
+    article that reported it (`dated_by` says which; None when neither is known).
+
+    [date_from, date_to] (ISO strings, either may be None) keeps the rows dated inside it;
+    undated rows are kept, last, only with `include_undated`.
+    """
+    rows = read(
+        driver,
+        database,
+        "MATCH (n:Entity {id: $id}) "
+        "CALL (n) { "
+        "  MATCH (n)-[r]-(:Entity) WHERE type(r) IN $types RETURN r "
+        "  UNION "
+        "  MATCH (n:Case)-[]->(p:Entity) WITH n, collect(p) AS parties "
+        "  UNWIND parties AS p MATCH (p)-[r]-(q:Entity) "
+        "  WHERE q IN parties AND type(r) IN $facts RETURN r "
+        "} "
+        "WITH DISTINCT r "
+        "MATCH (ev:Evidence {fact_key: r.key}) "
+        "OPTIONAL MATCH (a:Article {id: ev.article_id}) "
+        "WITH r, ev, a, coalesce(ev.event_date, a.date) AS date "
+        "WHERE (date IS NULL AND $undated) OR (date IS NOT NULL "
+        "  AND ($from IS NULL OR date >= left($from, size(date))) AND ($to IS NULL OR left(date, size($to)) <= $to)) "
+        "RETURN date, CASE WHEN ev.event_date IS NOT NULL THEN 'event' "
+        "  WHEN a.date IS NOT NULL THEN 'report' END AS dated_by, "
+        "ev.event_date AS event_date, a.date AS reported_date, type(r) AS type, r.key AS key, "
+        "startNode(r).name AS source, endNode(r).name AS target, ev.sentence AS sentence, "
+        "a.id AS article_id, a.title AS title "
+        "ORDER BY date IS NULL, date, type, source, target, article_id",
+        id=node_id,
+        types=list(ontology.GRAPH_RELATIONSHIPS),
+        facts=list(ontology.FACT_TYPES),
+        undated=include_undated,
+        **{"from": date_from, "to": date_to},
+    )
+    return rows
+
+
+def cases_in_window(
+    rows: Sequence[dict[str, Any]],
+    date_from: str | None,
+    date_to: str | None,
+    include_undated: bool,
+) -> list[dict[str, Any]]:
+    """The cases of `rows` (from `cases`) whose known dates [first_date, last_date] meet the
+    window; cases without a known date only with `include_undated`."""
+    out = []
+    for row in rows:
+        first, last = row.get("first_date"), row.get("last_date")
+        if first is None:
+            if include_undated:
+                out.append(row)
+            continue
+        if date_to is not None and first[: len(date_to)] > date_to:
+            continue
+        if date_from is not None and (last or first) < date_from[: len(last or first)]:
+            continue
+        out.append(row)
+    return out

@@ -27,6 +27,7 @@ from spacy.tokens import Doc
 
 from graph.errors import ConfigError
 from ingest.cases import extract_cases
+from ingest.event_dates import dated_cases, dated_relations
 from ingest.facts import load_fact_classifier
 from ingest.kinds import load_classifier, typed_mentions
 from ingest.nlp import load_nlp
@@ -128,6 +129,8 @@ class Extractor:
             doc, found, resolved.entity_of, entities, self.model, self.fact_classifier
         )
         cases = extract_cases(doc, entities, relations)
+        relations = dated_relations(doc, relations, entities, article.date)
+        cases = dated_cases(doc, cases, entities, article.date)
         return Extraction(article, tuple(entities), tuple(relations), tuple(cases))
 
 

@@ -78,7 +78,10 @@ class Article:
     # (PDF); empty for texts without pages.
     pages: tuple[int, ...] = ()
     author: str | None = None
-    date_source: str | None = None  # where `date` was found ("pdf metadata", "file name"...)
+    # Where `date` was read: "html metadata", "front matter", "date header", "dateline",
+    # "file name", "pdf metadata" or "<field> column" of a corpus (ingest.sources).
+    date_source: str | None = None
+    publisher: str | None = None
 
     def page_of(self, offset: int) -> int | None:
         """The page number (from 1) of the character at `offset`, or None without pages."""
@@ -121,6 +124,7 @@ class Relation:
     status: str | None = None  # COOPERATES_WITH only
     model: str = ""
     confidence: float | None = None  # the fact classifier's score, when one decided
+    event_date: str | None = None  # when it happened, as its clause says (ingest.event_dates)
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,7 @@ class Case:
     start: int = 0
     end: int = 0
     rule: str = ""
+    event_date: str | None = None  # when, as the sentence that reports it says
 
 
 @dataclass(frozen=True)
@@ -169,6 +174,9 @@ class Extraction:
             "date": a.date,
             "url": a.url,
             "path": a.path,
+            "date_source": a.date_source,
+            "publisher": a.publisher,
+            "author": a.author,
             "entities": [asdict(e) for e in self.entities],
             "relations": [asdict(r) for r in self.relations],
             "cases": [asdict(c) for c in self.cases],

@@ -27,6 +27,7 @@ import lxml.html
 import trafilatura
 
 from ingest.clean import clean_text
+from ingest.dates import dateline_date, file_name_date, first_full_date
 from ingest.document_files import (
     ATTACHMENT_SUFFIXES,
     DOCUMENT_SUFFIXES,
@@ -65,6 +66,8 @@ class CorpusFields:
     text: tuple[str, ...] = ("text", "body", "content")
     date: str = "date"
     url: str = "url"
+    author: tuple[str, ...] = ("author", "authors", "byline")
+    publisher: tuple[str, ...] = ("publisher", "source", "site_name", "sitename", "outlet")
 
 
 @dataclass(frozen=True)
@@ -344,8 +347,18 @@ def _read_document(path: Path, encoding: str) -> Article | SourceProblem:
         raw, meta = html_text(raw)
     elif suffix in MARKDOWN_SUFFIXES:
         raw, meta = markdown_text(raw)
-    meta["date"] = meta.get("date") or _date_from_name(path.name)
-    return _article(str(path), raw, meta.get("title"), meta.get("date"), meta.get("url"))
+    _undated_fallbacks(meta, raw, path.name)
+    return _article(str(path), raw, meta.get("title"), meta.get("date"), meta.get("url"), meta)
+
+
+def _undated_fallbacks(meta: dict[str, str | None], body: str, name: str | None) -> None:
+    """Without a date from metadata: the dateline of the text, then the file name."""
+    if not meta.get("date"):
+        meta["date"], meta["date_source"] = dateline_date(body), "dateline"
+    if not meta.get("date") and name:
+        meta["date"], meta["date_source"] = file_name_date(name), "file name"
+    if not meta.get("date"):
+        meta["date_source"] = None
 
 
 def _read_document_file(path: Path) -> Iterator[Article | SourceProblem]:
@@ -414,7 +427,7 @@ def _document_articles(
     date = doc.created
     date_source: str | None = doc.date_source
     if date is None:
-        date = _date_from_name(name)
+        date = file_name_date(name)
         date_source = "file name" if date else None
     yield Article(
         id=article_id(text),
@@ -433,7 +446,12 @@ _SITE_SUFFIX = re.compile(r"\s+\|\s+[^|.!?]{1,40}$")
 
 
 def _article(
-    where: str, body: str, title: str | None, date: str | None, url: str | None
+    where: str,
+    body: str,
+    title: str | None,
+    date: str | None,
+    url: str | None,
+    meta: dict[str, str | None] | None = None,
 ) -> Article | SourceProblem:
     """Clean the text (title first, as the page shows it) and build the Article."""
     title = " ".join(title.split()) if title else None
@@ -451,9 +469,18 @@ def _article(
     if not title:
         first = text.strip().split("\n", 1)[0].strip()
         title = first if len(first) <= 200 else None
+    meta = meta or {}
     return Article(
-        id=article_id(text), text=text, path=shown_path(where), title=title, date=date, url=url
-    )
+        id=article_id(text), text=text, path=shown_path(where), title=title, date=date, url=url,
+        date_source=meta.get("date_source") if date else None,
+        publisher=_field(meta.get("publisher")), author=_field(meta.get("author")),
+    )  # fmt: skip
+
+
+def _field(value: str | None) -> str | None:
+    """A metadata value as stored: one line, at most 200 characters, None when empty."""
+    text = " ".join((value or "").split())
+    return text[:200] or None
 
 
 # --- corpora -------------------------------------------------------------------------------
@@ -568,7 +595,17 @@ def _corpus_article(
             date or meta.get("date"),
             url or meta.get("url"),
         )
-    return _article(where, body, title, date, url)
+    kind = "jsonl field" if where.rsplit("#", 1)[0].lower().endswith(".jsonl") else "csv column"
+    more: dict[str, str | None] = {
+        "date": date,
+        "date_source": kind if date else None,
+        "author": next((_str(record.get(n)) for n in fields.author if _str(record.get(n))), None),
+        "publisher": next(
+            (_str(record.get(n)) for n in fields.publisher if _str(record.get(n))), None
+        ),
+    }
+    _undated_fallbacks(more, body, None)
+    return _article(where, body, title, more["date"], url, more)
 
 
 def _str(value: Any) -> str:
@@ -599,6 +636,8 @@ def html_text(markup: str, page: bool = True) -> tuple[str, dict[str, str | None
             doc = None  # pathological markup (nesting thousands deep): the fallbacks cope
     if doc is not None:
         meta = {"title": doc.title, "date": iso_date(doc.date), "url": doc.url}
+        meta |= {"author": doc.author, "publisher": doc.sitename}
+        meta["date_source"] = "html metadata" if meta["date"] else None
         if doc.text and doc.text.strip():
             return str(doc.text), meta
     return _lxml_text(markup) or _plain_html_text(markup), meta
@@ -708,9 +747,12 @@ def markdown_text(source: str) -> tuple[str, dict[str, str | None]]:
         for line in front.group(1).splitlines():
             key, _, value = line.partition(":")
             value = value.strip().strip("'\"")
-            if key.strip().lower() in ("title", "date", "url") and value:
-                meta[key.strip().lower()] = value
-        meta["date"] = iso_date(meta.get("date"))
+            key = _META_KEYS.get(key.strip().lower(), "")
+            if key in ("title", "date", "url", "author", "publisher") and value:
+                meta.setdefault(key, value)
+        meta["date"] = header_date(meta.get("date"))
+        meta["date_source"] = "front matter" if meta["date"] else None
+    source = _header_lines(source, meta)
     source = _metadata_block(source, meta)
     heading = re.search(r"^\s{0,3}#\s+(.+?)\s*#*\s*$", source, re.MULTILINE)
     if heading and not meta.get("title"):
@@ -731,7 +773,8 @@ _META_HEADING = re.compile(
 _META_ITEM = re.compile(r"^\s*[-*+]\s*([A-Za-z][A-Za-z ]{0,30}?)\s*:\s*(.*?)\s*$")
 _BODY_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*(?:article|body|text|content)\s*:?\s*$", re.I)
 _META_KEYS = {"title": "title", "date": "date", "published": "date", "link": "url",
-              "url": "url", "author": "author", "authors": "author", "source": "source"}  # fmt: skip
+              "url": "url", "author": "author", "authors": "author", "source": "publisher",
+              "publisher": "publisher", "site": "publisher"}  # fmt: skip
 _MD_LINK_TARGET = re.compile(r"\[[^\]]*\]\(<?([^)>\s]+)>?\)")
 
 
@@ -754,8 +797,9 @@ def _metadata_block(source: str, meta: dict[str, str | None]) -> str:
         elif line.strip() and not _BODY_HEADING.match(line):
             break  # the body starts without its own heading
         consumed += 1
-    if "date" in meta:
-        meta["date"] = iso_date(meta["date"])
+    if "date" in meta and not meta.get("date_source"):
+        meta["date"] = header_date(meta["date"])
+        meta["date_source"] = "date header" if meta["date"] else None
     rest = "\n".join(lines[consumed:])
     return source[: heading.start()] + rest
 
@@ -791,7 +835,33 @@ def iso_date(value: Any) -> str | None:
         return None
 
 
-def _date_from_name(name: str) -> str | None:
-    """Scraped files often start with their date: 2014_11_13_title.txt, 20230216_title.txt."""
-    m = re.match(r"(\d{4})[-_]?(\d{2})[-_]?(\d{2})(?:[-_]|$)", name)
-    return iso_date(f"{m.group(1)}-{m.group(2)}-{m.group(3)}") if m else None
+def header_date(value: str | None) -> str | None:
+    """The date of a header field: the whole value as a date, else the first full date in it
+    ("September 17, 2021 -- 20:08 GMT")."""
+    return iso_date(value) or (first_full_date(value) if value else None)
+
+
+# MultiMarkdown / Pelican metadata: "Key: value" lines that open the file, up to a blank line.
+_HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z ]{0,30}?)\s*:\s*(.*?)\s*$")
+
+
+def _header_lines(source: str, meta: dict[str, str | None]) -> str:
+    """Remove "Title: ... / Date: ... / Author: ..." lines that open a Markdown file, keeping
+    the values (only when the first of them is a known field)."""
+    lines = source.lstrip("\n").split("\n")
+    first = _HEADER_LINE.match(lines[0])
+    if first is None or first.group(1).strip().lower() not in _META_KEYS:
+        return source
+    consumed = 0
+    for line in lines:
+        item = _HEADER_LINE.match(line)
+        if item is None:
+            break
+        key = _META_KEYS.get(item.group(1).strip().lower())
+        if key and item.group(2) and not meta.get(key):
+            meta[key] = item.group(2)
+        consumed += 1
+    if meta.get("date") and not meta.get("date_source"):
+        meta["date"] = header_date(meta["date"])
+        meta["date_source"] = "date header" if meta["date"] else None
+    return "\n".join(lines[consumed:])

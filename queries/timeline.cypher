@@ -1,8 +1,10 @@
 // name: timeline
 // An entity through time: the articles that mention it, oldest first (undated last), with the
-// facts about it and the cases involving it that each article reports.
+// facts about it and the cases involving it that each article reports. `date` is the article's
+// publication date (`date_source` says where it was read); `events` gives each of those facts
+// with the date the text gives for the event (`event_date`, null when it gives none).
 // param: name string required — entity name, alias or ISO code (case-insensitive)
-// returns: entity, date, article_id, title, url, facts, cases
+// returns: entity, date, article_id, title, url, facts, cases, date_source, events
 CALL () {
   OPTIONAL MATCH (x:Entity {norm: $name_norm})
   OPTIONAL MATCH (y:Jurisdiction {iso: toUpper($name)})
@@ -26,10 +28,15 @@ CALL (e) {
 MATCH (a:Article)-[:MENTIONS]->(e)
 CALL (a, keys, described) {
   OPTIONAL MATCH (ev:Evidence {article_id: a.id}) WHERE ev.fact_key IN keys
-  WITH collect(DISTINCT ev.fact_key) AS supported
-  RETURN [d IN described WHERE d.key IN supported | d.text] AS facts
+  WITH collect(DISTINCT ev.fact_key) AS supported, collect(ev) AS evs
+  RETURN [d IN described WHERE d.key IN supported | d.text] AS facts,
+         [d IN described WHERE d.key IN supported |
+          {fact: d.text, event_date: reduce(m = null, x IN evs |
+             CASE WHEN x.fact_key = d.key AND x.event_date IS NOT NULL
+                       AND (m IS NULL OR x.event_date < m) THEN x.event_date ELSE m END)}] AS events
 }
 RETURN e.name AS entity, a.date AS date, a.id AS article_id, a.title AS title, a.url AS url,
        facts,
-       COLLECT { MATCH (c:Case)-[:REPORTED_IN]->(a) WHERE (c)--(e) RETURN c.title ORDER BY c.title } AS cases
+       COLLECT { MATCH (c:Case)-[:REPORTED_IN]->(a) WHERE (c)--(e) RETURN c.title ORDER BY c.title } AS cases,
+       a.date_source AS date_source, events
 ORDER BY entity, date IS NULL, date, title
