@@ -26,7 +26,7 @@ _DASH = re.compile(r"\s*(?:--|[—–])")
 
 def _verb_of(token: Token) -> Token:
     """The nearest verb at or above `token` (the sentence root when there is none)."""
-    while token.pos_ not in _VERBS and token.head is not token:
+    while token.pos_ not in _VERBS and token.head.i != token.i:
         token = token.head
     return token
 
