@@ -145,3 +145,12 @@ def test_corpus_columns(tmp_path: Path) -> None:
     a = _read(tmp_path, "rows.csv", rows)
     assert (a.date, a.date_source) == ("2022-04-05", "csv column")
     assert (a.author, a.publisher) == ("E. Writer", "Example Wire")
+
+
+def test_the_walk_to_a_clause_verb_ends_at_a_root_that_is_no_verb() -> None:
+    import spacy
+
+    from ingest.event_dates import _verb_of
+
+    doc = spacy.blank("en")("Arrest of a hacker in Paris.")  # no tags: every token is a root
+    assert _verb_of(doc[3]).i == 3
