@@ -110,7 +110,7 @@ def test_every_page_renders_on_odd_data(app: Settings) -> None:
         _clean(at)
 
 
-def test_explore_and_cases_open_odd_entities(app: Settings) -> None:
+def test_explore_and_cases_open_odd_entities(app: Settings, driver: neo4j.Driver) -> None:
     at = _page(PAGES[1])
     for term in ("Atlantis", "Harbor Watch", "Committee for the Protection", "Numbered Land"):
         at.text_input(key="explore_term").input(term).run()
@@ -118,7 +118,11 @@ def test_explore_and_cases_open_odd_entities(app: Settings) -> None:
     at = _page(PAGES[3])
     _clean(at)
     titles = list(at.dataframe[0].value["title"])
-    assert len(titles) == 5  # two in each fixture article, one untitled
+    stored, _, _ = driver.execute_query(
+        "MATCH (c:Case) RETURN coalesce(c.title, '') AS title", database_=app.neo4j_database
+    )
+    # Every case the pipeline found in the fixture articles, and the untitled odd one.
+    assert sorted(titles) == sorted(r["title"] for r in stored) and "" in titles
     at.selectbox[-1].select(titles[-1]).run()
     _clean(at)
 

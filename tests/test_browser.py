@@ -10,6 +10,7 @@ CASEGRAPH_SCREENSHOTS (`CASEGRAPH_SCREENSHOTS=docs/screenshots` regenerates the 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import time
@@ -35,6 +36,7 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
+SETTLE_MS = 90_000  # a page's rerun on a loaded 2-core machine, with room to spare
 GRAPH_FRAME = 'iframe[title*="st_link_analysis"]'
 
 pytestmark = [
@@ -118,9 +120,19 @@ def browser_page(app_url: str, outside: list[str]) -> Iterator[object]:
 
 
 def _settle(page: object) -> None:
-    """Wait until Streamlit has finished running the script."""
-    page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")  # type: ignore[attr-defined]
+    """Wait until Streamlit has finished running the script: a rerun an action asked for has
+    started (or already ended) and the app says its script is not running. (Not "networkidle":
+    a page whose component keeps a request open never becomes idle, and a slow rerun on a busy
+    machine is not a failure.)"""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    app = page.locator('[data-testid="stApp"]')  # type: ignore[attr-defined]
+    # The rerun may be over before we look, or there may be none.
+    with contextlib.suppress(PlaywrightTimeout):
+        app.and_(page.locator('[data-test-script-state="running"]')).wait_for(timeout=1_500)  # type: ignore[attr-defined]
+    idle = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+    page.locator(idle).wait_for(timeout=SETTLE_MS)  # type: ignore[attr-defined]
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=SETTLE_MS)  # type: ignore[attr-defined]
 
 
 def _shot(page: object, folder: Path, name: str) -> None:
