@@ -28,7 +28,7 @@ import hashlib
 import re
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar
@@ -45,7 +45,7 @@ from graph.corrections import (
     split_map,
 )
 from graph.errors import DatabaseUnavailable, QueryError
-from ingest.records import Extraction, normalize_name
+from ingest.records import Article, Extraction, normalize_name
 from ingest.syndication import Signature, is_copy, signature
 
 T = TypeVar("T")
@@ -792,6 +792,34 @@ def _link_copies(
     return pairs
 
 
+def _version_key(article: Article) -> str | None:
+    """What makes two articles versions of one another (as in _OLD_VERSIONS): the URL, or the
+    file of a text that is not a corpus row."""
+    if article.url:
+        return f"url:{article.url}"
+    return None if "#" in article.path else f"path:{article.path}"
+
+
+def _version_batches(
+    extractions: Sequence[Extraction], size: int
+) -> Iterator[Sequence[Extraction]]:
+    """`extractions` in order, `size` at a time, but two versions of one article never in one
+    batch: the later starts a new batch, so that it replaces the earlier as it would have in
+    another run."""
+    chunk: list[Extraction] = []
+    keys: set[str] = set()
+    for extraction in extractions:
+        key = _version_key(extraction.article)
+        if len(chunk) >= size or (key is not None and key in keys):
+            yield chunk
+            chunk, keys = [], set()
+        chunk.append(extraction)
+        if key is not None:
+            keys.add(key)
+    if chunk:
+        yield chunk
+
+
 def _replace_old_versions(tx: neo4j.ManagedTransaction, plan: BatchPlan) -> list[list[str]]:
     """Retract the earlier versions of the batch's articles (in the batch's transaction)."""
     ids = [row["id"] for row in plan.articles]
@@ -987,10 +1015,7 @@ class Store:
             raise WriteFailed(
                 f"{exc} (0 article(s) of this call were written before it)", written=()
             ) from None
-        plans = [
-            plan_batch(extractions[i : i + self.batch_size])
-            for i in range(0, len(extractions), self.batch_size)
-        ]
+        plans = [plan_batch(chunk) for chunk in _version_batches(extractions, self.batch_size)]
         for plan in plans:
             try:
                 counts = self._attempt("writing a batch", partial(_write_plan, plan=plan))

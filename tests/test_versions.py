@@ -25,6 +25,7 @@ EDITED = (
     "Dutch police arrested Jan Vermeer in Rotterdam on Tuesday. Prosecutors charged him with "
     "ransomware extortion. An earlier version of this story named the wrong market."
 )
+OTHER = "Belgian police searched two offices in Antwerp on Monday in a phishing inquiry."
 
 
 def _ingest(env: dict[str, str], *paths: Path) -> dict[str, int]:
@@ -82,3 +83,22 @@ def test_an_edited_file_or_row_replaces_its_old_version(
     assert not any("money laundering" in o for o in _offences(clean_db, db))
     # Unchanged again: nothing to do.
     assert _ingest(neo4j_env, story, rows) == {"new": 0, "updated": 0, "skipped": 3, "failed": 0}
+
+
+def test_two_versions_in_one_file_keep_the_later(
+    tmp_path: Path, neo4j_env: dict[str, str], clean_db: neo4j.Driver, settings: Settings
+) -> None:
+    """Both versions of a story in one corpus file (one batch): the later row replaces the
+    earlier, as it would in two runs."""
+    rows = tmp_path / "feed.jsonl"
+    feed = [{"url": "https://news.example/a", "title": "A", "text": FIRST},
+            {"url": "https://news.example/other", "title": "O", "text": OTHER},
+            {"url": "https://news.example/a", "title": "A (corrected)", "text": EDITED}]  # fmt: skip
+    rows.write_text("".join(json.dumps(r) + "\n" for r in feed), encoding="utf-8")
+    assert _ingest(neo4j_env, rows) == {"new": 2, "updated": 1, "skipped": 0, "failed": 0}
+    stored = {a["url"]: a["text"] for a in _articles(clean_db, settings.neo4j_database)}
+    assert set(stored) == {"https://news.example/a", "https://news.example/other"}
+    assert (
+        EDITED in stored["https://news.example/a"] and OTHER in stored["https://news.example/other"]
+    )
+    assert not any("money laundering" in o for o in _offences(clean_db, settings.neo4j_database))
