@@ -1,8 +1,9 @@
 // name: entity_profile
 // Who or what an entity is: its kind, aliases, ISO code and jurisdictions, how many articles
 // mention it, its degree, and its facts and case links with the evidence behind them — the
-// 200 best-supported only (most evidence first, then type and other name): a hub has
-// thousands, and the cap is applied in the server.
+// 200 best-supported only (most independent sources first: copies of one story count once;
+// then sentences, type and other name): a hub has thousands, and the cap is applied in the
+// server.
 // param: name string required — entity name, alias or ISO code (case-insensitive)
 // returns: id, name, kind, aliases, iso, jurisdictions, articles, degree, facts
 CALL () {
@@ -25,13 +26,14 @@ CALL (e) {
 }
 CALL (e) {
   MATCH (e)-[r:INVESTIGATES|PROSECUTES|ARRESTED|CHARGED_WITH|CONVICTED_OF|COOPERATES_WITH|REQUESTS_DATA_FROM|REFUSES_DATA_TO|FOUNDED|LEADS|MEMBER_OF|BELONGS_TO|BASED_IN|EXTRADITED_TO|SEIZED|LED_BY|TARGETS|IN_JURISDICTION|ALLEGES]-(o)
-  WITH r, o, coalesce(r.evidence_count, size(r.articles)) AS evidence
-  ORDER BY evidence DESC, type(r), o.name
+  WITH r, o, coalesce(r.evidence_count, size(r.articles)) AS evidence,
+       coalesce(r.sources, size(r.articles)) AS sources
+  ORDER BY sources DESC, evidence DESC, type(r), o.name
   LIMIT 200
   RETURN collect({
     direction: CASE WHEN startNode(r) = e THEN 'out' ELSE 'in' END,
     type: type(r), other: o.name, other_kind: o.kind, status: r.status,
-    evidence_count: evidence
+    sources: sources, evidence_count: evidence
   }) AS facts
 }
 // Degrees from the relationship counts the store keeps per node (no expansion): only

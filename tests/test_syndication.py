@@ -47,6 +47,11 @@ def _refusal(driver: neo4j.Driver, database: str) -> dict[str, object]:
     return records[0].data()
 
 
+def _ask(driver: neo4j.Driver, db: str, query: str, **params: str) -> list[dict]:
+    named = get_query(query)
+    return run_query(driver, db, named, parse_params(named, params), 100, 30).rows
+
+
 @pytest.mark.neo4j
 def test_a_republished_story_is_two_articles_but_one_source(
     driver: neo4j.Driver, settings: Settings, tmp_path: Path
@@ -68,10 +73,22 @@ def test_a_republished_story_is_two_articles_but_one_source(
             database_=db,
         )
         assert len(records) == 1 and "council" not in str(records[0].data())
-        named = get_query("facts")
-        params = parse_params(named, {"source": "Telegram", "type": "REFUSES_DATA_TO"})
-        rows = run_query(driver, db, named, params, row_limit=10, timeout=30).rows
+        rows = _ask(driver, db, "facts", source="Telegram", type="REFUSES_DATA_TO")
         assert {r["target"]: r["sources"] for r in rows}["South Korean police"] == 1
+        # The other queries that rank by evidence count the story once too.
+        (profile,) = [
+            p
+            for p in _ask(driver, db, "entity_profile", name="Telegram")
+            if p["kind"] == "Platform"
+        ]
+        (refusal,) = [
+            f
+            for f in profile["facts"]
+            if f["type"] == "REFUSES_DATA_TO" and f["other"] == "South Korean police"
+        ]
+        assert refusal["sources"] == 1 and refusal["evidence_count"] >= 2
+        platforms = {r["platform"]: r for r in _ask(driver, db, "platforms_under_investigation")}
+        assert platforms["Telegram"]["sources"] < platforms["Telegram"]["evidence_count"]
         # Retracting the copy leaves one article and one source; retracting both and ingesting
         # them in one batch links them too.
         (copy_id,) = [r["a"] for r in driver.execute_query(
