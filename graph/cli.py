@@ -241,9 +241,19 @@ Scheduler = Annotated[
 ]
 
 
+def _check_where_to_extract(settings: Settings, workers: int | None, scheduler: str | None) -> None:
+    """Refuse --workers beside a scheduler (it would be ignored), before anything starts."""
+    if workers and (scheduler or settings.dask_scheduler):
+        raise ConfigError(
+            "--workers sets the local pool; with --scheduler the cluster's workers run the NLP "
+            "(start more dask-worker processes instead): give one of the two"
+        )
+
+
 def _extractor(settings: Settings, workers: int | None, scheduler: str | None = None) -> Any:
     from ingest.pipeline import INTERACTIVE_BATCH, Extractor
 
+    _check_where_to_extract(settings, workers, scheduler)
     scheduler = scheduler or settings.dask_scheduler
     if scheduler:
         from ingest.distributed import DaskExtractor
@@ -361,6 +371,7 @@ def ingest(
 
     _check_paths(paths)
     settings = _settings()
+    _check_where_to_extract(settings, workers, scheduler)
     if batch_size is not None and batch_size < 1:
         raise InputError("--batch-size must be at least 1")
     with _driver(settings) as driver:

@@ -163,3 +163,16 @@ def test_an_unreachable_scheduler_is_one_line(corpus: Path) -> None:
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
     assert f"Dask scheduler at tcp://127.0.0.1:{port} is not reachable" in lines[0]
+
+
+@pytest.mark.parametrize("command", ["extract", "ingest"])
+def test_workers_with_a_scheduler_is_one_line(corpus: Path, command: str) -> None:
+    """--workers sizes the local pool: beside a scheduler it would be ignored, so it is refused."""
+    done = subprocess.run(
+        [sys.executable, "-m", "graph.cli", command, str(corpus), "--workers", "2",
+         "--scheduler", "tcp://127.0.0.1:1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode != 0 and done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "--workers sets the local pool" in lines[0], done.stderr
