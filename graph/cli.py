@@ -1135,6 +1135,8 @@ def run_app(
         "--server.headless", "true" if headless else "false",
         "--browser.gatherUsageStats", "false",
         "--server.maxUploadSize", str(MAX_UPLOAD_MB),
+        # No Deploy button, rerun or clear-cache menu for the people who read the graph.
+        "--client.toolbarMode", "viewer",
     ]  # fmt: skip
     os.execv(sys.executable, args)
 

@@ -172,6 +172,8 @@ def test_newcomer_flow_and_screenshots(
     page.get_by_text("Latest articles").wait_for()  # type: ignore[attr-defined]
     _settle(page)
     _assert_offline(outside)
+    # Readers get no developer toolbar (.streamlit/config.toml: client.toolbarMode).
+    assert page.get_by_text("Deploy", exact=True).count() == 0  # type: ignore[attr-defined]
     # The world map is drawn from the shipped boundaries: every country, no CDN.
     shapes = page.locator(".js-plotly-plot path.choroplethlocation")  # type: ignore[attr-defined]
     shapes.nth(150).wait_for(state="attached")
