@@ -8,13 +8,15 @@ import streamlit as st
 
 from app_pages import graphview
 from app_pages.common import entity_label, guard, named_query, require_data, view
-from graph import views
+from app_pages.timeline import date_window
+from graph import ontology, views
 
 MODES = {
     "Cooperation paths (agencies and jurisdictions)": "cooperation_paths",
     "Shortest path (any facts)": "shortest_path",
 }
 COOPERATING_KINDS = ("Agency", "Jurisdiction")
+COOPERATION_TYPES = ("COOPERATES_WITH", "MEMBER_OF", "BELONGS_TO")
 
 st.title("Paths")
 st.caption(
@@ -50,9 +52,41 @@ def _ref(entity: dict[str, Any]) -> str:
     return str(entity.get("iso") or entity["name"])
 
 
-def _show(result: dict[str, Any]) -> None:
+def _restrictions(mode: str) -> dict[str, Any]:
+    """The constraints a user put on the paths (none by default): relationship types,
+    jurisdictions allowed on the way, a date window; as the named queries' parameters."""
+    every = (
+        COOPERATION_TYPES if MODES[mode] == "cooperation_paths" else ontology.GRAPH_RELATIONSHIPS
+    )
+    with st.expander("Restrict the paths", expanded=False):
+        types = st.multiselect(
+            "Only these relationship types", every, key=f"paths_types_{MODES[mode]}",
+            placeholder="any",
+        )  # fmt: skip
+        places = {_ref(e): e for e in view("entity_index") if e["kind"] == "Jurisdiction"}
+        via = st.multiselect(
+            "Only through these jurisdictions",
+            sorted(places, key=lambda r: places[r]["name"]),
+            format_func=lambda r: entity_label(places[r]),
+            key="paths_via",
+            placeholder="anywhere",
+            help="A country allows its states and regions. The two ends are always allowed; "
+            "an entity in between must belong to, be based in or sit in these only (or have "
+            "no known place).",
+        )
+        st.caption("A hop counts when one of its sentences is dated in the window (the "
+                   "event's date when the text gives one, else the article's).")  # fmt: skip
+        date_from, date_to, undated = date_window("paths_window")
+    return {
+        "types": list(types) or None, "via": list(via) or None,
+        "date_from": date_from, "date_to": date_to, "include_undated": undated,
+    }  # fmt: skip
+
+
+def _show(result: dict[str, Any], restricted: bool) -> None:
     if not result["rows"]:
-        st.info("No path between these two in the graph. Try the other mode or other entities.")
+        hint = "loosen the restrictions, or try" if restricted else "try"
+        st.info(f"No path between these two in the graph: {hint} the other mode or other entities.")
         return
     sub = views.result_subgraph(result["nodes"], result["relationships"])
     left, right = st.columns([3, 2])
@@ -75,10 +109,13 @@ with guard():
     require_data()
     mode = st.radio("What to trace", list(MODES), horizontal=True, key="paths_mode")
     source, target = _endpoints(mode)
+    limits = _restrictions(mode)
     if source is None or target is None:
         st.info("Choose both ends to draw the paths between them.")
         st.stop()
     if source["id"] == target["id"]:
         st.warning("Choose two different entities.")
         st.stop()
-    _show(named_query(MODES[mode], {"from": _ref(source), "to": _ref(target)}))
+    restricted = any(limits[k] for k in ("types", "via", "date_from", "date_to"))
+    params = {"from": _ref(source), "to": _ref(target), **limits}
+    _show(named_query(MODES[mode], params), restricted)

@@ -10,13 +10,16 @@ Each file opens with a header of `//` comment lines (see docs/QUERIES.md):
     // returns: entity, neighbor, kind, hops, path
 
 Every string parameter `x` also reaches the query as `$x_norm`, its
-`ingest.records.normalize_name` form, so names match the indexed `Entity.norm`.
+`ingest.records.normalize_name` form, so names match the indexed `Entity.norm` (a list of strings
+as the list of its items' forms). A `date` parameter takes YYYY-MM-DD and reaches the query as
+that string, comparable with the stored dates.
 Cypher cannot take a parameter as a variable-length bound, so an int parameter with a `range`
 may appear in the text as `{{x}}`; it is formatted in only after validation against the range.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -29,7 +32,7 @@ from graph.errors import CasegraphError, DatabaseUnavailable, QueryError
 from ingest.records import normalize_name
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
-PARAM_TYPES = ("string", "int", "float", "bool", "list[string]")
+PARAM_TYPES = ("string", "int", "float", "bool", "date", "list[string]")
 # Named value lists a `choices=@name` modifier may refer to.
 CHOICE_SETS: dict[str, tuple[str, ...]] = {
     "node_kinds": ontology.NODE_KINDS,
@@ -39,10 +42,15 @@ CHOICE_SETS: dict[str, tuple[str, ...]] = {
 }
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _PARAM = re.compile(
-    r"^(\w+)\s+(string|int|float|bool|list\[string\])(?=\s)\s*(.*?)\s+(?:—|--)\s+(.+)$"
+    r"^(\w+)\s+(string|int|float|bool|date|list\[string\])(?=\s)\s*(.*?)\s+(?:—|--)\s+(.+)$"
 )
 _BOUND = re.compile(r"\{\{(\w+)\}\}")
-_WANTS = {"int": "a whole number", "float": "a number", "bool": "true or false"}
+_WANTS = {
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "date": "a date YYYY-MM-DD",
+}
 _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off"}
 
@@ -250,6 +258,10 @@ def _convert_one(param: Param, raw: Any) -> Any:
         if isinstance(raw, bool):
             raise _Want("a number")
         return float(raw)
+    if t == "date":
+        # A date (or the date part of a datetime) from the CLI, the app or a JSON export.
+        value = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw).strip()[:10])
+        return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
     return str(raw).strip()
 
 
@@ -320,12 +332,15 @@ def split_assignments(pairs: list[str]) -> dict[str, str]:
 
 
 def bind_params(query: NamedQuery, params: Mapping[str, Any]) -> dict[str, Any]:
-    """The parameters as sent to Neo4j: every declared one, plus `x_norm` for each string."""
+    """The parameters as sent to Neo4j: every declared one, plus `x_norm` for each string (for a
+    list of strings, the list of their normalized forms)."""
     bound = {p.name: params.get(p.name, p.default) for p in query.params}
     for p in query.params:
+        value = bound[p.name]
         if p.type == "string":
-            value = bound[p.name]
             bound[f"{p.name}_norm"] = normalize_name(value) if value is not None else None
+        elif p.type == "list[string]":
+            bound[f"{p.name}_norm"] = [normalize_name(v) for v in value] if value else None
     return bound
 
 
@@ -479,10 +494,10 @@ List parameters are comma-separated (`--param kinds=Agency,Platform`).
 // returns: column, column, ...
 ```
 
-TYPE is one of `string`, `int`, `float`, `bool`, `list[string]`; `@set` is one of
-`@node_kinds`, `@entity_kinds`, `@fact_types`, `@relationship_types` (from `graph/ontology.py`).
-Every string parameter `x` is also bound as `$x_norm`, its normalized form, to match the indexed
-`Entity.norm`. Cypher cannot take a parameter as a variable-length bound, so an `int` parameter
+TYPE is one of `string`, `int`, `float`, `bool`, `date` (YYYY-MM-DD), `list[string]`; `@set`
+is one of `@node_kinds`, `@entity_kinds`, `@fact_types`, `@relationship_types` (from
+`graph/ontology.py`). Every string parameter `x` is also bound as `$x_norm`, its normalized form,
+to match the indexed `Entity.norm` (for a list, the list of its items' forms). Cypher cannot take a parameter as a variable-length bound, so an `int` parameter
 with a `range` may appear in the text as `{{x}}`; it is formatted in only after validation.
 """
 

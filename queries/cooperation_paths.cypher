@@ -3,9 +3,20 @@
 // COOPERATES_WITH, MEMBER_OF and BELONGS_TO facts whose every node is an agency or a
 // jurisdiction, shortest first, then best-supported (the weakest hop, then the total
 // evidence), each hop with its status and up to three evidence sentences and their articles.
+// Paths can be restricted to some of the three relationship types, to jurisdictions allowed
+// on the way (a jurisdiction in between must be one of them or inside one; an agency in
+// between must belong only to such, or to none known; the two ends are exempt), and to a date
+// window: a hop counts when one of its sentences is dated inside it (the event's date when the
+// text gives one, else the article's), or has no date and include_undated is true. A
+// restricted search is a breadth-first one from the first end, slower around hubs.
 // param: from string required — agency or jurisdiction: ISO code (KR), name or alias
 // param: to string required — agency or jurisdiction: ISO code (FR), name or alias
 // param: max_hops int default=4 range=1..6 — longest path considered
+// param: types list[string] optional choices=COOPERATES_WITH|MEMBER_OF|BELONGS_TO — follow only these relationship types
+// param: via list[string] optional — jurisdictions allowed on the way: ISO codes, names or aliases
+// param: date_from date optional — only hops with a sentence dated on or after this day
+// param: date_to date optional — only hops with a sentence dated on or before this day
+// param: include_undated bool default=true — with a date window, keep hops whose sentences have no date
 // returns: source, target, hops, path, steps, evidence_count, weakest_evidence
 CALL () {
   OPTIONAL MATCH (x:Entity {norm: $from_norm})
@@ -33,13 +44,23 @@ CALL () {
   }
   RETURN exact + by_alias AS targets
 }
+// The allowed jurisdictions, with the subdivisions of each (US allows US-CA).
+CALL () {
+  UNWIND coalesce($via, []) AS wanted
+  MATCH (j:Jurisdiction)
+  WHERE j.iso = toUpper(wanted) OR j.norm IN $via_norm
+     OR any(s IN j.aliases WHERE toLower(s) = toLower(wanted))
+  OPTIONAL MATCH (part:Jurisdiction) WHERE part.iso STARTS WITH j.iso + '-'
+  RETURN collect(DISTINCT j) + collect(DISTINCT part) AS via
+}
 UNWIND sources AS a
 UNWIND targets AS b
-WITH a, b WHERE a <> b AND (a:Agency OR a:Jurisdiction) AND (b:Agency OR b:Jurisdiction)
+WITH a, b, via WHERE a <> b AND (a:Agency OR a:Jurisdiction) AND (b:Agency OR b:Jurisdiction)
 // Paths are matched by length from both ends at once, shortest first, until ten are found:
 // a breadth-first search from one end (SHORTEST) would visit most of a hub's neighbourhood.
 // Three hops join the two ends' neighbours by a relationship, four hops by a middle node.
-CALL (a, b) {
+CALL (a, b, via) {
+  WITH a, b WHERE $types IS NULL AND $via IS NULL AND $date_from IS NULL AND $date_to IS NULL
   OPTIONAL MATCH one = (a)-[:COOPERATES_WITH|MEMBER_OF|BELONGS_TO]-(b)
   WITH a, b, collect(one) AS found
   CALL (a, b, found) {
@@ -78,6 +99,23 @@ CALL (a, b) {
     WHERE size(nodes(p)) = size(reduce(seen = [], n IN nodes(p) | CASE WHEN n IN seen THEN seen ELSE seen + n END))
     RETURN p
   }
+  RETURN p
+  UNION
+  // Restricted: each hop and each node in between checked as the search walks.
+  WITH a, b, via WHERE $types IS NOT NULL OR $via IS NOT NULL OR $date_from IS NOT NULL OR $date_to IS NOT NULL
+  MATCH p = SHORTEST 10 (a) (()-[r:COOPERATES_WITH|MEMBER_OF|BELONGS_TO
+      WHERE ($types IS NULL OR type(r) IN $types)
+        AND ($date_from IS NULL AND $date_to IS NULL OR EXISTS {
+          MATCH (ev:Evidence {fact_key: r.key})
+          WHERE CASE WHEN coalesce(ev.event_date, ev.reported_date) IS NULL THEN $include_undated
+                ELSE ($date_from IS NULL OR coalesce(ev.event_date, ev.reported_date) >= left($date_from, size(coalesce(ev.event_date, ev.reported_date))))
+                 AND ($date_to IS NULL OR coalesce(ev.event_date, ev.reported_date) <= $date_to) END })
+    ]-(n:Agency|Jurisdiction
+      WHERE n = b OR $via IS NULL
+         OR (n:Jurisdiction AND n IN via)
+         OR (n:Agency AND all(j IN COLLECT { MATCH (n)-[:BELONGS_TO|BASED_IN]->(j:Jurisdiction) RETURN j } WHERE j IN via))
+    )){1,{{max_hops}}} (b)
+  WHERE size(nodes(p)) = size(reduce(seen = [], n IN nodes(p) | CASE WHEN n IN seen THEN seen ELSE seen + n END))
   RETURN p
 }
 CALL (p) {
