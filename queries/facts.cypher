@@ -7,6 +7,9 @@
 // param: type string optional choices=@relationship_types — relationship type, e.g. INVESTIGATES
 // param: target string optional — target entity: name, alias or ISO code
 // param: min_confidence float optional range=0..1 — only facts the fact classifier scored at least this (facts it did not score, such as case links, always pass)
+// param: date_from date optional — only facts with a sentence dated on or after this day (the event's date when the text gives one, else the article's)
+// param: date_to date optional — only facts with a sentence dated on or before this day
+// param: include_undated bool default=true — with a date window, keep facts whose sentences have no date
 // param: limit int default=100 range=1..10000 — at most this many facts
 // returns: source, source_kind, type, target, target_kind, status, confidence, sources, evidence_count, evidence
 CALL () {
@@ -54,6 +57,11 @@ CALL (sources, targets) {
 }
 WITH s, r, t WHERE ($type IS NULL OR type(r) = $type)
   AND ($min_confidence IS NULL OR r.confidence IS NULL OR r.confidence >= $min_confidence)
+  AND ($date_from IS NULL AND $date_to IS NULL OR EXISTS {
+    MATCH (ev:Evidence {fact_key: r.key})
+    WITH coalesce(ev.event_date, ev.reported_date) AS d
+    WHERE CASE WHEN d IS NULL THEN $include_undated
+          ELSE ($date_from IS NULL OR d >= left($date_from, size(d))) AND ($date_to IS NULL OR d <= $date_to) END })
 WITH s, r, t, coalesce(r.evidence_count, size(r.articles)) AS evidence_count,
      coalesce(r.sources, size(r.articles)) AS sources
 ORDER BY sources DESC, evidence_count DESC, s.name, type(r), t.name

@@ -4,6 +4,9 @@
 // publication date (`date_source` says where it was read); `events` gives each of those facts
 // with the date the text gives for the event (`event_date`, null when it gives none).
 // param: name string required — entity name, alias or ISO code (case-insensitive)
+// param: date_from date optional — only articles published on or after this day
+// param: date_to date optional — only articles published on or before this day
+// param: include_undated bool default=true — with a date window, keep the undated articles (listed last)
 // returns: entity, date, article_id, title, url, facts, cases, date_source, events
 CALL () {
   OPTIONAL MATCH (x:Entity {norm: $name_norm})
@@ -26,6 +29,9 @@ CALL (e) {
          collect({key: r.key, text: startNode(r).name + ' ' + type(r) + ' ' + endNode(r).name}) AS described
 }
 MATCH (a:Article)-[:MENTIONS]->(e)
+WHERE $date_from IS NULL AND $date_to IS NULL
+   OR CASE WHEN a.date IS NULL THEN $include_undated
+      ELSE ($date_from IS NULL OR a.date >= $date_from) AND ($date_to IS NULL OR a.date <= $date_to) END
 CALL (a, keys, described) {
   OPTIONAL MATCH (ev:Evidence {article_id: a.id}) WHERE ev.fact_key IN keys
   WITH collect(DISTINCT ev.fact_key) AS supported, collect(ev) AS evs

@@ -155,6 +155,27 @@ def test_timeline_query_gives_event_dates(dated: neo4j.Driver, settings: Setting
     assert rows[0]["date_source"] == "html metadata"
     events = {e["fact"]: e["event_date"] for e in rows[0]["events"]}
     assert events["French police ARRESTED Lucien Varga"] == "2024-08-24"
+    window = parse_params(q, {"name": "Lucien Varga", "date_from": "2024-11-01"})
+    rows = run_query(dated, settings.neo4j_database, q, window, 100, 20.0).rows
+    assert [r["date"] for r in rows] == ["2024-11-20"]
+
+
+def test_facts_query_restricts_to_a_window(dated: neo4j.Driver, settings: Settings) -> None:
+    """A fact counts in a window when one of its sentences is dated in it: the event's date
+    when the text gives one (the arrest, in August), else the article's."""
+    q = get_query("facts")
+
+    def arrests(**window: str) -> list[str]:
+        params = parse_params(q, {"target": "Lucien Varga", "type": "ARRESTED", **window})
+        return [
+            r["source"]
+            for r in run_query(dated, settings.neo4j_database, q, params, 100, 20.0).rows
+        ]
+
+    assert arrests() == ["French police"]
+    assert arrests(date_from="2024-08-01", date_to="2024-08-31") == ["French police"]
+    # Reported in September, but the arrest happened in August: not in a September window.
+    assert arrests(date_from="2024-09-01", date_to="2024-09-30") == []
 
 
 def test_app_shows_the_timeline(
