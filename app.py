@@ -19,6 +19,7 @@ PAGES = {
         st.Page("app_pages/overview.py", title="Overview", icon=":material/home:", default=True),
         st.Page("app_pages/explore.py", title="Explore", icon=":material/search:"),
         st.Page("app_pages/paths.py", title="Paths", icon=":material/route:"),
+        st.Page("app_pages/analytics.py", title="Analytics", icon=":material/hub:"),
         st.Page("app_pages/cases.py", title="Cases", icon=":material/folder_open:"),
         st.Page("app_pages/read.py", title="Read", icon=":material/article:"),
         st.Page("app_pages/review.py", title="Review", icon=":material/fact_check:"),

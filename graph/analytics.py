@@ -153,13 +153,59 @@ def hop_cost(evidence_count: int) -> float:
     return 1.0 / max(1, evidence_count)
 
 
-def centrality(g: nx.MultiDiGraph) -> list[dict[str, Any]]:
-    """Degree and betweenness of every node, brokers (high betweenness) first."""
+def restrict(
+    g: nx.MultiDiGraph,
+    kinds: Sequence[str] | None = None,
+    types: Sequence[str] | None = None,
+    min_evidence: int = 1,
+) -> nx.MultiDiGraph:
+    """The projection with only the nodes of `kinds` and the facts of `types` stated at least
+    `min_evidence` times (None: every kind or type). Nodes left without a fact stay."""
+    keep = [n for n, d in g.nodes(data=True) if kinds is None or d.get("kind") in kinds]
+    h = nx.MultiDiGraph()
+    h.add_nodes_from((n, g.nodes[n]) for n in keep)
+    h.add_edges_from(
+        (u, v, k, d)
+        for u, v, k, d in g.edges(keys=True, data=True)
+        if u in h and v in h
+        and (types is None or d.get("type") in types)
+        and d.get("evidence_count", 1) >= min_evidence
+    )  # fmt: skip
+    return h
+
+
+def community_rows(g: nx.MultiDiGraph, top: int = 8) -> list[dict[str, Any]]:
+    """Each community of more than one entity: its size, the kinds in it, and its `top`
+    best-connected members (most facts first), largest community first."""
+    degree = dict(_simple(g).degree())
+    rows = []
+    for number, members in enumerate(c for c in communities(g) if len(c) > 1):
+        ranked = sorted(members, key=lambda n: (-degree.get(n, 0), str(g.nodes[n].get("name"))))
+        kinds: dict[str, int] = {}
+        for n in members:
+            kinds[g.nodes[n].get("kind", "")] = kinds.get(g.nodes[n].get("kind", ""), 0) + 1
+        rows.append(
+            {
+                "community": number + 1,
+                "size": len(members),
+                "kinds": ", ".join(
+                    f"{k} {c}" for k, c in sorted(kinds.items(), key=lambda x: -x[1])
+                ),
+                "members": [g.nodes[n].get("name", n) for n in ranked[:top]],
+                "ids": ranked,
+            }
+        )
+    return rows
+
+
+def centrality(g: nx.MultiDiGraph, sample: int = EXACT_BETWEENNESS_MAX) -> list[dict[str, Any]]:
+    """Degree and betweenness of every node, brokers (high betweenness) first; betweenness is
+    estimated from `sample` source nodes (fixed seed) when the graph has more nodes."""
     h = _simple(g)
     if h.number_of_nodes() == 0:
         return []
     degree = nx.degree_centrality(h) if h.number_of_nodes() > 1 else dict.fromkeys(h, 0.0)
-    k = None if h.number_of_nodes() <= EXACT_BETWEENNESS_MAX else EXACT_BETWEENNESS_MAX
+    k = None if h.number_of_nodes() <= sample else sample
     between = nx.betweenness_centrality(h, k=k, seed=SEED)
     rows = [
         {

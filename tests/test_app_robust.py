@@ -28,7 +28,7 @@ pytestmark = pytest.mark.neo4j
 PAGES = [
     "app_pages/overview.py", "app_pages/explore.py", "app_pages/paths.py", "app_pages/cases.py",
     "app_pages/query.py", "app_pages/ingest.py", "app_pages/export.py", "app_pages/read.py",
-    "app_pages/review.py",
+    "app_pages/review.py", "app_pages/analytics.py",
 ]  # fmt: skip
 LONG_NAME = "Committee " + "for the Protection of Very Long Names " * 80
 SENTENCE = "The Atlantis Maritime Authority cooperates with Harbor Watch on the matter."
@@ -132,4 +132,13 @@ def test_the_read_page_opens_an_untitled_undated_huge_article(app: Settings) -> 
     at.run()
     at.query_params["article"] = article_id(TEXT)
     at.switch_page(PAGES[7]).run()
+    _clean(at)
+
+
+def test_analytics_on_odd_data(app: Settings) -> None:
+    at = _page(PAGES[9])
+    at.radio(key="analytics_scope").set_value("Whole graph").run()
+    _clean(at)
+    at.radio(key="analytics_scope").set_value("Around an entity").run()
+    at.text_input(key="analytics_entity").input("Atlantis").run()
     _clean(at)

@@ -29,7 +29,9 @@ from tests.pipeline_graph import ingest_sample, running_app
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS_ENV = "CASEGRAPH_SCREENSHOTS"
-PAGE_SHOTS = ["overview", "explore", "paths", "cases", "query", "ingest", "export"]
+PAGE_SHOTS = [
+    "overview", "explore", "paths", "analytics", "cases", "query", "ingest", "export",
+]  # fmt: skip
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -208,6 +210,20 @@ def test_newcomer_flow_and_screenshots(
     page.frame_locator(GRAPH_FRAME).locator("canvas").first.wait_for()  # type: ignore[attr-defined]
     time.sleep(1.0)
     _shot(page, shots, "paths")
+
+    # Analytics: the brokers of the whole graph; a row opens in Explore.
+    page.goto(f"{app_url}/analytics")  # type: ignore[attr-defined]
+    _settle(page)
+    page.get_by_text("Whole graph", exact=True).click()  # type: ignore[attr-defined]
+    _settle(page)
+    page.get_by_role("tab", name="Brokers").wait_for()  # type: ignore[attr-defined]
+    page.locator('[data-testid="stDataFrame"]').first.wait_for()  # type: ignore[attr-defined]
+    _shot(page, shots, "analytics")
+    _choose(page, "Open in Explore", "Telegram")
+    page.get_by_role("button", name="Show in Explore").click()  # type: ignore[attr-defined]
+    page.get_by_role("heading", name="Explore").wait_for()  # type: ignore[attr-defined]
+    _settle(page)
+    page.get_by_text("Relationship (or click an edge)").wait_for()  # type: ignore[attr-defined]
 
     page.goto(f"{app_url}/cases")  # type: ignore[attr-defined]
     page.get_by_text("Linked cases").wait_for()  # type: ignore[attr-defined]
