@@ -9,6 +9,7 @@ import streamlit as st
 
 from app_pages import graphview
 from app_pages.common import entity_label, guard, require_data, view
+from app_pages.graphview import short_name
 from graph import ontology, views
 
 TERM, PICK, EXPANDED, SELECTED, EDGE = (
@@ -18,6 +19,9 @@ TERM, PICK, EXPANDED, SELECTED, EDGE = (
     "explore_selected",
     "explore_edge",
 )
+
+LIMIT = "explore_limit"
+FIRST_LIMIT, MORE, MOST = 150, 150, 1000  # entities drawn at first, per "Show more", at most
 
 st.title("Explore")
 
@@ -29,13 +33,24 @@ def _use_term(term: str) -> None:
 def _filters() -> dict[str, Any]:
     with st.sidebar:
         st.subheader("Graph filters")
-        depth = st.slider("Depth (hops)", 1, 3, 2, key="explore_depth")
+        depth = st.slider("Depth (hops)", 1, 3, 1, key="explore_depth")
+        hub = st.number_input(
+            "Collapse hubs: entities with more facts than",
+            min_value=5,
+            value=int(view("hub_degree")),
+            step=5,
+            key="explore_hub_degree",
+            help="A hub (a country, a big agency) is drawn as one node with its number of "
+            "facts instead of everything around it; click it to expand it. The default is "
+            "the 99th percentile of the graph's entities.",
+        )
         kinds = st.multiselect("Kinds", ontology.NODE_KINDS, default=ontology.NODE_KINDS)
         types = st.multiselect(
             "Relationship types", ontology.GRAPH_RELATIONSHIPS, default=ontology.GRAPH_RELATIONSHIPS
         )
         dates = view("article_dates")
         date_from = date_to = None
+        undated = True
         if dates.get("first") and st.toggle("Only facts reported between…", key="explore_dated"):
             first, last = (
                 dt.date.fromisoformat(str(d)[:10]) for d in (dates["first"], dates["last"])
@@ -43,6 +58,12 @@ def _filters() -> dict[str, Any]:
             picked = st.date_input("Article dates", (first, last), first, last)
             if isinstance(picked, tuple) and len(picked) == 2:
                 date_from, date_to = (d.isoformat() for d in picked)
+            undated = st.toggle(
+                "Include undated",
+                value=True,
+                key="explore_undated",
+                help="Keep the facts whose articles have no date (shown, not silently dropped).",
+            )
         confidence = st.slider(
             "Minimum fact confidence",
             0.0,
@@ -60,6 +81,9 @@ def _filters() -> dict[str, Any]:
         "date_from": date_from,
         "date_to": date_to,
         "min_confidence": confidence or None,
+        "hub_degree": int(hub),
+        "include_undated": undated,
+        "limit": int(st.session_state.get(LIMIT, FIRST_LIMIT)),
     }
 
 
@@ -99,6 +123,8 @@ def _subgraph(seed: dict[str, Any], flt: dict[str, Any]) -> dict[str, Any]:
         st.session_state["explore_seed"] = seed["id"]
         st.session_state[EXPANDED] = []
         st.session_state[SELECTED] = {"group": "node", "id": seed["id"]}
+        st.session_state[LIMIT] = FIRST_LIMIT
+        flt = {**flt, "limit": FIRST_LIMIT}
     parts = [view("neighbourhood", [seed["id"]], **flt)]
     expanded = st.session_state.get(EXPANDED, [])
     if expanded:
@@ -140,6 +166,46 @@ def _side_panel(sub: dict[str, Any]) -> None:
         graphview.show_profile(node_id)
 
 
+def _caption(sub: dict[str, Any]) -> None:
+    lines = len(views.bundle_edges(sub["edges"]))
+    bundled = f" in {lines} lines" if lines < len(sub["edges"]) else ""
+    hubs = len(sub.get("hubs", ()))
+    collapsed = f"; {hubs} hub(s) collapsed (dashed ring)" if hubs else ""
+    st.caption(
+        f"Showing {len(sub['nodes'])} entities and {len(sub['edges'])} facts{bundled}"
+        f"{collapsed}. Click a node to expand it and see its profile; click an edge to read "
+        "the sentences behind it. A dashed line is a fact the classifier was unsure of; a "
+        "thick one was confirmed by a person."
+    )
+
+
+def _expand(node_id: str) -> None:
+    st.session_state[EXPANDED] = [*st.session_state.get(EXPANDED, []), node_id]
+
+
+def _more_and_hubs(sub: dict[str, Any]) -> None:
+    limit = int(st.session_state.get(LIMIT, FIRST_LIMIT))
+    if sub.get("truncated") and limit < MOST:
+        st.caption(f"More entities are around: the {limit} best-supported are drawn.")
+        if st.button(f"Show {MORE} more", key="explore_more"):
+            st.session_state[LIMIT] = min(MOST, limit + MORE)
+            st.rerun()
+    names = {n["id"]: n for n in sub["nodes"]}
+    hubs = [names[h] for h in sub.get("hubs", ()) if h in names]
+    if hubs:
+        cols = st.columns(min(len(hubs), 4))
+        for i, hub in enumerate(hubs[:8]):
+            cols[i % len(cols)].button(
+                f"Expand {short_name(hub['name'])} ({hub.get('degree') or 0} facts)",
+                key=f"explore_hub_{hub['id']}",
+                on_click=_expand,
+                args=(hub["id"],),
+            )
+    if st.session_state.get(EXPANDED) and st.button("Collapse expansions"):
+        st.session_state[EXPANDED] = []
+        st.rerun()
+
+
 with guard():
     require_data()
     flt = _filters()
@@ -151,12 +217,7 @@ with guard():
             click = graphview.draw(sub, key="explore_graph")
             _on_click(click, seed["id"])
             graphview.legend()
-            st.caption(
-                f"{len(sub['nodes'])} entities, {len(sub['edges'])} facts. Click a node to "
-                "expand it and see its profile; click an edge to read the sentences behind it."
-            )
-            if st.session_state.get(EXPANDED) and st.button("Collapse expansions"):
-                st.session_state[EXPANDED] = []
-                st.rerun()
+            _caption(sub)
+            _more_and_hubs(sub)
         with right:
             _side_panel(sub)

@@ -14,7 +14,7 @@ from st_link_analysis import EdgeStyle, Event, NodeStyle, st_link_analysis
 
 from app_pages.common import correct_fact, view
 from app_pages.timeline import show_timeline
-from graph import ontology
+from graph import ontology, views
 
 KIND_STYLE: dict[str, tuple[str, str, str]] = {
     # kind: (colour, Material icon shipped with st-link-analysis, cytoscape shape)
@@ -42,41 +42,80 @@ class _Rule:
         return {"selector": self.selector, "style": self.style}
 
 
+NAME_CHARS = 28  # longer names are cut on the drawing (the profile and tooltips have them whole)
+LOW_CONFIDENCE = 0.5  # facts the classifier scored below this are drawn dashed
+
+
 def _node_styles() -> list[Any]:
-    # Captions stay readable when a larger graph is zoomed out to fit.
-    styles: list[Any] = [_Rule("node, edge", {"min-zoomed-font-size": 0})]
+    styles: list[Any] = []
     for kind, (colour, icon, shape) in KIND_STYLE.items():
-        styles.append(NodeStyle(kind, colour, caption="name", icon=icon))
+        styles.append(NodeStyle(kind, colour, caption="display", icon=icon))
         styles.append(_Rule(f"node[label='{kind}']", {"shape": shape}))
+    # Captions legible at the default zoom, on a white halo over edges, and kept when a larger
+    # graph is zoomed out to fit; a collapsed hub has a thick dashed ring.
+    styles.append(
+        _Rule("node", {"font-size": 15, "font-weight": 600, "text-outline-color": "#ffffff",
+                       "text-outline-width": 3, "min-zoomed-font-size": 0})
+    )  # fmt: skip
+    styles.append(
+        _Rule("node[?hub]", {"border-width": 5, "border-style": "dashed", "border-color": "#333"})
+    )
     return styles
 
 
-def _edge_styles() -> list[EdgeStyle]:
+def _edge_styles() -> list[Any]:
     # labeled=None: the default False makes st-link-analysis 0.4 emit a deprecation warning.
-    return [
-        EdgeStyle(t, caption="label", directed=t not in ontology.SYMMETRIC_FACTS, labeled=None)  # type: ignore[arg-type]
+    styles: list[Any] = [
+        EdgeStyle(t, caption="caption", directed=t not in ontology.SYMMETRIC_FACTS, labeled=None)  # type: ignore[arg-type]
         for t in ontology.GRAPH_RELATIONSHIPS
     ]
+    # Line style by what is known of a fact: dashed when the classifier was unsure, thick
+    # when a person confirmed it, thicker with more facts bundled in one line.
+    styles += [
+        _Rule("edge", {"font-size": 12, "text-outline-color": "#ffffff", "text-outline-width": 2,
+                       "min-zoomed-font-size": 0}),
+        _Rule("edge[bundled > 1]", {"width": 4}),
+        _Rule(f"edge[confidence < {LOW_CONFIDENCE}]", {"line-style": "dashed"}),
+        _Rule("edge[?confirmed]", {"width": 6, "line-style": "solid"}),
+    ]  # fmt: skip
+    return styles
+
+
+def short_name(name: str) -> str:
+    """`name` cut to NAME_CHARS characters (an ellipsis says so)."""
+    name = " ".join(str(name).split())
+    return name if len(name) <= NAME_CHARS else name[: NAME_CHARS - 1].rstrip() + "…"
 
 
 def to_elements(sub: dict[str, Any], highlight: set[str] | None = None) -> dict[str, Any]:
-    """Cytoscape elements from a views subgraph: `label` carries the kind or type for styling."""
-    nodes = [
-        {"data": {**{k: v for k, v in n.items() if v is not None}, "label": n["kind"]}}
-        for n in sub["nodes"]
-    ]
+    """Cytoscape elements from a views subgraph: `label` carries the kind or type for styling,
+    `display` a node's caption (its name cut short; a collapsed hub with its number of facts),
+    and the facts between two entities are one edge (views.bundle_edges)."""
+    hubs = set(sub.get("hubs", ()))
+    nodes = []
+    for n in sub["nodes"]:
+        display = short_name(n["name"])
+        if n["id"] in hubs:
+            display += f" · {n.get('degree') or 0} facts"
+        data = {k: v for k, v in n.items() if v is not None}
+        nodes.append({"data": {**data, "label": n["kind"], "display": display,
+                               **({"hub": True} if n["id"] in hubs else {})}})  # fmt: skip
     edges = [
         {
             "data": {
                 "id": e["id"],
                 "label": e["type"],
+                "caption": e["caption"],
                 "source": e["source"],
                 "target": e["target"],
-                "evidence": e.get("evidence_count", 0),
+                "evidence": e["evidence"],
+                "bundled": len(e["members"]),
                 **({"status": e["status"]} if e.get("status") else {}),
+                **({"confidence": e["confidence"]} if e.get("confidence") is not None else {}),
+                **({"confirmed": True} if e.get("confirmed") else {}),
             }
         }
-        for e in sub["edges"]
+        for e in views.bundle_edges(sub["edges"])
     ]
     return {"nodes": nodes, "edges": edges}
 

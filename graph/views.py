@@ -268,6 +268,25 @@ _NODE = (
 )
 
 
+HUB_FLOOR = 25  # an entity with fewer facts than this is never collapsed as a hub
+# An entity's facts and case links from the counts Neo4j keeps per node (no expansion): only
+# articles MENTION and only cases are REPORTED_IN.
+_FACT_DEGREE = (
+    "COUNT { (n)--() } - COUNT { (n)<-[:MENTIONS]-() } - COUNT { (n)-[:REPORTED_IN]->() }"
+)
+
+
+def hub_degree(driver: neo4j.Driver, database: str) -> int:
+    """How many facts make an entity a hub: the 99th percentile of the entities' fact counts,
+    at least HUB_FLOOR (countries and big agencies, not an ordinary suspect)."""
+    rows = read(
+        driver,
+        database,
+        f"MATCH (n:Entity) RETURN percentileDisc({_FACT_DEGREE}, 0.99) AS p99",
+    )
+    return max(HUB_FLOOR, int((rows[0]["p99"] if rows else 0) or 0))
+
+
 def neighbourhood(
     driver: neo4j.Driver,
     database: str,
@@ -279,12 +298,19 @@ def neighbourhood(
     date_to: str | None = None,
     limit: int = 300,
     min_confidence: float | None = None,
+    hub_degree: int | None = None,
+    include_undated: bool = True,
 ) -> dict[str, Any]:
     """The entities within `depth` facts of `ids` and the facts among them.
 
-    Filters: node kinds, relationship types, a date range on the supporting articles (a fact
-    is kept when at least one of its articles falls inside the range), and the fact
-    classifier's confidence (facts it did not score, such as case links, are kept).
+    The walk keeps the best-supported neighbours first (most independent sources) and stops
+    at `limit` entities (`truncated` then says so). An entity with more than `hub_degree`
+    facts that is not one of `ids` is a hub: it is drawn, with its number of facts
+    (`degree`), but the walk does not go on through it (`hubs` lists them). Filters: node
+    kinds, relationship types, a date range on the supporting articles (a fact is kept when
+    one of its articles falls inside the range; a fact none of whose articles has a date only
+    with `include_undated`), and the fact classifier's confidence (facts it did not score,
+    such as case links, are kept).
     """
     depth = max(1, min(int(depth), 4))
     kinds = list(kinds or ontology.NODE_KINDS)
@@ -292,33 +318,52 @@ def neighbourhood(
     # Breadth-first, one query per hop: a variable-length pattern would enumerate every path
     # around a hub (a country, a big agency) before the limit applies.
     seen, frontier = list(dict.fromkeys(ids)), list(dict.fromkeys(ids))
+    hubs: list[str] = []
+    truncated = False
     for _ in range(depth):
         room = limit - len(seen)
         if not frontier or room <= 0:
+            truncated = truncated or bool(frontier)
             break
         rows = read(
             driver,
             database,
             "MATCH (a:Entity)-[r]-(b:Entity) WHERE a.id IN $frontier AND type(r) IN $types "
             "AND b.kind IN $kinds AND NOT b.id IN $seen "
-            "RETURN DISTINCT b.id AS id LIMIT $room",
+            "WITH b, max(coalesce(r.sources, size(r.articles), 0)) AS support "
+            "ORDER BY support DESC, b.name, b.id LIMIT $room + 1 "
+            f"WITH b AS n RETURN n.id AS id, {_FACT_DEGREE} AS degree",
             frontier=frontier,
             types=types,
             kinds=kinds,
             seen=seen,
             room=room,
         )
-        frontier = [r["id"] for r in rows]
-        seen += frontier
+        truncated = truncated or len(rows) > room
+        rows = rows[:room]
+        seen += [r["id"] for r in rows]
+        big = [r["id"] for r in rows if hub_degree is not None and r["degree"] > hub_degree]
+        hubs += big
+        frontier = [r["id"] for r in rows if r["id"] not in big]
     nodes = read(
         driver,
         database,
-        "MATCH (n:Entity) WHERE n.id IN $ids RETURN " + _NODE + " AS node",
+        "MATCH (n:Entity) WHERE n.id IN $ids RETURN "
+        + _NODE[:-1]
+        + f", degree: {_FACT_DEGREE}}} AS node",
         ids=seen,
     )
-    edges = edges_among(driver, database, seen, types, date_from, date_to, min_confidence)
+    edges = edges_among(
+        driver, database, seen, types, date_from, date_to, min_confidence, include_undated
+    )
     keep = set(ids) | {e["source"] for e in edges} | {e["target"] for e in edges}
-    return Subgraph([r["node"] for r in nodes if r["node"]["id"] in keep], edges).as_dict()
+    out = Subgraph([r["node"] for r in nodes if r["node"]["id"] in keep], edges).as_dict()
+    return {
+        **out,
+        "hubs": [h for h in hubs if h in keep],
+        "expanded": list(dict.fromkeys(ids)),
+        "truncated": truncated,
+    }
 
 
 def edges_among(
@@ -329,9 +374,12 @@ def edges_among(
     date_from: str | None = None,
     date_to: str | None = None,
     min_confidence: float | None = None,
+    include_undated: bool = True,
 ) -> list[dict[str, Any]]:
-    """Facts between the given nodes, each with its evidence count, supporting articles and
-    confidence (the fact classifier's best score, none for facts it did not score)."""
+    """Facts between the given nodes, each with its evidence count, independent sources,
+    supporting articles, confidence (the fact classifier's best score, none for facts it did
+    not score) and whether a person confirmed it. With a date range, a fact none of whose
+    articles is dated is kept only with `include_undated`."""
     types = [ontology.check_relationship(t) for t in (types or ontology.GRAPH_RELATIONSHIPS)]
     return [
         r["edge"]
@@ -342,14 +390,18 @@ def edges_among(
             "AND type(r) IN $types "
             "AND ($from IS NULL AND $to IS NULL OR any(aid IN coalesce(r.articles, []) WHERE "
             "  EXISTS { MATCH (x:Article {id: aid}) WHERE x.date IS NOT NULL "
-            "  AND ($from IS NULL OR x.date >= $from) AND ($to IS NULL OR x.date <= $to) })) "
+            "  AND ($from IS NULL OR x.date >= $from) AND ($to IS NULL OR x.date <= $to) }) "
+            "  OR $undated AND NOT any(aid IN coalesce(r.articles, []) WHERE "
+            "  EXISTS { MATCH (x:Article {id: aid}) WHERE x.date IS NOT NULL })) "
             "AND ($min IS NULL OR r.confidence IS NULL OR r.confidence >= $min) "
             "RETURN {id: coalesce(r.key, elementId(r)), key: r.key, type: type(r), "
             "source: a.id, target: b.id, status: r.status, confidence: r.confidence, "
             "evidence_count: coalesce(r.evidence_count, size(coalesce(r.articles, []))), "
-            "articles: coalesce(r.articles, [])} AS edge",
+            "sources: coalesce(r.sources, size(coalesce(r.articles, []))), "
+            "confirmed: r.confirmed, articles: coalesce(r.articles, [])} AS edge",
             ids=list(node_ids),
             types=types,
+            undated=include_undated,
             **{"from": date_from, "to": date_to, "min": min_confidence},
         )
     ]
@@ -542,7 +594,8 @@ def linked_cases(driver: neo4j.Driver, database: str, case_id: str) -> list[dict
 
 
 def merge_subgraphs(*subs: dict[str, Any]) -> dict[str, Any]:
-    """One subgraph holding every node and edge of `subs` once (first occurrence wins)."""
+    """One subgraph holding every node and edge of `subs` once (first occurrence wins); a hub
+    stays collapsed unless one of `subs` expanded it (walked through it)."""
     nodes: dict[str, dict[str, Any]] = {}
     edges: dict[str, dict[str, Any]] = {}
     for sub in subs:
@@ -550,7 +603,41 @@ def merge_subgraphs(*subs: dict[str, Any]) -> dict[str, Any]:
             nodes.setdefault(n["id"], n)
         for e in sub["edges"]:
             edges.setdefault(e["id"], e)
-    return Subgraph(list(nodes.values()), list(edges.values())).as_dict()
+    expanded = {i for sub in subs for i in sub.get("expanded", ())}
+    hubs = {h for sub in subs for h in sub.get("hubs", ())} - expanded
+    out = Subgraph(list(nodes.values()), list(edges.values())).as_dict()
+    return {
+        **out,
+        "hubs": sorted(h for h in hubs if h in nodes),
+        "truncated": any(sub.get("truncated") for sub in subs),
+    }
+
+
+def bundle_edges(edges: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Facts between the same two entities (either direction) as one drawn edge: the
+    best-supported fact's id, type and ends, `members` the ids of all of them (best first),
+    `caption` its type and how many more ("INVESTIGATES +2"), `evidence` their sum."""
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for e in edges:
+        pair = (min(e["source"], e["target"]), max(e["source"], e["target"]))
+        groups.setdefault(pair, []).append(e)
+    out = []
+    for group in groups.values():
+        group = sorted(
+            group,
+            key=lambda e: (-(e.get("sources") or 0), -(e.get("evidence_count") or 0), e["type"]),
+        )
+        first = group[0]
+        more = f" +{len(group) - 1}" if len(group) > 1 else ""
+        out.append(
+            {
+                **first,
+                "caption": first["type"] + more,
+                "members": [e["id"] for e in group],
+                "evidence": sum(e.get("evidence_count") or 0 for e in group),
+            }
+        )
+    return out
 
 
 def edge_label(edge: dict[str, Any], names: dict[str, str]) -> str:

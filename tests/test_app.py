@@ -160,8 +160,13 @@ def test_explore_finds_telegram_and_both_cases_around_it(app_env: Settings) -> N
     assert graph_components(at), "the graph component is drawn"
     edges = at.selectbox(key="explore_edge").options
     assert any("South Korea investigation of Telegram" in e for e in edges)
-    assert any("France prosecution of Pavel Durov" in e for e in edges)
     assert "### Telegram" in texts(at)  # the profile of the searched entity
+    # Explore opens at depth 1; France's case is about Telegram's founder, one hop further.
+    assert not any("France prosecution of Pavel Durov" in e for e in edges)
+    at.slider(key="explore_depth").set_value(2).run()
+    assert_clean(at)
+    edges = at.selectbox(key="explore_edge").options
+    assert any("France prosecution of Pavel Durov" in e for e in edges)
 
 
 def test_explore_finds_an_entity_by_alias(app_env: Settings) -> None:
@@ -189,13 +194,17 @@ def test_explore_filters_depth_and_kind(app_env: Settings) -> None:
     assert any("South Korea investigation of Telegram" in e for e in edges)
 
 
-def test_explore_date_range_keeps_only_facts_of_dated_articles(gold_env: Settings) -> None:
+def test_explore_date_range_keeps_undated_facts_only_when_asked(gold_env: Settings) -> None:
     at = _explore("United States")
     assert any("REFUSES_DATA_TO" in e for e in at.selectbox(key="explore_edge").options)
     at.toggle(key="explore_dated").set_value(True).run()
     assert_clean(at)
+    # The seed article has no date, the DOJ release is from 2014-06-12: its facts are kept
+    # while "Include undated" is on (the default), and only then.
+    assert any("REFUSES_DATA_TO" in e for e in at.selectbox(key="explore_edge").options)
+    at.toggle(key="explore_undated").set_value(False).run()
+    assert_clean(at)
     edges = at.selectbox(key="explore_edge").options
-    # The seed article has no date, the DOJ release is from 2014-06-12.
     assert not any("REFUSES_DATA_TO" in e for e in edges)
     assert any("BELONGS_TO" in e for e in edges)
 
