@@ -8,6 +8,7 @@ edges carry `type`, `key` and `evidence_count`.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -181,16 +182,12 @@ def community_rows(g: nx.MultiDiGraph, top: int = 8) -> list[dict[str, Any]]:
     rows = []
     for number, members in enumerate(c for c in communities(g) if len(c) > 1):
         ranked = sorted(members, key=lambda n: (-degree.get(n, 0), str(g.nodes[n].get("name"))))
-        kinds: dict[str, int] = {}
-        for n in members:
-            kinds[g.nodes[n].get("kind", "")] = kinds.get(g.nodes[n].get("kind", ""), 0) + 1
+        kinds = Counter(g.nodes[n].get("kind", "") for n in members)
         rows.append(
             {
                 "community": number + 1,
                 "size": len(members),
-                "kinds": ", ".join(
-                    f"{k} {c}" for k, c in sorted(kinds.items(), key=lambda x: -x[1])
-                ),
+                "kinds": ", ".join(f"{k} {c}" for k, c in kinds.most_common()),
                 "members": [g.nodes[n].get("name", n) for n in ranked[:top]],
                 "ids": ranked,
             }

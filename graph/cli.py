@@ -253,7 +253,6 @@ def _check_where_to_extract(settings: Settings, workers: int | None, scheduler: 
 def _extractor(settings: Settings, workers: int | None, scheduler: str | None = None) -> Any:
     from ingest.pipeline import INTERACTIVE_BATCH, Extractor
 
-    _check_where_to_extract(settings, workers, scheduler)
     scheduler = scheduler or settings.dask_scheduler
     if scheduler:
         from ingest.distributed import DaskExtractor
@@ -306,6 +305,7 @@ def extract(
     from graph.progress import Progress
 
     settings = _settings()
+    _check_where_to_extract(settings, workers, scheduler)
     counts = {"articles": 0, "failed": 0}
 
     def failed(problem: Any) -> None:

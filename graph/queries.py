@@ -497,8 +497,9 @@ List parameters are comma-separated (`--param kinds=Agency,Platform`).
 TYPE is one of `string`, `int`, `float`, `bool`, `date` (YYYY-MM-DD), `list[string]`; `@set`
 is one of `@node_kinds`, `@entity_kinds`, `@fact_types`, `@relationship_types` (from
 `graph/ontology.py`). Every string parameter `x` is also bound as `$x_norm`, its normalized form,
-to match the indexed `Entity.norm` (for a list, the list of its items' forms). Cypher cannot take a parameter as a variable-length bound, so an `int` parameter
-with a `range` may appear in the text as `{{x}}`; it is formatted in only after validation.
+to match the indexed `Entity.norm` (for a list, the list of its items' forms). Cypher cannot
+take a parameter as a variable-length bound, so an `int` parameter with a `range` may appear in
+the text as `{{x}}`; it is formatted in only after validation.
 """
 
 

@@ -263,16 +263,15 @@ class Subgraph:
         return {"nodes": self.nodes, "edges": self.edges}
 
 
-_NODE = (
-    "{id: n.id, name: n.name, kind: n.kind, iso: n.iso, status: n.status, case_kind: n.case_kind}"
-)
-
-
-HUB_FLOOR = 25  # an entity with fewer facts than this is never collapsed as a hub
+HUB_FLOOR = 25  # an entity with at most this many facts is never collapsed as a hub
 # An entity's facts and case links from the counts Neo4j keeps per node (no expansion): only
 # articles MENTION and only cases are REPORTED_IN.
 _FACT_DEGREE = (
     "COUNT { (n)--() } - COUNT { (n)<-[:MENTIONS]-() } - COUNT { (n)-[:REPORTED_IN]->() }"
+)
+_NODE = (
+    "{id: n.id, name: n.name, kind: n.kind, iso: n.iso, status: n.status, case_kind: n.case_kind, "
+    f"degree: {_FACT_DEGREE}}}"
 )
 
 
@@ -348,9 +347,7 @@ def neighbourhood(
     nodes = read(
         driver,
         database,
-        "MATCH (n:Entity) WHERE n.id IN $ids RETURN "
-        + _NODE[:-1]
-        + f", degree: {_FACT_DEGREE}}} AS node",
+        "MATCH (n:Entity) WHERE n.id IN $ids RETURN " + _NODE + " AS node",
         ids=seen,
     )
     edges = edges_among(
