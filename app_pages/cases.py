@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import zlib
 from typing import Any
 from urllib.parse import quote
 
@@ -10,7 +12,7 @@ import streamlit as st
 from app_pages import graphview
 from app_pages.common import guard, require_data, view
 from app_pages.timeline import date_window, show_timeline
-from graph.views import cases_in_window
+from graph.views import CASES_PAGE
 
 st.title("Cases")
 
@@ -85,10 +87,42 @@ def _dates(case: dict[str, Any]) -> str:
     return f" · {first}" if first == last else f" · {first} – {last}"
 
 
+SORTS = {"title": "Title", "latest": "Latest dates first", "sources": "Most sources first"}
+
+
+def _listing() -> dict[str, Any]:
+    """The filtered, sorted page of cases the user asked for (CASES_PAGE at a time)."""
+    chosen = _filters()
+    left, right = st.columns([3, 1])
+    chosen["title"] = left.text_input(
+        "Title contains", key="cases_title", placeholder="e.g. Durov, France, ransomware"
+    )
+    chosen["sort"] = right.selectbox(
+        "Sort", list(SORTS), format_func=SORTS.__getitem__, key="cases_sort"
+    )
+    chosen["date_from"], chosen["date_to"], chosen["include_undated"] = date_window("cases_window")
+    # A new choice starts again at page 1: the page widget is keyed by the choice.
+    key = f"cases_page_{zlib.crc32(json.dumps(chosen, sort_keys=True).encode())}"
+    number = max(1, int(st.session_state.get(key, 1)))
+    listing: dict[str, Any] = view(
+        "cases", **chosen, skip=(number - 1) * CASES_PAGE, limit=CASES_PAGE
+    )
+    total = listing["total"]
+    pages = max(1, -(-total // CASES_PAGE))
+    if number > pages:  # the graph shrank since (a retraction): show its last page
+        number = st.session_state[key] = pages
+        listing = view("cases", **chosen, skip=(number - 1) * CASES_PAGE, limit=CASES_PAGE)
+    if total > CASES_PAGE:
+        st.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, step=1, key=key)
+    if total:
+        first = (number - 1) * CASES_PAGE + 1
+        st.caption(f"Cases {first:,}–{first + len(listing['rows']) - 1:,} of {total:,}")
+    return listing
+
+
 with guard():
     require_data()
-    rows = view("cases", **_filters())
-    rows = cases_in_window(rows, *date_window("cases_window"))
+    rows = _listing()["rows"]
     if not rows:
         st.info("No case matches these filters.")
         st.stop()

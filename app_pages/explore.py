@@ -186,7 +186,10 @@ def _expand(node_id: str) -> None:
 def _more_and_hubs(sub: dict[str, Any]) -> None:
     limit = int(st.session_state.get(LIMIT, FIRST_LIMIT))
     if sub.get("truncated") and limit < MOST:
-        st.caption(f"More entities are around: the {limit} best-supported are drawn.")
+        st.caption(
+            f"More is around: at most {limit} entities and {views.EDGES_PER_NODE * limit} "
+            "facts are drawn, the best-supported first."
+        )
         if st.button(f"Show {MORE} more", key="explore_more"):
             st.session_state[LIMIT] = min(MOST, limit + MORE)
             st.rerun()

@@ -200,6 +200,7 @@ def show_profile(node_id: str) -> dict[str, Any] | None:
         st.markdown("**Also called:** " + ", ".join(props["aliases"]))
     if profile["facts"]:
         st.markdown("**Facts**")
+        _more(profile["fact_count"], len(profile["facts"]), "facts", "with the most evidence")
         st.dataframe(
             [
                 {
@@ -212,15 +213,21 @@ def show_profile(node_id: str) -> dict[str, Any] | None:
             ],
             hide_index=True,
         )
-    show_timeline(props["id"], key=f"timeline-{props['id']}")
+    show_timeline(props["id"], key=f"timeline-{props['id']}", facts=profile["fact_count"])
     if profile["articles"]:
         st.markdown("**Articles**")
+        _more(profile["article_count"], len(profile["articles"]), "articles", "latest")
         for a in profile["articles"]:
             title = a.get("title") or a["id"]
             st.markdown(f"- [{title}]({a['url']})" if a.get("url") else f"- {title}")
     if props.get("kind") in ontology.ENTITY_KINDS:
         _corrections(props)
     return profile
+
+
+def _more(total: int, shown: int, what: str, which: str) -> None:
+    if total > shown:
+        st.caption(f"{total:,} {what}: the {shown} {which} are listed.")
 
 
 def _corrections(props: dict[str, Any]) -> None:

@@ -17,6 +17,8 @@ MODES = {
 }
 COOPERATING_KINDS = ("Agency", "Jurisdiction")
 COOPERATION_TYPES = ("COOPERATES_WITH", "MEMBER_OF", "BELONGS_TO")
+MATCHES = 60  # matches asked of the search; the cooperation mode keeps agencies and places
+SHOWN = 20  # matches offered for one end
 
 st.title("Paths")
 st.caption(
@@ -26,25 +28,36 @@ st.caption(
 )
 
 
+def _endpoint(
+    col: Any, label: str, key: str, kinds: tuple[str, ...] | None
+) -> dict[str, Any] | None:
+    """One end of the path: a name searched in the full-text index, then one of its matches
+    (the best first), so that the page costs the same whatever the size of the graph."""
+    term = col.text_input(label, key=f"{key}_term", placeholder="a name, an alias or an ISO code")
+    if not term.strip():
+        return None
+    matches = view("search_entities", term.strip(), limit=MATCHES)
+    if kinds is not None:
+        matches = [m for m in matches if m["kind"] in kinds]
+    if not matches:
+        what = "agency or jurisdiction" if kinds else "entity"
+        col.warning(f"No {what} looks like {term.strip()!r}. Try a shorter name or an alias.")
+        return None
+    by_id = {m["id"]: m for m in matches[:SHOWN]}
+    pick = col.selectbox(
+        f"{len(by_id)} match(es)", list(by_id), format_func=lambda i: entity_label(by_id[i]),
+        key=key,
+    )  # fmt: skip
+    return by_id.get(pick) if pick else None
+
+
 def _endpoints(mode: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    index = view("entity_index")
-    if MODES[mode] == "cooperation_paths":
-        index = [e for e in index if e["kind"] in COOPERATING_KINDS]
-    by_id = {e["id"]: e for e in sorted(index, key=lambda e: (e["kind"], e["name"]))}
+    kinds = COOPERATING_KINDS if MODES[mode] == "cooperation_paths" else None
     left, right = st.columns(2)
-    picks = []
-    for col, label, key in ((left, "From", "paths_from"), (right, "To", "paths_to")):
-        picks.append(
-            col.selectbox(
-                label,
-                list(by_id),
-                index=None,
-                format_func=lambda i: entity_label(by_id[i]),
-                placeholder="type to search…",
-                key=key,
-            )
-        )
-    return by_id.get(picks[0]) if picks[0] else None, by_id.get(picks[1]) if picks[1] else None
+    return (
+        _endpoint(left, "From", "paths_from", kinds),
+        _endpoint(right, "To", "paths_to", kinds),
+    )
 
 
 def _ref(entity: dict[str, Any]) -> str:
@@ -63,7 +76,7 @@ def _restrictions(mode: str) -> dict[str, Any]:
             "Only these relationship types", every, key=f"paths_types_{MODES[mode]}",
             placeholder="any",
         )  # fmt: skip
-        places = {_ref(e): e for e in view("entity_index") if e["kind"] == "Jurisdiction"}
+        places = {_ref(j): {**j, "kind": "Jurisdiction"} for j in view("jurisdictions")}
         via = st.multiselect(
             "Only through these jurisdictions",
             sorted(places, key=lambda r: places[r]["name"]),

@@ -73,11 +73,26 @@ def figure(rows: list[dict[str, Any]]) -> go.Figure:
     return fig
 
 
-def show_timeline(node_id: str, key: str) -> None:
-    """The timeline of the facts of entity or case `node_id`, with its date window."""
+ON_DEMAND = 2000  # facts above which a timeline is drawn only when asked (a hub's)
+TIMELINE_ROWS = 500  # pieces of evidence drawn at most: a case between hubs has thousands
+
+
+def show_timeline(node_id: str, key: str, facts: int = 0) -> None:
+    """The timeline of the facts of entity or case `node_id`, with its date window; for an
+    entity with more than ON_DEMAND `facts` (a hub) only when asked for."""
     st.markdown("**Timeline**")
+    if facts > ON_DEMAND and not st.toggle(
+        f"Draw the timeline of its {facts:,} facts", key=f"{key}_on_demand"
+    ):
+        return
     date_from, date_to, undated = date_window(key)
-    rows = view("fact_timeline", node_id, date_from, date_to, undated)
+    rows = view("fact_timeline", node_id, date_from, date_to, undated, limit=TIMELINE_ROWS + 1)
+    if len(rows) > TIMELINE_ROWS:
+        rows = rows[:TIMELINE_ROWS]
+        st.caption(
+            f"More than {TIMELINE_ROWS} facts: the first {TIMELINE_ROWS} by date are shown "
+            "(dated before undated). Narrow the dates to see the others."
+        )
     dated = [r for r in rows if r["date"]]
     if dated:
         st.plotly_chart(figure(dated), key=f"{key}_chart")

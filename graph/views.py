@@ -48,22 +48,25 @@ def read(driver: neo4j.Driver, database: str, cypher: str, **params: Any) -> lis
 
 def overview_counts(driver: neo4j.Driver, database: str) -> dict[str, dict[str, int]]:
     """Nodes per kind (plus Article) and relationships per type."""
-    nodes = read(
-        driver,
-        database,
-        "MATCH (n) WHERE n:Entity OR n:Article "
-        "RETURN coalesce(n.kind, 'Article') AS kind, count(*) AS n",
-    )
-    rels = read(
-        driver,
-        database,
-        "MATCH ()-[r]->() WHERE type(r) IN $types RETURN type(r) AS type, count(*) AS n",
-        types=list(ontology.ALL_RELATIONSHIPS),
-    )
-    return {
-        "nodes": {r["kind"]: r["n"] for r in nodes},
-        "relationships": {r["type"]: r["n"] for r in rels},
-    }
+    (row,) = read(driver, database, _COUNTS)
+    out: dict[str, dict[str, int]] = {"nodes": {}, "relationships": {}}
+    for i, (part, name) in enumerate(_COUNTED):
+        if row[f"c{i}"]:
+            out[part][name] = row[f"c{i}"]
+    return out
+
+
+# One count per label and per relationship type, each from Neo4j's count store (no graph
+# read: a scan of every relationship took a third of a second at 1M), in one row.
+_COUNTED = [("nodes", k) for k in (*ontology.NODE_KINDS, ontology.ARTICLE_LABEL)] + [
+    ("relationships", t) for t in ontology.ALL_RELATIONSHIPS
+]
+_COUNTS = "RETURN " + ", ".join(
+    f"COUNT {{ (:{ontology.check_label(name)}) }} AS c{i}"
+    if part == "nodes"
+    else f"COUNT {{ ()-[:{ontology.check_relationship(name)}]->() }} AS c{i}"
+    for i, (part, name) in enumerate(_COUNTED)
+)
 
 
 def latest_articles(driver: neo4j.Driver, database: str, limit: int = 10) -> list[dict[str, Any]]:
@@ -84,12 +87,10 @@ def most_connected(driver: neo4j.Driver, database: str, limit: int = 10) -> list
     return read(
         driver,
         database,
-        "MATCH (e:Entity) "
-        "WITH e, COUNT { (e)-[r]-(:Entity) WHERE type(r) IN $types } AS degree "
-        "WHERE degree > 0 "
-        "RETURN e.id AS id, e.name AS name, e.kind AS kind, degree "
+        # The degree store's counts (_FACT_DEGREE), not a walk of every relationship.
+        f"MATCH (n:Entity) WITH n, {_FACT_DEGREE} AS degree WHERE degree > 0 "
+        "RETURN n.id AS id, n.name AS name, n.kind AS kind, degree "
         "ORDER BY degree DESC, name LIMIT $limit",
-        types=list(ontology.GRAPH_RELATIONSHIPS),
         limit=limit,
     )
 
@@ -130,6 +131,7 @@ class Match:
     kind: str
     score: float
     matched: str  # the name or alias that matched
+    iso: str | None = None  # a jurisdiction's ISO code
 
 
 def rank_matches(
@@ -152,7 +154,7 @@ def rank_matches(
         scored = [(_score(q, normalize_name(f), cutoff), f) for f in forms]
         score, form = max(scored, key=lambda s: s[0])
         if score >= cutoff:
-            best.append(Match(c["id"], c["name"], c["kind"], round(score, 3), form))
+            best.append(Match(c["id"], c["name"], c["kind"], round(score, 3), form, c.get("iso")))
     best.sort(key=lambda m: (-m.score, len(m.name), m.name))
     return best[:limit]
 
@@ -286,6 +288,9 @@ def hub_degree(driver: neo4j.Driver, database: str) -> int:
     return max(HUB_FLOOR, int((rows[0]["p99"] if rows else 0) or 0))
 
 
+EDGES_PER_NODE = 3  # facts drawn at most per entity allowed in a neighbourhood
+
+
 def neighbourhood(
     driver: neo4j.Driver,
     database: str,
@@ -303,7 +308,8 @@ def neighbourhood(
     """The entities within `depth` facts of `ids` and the facts among them.
 
     The walk keeps the best-supported neighbours first (most independent sources) and stops
-    at `limit` entities (`truncated` then says so). An entity with more than `hub_degree`
+    at `limit` entities and EDGES_PER_NODE x `limit` facts, the seeds' facts first
+    (`truncated` then says so). An entity with more than `hub_degree`
     facts that is not one of `ids` is a hub: it is drawn, with its number of facts
     (`degree`), but the walk does not go on through it (`hubs` lists them). Filters: node
     kinds, relationship types, a date range on the supporting articles (a fact is kept when
@@ -350,9 +356,13 @@ def neighbourhood(
         "MATCH (n:Entity) WHERE n.id IN $ids RETURN " + _NODE + " AS node",
         ids=seen,
     )
+    cap = EDGES_PER_NODE * limit
     edges = edges_among(
-        driver, database, seen, types, date_from, date_to, min_confidence, include_undated
-    )
+        driver, database, seen, types, date_from, date_to, min_confidence, include_undated,
+        seeds=ids, max_edges=cap + 1,
+    )  # fmt: skip
+    truncated = truncated or len(edges) > cap
+    edges = edges[:cap]
     keep = set(ids) | {e["source"] for e in edges} | {e["target"] for e in edges}
     out = Subgraph([r["node"] for r in nodes if r["node"]["id"] in keep], edges).as_dict()
     return {
@@ -372,33 +382,49 @@ def edges_among(
     date_to: str | None = None,
     min_confidence: float | None = None,
     include_undated: bool = True,
+    seeds: Sequence[str] = (),
+    max_edges: int | None = None,
 ) -> list[dict[str, Any]]:
     """Facts between the given nodes, each with its evidence count, independent sources,
     supporting articles, confidence (the fact classifier's best score, none for facts it did
     not score) and whether a person confirmed it. With a date range, a fact none of whose
-    articles is dated is kept only with `include_undated`."""
+    articles is dated is kept only with `include_undated`.
+
+    `max_edges` keeps that many: the facts of `seeds` first, then the best-supported (hubs
+    among the nodes can share thousands of facts, more than anyone can read in a drawing)."""
     types = [ontology.check_relationship(t) for t in (types or ontology.GRAPH_RELATIONSHIPS)]
     return [
         r["edge"]
         for r in read(
             driver,
             database,
-            "MATCH (a:Entity)-[r]->(b:Entity) WHERE a.id IN $ids AND b.id IN $ids "
-            "AND type(r) IN $types "
+            # Each fact is walked from its end with fewer relationships (nodes sorted by
+            # degree, each expanded towards the later ones only): a hub's thousands of
+            # facts are never read to find the few among the drawn nodes.
+            "MATCH (n:Entity) WHERE n.id IN $ids "
+            "WITH n, COUNT { (n)--() } AS degree ORDER BY degree, n.id "
+            "WITH collect(n) AS nodes UNWIND range(0, size(nodes) - 2) AS i "
+            "WITH nodes[i] AS a, nodes[i + 1..] AS later "
+            "MATCH (a)-[r]-(b:Entity) WHERE b IN later AND type(r) IN $types "
             "AND ($from IS NULL AND $to IS NULL OR any(aid IN coalesce(r.articles, []) WHERE "
             "  EXISTS { MATCH (x:Article {id: aid}) WHERE x.date IS NOT NULL "
             "  AND ($from IS NULL OR x.date >= $from) AND ($to IS NULL OR x.date <= $to) }) "
             "  OR $undated AND NOT any(aid IN coalesce(r.articles, []) WHERE "
             "  EXISTS { MATCH (x:Article {id: aid}) WHERE x.date IS NOT NULL })) "
             "AND ($min IS NULL OR r.confidence IS NULL OR r.confidence >= $min) "
+            "WITH r ORDER BY startNode(r).id IN $seeds OR endNode(r).id IN $seeds DESC, "
+            "coalesce(r.sources, size(r.articles), 0) DESC, r.key LIMIT $max "
             "RETURN {id: coalesce(r.key, elementId(r)), key: r.key, type: type(r), "
-            "source: a.id, target: b.id, status: r.status, confidence: r.confidence, "
+            "source: startNode(r).id, target: endNode(r).id, status: r.status, "
+            "confidence: r.confidence, "
             "evidence_count: coalesce(r.evidence_count, size(coalesce(r.articles, []))), "
             "sources: coalesce(r.sources, size(coalesce(r.articles, []))), "
             "confirmed: r.confirmed, articles: coalesce(r.articles, [])} AS edge",
             ids=list(node_ids),
             types=types,
             undated=include_undated,
+            seeds=list(seeds),
+            max=_NO_LIMIT if max_edges is None else max(0, int(max_edges)),
             **{"from": date_from, "to": date_to, "min": min_confidence},
         )
     ]
@@ -417,29 +443,50 @@ def article_dates(driver: neo4j.Driver, database: str) -> dict[str, str | None]:
 # --------------------------------------------------------------------------- profiles, evidence
 
 
+PROFILE_FACTS = 300  # facts listed in a profile, best-evidenced first (a hub has thousands)
+PROFILE_ARTICLES = 50  # articles listed in a profile, latest first
+
+
 def node_profile(driver: neo4j.Driver, database: str, node_id: str) -> dict[str, Any] | None:
-    """An entity's properties, its facts (with evidence counts) and the articles mentioning it."""
+    """An entity's properties, its facts (with evidence counts; the PROFILE_FACTS best
+    evidenced) and the articles mentioning it or reporting its case (the PROFILE_ARTICLES
+    latest); `fact_count` and `article_count` say how many there are in all."""
     rows = read(
         driver,
         database,
         "MATCH (n:Entity {id: $id}) "
-        "OPTIONAL MATCH (n)-[r]-(o:Entity) WHERE type(r) IN $types "
-        "WITH n, collect({type: type(r), direction: CASE WHEN startNode(r) = n THEN 'out' "
-        "ELSE 'in' END, other: o.name, other_id: o.id, other_kind: o.kind, key: r.key, "
-        "evidence_count: coalesce(r.evidence_count, size(coalesce(r.articles, [])))}) AS facts "
-        "OPTIONAL MATCH (a:Article)-[:MENTIONS]->(n) "
-        "OPTIONAL MATCH (n)-[:REPORTED_IN]->(c:Article) "
-        "WITH n, facts, collect(DISTINCT a) + collect(DISTINCT c) AS arts "
-        "RETURN properties(n) AS props, [f IN facts WHERE f.type IS NOT NULL] AS facts, "
-        "[x IN arts | {id: x.id, title: x.title, date: x.date, url: x.url}] AS articles",
+        "CALL (n) { "
+        "  MATCH (n)-[r]-(o:Entity) WHERE type(r) IN $types "
+        "  WITH n, r, o, coalesce(r.evidence_count, size(coalesce(r.articles, []))) AS evidence "
+        "  ORDER BY evidence DESC, type(r), o.name "
+        "  RETURN count(r) AS fact_count, collect({type: type(r), "
+        "    direction: CASE WHEN startNode(r) = n THEN 'out' ELSE 'in' END, other: o.name, "
+        "    other_id: o.id, other_kind: o.kind, key: r.key, "
+        "    evidence_count: evidence})[..$facts] AS facts "
+        "} "
+        "CALL (n) { "
+        "  CALL (n) { MATCH (a:Article)-[:MENTIONS]->(n) RETURN a "
+        "    UNION MATCH (n)-[:REPORTED_IN]->(a:Article) RETURN a } "
+        "  WITH a ORDER BY a.date IS NULL, a.date DESC, a.title "
+        "  RETURN count(a) AS article_count, collect({id: a.id, title: a.title, "
+        "    date: a.date, url: a.url})[..$articles] AS articles "
+        "} "
+        "RETURN properties(n) AS props, facts, fact_count, articles, article_count",
         id=node_id,
         types=list(ontology.GRAPH_RELATIONSHIPS),
+        facts=PROFILE_FACTS,
+        articles=PROFILE_ARTICLES,
     )
-    if not rows:
-        return None
-    row = rows[0]
-    row["articles"] = list({a["id"]: a for a in row["articles"]}.values())
-    return row
+    return rows[0] if rows else None
+
+
+# A fact by its key: one lookup in each type's key index (a match without the type reads
+# every relationship of the graph: a quarter of a second at a million).
+_FACT_BY_KEY = " UNION ".join(
+    f"MATCH (a:Entity)-[r:{ontology.check_relationship(t)} {{key: $key}}]->(b:Entity) "
+    "RETURN a, r, b"
+    for t in ontology.GRAPH_RELATIONSHIPS
+)
 
 
 def evidence(driver: neo4j.Driver, database: str, fact_key: str) -> dict[str, Any] | None:
@@ -447,7 +494,7 @@ def evidence(driver: neo4j.Driver, database: str, fact_key: str) -> dict[str, An
     rows = read(
         driver,
         database,
-        "MATCH (a:Entity)-[r {key: $key}]->(b:Entity) "
+        f"CALL () {{ {_FACT_BY_KEY} }} WITH a, r, b LIMIT 1 "
         "OPTIONAL MATCH (ev:Evidence {fact_key: $key}) "
         "OPTIONAL MATCH (art:Article {id: ev.article_id}) "
         "WITH a, r, b, ev, art ORDER BY art.date DESC, ev.start "
@@ -490,6 +537,15 @@ def case_filter_options(driver: neo4j.Driver, database: str) -> dict[str, list[s
 _CASE_FILTERS = ("jurisdictions", "statuses", "offenses", "platforms")
 
 
+CASES_PAGE = 100  # cases listed per page: a big graph has tens of thousands
+_CASE_SORTS = {
+    "title": "coalesce(c.title, c.name)",
+    "latest": "coalesce(c.last_date, c.first_date, '') DESC, coalesce(c.title, c.name)",
+    "sources": "COUNT { (c)-[:REPORTED_IN]->() } DESC, coalesce(c.title, c.name)",
+}
+CASE_SORTS = tuple(_CASE_SORTS)
+
+
 def cases(
     driver: neo4j.Driver,
     database: str,
@@ -497,33 +553,64 @@ def cases(
     status: str | None = None,
     offense: str | None = None,
     platform: str | None = None,
-) -> list[dict[str, Any]]:
-    """Cases with their jurisdiction, leads, targets, offences and platforms involved.
+    title: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    include_undated: bool = True,
+    sort: str = "title",
+    skip: int = 0,
+    limit: int = CASES_PAGE,
+) -> dict[str, Any]:
+    """One page of the cases that meet the filters: `total` (how many meet them) and `rows`,
+    each with its jurisdiction, leads, targets, offences, sources and known dates.
 
-    `platform` keeps cases that target the platform or someone who founded or leads it.
+    `platform` keeps cases that target the platform or someone who founded or leads it;
+    `title` is a case-insensitive part of the title; the date window keeps cases whose known
+    dates [first_date, last_date] meet it (at the precision of the dates), and undated cases
+    only with `include_undated`. Only the page's cases are read in full, so a page costs about
+    the same on a graph of a hundred cases or of a hundred thousand.
     """
-    return read(
+    title = (title or "").strip().lower() or None
+    check_term(title or "")
+    if sort not in _CASE_SORTS:
+        raise InputError(f"sort must be one of {', '.join(CASE_SORTS)} (got {sort!r})")
+    rows = read(
         driver,
         database,
         "MATCH (c:Case) "
-        "OPTIONAL MATCH (c)-[:IN_JURISDICTION]->(j:Jurisdiction) "
-        "WITH c, head(collect(j)) AS j "
         "WHERE ($status IS NULL OR c.status = $status) "
-        "AND ($jurisdiction IS NULL OR j.name = $jurisdiction OR c.jurisdiction = $jurisdiction) "
+        "AND ($title IS NULL OR toLower(coalesce(c.title, c.name, '')) CONTAINS $title) "
+        "AND ($jurisdiction IS NULL OR c.jurisdiction = $jurisdiction "
+        "  OR EXISTS { (c)-[:IN_JURISDICTION]->(:Jurisdiction {name: $jurisdiction}) }) "
         "AND ($offense IS NULL OR EXISTS { (c)-[:ALLEGES]->(:Offense {name: $offense}) }) "
         "AND ($platform IS NULL OR EXISTS { (c)-[:TARGETS]->(p:Platform {name: $platform}) } "
         "  OR EXISTS { (c)-[:TARGETS]->()-[:FOUNDED|LEADS]-(:Platform {name: $platform}) }) "
-        "RETURN c.id AS id, coalesce(c.title, c.name) AS title, c.case_kind AS kind, "
-        "c.status AS status, coalesce(j.name, c.jurisdiction) AS jurisdiction, "
-        "[(c)-[:LED_BY]->(x) | x.name] AS led_by, [(c)-[:TARGETS]->(x) | x.name] AS targets, "
-        "[(c)-[:ALLEGES]->(x) | x.name] AS offenses, "
-        "COUNT { (c)-[:REPORTED_IN]->() } AS sources, "
-        "c.first_date AS first_date, c.last_date AS last_date ORDER BY title",
+        "AND CASE WHEN c.first_date IS NULL THEN $include_undated "
+        "  ELSE ($date_to IS NULL OR substring(c.first_date, 0, size($date_to)) <= $date_to) "
+        "  AND ($date_from IS NULL OR coalesce(c.last_date, c.first_date) >= "
+        "    substring($date_from, 0, size(coalesce(c.last_date, c.first_date)))) END "
+        f"WITH c ORDER BY {_CASE_SORTS[sort]} "
+        "WITH collect(c) AS matched "
+        "RETURN size(matched) AS total, [c IN matched[$skip..$skip + $limit] | {"
+        "id: c.id, title: coalesce(c.title, c.name), kind: c.case_kind, status: c.status, "
+        "jurisdiction: coalesce(head([(c)-[:IN_JURISDICTION]->(j:Jurisdiction) | j.name]), "
+        "  c.jurisdiction), "
+        "led_by: [(c)-[:LED_BY]->(x) | x.name], targets: [(c)-[:TARGETS]->(x) | x.name], "
+        "offenses: [(c)-[:ALLEGES]->(x) | x.name], "
+        "sources: size([(c)-[:REPORTED_IN]->(a) | a]), "
+        "first_date: c.first_date, last_date: c.last_date}] AS rows",
         jurisdiction=jurisdiction,
         status=status,
         offense=offense,
         platform=platform,
+        title=title,
+        date_from=date_from,
+        date_to=date_to,
+        include_undated=include_undated,
+        skip=max(0, int(skip)),
+        limit=max(0, int(limit)),
     )
+    return {"total": rows[0]["total"], "rows": rows[0]["rows"]}
 
 
 def case_detail(driver: neo4j.Driver, database: str, case_id: str) -> dict[str, Any] | None:
@@ -689,6 +776,9 @@ def _extra(props: dict[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- time
 
 
+_NO_LIMIT = 2**62  # Cypher's LIMIT takes no null
+
+
 def fact_timeline(
     driver: neo4j.Driver,
     database: str,
@@ -696,13 +786,15 @@ def fact_timeline(
     date_from: str | None = None,
     date_to: str | None = None,
     include_undated: bool = True,
+    limit: int | None = None,
 ) -> list[dict[str, Any]]:
     """The facts of an entity, or of a case (its roles and the facts among its parties), one
     row per piece of evidence, by date: the event date its sentence gives, else the date of the
     article that reported it (`dated_by` says which; None when neither is known).
 
     [date_from, date_to] (ISO strings, either may be None) keeps the rows dated inside it;
-    undated rows are kept, last, only with `include_undated`.
+    undated rows are kept, last, only with `include_undated`. `limit` keeps the first rows in
+    that order (a case between hubs has thousands).
     """
     rows = read(
         driver,
@@ -726,34 +818,12 @@ def fact_timeline(
         "ev.event_date AS event_date, a.date AS reported_date, type(r) AS type, r.key AS key, "
         "startNode(r).name AS source, endNode(r).name AS target, ev.sentence AS sentence, "
         "a.id AS article_id, a.title AS title "
-        "ORDER BY date IS NULL, date, type, source, target, article_id",
+        "ORDER BY date IS NULL, date, type, source, target, article_id LIMIT $limit",
         id=node_id,
+        limit=_NO_LIMIT if limit is None else max(0, int(limit)),
         types=list(ontology.GRAPH_RELATIONSHIPS),
         facts=list(ontology.FACT_TYPES),
         undated=include_undated,
         **{"from": date_from, "to": date_to},
     )
     return rows
-
-
-def cases_in_window(
-    rows: Sequence[dict[str, Any]],
-    date_from: str | None,
-    date_to: str | None,
-    include_undated: bool,
-) -> list[dict[str, Any]]:
-    """The cases of `rows` (from `cases`) whose known dates [first_date, last_date] meet the
-    window; cases without a known date only with `include_undated`."""
-    out = []
-    for row in rows:
-        first, last = row.get("first_date"), row.get("last_date")
-        if first is None:
-            if include_undated:
-                out.append(row)
-            continue
-        if date_to is not None and first[: len(date_to)] > date_to:
-            continue
-        if date_from is not None and (last or first) < date_from[: len(last or first)]:
-            continue
-        out.append(row)
-    return out

@@ -212,10 +212,12 @@ def test_explore_date_range_keeps_undated_facts_only_when_asked(gold_env: Settin
 def test_paths_draws_cooperation_path_with_evidence(app_env: Settings) -> None:
     at = page(PAGES[2])
     assert_clean(at)
-    at.selectbox(key="paths_from").set_value(
-        entity_id("Agency", "National Office of Investigation")
+    at.text_input(key="paths_from_term").input("National Office of Investigation").run()
+    at.text_input(key="paths_to_term").input("French law enforcement").run()
+    assert at.selectbox(key="paths_from").value == entity_id(
+        "Agency", "National Office of Investigation"
     )
-    at.selectbox(key="paths_to").set_value(entity_id("Agency", "French law enforcement")).run()
+    assert at.selectbox(key="paths_to").value == entity_id("Agency", "French law enforcement")
     assert_clean(at)
     assert graph_components(at)
     labels = [e.label for e in at.expander]

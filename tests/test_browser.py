@@ -204,8 +204,11 @@ def test_newcomer_flow_and_screenshots(
 
     page.goto(f"{app_url}/paths")  # type: ignore[attr-defined]
     _settle(page)
-    _choose(page, "From", "South Korean police")
-    _choose(page, "To", "French law enforcement")
+    for label, name in (("From", "South Korean police"), ("To", "French law enforcement")):
+        field = page.get_by_label(label, exact=True)  # type: ignore[attr-defined]
+        field.fill(name)
+        field.press("Enter")
+        _settle(page)
     page.get_by_text("Each hop and its evidence").wait_for()  # type: ignore[attr-defined]
     page.frame_locator(GRAPH_FRAME).locator("canvas").first.wait_for()  # type: ignore[attr-defined]
     time.sleep(1.0)

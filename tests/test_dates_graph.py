@@ -13,10 +13,11 @@ import neo4j
 import pytest
 
 from graph.documents import byline, document
+from graph.errors import InputError
 from graph.queries import get_query, parse_params, run_query
 from graph.settings import Settings
 from graph.store import Store
-from graph.views import cases_in_window, fact_timeline
+from graph.views import cases, fact_timeline
 from tests.conftest import delete_all
 from tests.pipeline_graph import app_test, ingest
 
@@ -131,6 +132,7 @@ def test_timeline_view_and_window(dated: neo4j.Driver, settings: Settings) -> No
     rows = fact_timeline(dated, db, varga)
     dates = [r["date"] for r in rows]
     assert dates == sorted(dates) and dates[0] == "2024-08-24"
+    assert fact_timeline(dated, db, varga, limit=2) == rows[:2]
     assert {r["dated_by"] for r in rows} == {"event"}
     autumn = fact_timeline(dated, db, varga, "2024-11-01", "2024-12-31")
     assert autumn and all(r["date"] >= "2024-11" for r in autumn)
@@ -138,13 +140,77 @@ def test_timeline_view_and_window(dated: neo4j.Driver, settings: Settings) -> No
         dated, db, "MATCH (c:Case)-[:TARGETS]->(:Person {name: 'Lucien Varga'}) RETURN c.id AS id"
     )
     assert [r for r in fact_timeline(dated, db, case["id"]) if r["type"] == "ARRESTED"]
-    listed = [
-        {"first_date": "2024-08-24", "last_date": "2024-11-18"},
-        {"first_date": None, "last_date": None},
-    ]
-    assert cases_in_window(listed, "2024-10-01", None, False) == listed[:1]
-    assert cases_in_window(listed, "2025-01-01", None, True) == listed[1:]
-    assert cases_in_window(listed, None, "2024-08", False) == listed[:1]
+
+    # The Cases page's window: a case meets it when its known dates [first, last] do, at
+    # their precision; Varga's case spans 2024-08-24..2024-11-18, Lindqvist's is 2022-02-14.
+    def titles(**window: Any) -> list[str]:
+        listing = cases(dated, db, **window)
+        assert listing["total"] == len(listing["rows"])
+        return [
+            r["title"]
+            for r in listing["rows"]
+            if "Varga" in r["title"] or "Lindqvist" in r["title"]
+        ]
+
+    varga_case, lindqvist_case = (
+        t for name in ("Varga", "Lindqvist") for t in titles() if name in t
+    )
+    assert titles(date_from="2024-10-01", include_undated=False) == [varga_case]
+    assert titles(date_to="2024-08", include_undated=False) == sorted([varga_case, lindqvist_case])
+    assert titles(date_to="2024-08-23", include_undated=False) == [lindqvist_case]
+    assert titles(date_from="2024-11-19") == []
+    assert titles(date_from="2022-02", date_to="2022-02") == [lindqvist_case]
+
+
+def test_cases_come_a_page_at_a_time_sorted_and_searched(
+    dated: neo4j.Driver, settings: Settings
+) -> None:
+    db = settings.neo4j_database
+    every = cases(dated, db)
+    total = every["total"]
+    titles = [r["title"] for r in every["rows"]]
+    assert total >= 2 and titles == sorted(titles)
+    pages = [cases(dated, db, skip=i, limit=1) for i in range(total)]
+    assert all(p["total"] == total and len(p["rows"]) == 1 for p in pages)
+    assert [p["rows"][0]["title"] for p in pages] == titles
+    assert cases(dated, db, skip=total)["rows"] == []
+    (varga,) = [t for t in titles if "Varga" in t]
+    assert [r["title"] for r in cases(dated, db, title="  VARGA ")["rows"]] == [varga]
+    latest = [r["last_date"] for r in cases(dated, db, sort="latest")["rows"]]
+    assert [d for d in latest if d] == sorted((d for d in latest if d), reverse=True)
+    by_sources = [r["sources"] for r in cases(dated, db, sort="sources")["rows"]]
+    assert by_sources == sorted(by_sources, reverse=True)
+    with pytest.raises(InputError, match="sort must be one of"):
+        cases(dated, db, sort="id; DROP")
+
+
+def test_the_cases_page_pages_and_a_busy_timeline_waits_to_be_asked(
+    dated: neo4j.Driver, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import app_pages.timeline
+    import graph.views
+
+    monkeypatch.setattr(graph.views, "CASES_PAGE", 1)
+    at = app_test(settings, monkeypatch, "app_pages/cases.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    total = cases(dated, settings.neo4j_database)["total"]
+    assert any(c.value == f"Cases 1–1 of {total}" for c in at.caption)
+    first = list(at.dataframe[0].value["title"])
+    (page,) = [n for n in at.number_input if n.label == f"Page (of {total})"]
+    page.set_value(2).run()
+    assert not at.exception, [e.value for e in at.exception]
+    second = list(at.dataframe[0].value["title"])
+    assert len(first) == len(second) == 1 and first != second
+    assert any(c.value == f"Cases 2–2 of {total}" for c in at.caption)
+    # A timeline with more facts than ON_DEMAND is drawn only when asked.
+    monkeypatch.setattr(app_pages.timeline, "ON_DEMAND", 0)
+    at = app_test(settings, monkeypatch, "app_pages/explore.py").run()
+    at.text_input(key="explore_term").input("Lucien Varga").run()
+    varga = _person(dated, settings.neo4j_database, "Lucien Varga")
+    assert not at.get("plotly_chart")
+    at.toggle(key=f"timeline-{varga}_on_demand").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.get("plotly_chart")
 
 
 def test_timeline_query_gives_event_dates(dated: neo4j.Driver, settings: Settings) -> None:

@@ -141,6 +141,46 @@ def test_long_names_are_cut_on_the_drawing() -> None:
 
 
 @pytest.mark.neo4j
+def test_facts_are_capped_with_the_seeds_facts_first(
+    country: Settings, driver: neo4j.Driver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hubs among the drawn entities can share thousands of facts: at most EDGES_PER_NODE per
+    entity are drawn, the seed's own facts first, and the cap is said."""
+    db = country.neo4j_database
+    everyone = [SEED_AGENCY.id, COUNTRY.id, *(e.id for e in PARTNERS + MEMBERS)]
+    assert len(views.edges_among(driver, db, everyone)) == 46
+    five = views.edges_among(driver, db, everyone, seeds=[SEED_AGENCY.id], max_edges=5)
+    assert len(five) == 5 and all(SEED_AGENCY.id in (e["source"], e["target"]) for e in five)
+    # Partner 0's three articles make it the best-supported of the seed's facts.
+    assert PARTNERS[0].id in (five[0]["source"], five[0]["target"])
+    monkeypatch.setattr(views, "EDGES_PER_NODE", 1)
+    sub = views.neighbourhood(driver, db, [SEED_AGENCY.id], depth=2, limit=45)
+    assert sub["truncated"] and len(sub["edges"]) == 45
+    seeds = [e for e in sub["edges"] if SEED_AGENCY.id in (e["source"], e["target"])]
+    assert len(seeds) == 6  # every fact of the seed is kept
+    monkeypatch.setattr(views, "EDGES_PER_NODE", 3)
+    assert not views.neighbourhood(driver, db, [SEED_AGENCY.id], depth=2, limit=45)["truncated"]
+
+
+@pytest.mark.neo4j
+def test_a_profile_lists_the_best_facts_and_latest_articles_with_counts(
+    country: Settings, driver: neo4j.Driver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = country.neo4j_database
+    monkeypatch.setattr(views, "PROFILE_FACTS", 2)
+    monkeypatch.setattr(views, "PROFILE_ARTICLES", 1)
+    profile = views.node_profile(driver, db, SEED_AGENCY.id)
+    assert profile is not None
+    assert profile["fact_count"] == 6 and len(profile["facts"]) == 2
+    # The fact with the most evidence first: cooperation with partner 0 (three articles).
+    assert profile["facts"][0]["other"] == PARTNERS[0].name
+    assert profile["facts"][0]["evidence_count"] == 3
+    assert profile["article_count"] == 6
+    assert [a["date"] for a in profile["articles"]] == ["2024-03-01"]  # the latest
+    assert views.node_profile(driver, db, "no-such-id") is None
+
+
+@pytest.mark.neo4j
 def test_explore_collapses_a_hub_and_expands_it(
     driver: neo4j.Driver, neo4j_server: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -150,8 +150,11 @@ def test_a_bad_date_is_one_clear_error() -> None:
 def test_the_paths_page_restricts(routes: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     at: AppTest = app_test(routes, monkeypatch, "app_pages/paths.py")
     at.run()
-    at.selectbox(key="paths_from").set_value(ALPHA.id).run()
-    at.selectbox(key="paths_to").set_value(BETA.id).run()
+    at.text_input(key="paths_from_term").input("Alpha Police").run()
+    at.text_input(key="paths_to_term").input("beta police").run()
+    assert at.selectbox(key="paths_from").value == ALPHA.id  # the best match is chosen
+    assert at.selectbox(key="paths_to").value == BETA.id
+    assert not at.warning
     assert not at.exception
 
     def middles() -> list[str]:
@@ -168,3 +171,20 @@ def test_the_paths_page_restricts(routes: Settings, monkeypatch: pytest.MonkeyPa
     at.multiselect(key="paths_types_cooperation_paths").set_value(["COOPERATES_WITH"]).run()
     at.multiselect(key="paths_via").set_value(["US"]).run()
     assert not at.dataframe and any("loosen the restrictions" in i.value for i in at.info)
+
+
+def test_the_paths_page_searches_each_end(
+    routes: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each end is a search (the page never lists every entity of a big graph): a name that
+    matches nothing says so; cooperation paths offer agencies and jurisdictions only."""
+    at: AppTest = app_test(routes, monkeypatch, "app_pages/paths.py")
+    at.run()
+    at.text_input(key="paths_from_term").input("Qwxzy Unmatched").run()
+    assert any("No agency or jurisdiction looks like" in w.value for w in at.warning)
+    assert not at.dataframe
+    at.text_input(key="paths_from_term").input("Norway").run()
+    assert at.selectbox(key="paths_from").value == PLACES[ALPHA].id
+    assert {o.split("  ·  ")[1] for o in at.selectbox(key="paths_from").options} <= {
+        "Agency", "Jurisdiction"
+    }  # fmt: skip
