@@ -23,6 +23,7 @@ from pathlib import Path
 import neo4j
 import pytest
 
+from bench import corpus
 from graph.settings import Settings
 from tests.conftest import delete_all
 from tests.pipeline_graph import ingest_sample, running_app
@@ -291,3 +292,89 @@ def test_the_app_stream_is_refused_under_another_host_name(app_url: str) -> None
     port = app_url.rsplit(":", 1)[1]
     assert _upgrade_status(app_url, f"127.0.0.1:{port}") == 101
     assert _upgrade_status(app_url, f"attacker.example:{port}") in (400, 403)
+
+
+COUNTY_RELEASES = 500  # issue 15's scenario: data/sample plus this many county releases
+
+
+def _ingest_files(settings: Settings, paths: list[Path]) -> dict[str, object]:
+    """`casegraph ingest FILE... --json` against the test server; its summary."""
+    import json
+    import sys
+
+    from tests import app_fixture
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    env.update(app_fixture.app_env(settings))
+    proc = subprocess.run(
+        [sys.executable, "-m", "graph.cli", "ingest", *map(str, paths), "--json"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return json.loads(proc.stdout)  # type: ignore[no-any-return]
+
+
+def _multiselect(page: object, label: str, text: str) -> None:
+    box = page.locator('[data-testid="stMultiSelect"]').filter(has_text=label).first  # type: ignore[attr-defined]
+    box.click()
+    page.keyboard.type(text)  # type: ignore[attr-defined]
+    page.get_by_role("option").filter(has_text=text).first.click()  # type: ignore[attr-defined]
+    page.keyboard.press("Escape")  # type: ignore[attr-defined]
+    _settle(page)
+
+
+def _search(page: object, label: str, text: str) -> None:
+    field = page.get_by_label(label, exact=True)  # type: ignore[attr-defined]
+    field.fill(text)
+    field.press("Enter")
+    _settle(page)
+
+
+@pytest.mark.skipif(
+    not corpus.available(), reason="../shared/data/county-prosecutor-releases is absent"
+)
+def test_issue15_newcomer_on_sample_plus_county_releases_offline(
+    browser_page: object, neo4j_server: Settings, outside: list[str]
+) -> None:
+    """Issue 15's done-when, on what `casegraph ingest` makes of data/sample plus 500 county
+    prosecutor releases, with every request outside localhost refused: a newcomer finds
+    Telegram and sees a readable graph, expands a hub on demand, sees the brokers, and
+    restricts a path to cooperation facts, reading each hop's sentence."""
+    summary = _ingest_files(neo4j_server, corpus.subset(COUNTY_RELEASES))
+    assert summary["articles"]["failed"] == 0, summary  # type: ignore[index]
+    page = browser_page
+    with running_app(neo4j_server, _wait_healthy) as url:
+        page.goto(f"{url}/explore")  # type: ignore[attr-defined]
+        _settle(page)
+        _search(page, "Search an entity by name or alias", "Telegram")
+        page.frame_locator(GRAPH_FRAME).locator("canvas").first.wait_for()  # type: ignore[attr-defined]
+        shown = page.get_by_text("Showing ").first.inner_text()  # type: ignore[attr-defined]
+        entities = int(shown.split("Showing ", 1)[1].split(" ", 1)[0])
+        assert 2 <= entities <= 150, shown  # readable: the cap holds
+        # A hub (here the busiest country) is one node with a count until asked for.
+        _search(page, "Search an entity by name or alias", "Cook County State's Attorney's Office")
+        expand = page.get_by_role("button", name="Expand United States")  # type: ignore[attr-defined]
+        expand.wait_for()
+        assert "hub(s) collapsed" in page.get_by_text("Showing ").first.inner_text()  # type: ignore[attr-defined]
+        expand.click()
+        _settle(page)
+        assert page.get_by_role("button", name="Expand United States").count() == 0  # type: ignore[attr-defined]
+
+        page.goto(f"{url}/analytics")  # type: ignore[attr-defined]
+        _settle(page)
+        page.get_by_text("Whole graph", exact=True).click()  # type: ignore[attr-defined]
+        _settle(page)
+        page.get_by_role("tab", name="Brokers").wait_for()  # type: ignore[attr-defined]
+        page.locator('[data-testid="stDataFrame"]').first.wait_for()  # type: ignore[attr-defined]
+
+        page.goto(f"{url}/paths")  # type: ignore[attr-defined]
+        _settle(page)
+        _search(page, "From", "South Korean police")
+        _search(page, "To", "French law enforcement")
+        page.get_by_text("Restrict the paths").click()  # type: ignore[attr-defined]
+        _multiselect(page, "Only these relationship types", "COOPERATES_WITH")
+        page.get_by_text("Each hop and its evidence").wait_for()  # type: ignore[attr-defined]
+        hops = page.locator('[data-testid="stExpander"]').filter(has_text="COOPERATES_WITH")  # type: ignore[attr-defined]
+        assert hops.count() >= 1
+        assert page.locator("blockquote").count() >= 1  # type: ignore[attr-defined]
+    _assert_offline(outside)
