@@ -24,7 +24,15 @@ from graph.settings import Settings
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = (
-    "overview", "explore", "paths", "analytics", "cases", "read", "review", "query", "ingest",
+    "overview",
+    "explore",
+    "paths",
+    "analytics",
+    "cases",
+    "read",
+    "review",
+    "query",
+    "ingest",
     "export",
 )
 TARGET_S = 1.0  # issue 15: p95 <= 1 s for each page's first render and an Explore expansion
