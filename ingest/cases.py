@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Token
 
 from graph import ontology
 from ingest import jurisdictions, knowledge
-from ingest.nlp import doc_text
+from ingest.nlp import doc_text, quoted
 from ingest.records import Case, Entity, Relation, case_id
 
 # Whole words ("issued" is not "sued"), in a sentence that names the case's target.
@@ -234,6 +234,7 @@ def _named_operations(
         led_by = tuple(dict.fromkeys((*(old.led_by if old else ()), *leaders)))
         countries = {_country(agency_iso.get(a)) for a in led_by}
         iso = countries.pop() if len(countries) == 1 else None
+        sentence, start, end = (old.sentence, old.start, old.end) if old else quoted(sent)
         named[title.lower()] = Case(
             id=case_id(None, None, "operation", title.lower()),
             title=title,
@@ -242,9 +243,9 @@ def _named_operations(
             jurisdiction=iso,
             jurisdiction_id=iso_entity.get(iso),
             led_by=led_by,
-            sentence=old.sentence if old else sent.text,
-            start=old.start if old else sent.start_char,
-            end=old.end if old else sent.end_char,
+            sentence=sentence,
+            start=start,
+            end=end,
             rule="cases.named_operation",
         )
     operators = {a for c in named.values() for a in c.led_by}
@@ -337,6 +338,7 @@ def _act_cases(
         title = f"{act.title} {targets[0].name}"
         if iso:
             title = f"{jurisdictions.display_name(iso)} {title}"
+        sentence, start, end = quoted(sent)
         case = Case(
             id=case_id(iso, targets[0].id, act.kind, title),
             title=title,
@@ -346,9 +348,9 @@ def _act_cases(
             jurisdiction_id=iso_entity.get(iso),
             led_by=tuple(e.id for e in leaders),
             targets=tuple(e.id for e in targets),
-            sentence=sent.text,
-            start=sent.start_char,
-            end=sent.end_char,
+            sentence=sentence,
+            start=start,
+            end=end,
             rule=act.rule,
         )
         key = (act.kind, iso)
@@ -444,6 +446,7 @@ def _unnamed_target_cases(
         title = f"{kind} by {leaders[0].name}"
         if iso:
             title = f"{jurisdictions.display_name(iso)} {title}"
+        sentence, start, end = quoted(sent)
         case = Case(
             id=case_id(iso, None, kind, title),
             title=title,
@@ -452,9 +455,9 @@ def _unnamed_target_cases(
             jurisdiction=iso,
             jurisdiction_id=iso_entity.get(iso),
             led_by=tuple(e.id for e in leaders),
-            sentence=sent.text,
-            start=sent.start_char,
-            end=sent.end_char,
+            sentence=sentence,
+            start=start,
+            end=end,
             rule="cases.unnamed_target",
         )
         key = (iso, kind)

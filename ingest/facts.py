@@ -30,6 +30,7 @@ from spacy.tokens import Doc, Span, Token
 from graph import ontology
 from graph.errors import ConfigError
 from ingest import coreference
+from ingest.nlp import quoted
 from ingest.records import Entity, Relation, normalize_name
 
 if TYPE_CHECKING:
@@ -378,14 +379,15 @@ def decide(
             out.append(replace(c.proposal, confidence=confidence, model=model))
             continue
         src, tgt = by_id[c.source.id], by_id[c.target.id]
+        sentence, start, end = quoted(c.sentence)
         out.append(
             Relation(
                 type=rel,
                 source=src.id,
                 target=tgt.id,
-                sentence=c.sentence.text,
-                start=c.sentence.start_char,
-                end=c.sentence.end_char,
+                sentence=sentence,
+                start=start,
+                end=end,
                 rule=MODEL_RULE,
                 status=status_of(c.sentence) if rel in ontology.SYMMETRIC_FACTS else None,
                 model=model,

@@ -19,7 +19,7 @@ from typing import Any
 import spacy
 from spacy.attrs import DEP, IS_SPACE, LOWER, TAG
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from graph.errors import ConfigError
 from ingest import jurisdictions, knowledge
@@ -273,3 +273,13 @@ def load_nlp(model: str = "en_core_web_sm") -> Language:
     keep_ner_vectors(nlp)  # read by the entity-kinds classifier (`ingest.kinds`)
     nlp.meta["casegraph_model"] = name
     return nlp
+
+
+def quoted(sent: Span) -> tuple[str, int, int]:
+    """A sentence as evidence: its text without the whitespace at its ends (a line or
+    paragraph break is a token of its own and can close a sentence), and the character
+    offsets of what remains, so that the quote and its highlight agree."""
+    text = sent.text
+    body = text.strip()
+    start = sent.start_char + (len(text) - len(text.lstrip()))
+    return body, start, start + len(body)

@@ -25,6 +25,7 @@ from ingest.entities import Found
 from ingest.facts import FactClassifier
 from ingest.jurisdictions import demonym_forms
 from ingest.knowledge import known_by_name
+from ingest.nlp import quoted
 from ingest.records import Entity, Relation
 from ingest.resolve import AKA_WORDS, aka_link
 
@@ -396,13 +397,14 @@ class Facts:
         key = (rel, a, b)
         if key in self.out:
             return
+        sentence, start, end = quoted(sent)
         self.out[key] = Relation(
             type=rel,
             source=src.id,
             target=tgt.id,
-            sentence=sent.text,
-            start=sent.start_char,
-            end=sent.end_char,
+            sentence=sentence,
+            start=start,
+            end=end,
             rule=rule,
             status=status,
             model=self.model,

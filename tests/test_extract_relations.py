@@ -477,3 +477,20 @@ def test_a_warrant_for_an_arrest_is_not_an_arrest() -> None:
 )  # fmt: skip
 def test_members_listed_with_their_group(text: str, fact: tuple[str, str, str]) -> None:
     assert fact in facts(run(text))
+
+
+def test_evidence_is_the_sentence_without_the_breaks_around_it() -> None:
+    """A paragraph break is a token of its own and can end spaCy's sentence: the quote a
+    journalist reads, and the offsets the Read page highlights, leave it out."""
+    ex = run(
+        "Dutch police arrested Jan de Vries in Amsterdam.\n\n"
+        "The FBI investigated Jan de Vries.\n\n\n"
+        "Europol cooperated with the FBI.\n"
+    )
+    assert ex.relations
+    for r in ex.relations:
+        assert r.sentence == r.sentence.strip() and "\n\n" not in r.sentence, r
+        assert ex.article.text[r.start : r.end] == r.sentence
+    for c in ex.cases:
+        assert c.sentence == c.sentence.strip()
+        assert ex.article.text[c.start : c.end] == c.sentence
