@@ -16,7 +16,7 @@ from app_pages.common import database, driver, guard, require_data, settings
 from graph import analytics, ontology
 
 TOP = 25  # rows per table
-SAMPLE = 300  # betweenness sources above this many nodes: seconds, not minutes, on big graphs
+SAMPLE = 300  # betweenness sources above this many nodes (fewer on a big graph: sample_size)
 TTL = 300
 SCOPES = ("Around an entity", "Whole graph")
 
@@ -34,11 +34,12 @@ def _results(
 ) -> dict[str, Any]:  # fmt: skip
     g = analytics.load_projection(driver(), db, list(names) or None, depth)
     g = analytics.restrict(g, kinds, types, min_evidence)
-    rows = analytics.centrality(g, sample=SAMPLE)
+    sample = analytics.sample_size(g.number_of_edges(), SAMPLE)
+    rows = analytics.centrality(g, sample=sample)
     return {
         "nodes": g.number_of_nodes(),
         "facts": g.number_of_edges(),
-        "sampled": g.number_of_nodes() > SAMPLE,
+        "sampled": sample if g.number_of_nodes() > sample else 0,
         "brokers": [r for r in rows if r["betweenness"] > 0][:TOP],
         "connected": sorted(rows, key=lambda r: (-r["degree"], r["name"]))[:TOP],
         "communities": analytics.community_rows(g),
@@ -119,7 +120,7 @@ with guard():
     result = _results(cfg.uri, database(), names, depth, kinds, types, least)
     where = f"around {names[0]} ({depth} hop{'s' if depth > 1 else ''})" if names else "whole graph"
     note = (
-        f" Betweenness estimated from {SAMPLE} sampled entities (fixed seed)."
+        f" Betweenness estimated from {result['sampled']} sampled entities (fixed seed)."
         if result["sampled"]
         else ""
     )

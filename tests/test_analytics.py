@@ -7,6 +7,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
+from graph import analytics
 from graph.analytics import (
     build_graph,
     centrality,
@@ -125,3 +126,13 @@ def test_projection_of_the_whole_graph_and_a_neighbourhood(seeded: Any, settings
     assert centrality(whole)[0]["betweenness"] > 0
     with pytest.raises(QueryError, match="no entity named"):
         load_projection(seeded, db, ["Atlantis"])
+
+
+def test_betweenness_samples_fewer_sources_on_a_big_graph() -> None:
+    """Each source is a walk over every fact: the sample shrinks as the graph grows, so that
+    the whole graph's brokers take seconds, never fewer than MIN_SAMPLE sources."""
+    assert analytics.sample_size(0, 300) == 300
+    assert analytics.sample_size(10_000, 300) == 300
+    assert analytics.sample_size(100_000, 300) == analytics.EDGE_VISITS // 100_000 == 40
+    assert analytics.sample_size(381_104, 300) == analytics.MIN_SAMPLE
+    assert analytics.sample_size(10**8, 300) == analytics.MIN_SAMPLE
