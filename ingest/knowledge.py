@@ -35,7 +35,8 @@ DATA_DIR = Path(__file__).parent / "data"
 PLATFORM_CATEGORIES = frozenset(
     {"messaging", "social", "forum", "darknet market", "marketplace", "crypto exchange", "mixer",
      "hosting", "email", "payment", "app store", "anonymity network", "video", "vpn",
-     "file sharing", "search", "gaming", "dating", "streaming", "cloud"}
+     "file sharing", "search", "gaming", "dating", "streaming", "cloud", "ai service",
+     "reference"}
 )  # fmt: skip
 
 

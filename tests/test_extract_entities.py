@@ -316,3 +316,18 @@ def test_a_federal_judicial_district_is_an_agency_with_its_state_inside() -> Non
     ex = run("Prosecutors in the Southern District of New York charged him on Monday.")
     assert entities(ex).get("Southern District of New York") == "Agency"
     assert "US-NY" in {e.iso for e in ex.entities if e.kind == "Jurisdiction"}
+
+
+def test_gaming_reference_and_ai_services_are_platforms() -> None:
+    """General knowledge in ingest/data/platforms.jsonl: stores, encyclopedias and AI services
+    that deepfake and fraud stories name, written any of their usual ways."""
+    found = entities(
+        run(
+            "Criminals sold stolen Steam accounts, paid through CashApp, and used ChatGPT and "
+            "Character AI to write the lures. Wikipedia editors removed the links. The gang "
+            "hosted its panel on Azure and steam rose from the river."
+        )
+    )
+    assert found["Steam"] == "Platform" and found["Cash App"] == "Platform"
+    assert found["ChatGPT"] == found["Character.AI"] == found["Wikipedia"] == "Platform"
+    assert found["Microsoft Azure"] == "Platform"
