@@ -12,7 +12,7 @@ import streamlit as st
 from app_pages import graphview
 from app_pages.common import guard, require_data, view
 from app_pages.timeline import date_window, show_timeline
-from graph.views import CASES_PAGE
+from graph.views import CASES_PAGE, case_labels
 
 st.title("Cases")
 
@@ -146,8 +146,9 @@ with guard():
         key="cases_table",
     )
     picked = event.selection.rows if event is not None else []  # type: ignore[union-attr]
-    by_title = {r["title"]: r["id"] for r in rows}
-    default = rows[picked[0]]["title"] if picked else None
+    labels = case_labels(rows)
+    by_title = dict(zip(labels, (r["id"] for r in rows), strict=True))
+    default = labels[picked[0]] if picked else None
     title = st.selectbox(
         "Open a case",
         list(by_title),

@@ -22,7 +22,7 @@ SHOWN = 20  # matches offered for one end
 
 st.title("Paths")
 st.caption(
-    "Pick two entities: casegraph draws the chains of facts between them, each hop with the "
+    "Name two entities: casegraph draws the chains of facts between them, each hop with the "
     "sentences that state it. Cooperation paths follow cooperation, membership and "
     "jurisdiction facts between agencies and countries."
 )

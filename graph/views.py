@@ -613,6 +613,19 @@ def cases(
     return {"total": rows[0]["total"], "rows": rows[0]["rows"]}
 
 
+def case_labels(rows: Sequence[dict[str, Any]]) -> list[str]:
+    """Each case's title, numbered when two of `rows` share one (so that both can be picked)."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for row in rows:
+        label, n = str(row["title"]), 2
+        while label in seen:
+            label, n = f"{row['title']} ({n})", n + 1
+        seen.add(label)
+        out.append(label)
+    return out
+
+
 def case_detail(driver: neo4j.Driver, database: str, case_id: str) -> dict[str, Any] | None:
     """A case with its roles, sources and the cases linked to it."""
     rows = read(

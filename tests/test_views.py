@@ -106,3 +106,14 @@ def test_a_pasted_text_is_not_a_search_term() -> None:
     # The longest allowed term still ranks, by the same scores as before the fast bounds.
     assert views.rank_matches("t" * 200, CANDIDATES) == []
     assert views.rank_matches("Telegraph Media", CANDIDATES)[0].name == "Telegraph Media Group"
+
+
+def test_cases_with_one_title_can_each_be_opened() -> None:
+    from graph.views import case_labels
+
+    rows = [{"title": "US prosecution of John Doe"}, {"title": "Other"},
+            {"title": "US prosecution of John Doe"}, {"title": "US prosecution of John Doe"}]  # fmt: skip
+    assert case_labels(rows) == [
+        "US prosecution of John Doe", "Other", "US prosecution of John Doe (2)",
+        "US prosecution of John Doe (3)",
+    ]  # fmt: skip
