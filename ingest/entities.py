@@ -177,6 +177,11 @@ TITLE_WORDS = frozenset(
         "founder",
         "co-founder",
         "ceo",
+        "cto",
+        "cfo",
+        "coo",
+        "ciso",
+        "magistrate",
         "president",
         "chairman",
         "chairwoman",
@@ -502,6 +507,10 @@ def org_kind(words: list[str]) -> str | None:
     return ORGANIZATION
 
 
+# Executive titles written after a name ("Alex Rice CTO").
+_TRAILING_TITLES = frozenset({"ceo", "cto", "cfo", "coo", "ciso"})
+
+
 def clean_person(span: Span) -> Span | None:
     """The name part of a PERSON span, or None when it is not a person's name."""
     span = strip_span(span)
@@ -511,6 +520,8 @@ def clean_person(span: Span) -> Span | None:
     versus = next((t.i for t in doc[start:end] if t.lower_ in ("v.", "vs.", "v", "vs")), None)
     if versus is not None:
         start = versus + 1  # "People v. Kenneth Clair": the defendant's name follows
+    while end > start and doc[end - 1].lower_ in _TRAILING_TITLES:
+        end -= 1  # "Alex Rice CTO"
     name = doc[start:end]
     if not name or (not name[0].is_title and not name[0].is_upper):
         return None

@@ -331,3 +331,14 @@ def test_gaming_reference_and_ai_services_are_platforms() -> None:
     assert found["Steam"] == "Platform" and found["Cash App"] == "Platform"
     assert found["ChatGPT"] == found["Character.AI"] == found["Wikipedia"] == "Platform"
     assert found["Microsoft Azure"] == "Platform"
+
+
+def test_titles_before_and_after_a_name_are_not_part_of_it() -> None:
+    found = entities(
+        run(
+            "Magistrate Julie Sneed ordered the release. The company's CTO said the flaw was "
+            "fixed, and Alex Rice CTO thanked the researcher."
+        )
+    )
+    assert found.get("Julie Sneed") == "Person" and "Magistrate Julie Sneed" not in found
+    assert found.get("Alex Rice") == "Person" and "Alex Rice CTO" not in found
