@@ -95,15 +95,20 @@ def running_app(
 SAMPLE = ROOT / "data" / "sample"
 
 
-def ingest_sample(settings: Settings) -> dict[str, object]:
-    """`casegraph ingest data/sample --json` against the test server; its summary."""
+def ingest_cli(settings: Settings, *paths: Path) -> dict[str, object]:
+    """`casegraph ingest PATH... --json` against the test server; its summary."""
     import json
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
     env.update(app_fixture.app_env(settings))
     proc = subprocess.run(
-        [sys.executable, "-m", "graph.cli", "ingest", str(SAMPLE), "--json"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+        [sys.executable, "-m", "graph.cli", "ingest", *map(str, paths), "--json"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 0, proc.stderr[-2000:]
     return json.loads(proc.stdout)  # type: ignore[no-any-return]
+
+
+def ingest_sample(settings: Settings) -> dict[str, object]:
+    """`casegraph ingest data/sample --json` against the test server; its summary."""
+    return ingest_cli(settings, SAMPLE)

@@ -27,7 +27,7 @@ import pytest
 from bench import corpus
 from graph.settings import Settings
 from tests.conftest import delete_all
-from tests.pipeline_graph import ingest_sample, running_app
+from tests.pipeline_graph import ingest_cli, ingest_sample, running_app
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS_ENV = "CASEGRAPH_SCREENSHOTS"
@@ -152,6 +152,23 @@ def _choose(page: object, label: str, text: str) -> None:
     _settle(page)
 
 
+def _search(page: object, label: str, text: str) -> None:
+    field = page.get_by_label(label, exact=True)  # type: ignore[attr-defined]
+    field.fill(text)
+    field.press("Enter")
+    _settle(page)
+
+
+def _whole_graph_brokers(page: object, url: str) -> None:
+    """Analytics of the whole graph, up to its Brokers table."""
+    page.goto(f"{url}/analytics")  # type: ignore[attr-defined]
+    _settle(page)
+    page.get_by_text("Whole graph", exact=True).click()  # type: ignore[attr-defined]
+    _settle(page)
+    page.get_by_role("tab", name="Brokers").wait_for()  # type: ignore[attr-defined]
+    page.locator('[data-testid="stDataFrame"]').first.wait_for()  # type: ignore[attr-defined]
+
+
 def _node_position(frame: object, name: str) -> dict[str, float]:
     return frame.locator("#cy").evaluate(  # type: ignore[attr-defined,no-any-return]
         """(el, name) => {
@@ -206,23 +223,15 @@ def test_newcomer_flow_and_screenshots(
 
     page.goto(f"{app_url}/paths")  # type: ignore[attr-defined]
     _settle(page)
-    for label, name in (("From", "South Korean police"), ("To", "French law enforcement")):
-        field = page.get_by_label(label, exact=True)  # type: ignore[attr-defined]
-        field.fill(name)
-        field.press("Enter")
-        _settle(page)
+    _search(page, "From", "South Korean police")
+    _search(page, "To", "French law enforcement")
     page.get_by_text("Each hop and its evidence").wait_for()  # type: ignore[attr-defined]
     page.frame_locator(GRAPH_FRAME).locator("canvas").first.wait_for()  # type: ignore[attr-defined]
     time.sleep(1.0)
     _shot(page, shots, "paths")
 
     # Analytics: the brokers of the whole graph; a row opens in Explore.
-    page.goto(f"{app_url}/analytics")  # type: ignore[attr-defined]
-    _settle(page)
-    page.get_by_text("Whole graph", exact=True).click()  # type: ignore[attr-defined]
-    _settle(page)
-    page.get_by_role("tab", name="Brokers").wait_for()  # type: ignore[attr-defined]
-    page.locator('[data-testid="stDataFrame"]').first.wait_for()  # type: ignore[attr-defined]
+    _whole_graph_brokers(page, app_url)
     _shot(page, shots, "analytics")
     _choose(page, "Open in Explore", "Telegram")
     page.get_by_role("button", name="Show in Explore").click()  # type: ignore[attr-defined]
@@ -298,36 +307,12 @@ def test_the_app_stream_is_refused_under_another_host_name(app_url: str) -> None
 COUNTY_RELEASES = 500  # issue 15's scenario: data/sample plus this many county releases
 
 
-def _ingest_files(settings: Settings, paths: list[Path]) -> dict[str, object]:
-    """`casegraph ingest FILE... --json` against the test server; its summary."""
-    import json
-    import sys
-
-    from tests import app_fixture
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
-    env.update(app_fixture.app_env(settings))
-    proc = subprocess.run(
-        [sys.executable, "-m", "graph.cli", "ingest", *map(str, paths), "--json"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    return json.loads(proc.stdout)  # type: ignore[no-any-return]
-
-
 def _multiselect(page: object, label: str, text: str) -> None:
     box = page.locator('[data-testid="stMultiSelect"]').filter(has_text=label).first  # type: ignore[attr-defined]
     box.click()
     page.keyboard.type(text)  # type: ignore[attr-defined]
     page.get_by_role("option").filter(has_text=text).first.click()  # type: ignore[attr-defined]
     page.keyboard.press("Escape")  # type: ignore[attr-defined]
-    _settle(page)
-
-
-def _search(page: object, label: str, text: str) -> None:
-    field = page.get_by_label(label, exact=True)  # type: ignore[attr-defined]
-    field.fill(text)
-    field.press("Enter")
     _settle(page)
 
 
@@ -341,7 +326,7 @@ def test_issue15_newcomer_on_sample_plus_county_releases_offline(
     prosecutor releases, with every request outside localhost refused: a newcomer finds
     Telegram and sees a readable graph, expands a hub on demand, sees the brokers, and
     restricts a path to cooperation facts, reading each hop's sentence."""
-    summary = _ingest_files(neo4j_server, corpus.subset(COUNTY_RELEASES))
+    summary = ingest_cli(neo4j_server, *corpus.subset(COUNTY_RELEASES))
     assert summary["articles"]["failed"] == 0, summary  # type: ignore[index]
     page = browser_page
     with running_app(neo4j_server, _wait_healthy) as url:
@@ -363,12 +348,7 @@ def test_issue15_newcomer_on_sample_plus_county_releases_offline(
         expand.wait_for(state="detached", timeout=SETTLE_MS)  # expanded: no longer a hub
         _settle(page)
 
-        page.goto(f"{url}/analytics")  # type: ignore[attr-defined]
-        _settle(page)
-        page.get_by_text("Whole graph", exact=True).click()  # type: ignore[attr-defined]
-        _settle(page)
-        page.get_by_role("tab", name="Brokers").wait_for()  # type: ignore[attr-defined]
-        page.locator('[data-testid="stDataFrame"]').first.wait_for()  # type: ignore[attr-defined]
+        _whole_graph_brokers(page, url)
 
         page.goto(f"{url}/paths")  # type: ignore[attr-defined]
         _settle(page)
