@@ -134,6 +134,19 @@ ORGANIZATION_WORDS = frozenset(
         "industries",
         "pharmaceuticals",
         "labs",
+        # company designators and trade words of company names ("X Info Solutions",
+        # "Y Private Limited", "Z Global"): never a person's name
+        "limited",
+        "pvt",
+        "solutions",
+        "technologies",
+        "global",
+        "international",
+        "consulting",
+        "ventures",
+        "software",
+        "telecom",
+        "studios",
     ]
 )
 _LEGAL_FORMS = frozenset(

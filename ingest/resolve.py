@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 
 from graph import ontology
 from ingest import jurisdictions, knowledge
-from ingest.entities import Found
+from ingest.entities import ORGANIZATION_WORDS, Found
 from ingest.records import Entity, Mention, entity_id, normalize_name
 
 _CONNECTORS = {"of", "and", "the", "for", "&", "on", "in", "at"}
@@ -63,9 +63,7 @@ def _fix_kinds(found: list[Found]) -> list[Found]:
 
 
 _LIST_SEPARATORS = frozenset({";", ",", "and", ", and", "; and"})
-_NOT_A_NAME = frozenset(
-    {"casino", "hotel", "resort", "bank", "inc", "corp", "company", "group", "university"}
-)
+_NOT_A_NAME = ORGANIZATION_WORDS | {"resort"}
 
 
 def _people_in_lists(doc: Doc, found: list[Found]) -> list[Found]:

@@ -11,6 +11,7 @@ import pytest
 from graph.errors import ConfigError
 from ingest.nlp import load_nlp
 from tests.extract_support import entities
+from tests.extract_support import run as run_model
 from tests.extract_support import run_rules as run
 
 
@@ -342,3 +343,26 @@ def test_titles_before_and_after_a_name_are_not_part_of_it() -> None:
     )
     assert found.get("Julie Sneed") == "Person" and "Magistrate Julie Sneed" not in found
     assert found.get("Alex Rice") == "Person" and "Alex Rice CTO" not in found
+
+
+def test_companies_listed_beside_their_directors_stay_organisations() -> None:
+    """A defendants' list one line per call centre: "<director> and <company>;". The company
+    is not a person because it stands between people; its trade words say what it is."""
+    text = (
+        "The call centers and their directors named in the indictment are:\n\n"
+        "Arjun Mehta and Bluewave Info Solutions;\n"
+        "Kavita Rao and Northstar Global;\n"
+        "Vikram Bhatt and Sunrise Telecom Private Limited; and\n"
+        "Rohan Iyer and Lotus Enterprises.\n"
+    )
+    people = ("Arjun Mehta", "Kavita Rao", "Vikram Bhatt", "Rohan Iyer")
+    companies = (
+        "Bluewave Info Solutions",
+        "Northstar Global",
+        "Sunrise Telecom Private Limited",
+        "Lotus Enterprises",
+    )
+    for ex in (run_model(text), run(text)):
+        kinds = entities(ex)
+        assert sum(kinds.get(p) == "Person" for p in people) >= 3, kinds
+        assert all(kinds.get(c) == "Organization" for c in companies), kinds
