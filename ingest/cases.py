@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from graph import ontology
 from ingest import jurisdictions, knowledge
@@ -176,6 +176,11 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
             or _country(home)
             or _country(main_place)
         )
+        international = all(
+            (ontology.AGENCY, by_id[a].name) in known for a in d.led_by if a in by_id
+        )
+        if d.kinds == {"operation"} and d.led_by and not leaders and international:
+            iso = None  # a takedown by international bodies alone (Europol, INTERPOL)
         sued = target.kind == ontology.ORGANIZATION and _sued(doc, target)
         found = [_case(d, target, iso, iso_entity, sued)]
         if found[0].kind == "lawsuit" and d.offenses:
@@ -335,24 +340,11 @@ def _act_cases(
         iso = iso or home
         if (act.kind, iso) in taken:
             continue
-        title = f"{act.title} {targets[0].name}"
-        if iso:
-            title = f"{jurisdictions.display_name(iso)} {title}"
-        sentence, start, end = quoted(sent)
-        case = Case(
-            id=case_id(iso, targets[0].id, act.kind, title),
-            title=title,
-            kind=act.kind,
-            status="closed" if act.kind == "regulatory" else "open",
-            jurisdiction=iso,
-            jurisdiction_id=iso_entity.get(iso),
-            led_by=tuple(e.id for e in leaders),
-            targets=tuple(e.id for e in targets),
-            sentence=sentence,
-            start=start,
-            end=end,
-            rule=act.rule,
-        )
+        status = "closed" if act.kind == "regulatory" else "open"
+        case = _sentence_case(
+            (act.kind, status, act.rule), f"{act.title} {targets[0].name}", iso, iso_entity,
+            leaders, targets, sent,
+        )  # fmt: skip
         key = (act.kind, iso)
         out[key] = _join(out[key], case) if key in out else case
     return list(out.values())
@@ -419,6 +411,14 @@ def _unnamed_target_cases(
         for m in e.mentions
     ]
     names = [(m.start, m.end) for e in entities for m in e.mentions]
+    named_people = [m.start for e in entities if e.kind == ontology.PERSON for m in e.mentions]
+    groups = [
+        (m.start, m.end, e)
+        for e in entities
+        if e.kind in (ontology.ORGANIZATION, ontology.PLATFORM)
+        for m in e.mentions
+    ]
+    targeted = {t for c in found for t in c.targets}
     known = knowledge.known_by_name()
     taken = {a for c in found for a in c.led_by}
     proceedings = {(c.jurisdiction, c.kind) for c in found}
@@ -432,10 +432,22 @@ def _unnamed_target_cases(
             continue
         if any(s <= doc[start].idx < e for s, e in names):
             continue  # a word of a name ("Federal Bureau of Investigation"), not an act
+        targets: list[Entity] = []
         if any(sent.start_char <= m < sent.end_char for m in named):
-            continue  # a named target: its case comes from the facts
+            # A named target: its case comes from the facts; but members of a named group
+            # arrested make no fact (an arrest is of a person): the group is the target.
+            people = any(sent.start_char <= m < sent.end_char for m in named_people)
+            if name != "arrested" or people:
+                continue
+            targets = _arrested_groups(doc[start], groups, targeted)
+            if not targets:
+                continue
         leaders = [e for s, e in agencies if sent.start_char <= s < sent.end_char]
         leaders = list({e.id: e for e in leaders}.values())
+        if targets:
+            out.update(_group_case(doc, targets, leaders, sent, agency_iso, iso_entity, home))
+            targeted.update(e.id for e in targets)
+            continue
         if not leaders:
             continue
         iso = _country(next((agency_iso[e.id] for e in leaders if agency_iso.get(e.id)), None))
@@ -443,26 +455,136 @@ def _unnamed_target_cases(
             iso = home  # agencies the data files do not know (no international body): local
         if any(e.id in taken for e in leaders) or (iso, kind) in proceedings:
             continue
-        title = f"{kind} by {leaders[0].name}"
-        if iso:
-            title = f"{jurisdictions.display_name(iso)} {title}"
-        sentence, start, end = quoted(sent)
-        case = Case(
-            id=case_id(iso, None, kind, title),
-            title=title,
-            kind=kind,
-            status=_UNNAMED_STATUS[kind],
-            jurisdiction=iso,
-            jurisdiction_id=iso_entity.get(iso),
-            led_by=tuple(e.id for e in leaders),
-            sentence=sentence,
-            start=start,
-            end=end,
-            rule="cases.unnamed_target",
-        )
+        case = _sentence_case(
+            (kind, _UNNAMED_STATUS[kind], "cases.unnamed_target"), f"{kind} by {leaders[0].name}",
+            iso, iso_entity, leaders, [], sent,
+        )  # fmt: skip
         key = (iso, kind)
         out[key] = _join(out[key], case) if key in out else case
     return list(out.values())
+
+
+# The people an arrest takes as a group's ("members of the X gang", "X affiliates"), and the
+# nouns of a group that carry its name ("the X ransomware gang", "the X operation").
+_MEMBER_NOUNS = frozenset(
+    {
+        "member", "members", "affiliate", "affiliates", "operator", "operators", "suspect",
+        "suspects", "hacker", "hackers", "administrator", "administrators", "admin", "admins",
+        "leader", "leaders", "ringleader", "ringleaders", "founder", "founders", "developer",
+        "developers", "associate", "associates", "individuals", "people", "persons", "men",
+        "women", "actors", "criminals", "fraudsters", "scammers",
+    }
+)  # fmt: skip
+_GROUP_NOUNS = frozenset(
+    {
+        "gang", "group", "operation", "ring", "crew", "cartel", "network", "syndicate", "market",
+        "marketplace", "forum", "botnet", "service", "organization", "organisation", "clan",
+        "team",
+    }
+)  # fmt: skip
+_MODIFIERS = frozenset({"compound", "amod", "nmod", "poss"})
+_GROUP_LINKS = frozenset({"linked", "tied", "associated", "affiliated", "connected"})
+
+
+def _modifiers(word: Token) -> set[int]:
+    """`word` and the words that modify it, down the compounds ("the X ransomware gang")."""
+    out, stack = set(), [word]
+    while stack:
+        w = stack.pop()
+        out.add(w.i)
+        stack += [c for c in w.children if c.dep_ in _MODIFIERS]
+    return out
+
+
+def _arrested_groups(
+    trigger: Token, groups: list[tuple[int, int, Entity]], targeted: set[str]
+) -> list[Entity]:
+    """The organisations (gangs, markets, services) whose members an arrest takes, named in
+    its object: "arrested members of the X gang", "X affiliates were arrested", "the arrest of
+    two suspects linked to X". Not a name elsewhere in the sentence (a victim, an employer, a
+    source), and none already the target of a case."""
+    heads = [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
+    if trigger.pos_ == "NOUN":
+        heads += [
+            p
+            for c in trigger.children
+            if c.dep_ == "prep" and c.lower_ == "of"
+            for p in c.children
+            if p.dep_ == "pobj"
+        ]
+    heads += [c for h in heads for c in h.children if c.dep_ == "conj"]
+    named: set[int] = set()
+    for head in heads:
+        if head.lower_ not in _MEMBER_NOUNS:
+            continue
+        named |= _modifiers(head) - {head.i}  # "X affiliates"
+        links = [c for c in head.children if c.dep_ == "acl" and c.lower_ in _GROUP_LINKS]
+        preps = [
+            c
+            for w in (head, *links)
+            for c in w.children
+            if c.dep_ == "prep" and c.lower_ in ("of", "from", "behind", "to", "with")
+        ]
+        for obj in (o for prep in preps for o in prep.children if o.dep_ == "pobj"):
+            named |= _modifiers(obj) if obj.lower_ in _GROUP_NOUNS else {obj.i}
+    doc = trigger.doc
+    out: dict[str, Entity] = {}
+    for start, end, e in groups:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is not None and e.id not in targeted and any(t.i in named for t in span):
+            out.setdefault(e.id, e)
+    return list(out.values())
+
+
+def _group_case(
+    doc: Doc,
+    targets: list[Entity],
+    leaders: list[Entity],
+    sent: Span,
+    agency_iso: dict[str, str],
+    iso_entity: dict,
+    home: str | None,
+) -> dict[tuple[str | None, str], Case]:
+    """An operation against a named group whose members were arrested, led by the sentence's
+    agencies, in their country (none for international bodies alone), else the article's."""
+    isos = [agency_iso[e.id] for e in leaders if agency_iso.get(e.id)]
+    iso = _country(isos[0]) if isos else (None if leaders else home)
+    case = _sentence_case(
+        ("operation", "closed", "cases.arrested_group"), f"operation against {targets[0].name}",
+        iso, iso_entity, leaders, targets, sent,
+    )  # fmt: skip
+    return {(iso, f"operation against {targets[0].id}"): case}
+
+
+def _sentence_case(
+    what: tuple[str, str, str],
+    title: str,
+    iso: str | None,
+    iso_entity: dict,
+    leaders: list[Entity],
+    targets: list[Entity],
+    sent: Span,
+) -> Case:
+    """A case one sentence shows: (kind, status, rule), its title (the country's name put
+    before it), its agencies and targets; keyed by its first target, else by its title."""
+    kind, status, rule = what
+    if iso:
+        title = f"{jurisdictions.display_name(iso)} {title}"
+    sentence, start, end = quoted(sent)
+    return Case(
+        id=case_id(iso, targets[0].id if targets else None, kind, title),
+        title=title,
+        kind=kind,
+        status=status,
+        jurisdiction=iso,
+        jurisdiction_id=iso_entity.get(iso),
+        led_by=tuple(e.id for e in leaders),
+        targets=tuple(e.id for e in targets),
+        sentence=sentence,
+        start=start,
+        end=end,
+        rule=rule,
+    )
 
 
 _STATUS_ORDER = ("unknown", "open", "charged", "convicted", "sentenced", "closed")
@@ -529,14 +651,16 @@ def _case(
     lawsuit: bool,
     separate: bool = False,
 ) -> Case:
-    if d.convicted or d.prosecuted or "investigation" not in d.kinds:
+    if d.kinds == {"operation"}:
+        kind = "operation"  # a seizure or takedown, nobody charged or investigated
+    elif d.convicted or d.prosecuted or "investigation" not in d.kinds:
         kind = "lawsuit" if lawsuit and target.kind == ontology.ORGANIZATION else "prosecution"
     else:
         kind = "investigation"
     status = "sentenced" if d.sentenced else "convicted" if d.convicted else "charged"
     if kind == "investigation":
         status = "open"
-    elif kind == "lawsuit":
+    elif kind in ("operation", "lawsuit"):
         status = "closed"
     title = f"{kind} of {target.name}"
     if iso:

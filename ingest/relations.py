@@ -1037,10 +1037,29 @@ def _offense_facts(ctx: Context, s: Sentence) -> None:
         subjects = [Item(offenses[0].found, main)]
     for subj in subjects:
         for off in offenses:
+            if _one_phrase(ctx.doc, subj.found, off.found):
+                continue  # "the X ransomware gang": the offence describes the group
             rel = "CONVICTED_OF" if conv and off.found.start > conv[0] else "CHARGED_WITH"
             if rel == "CONVICTED_OF" and subj.kind == PL:
                 rel = "CHARGED_WITH"
             ctx.facts.add(rel, subj.entity, off.entity, s.span, f"{rel.lower()}.trigger")
+
+
+def _phrase_head(token: Token) -> Token:
+    """The noun a modifier belongs to, up its compounds and adjectives."""
+    while token.dep_ in ("compound", "amod", "nmod") and token.head is not token:
+        token = token.head
+    return token
+
+
+def _one_phrase(doc: Doc, a: Found, b: Found) -> bool:
+    """Whether two mentions are modifiers of one noun ("the X ransomware gang")."""
+    if a.start == b.start:
+        return False  # one mention standing for an unnamed accused, not two words
+    root_a, root_b = doc[a.start : a.end].root, doc[b.start : b.end].root
+    return _phrase_head(root_a) == _phrase_head(root_b) and (
+        root_a.dep_ in ("compound", "amod", "nmod") or root_b.dep_ in ("compound", "amod", "nmod")
+    )
 
 
 def _agency_on_target(ctx: Context, s: Sentence, trigger: str, rel: str) -> None:

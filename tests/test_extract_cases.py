@@ -178,3 +178,35 @@ def test_charges_against_unnamed_people_are_no_case_of_their_own() -> None:
 )
 def test_a_sanction_is_in_the_country_that_imposes_it(text: str) -> None:
     assert {(c[0], c[1]) for c in _cases(text)} == {("US", "regulatory")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Members of the LockBit ransomware gang were arrested by Ukrainian police in Kyiv.",
+         ("UA", "operation", ("LockBit",))),
+        ("Dutch police arrested three affiliates of the LockBit ransomware gang on Tuesday.",
+         ("NL", "operation", ("LockBit",))),
+    ],
+)  # fmt: skip
+def test_members_of_a_named_group_arrested_make_an_operation_against_the_group(
+    text: str, expected: tuple
+) -> None:
+    assert expected in {(j, k, t) for j, k, t, _l in _cases(text)}
+
+
+def test_an_arrested_employee_does_not_make_a_case_against_the_employer() -> None:
+    text = (
+        "A former employee of Larkspur Networks Inc. was arrested by the FBI on Monday, "
+        "officials said."
+    )
+    assert all("Larkspur Networks Inc." not in t for _j, _k, t, _l in _cases(text))
+
+
+def test_a_takedown_by_an_international_body_alone_is_an_operation_of_no_country() -> None:
+    text = (
+        "Europol seized the servers of Quillmarket, a darknet marketplace. "
+        "Quillmarket had more than 50,000 users in France and Germany."
+    )
+    cases = {(j, k, t) for j, k, t, _l in _cases(text)}
+    assert (None, "operation", ("Quillmarket",)) in cases, cases

@@ -170,6 +170,14 @@ def test_charged_objects_of_the_charging_verb_with_conjuncts() -> None:
         assert ("CHARGED_WITH", name, "conspiracy to commit money laundering") in f
 
 
+def test_an_offence_describing_a_group_is_not_its_charge() -> None:
+    """ "the X ransomware gang": the offence word is part of the group's description."""
+    f = facts(run("Members of the LockBit ransomware gang were arrested by Ukrainian police."))
+    assert not any(t == "CHARGED_WITH" for t, _s, _o in f), f
+    f = facts(run("LockBit was charged with extortion and money laundering by Ukrainian police."))
+    assert ("CHARGED_WITH", "LockBit", "extortion") in f, f
+
+
 def test_pleaded_guilty_with_a_list_after_the_colon() -> None:
     f = facts(
         run(
