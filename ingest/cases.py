@@ -323,7 +323,14 @@ def _act_cases(
         if irrealis(doc, (t.i, t.i + 1), sent):
             continue
         inside = [(s, e) for s, e in mentions if sent.start_char <= s < sent.end_char]
-        named = [e for s, e in inside if e.kind in kinds and (not act.targets_after or s > t.idx)]
+        patients = _patient_chars(t)
+        named = [
+            e
+            for s, e in inside
+            if e.kind in kinds
+            and (not act.targets_after or s > t.idx)
+            and any(a <= s < b for a, b in patients)
+        ]
         targets = list({e.id: e for e in named}.values())[:_TARGETS_SHOWN]
         leaders = list({e.id: e for _, e in inside if e.kind == ontology.AGENCY}.values())
         if not targets:
@@ -348,6 +355,52 @@ def _act_cases(
         key = (act.kind, iso)
         out[key] = _join(out[key], case) if key in out else case
     return list(out.values())
+
+
+_PATIENT_PREPOSITIONS = frozenset({"on", "against", "targeting", "upon"})
+_IMPOSING = frozenset(
+    {"hit", "slapped", "faces", "face", "faced", "facing", "received", "got", "is", "was", "are"}
+)
+
+
+def _patient_chars(t: Token) -> list[tuple[int, int]]:
+    """The character ranges of the words an act falls on: the object of "sanctioned X",
+    the subject of "X was fined", the "on / against" phrase of "sanctions against X" or of
+    the verb that carries the noun ("imposed sanctions on X"), a name modifying the noun ("the
+    X sanctions"), and the one who is "hit with" or "faces" it. Not the one who acts ("the
+    Treasury sanctioned X") nor someone quoted on it."""
+    words: list[Token] = []
+    for c in t.children:
+        on = c.dep_ == "prep" and c.lower_ in _PATIENT_PREPOSITIONS
+        if on or c.dep_ in ("dobj", "nsubjpass", "dative", "compound", "nmod"):
+            words.append(c)
+        elif c.dep_ == "acl":  # "sanctions imposed on X"
+            words += [
+                p for p in c.children if p.dep_ == "prep" and p.lower_ in _PATIENT_PREPOSITIONS
+            ]
+    doc = t.doc
+    spans = []
+    if t.dep_ in ("relcl", "acl") and t.head is not t:
+        # "X, which the Treasury sanctioned", "the individuals sanctioned": the noun itself
+        spans.append((t.head.left_edge.idx, t.head.idx + len(t.head)))
+    noun = t
+    while noun.dep_ == "compound" and noun.head is not noun:
+        noun = noun.head  # "the sanctions list"
+    head = noun.head
+    if noun.dep_ in ("dobj", "pobj", "nsubjpass") and head is not noun:
+        verb = head.head if noun.dep_ == "pobj" and head.dep_ == "prep" else head
+        if verb.lower_ == "subject" and verb.dep_ == "acomp":
+            verb = verb.head  # "X is subject to penalties"
+        for c in verb.children:
+            if c.dep_ == "prep" and c.lower_ in _PATIENT_PREPOSITIONS:
+                words.append(c)
+            elif c.dep_ in ("nsubjpass", "nsubj") and verb.lower_ in _IMPOSING:
+                words.append(c)  # "X was hit with sanctions", "X faces a fine"
+            elif noun.dep_ == "pobj" and c.dep_ in ("dobj", "nsubjpass"):
+                words.append(c)  # "X was added to the sanctions list"
+    return spans + [
+        (w.left_edge.idx, doc[w.right_edge.i].idx + len(doc[w.right_edge.i])) for w in words
+    ]
 
 
 def _agent_tokens(t: Token) -> list[Token]:

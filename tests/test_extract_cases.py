@@ -210,3 +210,28 @@ def test_a_takedown_by_an_international_body_alone_is_an_operation_of_no_country
     )
     cases = {(j, k, t) for j, k, t, _l in _cases(text)}
     assert (None, "operation", ("Quillmarket",)) in cases, cases
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("Quorvane Security Inc., which the US Treasury Department sanctioned last year, "
+         "denied the claims.", "Quorvane Security Inc."),
+        ("Quorvane Security Inc. was added to the US Treasury Department's sanctions list "
+         "in 2021.", "Quorvane Security Inc."),
+        ("The US Treasury Department imposed sanctions on Quorvane Security Inc. on Monday.",
+         "Quorvane Security Inc."),
+    ],
+)  # fmt: skip
+def test_a_sanction_falls_on_its_object_written_any_way(text: str, target: str) -> None:
+    regulatory = [t for _j, k, t, _l in _cases(text) if k == "regulatory"]
+    assert regulatory == [(target,)], _cases(text)
+
+
+def test_who_announces_or_comments_on_sanctions_is_not_sanctioned() -> None:
+    text = (
+        "President Daniel Moreno announced sanctions against Ruritania on Monday. "
+        '"The sanctions will hurt," said Maria Lopez of Quorvane Security Inc.'
+    )
+    regulatory = [t for _j, k, t, _l in _cases(text) if k == "regulatory"]
+    assert all("Daniel Moreno" not in t and "Maria Lopez" not in t for t in regulatory), regulatory
