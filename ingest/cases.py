@@ -37,6 +37,7 @@ class _Draft:
     target: str
     kinds: set[str] = field(default_factory=set)
     led_by: list[str] = field(default_factory=list)
+    prosecutors: list[str] = field(default_factory=list)  # sources of PROSECUTES
     offenses: list[str] = field(default_factory=list)
     jurisdictions: list[str] = field(default_factory=list)
     evidence: Relation | None = None
@@ -59,6 +60,8 @@ def _drafts(relations: list[Relation], agency_iso: dict[str, str]) -> dict[str, 
         d.sentences.append((r.start, r.end))
         if r.type in _LEADING:
             d.led_by.append(r.source)
+            if r.type == "PROSECUTES":
+                d.prosecutors.append(r.source)
             if r.source in agency_iso:
                 d.jurisdictions.append(agency_iso[r.source])
         else:
@@ -138,6 +141,8 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
         for r in relations
         if r.type == "EXTRADITED_TO" and by_id[r.target].iso
     }
+    # Arrested on another country's warrant or request: that country prosecutes.
+    wanted_in = _wanted_in(doc_text(doc), relations, places)
     local = _local_office_state(entities, agency_iso)
     local_offices = {
         e.id
@@ -165,10 +170,12 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
         # agency's, else the country of the article's agencies, before any place the text
         # names near the target (often a nationality or a hometown). A US county or state
         # office keeps its state.
-        leaders = [agency_iso[a] for a in d.led_by if agency_iso.get(a)]
+        # the prosecuting agency's country before the arresting or investigating one's
+        leaders = [agency_iso[a] for a in (*d.prosecutors, *d.led_by) if agency_iso.get(a)]
         led_locally = [agency_iso[a] for a in d.led_by if a in local_offices and agency_iso.get(a)]
         iso = (
             extradited_to.get(target.id)
+            or wanted_in.get(target.id)
             or (led_locally[0] if led_locally else None)
             or _country(leaders[0] if leaders else None)
             or local
@@ -202,6 +209,36 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
     cases += _unnamed_target_cases(doc, entities, agency_iso, iso_entity, cases, _country(home))
     cases = _named_operations(doc, entities, agency_iso, iso_entity, cases)
     return cases + _act_cases(doc, entities, agency_iso, iso_entity, _country(home), cases)
+
+
+# "<country> (arrest) warrant", "<country>'s extradition request"; "at the request of <country>".
+_WANTED_AFTER = re.compile(
+    r"^(?:['’]s)?\s+(?:provisional\s+)?(?:arrest\s+)?(?:warrant|extradition request|indictment)",
+    re.IGNORECASE,
+)
+_WANTED_BEFORE = re.compile(
+    r"(?:at the request of|on behalf of|request (?:from|by)|warrant (?:issued )?(?:by|from|in)|"
+    r"wanted (?:by|in))\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _wanted_in(text: str, relations: list[Relation], places: list[Entity]) -> dict[str, str]:
+    """person id -> the country on whose warrant or request an arrest was made ("arrested by
+    Spanish police pursuant to a US arrest warrant", "at the request of the United States")."""
+    out: dict[str, str] = {}
+    for r in relations:
+        if r.type != "ARRESTED" or r.target in out:
+            continue
+        for place in places:
+            for m in place.mentions:
+                if not r.start <= m.start < r.end or not place.iso:
+                    continue
+                after = text[m.end : m.end + 40]
+                before = text[max(r.start, m.start - 40) : m.start]
+                if _WANTED_AFTER.match(after) or _WANTED_BEFORE.search(before):
+                    out[r.target] = place.iso.split("-")[0]
+    return out
 
 
 # "Operation Trojan Shield", "Operation HAECHI-II": capitalised words after "Operation".

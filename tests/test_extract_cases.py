@@ -235,3 +235,18 @@ def test_who_announces_or_comments_on_sanctions_is_not_sanctioned() -> None:
     )
     regulatory = [t for _j, k, t, _l in _cases(text) if k == "regulatory"]
     assert all("Daniel Moreno" not in t and "Maria Lopez" not in t for t in regulatory), regulatory
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Daniel Moreno, 31, was arrested on Monday in Madrid by Spanish National Police pursuant "
+        "to a US arrest warrant. Moreno is charged with wire fraud.",
+        "Spanish National Police arrested Daniel Moreno in Madrid at the request of the United "
+        "States. Moreno is charged with wire fraud.",
+    ],
+)
+def test_an_arrest_on_another_country_warrant_is_that_country_case(text: str) -> None:
+    cases = {(j, k) for j, k, t, _l in _cases(text) if t == ("Daniel Moreno",)}
+    assert ("US", "prosecution") in cases, cases
+    assert ("ES", "prosecution") not in cases, cases
