@@ -18,6 +18,7 @@ from dataclasses import replace
 from spacy.tokens import Doc, Span, Token
 
 from ingest.dates import resolve_date
+from ingest.nlp import doc_text
 from ingest.records import Case, Entity, Relation
 
 _VERBS = frozenset({"VERB", "AUX"})
@@ -95,7 +96,7 @@ def clause_date(doc: Doc, sent: Span, verb: Token | None, published: str | None)
         if (
             ent.label_ != "DATE"
             or _verb_of(ent.root) != verb
-            or _DASH.match(doc.text, ent.end_char)
+            or _DASH.match(doc_text(doc), ent.end_char)
         ):
             continue
         if (when := resolve_date(ent.text, published)) is not None:

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy
-from spacy.attrs import IS_ALPHA, LOWER, ORTH, POS, TAG
+from spacy.attrs import IS_ALPHA, LOWER, ORTH, POS, SENT_START, TAG
 from spacy.tokens import Doc, Span
 
 from graph import ontology
@@ -241,14 +241,25 @@ class _Words:
     text: list[str]
     lower: list[str]
     pos: list[str]
+    sent_start: list[int]  # per token: the first token of its sentence
+    sent_end: list[int]  # per token: the end (exclusive) of its sentence
 
     @classmethod
     def of(cls, doc: Doc) -> _Words:
         strings = doc.vocab.strings
-        array = doc.to_array([ORTH, LOWER, POS]).reshape(-1, 3).tolist()
-        columns = list(zip(*array, strict=True)) if array else [(), (), ()]
-        text, lower, pos = ([strings[h] for h in column] for column in columns)
-        return cls(text, lower, pos)
+        array = doc.to_array([ORTH, LOWER, POS, SENT_START]).reshape(-1, 4).tolist()
+        columns = list(zip(*array, strict=True)) if array else [(), (), (), ()]
+        text, lower, pos = ([strings[h] for h in column] for column in columns[:3])
+        starts: list[int] = []
+        for i, flag in enumerate(columns[3]):
+            starts.append(i if i == 0 or flag == 1 else starts[-1])
+        ends = [0] * len(starts)
+        end = len(starts)
+        for i in range(len(starts) - 1, -1, -1):
+            ends[i] = end
+            if starts[i] == i:
+                end = i
+        return cls(text, lower, pos, starts, ends)
 
 
 def features(
@@ -305,8 +316,8 @@ def features(
     out.append(f"dep={root.dep_}")
     if root.head is not root:
         out.append(f"head={root.head.lower_}")
-    sent = span.sent
-    if f.start == sent.start:
+    sent = (read.sent_start[f.start], read.sent_end[f.start])
+    if f.start == sent[0]:
         out.append("sent_start")
     if f.start < 40 and doc[: f.start + 1].text.count("\n") == 0:
         out.append("title_line")
@@ -317,11 +328,11 @@ _CONTEXT_WINDOW = 6  # words either side of a candidate, inside its sentence
 _CONTEXT_POS = frozenset({"NOUN", "VERB", "ADJ"})
 
 
-def _context_words(read: _Words, span: Span, sent: Span) -> list[str]:
+def _context_words(read: _Words, span: Span, sent: tuple[int, int]) -> list[str]:
     """The content words around a name in its sentence ("said", "researcher", "app", "users"):
     what the text does with it, learned from the annotations rather than listed."""
-    left = range(max(sent.start, span.start - _CONTEXT_WINDOW), span.start)
-    right = range(span.end, min(sent.end, span.end + _CONTEXT_WINDOW))
+    left = range(max(sent[0], span.start - _CONTEXT_WINDOW), span.start)
+    right = range(span.end, min(sent[1], span.end + _CONTEXT_WINDOW))
     return sorted({f"ctx={read.lower[i]}" for i in (*left, *right) if read.pos[i] in _CONTEXT_POS})
 
 
@@ -358,18 +369,18 @@ def _context(doc: Doc) -> tuple[dict[tuple[int, int], str], list[Span]]:
 _VECTOR_WINDOW = 3  # words either side of a name whose NER vectors are averaged
 
 
-def context_vector(vectors: numpy.ndarray, doc: Doc, f: Found) -> numpy.ndarray:
+def context_vector(vectors: numpy.ndarray, read: _Words, f: Found) -> numpy.ndarray:
     """The real-valued features of a candidate: the NER's token vectors (`ingest.token_vectors`)
     of its first and last word and the means of those of up to three words before and after it
     in its sentence (zeros at a sentence edge)."""
-    sent = doc[f.start].sent
+    sent_start, sent_end = read.sent_start[f.start], read.sent_end[f.start]
     width = vectors.shape[1]
 
     def mean(start: int, end: int) -> numpy.ndarray:
         return vectors[start:end].mean(0) if end > start else numpy.zeros(width, "float32")
 
-    left = mean(max(sent.start, f.start - _VECTOR_WINDOW), f.start)
-    right = mean(f.end, min(sent.end, f.end + _VECTOR_WINDOW))
+    left = mean(max(sent_start, f.start - _VECTOR_WINDOW), f.start)
+    right = mean(f.end, min(sent_end, f.end + _VECTOR_WINDOW))
     return numpy.concatenate([vectors[f.start], vectors[f.end - 1], left, right])
 
 
@@ -394,7 +405,7 @@ def candidate_features(doc: Doc, found: list[Found]) -> list[Candidate]:
         feats.append(f"freq={min(counts[c.text], 5)}")
         if len(title) < len(text) and c.text in title:
             feats.append("in_title")
-        out.append((c, feats, None if vectors is None else context_vector(vectors, doc, c)))
+        out.append((c, feats, None if vectors is None else context_vector(vectors, read, c)))
     return out
 
 

@@ -441,7 +441,7 @@ def _sentences(doc: Doc, found: list[Found], entity_of: dict[int, str], by_id) -
         if f.nested or i not in entity_of:
             continue
         out[index(f.start)].items.append(Item(f, by_id[entity_of[i]]))
-    for name, start, end in _FINDER(doc):
+    for name, start, end in find_triggers(doc):
         out[index(start)].triggers.setdefault(name, []).append((start, end))
     return out
 
@@ -1376,9 +1376,16 @@ _IRREALIS = frozenset(
 )  # fmt: skip
 
 
+_TRIGGERS_KEY = "casegraph_triggers"  # doc.user_data key of find_triggers' result
+
+
 def find_triggers(doc: Doc) -> list[tuple[str, int, int]]:
-    """Every trigger of the document: (name, start token, end token)."""
-    return _FINDER(doc)
+    """Every trigger of the document: (name, start token, end token), found once per
+    document (the facts and the cases both read them)."""
+    found = doc.user_data.get(_TRIGGERS_KEY)
+    if not isinstance(found, list):
+        found = doc.user_data[_TRIGGERS_KEY] = _FINDER(doc)
+    return found
 
 
 def irrealis(doc: Doc, trig: tuple[int, int], sent: Span) -> bool:

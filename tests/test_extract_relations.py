@@ -502,3 +502,14 @@ def test_evidence_is_the_sentence_without_the_breaks_around_it() -> None:
     for c in ex.cases:
         assert c.sentence == c.sentence.strip()
         assert ex.article.text[c.start : c.end] == c.sentence
+
+
+def test_triggers_are_found_once_per_document() -> None:
+    """The facts and the cases read the same triggers: the second reader gets the first's."""
+    from ingest.relations import find_triggers
+    from tests.extract_support import rules_extractor
+
+    doc = rules_extractor().nlp("Spanish police arrested Daniel Moreno, who was charged.")
+    first = find_triggers(doc)
+    assert {name for name, _s, _e in first} >= {"arrested", "charged"}
+    assert find_triggers(doc) is first

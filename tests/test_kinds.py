@@ -170,6 +170,21 @@ def test_candidates_carry_the_ners_context_vectors() -> None:
     assert by_text["Maria Lind"].shape == (4 * 96,)
 
 
+def test_context_vectors_stop_at_the_sentence_edge() -> None:
+    """The mean of the words after a name is taken inside its sentence only: a name that ends
+    its sentence has zeros there, whatever the next sentence says."""
+    doc = extractor().nlp("The report named Tom Ferris. Maria Lind, a lawyer, met him in Oslo.")
+    sentences = [(s.start, s.end) for s in doc.sents]
+    assert len(sentences) == 2
+    by_text = {c.text: v for c, _, v in candidate_features(doc, find_mentions(doc))}
+    ferris = by_text["Tom Ferris"]
+    assert ferris is not None
+    after = ferris[3 * 96 :]
+    # "Tom Ferris" is followed only by the full stop inside its sentence
+    stop = sentences[0][1] - 1
+    assert numpy.allclose(after, ner_vectors(doc)[stop : stop + 1].mean(0))
+
+
 def test_keeping_the_ners_vectors_leaves_its_entities_unchanged() -> None:
     text = "Maria Lind, a lawyer at Quorvane in Oslo, said the Velvetline gang hit Acme Corp."
     bare, _ = load_model("en_core_web_sm")  # no wrapped layers
