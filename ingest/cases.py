@@ -183,10 +183,10 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
             or _country(home)
             or _country(main_place)
         )
-        international = all(
+        international = d.led_by and all(
             (ontology.AGENCY, by_id[a].name) in known for a in d.led_by if a in by_id
         )
-        if d.kinds == {"operation"} and d.led_by and not leaders and international:
+        if d.kinds == {"operation"} and not leaders and international:
             iso = None  # a takedown by international bodies alone (Europol, INTERPOL)
         sued = target.kind == ontology.ORGANIZATION and _sued(doc, target)
         found = [_case(d, target, iso, iso_entity, sued)]
@@ -237,7 +237,7 @@ def _wanted_in(text: str, relations: list[Relation], places: list[Entity]) -> di
                 after = text[m.end : m.end + 40]
                 before = text[max(r.start, m.start - 40) : m.start]
                 if _WANTED_AFTER.match(after) or _WANTED_BEFORE.search(before):
-                    out[r.target] = place.iso.split("-")[0]
+                    out[r.target] = _country(place.iso) or place.iso
     return out
 
 
@@ -535,7 +535,7 @@ def _unnamed_target_cases(
         leaders = [e for s, e in agencies if sent.start_char <= s < sent.end_char]
         leaders = list({e.id: e for e in leaders}.values())
         if targets:
-            out.update(_group_case(doc, targets, leaders, sent, agency_iso, iso_entity, home))
+            out.update(_group_case(targets, leaders, sent, agency_iso, iso_entity, home))
             targeted.update(e.id for e in targets)
             continue
         if not leaders:
@@ -627,7 +627,6 @@ def _arrested_groups(
 
 
 def _group_case(
-    doc: Doc,
     targets: list[Entity],
     leaders: list[Entity],
     sent: Span,
