@@ -426,6 +426,7 @@ class Context:
     main_target: Entity | None = None
     main_agency: Entity | None = None
     last_target: Entity | None = None  # the person the latest sentences were about
+    last_group: list[Entity] = field(default_factory=list)  # the people of the latest list
 
 
 def _sentences(doc: Doc, found: list[Found], entity_of: dict[int, str], by_id) -> list[Sentence]:
@@ -948,6 +949,10 @@ def _parsed_actors(ctx: Context, s: Sentence, verb: Token, deps: frozenset[str])
                     it = next((_item_at(s, t.i) for t in tok.subtree if _item_at(s, t.i)), None)
                 if it is not None and it.kind in ACTORS and it.entity.id not in ctx.officials:
                     out.append(it)
+                elif ctx.last_group and _group_word(tok):
+                    # "the four defendants were charged": the people of the latest list, each
+                    # standing at the word that describes them
+                    out += [Item(Found(P, tok.i, tok.i + 1, tok.text), e) for e in ctx.last_group]
                 elif tok.lower_ in _PRONOUNS and ctx.last_target is not None:
                     out.append(Item(s.items[0].found, ctx.last_target))
         if out:
@@ -963,11 +968,37 @@ def _listed_after_colon(ctx: Context, s: Sentence, after: int) -> list[Item]:
     return [it for it in _targets(ctx, s, after=colon) if it.kind == P]
 
 
-def _offense_subjects(ctx: Context, s: Sentence, trig: tuple[int, int]) -> list[Item]:
-    # The first trigger that is a verb carries the syntax ("An indictment ... charged A").
+def _offense_verb(ctx: Context, s: Sentence, trig: tuple[int, int]) -> Token:
+    """The first trigger that is a verb carries the syntax ("An indictment ... charged A")."""
     spans = sorted(s.triggers.get("convicted", []) + s.triggers.get("charged", []))
     verbs = [ctx.doc[a] for a, _ in spans if ctx.doc[a].pos_ in ("VERB", "AUX")]
-    verb = verbs[0] if verbs else ctx.doc[trig[0]]
+    return verbs[0] if verbs else ctx.doc[trig[0]]
+
+
+# What joins an offence to the verb that charges it: "charged with", "convicted of", "pleaded
+# guilty to", "indicted for / on", "faces charges of", "one count of".
+_CHARGE_LINKS = frozenset(
+    {"with", "of", "to", "for", "on", "guilty", "charges", "charge", "counts", "count",
+     "accusations", "allegations"}
+)  # fmt: skip
+
+
+def _governed(verb: Token, word: Token) -> bool:
+    """Whether `word` is what the verb charges ("charged with one count of X", "pleaded guilty
+    to charges relating to X"), not a word of another phrase ("admitted to targeting casinos
+    during X")."""
+    tok = word
+    for _ in range(12):
+        if tok.head.i == verb.i:
+            return tok.lower_ in _CHARGE_LINKS
+        if tok.head.i == tok.i or (tok.pos_ in ("VERB", "AUX") and tok.dep_ != "acl"):
+            return False
+        tok = tok.head
+    return False
+
+
+def _offense_subjects(ctx: Context, s: Sentence, trig: tuple[int, int]) -> list[Item]:
+    verb = _offense_verb(ctx, s, trig)
     subjects = _parsed_actors(ctx, s, verb, _SUBJ)
     # Active verbs name the accused as object ("a jury convicted him", "charged A, B and C").
     if verb.lower_ in _OBJECT_VERBS and verb.pos_ == "VERB":
@@ -993,6 +1024,26 @@ _PERSON_NOUNS = frozenset(
      "defendant", "boy", "girl", "individual", "person", "youth", "student", "native", "developer",
      "operator", "administrator", "founder", "executive", "employee", "actor", "old"}
 )  # fmt: skip
+
+
+# Plural nouns of accused people, and the determiners that make them the ones named before
+# ("the four suspects", "both men", "all three defendants"), not new ones ("two men").
+_PEOPLE_NOUNS = frozenset(
+    {"defendants", "suspects", "men", "women", "hackers", "individuals", "nationals",
+     "teenagers", "teens", "brothers", "accused"}
+)  # fmt: skip
+_GROUP_DETERMINERS = frozenset({"the", "these", "those", "both", "all"})
+
+
+def _group_word(tok: Token) -> bool:
+    """A description of the people named before ("the defendants", "both men")."""
+    return (
+        tok.lower_ in _PEOPLE_NOUNS
+        and tok.pos_ == "NOUN"
+        and any(
+            c.dep_ in ("det", "predet") and c.lower_ in _GROUP_DETERMINERS for c in tok.children
+        )
+    )
 
 
 def _described_subject(verb: Token) -> Token | None:
@@ -1035,10 +1086,15 @@ def _offense_facts(ctx: Context, s: Sentence) -> None:
         # the article's main target stands for an unnamed accused, unless it is a service:
         # a platform is charged only when a sentence says so
         subjects = [Item(offenses[0].found, main)]
+    named = {it.found.start for it in s.items}
+    verb = _offense_verb(ctx, s, trig)
     for subj in subjects:
+        described = subj.found.start not in named and subj.found.text.lower() in _PEOPLE_NOUNS
         for off in offenses:
             if _one_phrase(ctx.doc, subj.found, off.found):
                 continue  # "the X ransomware gang": the offence describes the group
+            if described and not _governed(verb, ctx.doc[off.found.start : off.found.end].root):
+                continue  # people a description stands for: only what the verb says
             rel = "CONVICTED_OF" if conv and off.found.start > conv[0] else "CHARGED_WITH"
             if rel == "CONVICTED_OF" and subj.kind == PL:
                 rel = "CHARGED_WITH"
@@ -1435,6 +1491,9 @@ def _event_rules(ctx: Context) -> None:
 def _track_target(ctx: Context, s: Sentence) -> None:
     """Remember the first non-official person of the sentence, for "he"/"the defendant"."""
     people = [it for it in _targets(ctx, s) if it.kind == P]
+    group = list({it.entity.id: it.entity for it in people}.values())
+    if len(group) >= 2:
+        ctx.last_group = group
     if people:
         ctx.last_target = people[0].entity
     elif ctx.last_target is None:

@@ -513,3 +513,18 @@ def test_triggers_are_found_once_per_document() -> None:
     first = find_triggers(doc)
     assert {name for name, _s, _e in first} >= {"arrested", "charged"}
     assert find_triggers(doc) is first
+
+
+def test_the_defendants_are_the_people_named_before() -> None:
+    """ "The three defendants were charged with X": every person of the latest list, and only
+    the offences the verb charges (not one named in another phrase of the sentence)."""
+    text = (
+        "A grand jury indicted Daniel Moreno, Maria Lind and Tomas Ekberg. The indictment was "
+        "unsealed on Friday. The three defendants were charged with one count of wire fraud. "
+        "These defendants admitted to targeting, with the aid of accomplices, a total of 24 "
+        "banks during the course of the money laundering scheme."
+    )
+    found = facts(run(text))
+    for person in ("Daniel Moreno", "Maria Lind", "Tomas Ekberg"):
+        assert ("CHARGED_WITH", person, "wire fraud") in found
+    assert not any(t == "money laundering" for _r, _s, t in found)
