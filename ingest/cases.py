@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
@@ -208,7 +209,8 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
     ]
     cases += _unnamed_target_cases(doc, entities, agency_iso, iso_entity, cases, _country(home))
     cases = _named_operations(doc, entities, agency_iso, iso_entity, cases)
-    return cases + _act_cases(doc, entities, agency_iso, iso_entity, _country(home), cases)
+    cases += _act_cases(doc, entities, agency_iso, iso_entity, _country(home), cases)
+    return cases + _takedown_cases(doc, entities, agency_iso, iso_entity, cases)
 
 
 # "<country> (arrest) warrant", "<country>'s extradition request"; "at the request of <country>".
@@ -326,6 +328,26 @@ _ACTS = (
 )
 
 
+def _acts_in(
+    doc: Doc, test: Callable[[str], bool], mentions: list[tuple[int, Entity]]
+) -> Iterator[tuple[Token, Span, list[tuple[int, Entity]]]]:
+    """The words of `doc` whose lower-case form passes `test` (tested once per form) and that
+    state an act (not "may sanction"), with their sentence and the mentions inside it."""
+    from ingest.relations import irrealis
+
+    passes: dict[str, bool] = {}
+    for t in doc:
+        low = t.lower_
+        if low not in passes:
+            passes[low] = test(low)
+        if not passes[low]:
+            continue
+        sent = t.sent
+        if irrealis(doc, (t.i, t.i + 1), sent):
+            continue
+        yield t, sent, [(s, e) for s, e in mentions if sent.start_char <= s < sent.end_char]
+
+
 def _act_cases(
     doc: Doc,
     entities: list[Entity],
@@ -340,7 +362,6 @@ def _act_cases(
     agencies, in their country (else the country of the article's agencies, else the one the
     sentence names before the act: a target's nationality is not the acting country). One per
     kind, country and article; none where the facts already made a case of this kind there."""
-    from ingest.relations import irrealis
 
     kinds = (ontology.PERSON, ontology.ORGANIZATION, ontology.PLATFORM)
     wanted = (*kinds, ontology.AGENCY, ontology.JURISDICTION)
@@ -349,17 +370,14 @@ def _act_cases(
     taken = {(c.kind, c.jurisdiction) for c in known}
     out: dict[tuple[str, str | None], Case] = {}
     act_of: dict[str, _Act | None] = {}  # per word form, not per token
-    for t in doc:
-        low = t.lower_
-        if low not in act_of:
-            act_of[low] = next((a for a in _ACTS if a.words.match(low)), None)
-        act = act_of[low]
-        if act is None:
-            continue
-        sent = t.sent
-        if irrealis(doc, (t.i, t.i + 1), sent):
-            continue
-        inside = [(s, e) for s, e in mentions if sent.start_char <= s < sent.end_char]
+
+    def is_act(low: str) -> bool:
+        act_of[low] = next((a for a in _ACTS if a.words.match(low)), None)
+        return act_of[low] is not None
+
+    for t, sent, inside in _acts_in(doc, is_act, mentions):
+        act = act_of[t.lower_]
+        assert act is not None
         patients = _patient_chars(t)
         named = [
             e
@@ -391,6 +409,75 @@ def _act_cases(
         )  # fmt: skip
         key = (act.kind, iso)
         out[key] = _join(out[key], case) if key in out else case
+    return list(out.values())
+
+
+# A takedown named as a noun or a verb ("the Emotet takedown", "the crackdown on X", "the
+# seizure of domains used by X", "police dismantled X"). Not "disrupted" or "shut down": an
+# attack disrupts and shuts down its victims too.
+_TAKEDOWN = re.compile(r"^(take-?downs?|crackdowns?|seizures?|seized|dismantl(ed|ing|ement))$")
+_TAKEDOWN_PREPOSITIONS = frozenset({"of", "on", "against", "targeting"})
+
+
+def _takedown_patients(t: Token) -> list[tuple[int, int]]:
+    """The character ranges of what a takedown word falls on: its object or passive subject,
+    the name before the noun ("the X takedown"), its "of / on / against" phrase."""
+    words = [
+        c
+        for c in t.children
+        if c.dep_ in ("dobj", "nsubjpass", "compound", "nmod", "poss")
+        or (c.dep_ == "prep" and c.lower_ in _TAKEDOWN_PREPOSITIONS)
+    ]
+    doc = t.doc
+    return [(w.left_edge.idx, doc[w.right_edge.i].idx + len(doc[w.right_edge.i])) for w in words]
+
+
+def _takedown_cases(
+    doc: Doc,
+    entities: list[Entity],
+    agency_iso: dict[str, str],
+    iso_entity: dict,
+    known: list[Case],
+) -> list[Case]:
+    """An operation against the services and groups a takedown falls on, when no case of the
+    article has them as target: led by the sentence's agencies, in the country of the one that
+    acts (else of the sentence's agencies); of no country when the sentence names no agency
+    (takedowns are often international and news names them in passing)."""
+
+    groups = (ontology.ORGANIZATION, ontology.PLATFORM)
+    wanted = (*groups, ontology.AGENCY, ontology.JURISDICTION)
+    mentions = sorted(
+        ((m.start, e) for e in entities if e.kind in wanted for m in e.mentions),
+        key=lambda x: x[0],
+    )
+    targeted = {t for c in known for t in c.targets}
+    out: dict[str, Case] = {}
+    for t, sent, inside in _acts_in(doc, lambda low: bool(_TAKEDOWN.match(low)), mentions):
+        if t.pos_ not in ("NOUN", "VERB"):
+            continue
+        patients = _takedown_patients(t)
+        targets = [
+            e
+            for s, e in inside
+            if e.kind in groups
+            and e.id not in targeted
+            and not (s <= t.idx < s + len(e.name))  # a word of the name itself
+            and any(a <= s < b for a, b in patients)
+        ]
+        targets = list({e.id: e for e in targets}.values())[:_TARGETS_SHOWN]
+        if not targets:
+            continue
+        leaders = list({e.id: e for _, e in inside if e.kind == ontology.AGENCY}.values())
+        iso = _agent_country(t, inside, agency_iso) or _country(
+            next((agency_iso[e.id] for e in leaders if agency_iso.get(e.id)), None)
+        )
+        case = _sentence_case(
+            ("operation", "closed", "cases.takedown"), f"operation against {targets[0].name}",
+            iso, iso_entity, leaders, targets, sent,
+        )  # fmt: skip
+        key = targets[0].id
+        out[key] = _join(out[key], case) if key in out else case
+        targeted.update(e.id for e in targets)
     return list(out.values())
 
 

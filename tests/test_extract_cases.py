@@ -250,3 +250,24 @@ def test_an_arrest_on_another_country_warrant_is_that_country_case(text: str) ->
     cases = {(j, k) for j, k, t, _l in _cases(text) if t == ("Daniel Moreno",)}
     assert ("US", "prosecution") in cases, cases
     assert ("ES", "prosecution") not in cases, cases
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sales moved elsewhere following the crackdown on Ruxmart Market.",
+         (None, "operation", ("Ruxmart Market",))),
+        ("The seizure of domains used by Ruxmart Market ended the trade.",
+         (None, "operation", ("Ruxmart Market",))),
+        ("The Dutch police dismantled the Ruxmart Market platform last year.",
+         ("NL", "operation", ("Ruxmart Market",))),
+    ],
+)  # fmt: skip
+def test_a_takedown_is_an_operation_against_what_it_falls_on(text: str, expected: tuple) -> None:
+    jurisdiction, kind, targets = expected
+    assert any(c[:3] == (jurisdiction, kind, targets) for c in _cases(text)), _cases(text)
+
+
+def test_an_attack_that_disrupts_its_victim_is_no_operation() -> None:
+    cases = _cases("The ransomware attack disrupted Ruxmart Market and shut down its website.")
+    assert not [c for c in cases if c[1] == "operation"]
