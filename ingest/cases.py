@@ -368,7 +368,7 @@ def _act_cases(
     mentions = [(m.start, e) for e in entities if e.kind in wanted for m in e.mentions]
     mentions.sort(key=lambda x: x[0])
     taken = {(c.kind, c.jurisdiction) for c in known}
-    out: dict[tuple[str, str | None], Case] = {}
+    out: dict[tuple[str, str | None, int], Case] = {}
     act_of: dict[str, _Act | None] = {}  # per word form, not per token
 
     def is_act(low: str) -> bool:
@@ -407,7 +407,16 @@ def _act_cases(
             (act.kind, status, act.rule), f"{act.title} {targets[0].name}", iso, iso_entity,
             leaders, targets, sent,
         )  # fmt: skip
-        key = (act.kind, iso)
+        # One act per sentence; another sentence on one of its targets tells more of it,
+        # one on other targets ("X was sanctioned in 2014") is another act.
+        key = next(
+            (
+                k
+                for k, c in out.items()
+                if k[:2] == (act.kind, iso) and set(c.targets) & {e.id for e in targets}
+            ),
+            (act.kind, iso, sent.start),
+        )
         out[key] = _join(out[key], case) if key in out else case
     return list(out.values())
 

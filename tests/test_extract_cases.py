@@ -97,6 +97,16 @@ def test_sanctions_and_fines_are_regulatory_cases_in_the_regulator_country() -> 
     assert leaders
 
 
+def test_sanctions_on_other_targets_in_other_sentences_are_other_cases() -> None:
+    cases = _cases(
+        "The US Treasury Department sanctioned Quorvane Security Inc. on Monday. Daniel Moreno "
+        "was sanctioned by the US Treasury Department in 2014. Quorvane Security Inc. was also "
+        "fined by the US Treasury Department."
+    )
+    regulatory = sorted(c[2] for c in cases if c[1] == "regulatory")
+    assert regulatory == [("Daniel Moreno",), ("Quorvane Security Inc.",)]
+
+
 def test_a_threatened_sanction_is_no_case() -> None:
     cases = _cases("The US Treasury Department may sanction Quorvane Security Inc. next year.")
     assert not [c for c in cases if c[1] == "regulatory"]
