@@ -491,9 +491,7 @@ def _takedown_cases(
 
 
 _PATIENT_PREPOSITIONS = frozenset({"on", "against", "targeting", "upon"})
-_IMPOSING = frozenset(
-    {"hit", "slapped", "faces", "face", "faced", "facing", "received", "got", "is", "was", "are"}
-)
+_IMPOSING = frozenset({"hit", "slapped", "faces", "face", "faced", "facing", "received", "got"})
 
 
 def _patient_chars(t: Token) -> list[tuple[int, int]]:
@@ -522,8 +520,6 @@ def _patient_chars(t: Token) -> list[tuple[int, int]]:
     head = noun.head
     if noun.dep_ in ("dobj", "pobj", "nsubjpass") and head is not noun:
         verb = head.head if noun.dep_ == "pobj" and head.dep_ == "prep" else head
-        if verb.lower_ == "subject" and verb.dep_ == "acomp":
-            verb = verb.head  # "X is subject to penalties"
         for c in verb.children:
             if c.dep_ == "prep" and c.lower_ in _PATIENT_PREPOSITIONS:
                 words.append(c)
