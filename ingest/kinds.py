@@ -431,9 +431,22 @@ def learned_kinds(doc: Doc, found: list[Found], classifier: KindClassifier) -> l
             dropped.append(c)
             continue
         best = max((i for i in range(len(totals)) if i != none), key=totals.__getitem__)
+        if classifier.labels[best] == ontology.PERSON and _plural_thing(doc, c):
+            dropped.append(c)
+            continue
         kept.append(replace_kind(c, classifier.labels[best]))
     kept += _alike_neighbours(doc, kept, [c for c in dropped if c.kind != NONE])
     return sorted(_discourse(doc, set(kept)), key=lambda f: (f.start, -f.end, f.nested))
+
+
+def _plural_thing(doc: Doc, c: Found) -> bool:
+    """A title-case name that ends in a plural noun and does not start with a given name
+    ("Secret Chats", "Green Passes"): a product's feature or a thing, not a person ("Jacob
+    Baines" starts with a given name)."""
+    if c.end - c.start < 2 or doc[c.end - 1].tag_ not in ("NNS", "NNPS"):
+        return False
+    given, _ = census_names()
+    return doc[c.start].lower_ not in given
 
 
 def _headline_words(doc: Doc) -> int:

@@ -131,6 +131,18 @@ def test_software_flaws_and_operations_are_not_actors(text: str, name: str) -> N
     assert not any(name in n for n in entities(run(text)))
 
 
+def test_a_name_ending_in_a_plural_noun_is_a_person_only_after_a_given_name() -> None:
+    kinds = entities(
+        run(
+            "Messaging app adds features\n\n"
+            "The app now offers Secret Chats and Cloud Projects to its users, said Jacob Baines, "
+            "a researcher. Baines said users asked for them."
+        )
+    )
+    assert kinds.get("Secret Chats") != "Person" and kinds.get("Cloud Projects") != "Person"
+    assert kinds.get("Jacob Baines") == "Person"
+
+
 def test_a_lone_word_is_a_person_only_as_the_short_form_of_a_full_name() -> None:
     kinds = entities(
         run(
