@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
 from spacy.attrs import IS_TITLE, LIKE_NUM, LOWER
 from spacy.matcher import PhraseMatcher
@@ -655,6 +656,34 @@ def _split_possessives(ents: Iterable[Span]) -> Iterator[Span]:
             continue
         yield Span(ent.doc, ent.start, cut, label=ent.label_)
         yield Span(ent.doc, cut + 1, ent.end, label=ent.label_)
+
+
+# Words after a comma that continue one name ("Robert Boling, Jr.", "Acme, Inc.").
+_NAME_TAILS = frozenset(
+    {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "inc", "inc.", "ltd", "ltd.", "llc", "co",
+     "co.", "corp", "corp.", "plc", "s.a.", "ag", "gmbh"}
+)  # fmt: skip
+
+
+def _split_lists(ents: Iterable[Span]) -> Iterator[Span]:
+    """ "Klyushin, Ermakov" read as one PERSON or ORG: a list of names, one mention each (each
+    item one to three title-case words)."""
+    for ent in ents:
+        commas = [t.i for t in ent[1:-1] if t.text == ","]
+        if ent.label_ not in ("PERSON", "ORG") or not commas:
+            yield ent
+            continue
+        bounds = [ent.start - 1, *commas, ent.end]
+        parts = [ent.doc[a + 1 : b] for a, b in pairwise(bounds)]
+        if any(
+            not 1 <= len(p) <= 3
+            or p[0].lower_ in _NAME_TAILS
+            or not all(t.is_title or t.is_upper for t in p)
+            for p in parts
+        ):
+            yield ent
+            continue
+        yield from (Span(ent.doc, p.start, p.end, label=ent.label_) for p in parts)
 
 
 def _extend_of_place(span: Span) -> Span:
@@ -1306,7 +1335,7 @@ def find_mentions(doc: Doc) -> list[Found]:
     known = [_from_ruler(s) for s in ruler_spans(doc)]
     ner = [
         f
-        for f in (_from_ner(e) for e in _split_possessives(_split_lines(doc.ents)))
+        for f in (_from_ner(e) for e in _split_lists(_split_possessives(_split_lines(doc.ents))))
         if f is not None
     ]
     ner = _with_agency_names(doc, ner, known)

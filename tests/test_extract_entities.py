@@ -366,3 +366,15 @@ def test_companies_listed_beside_their_directors_stay_organisations() -> None:
         kinds = entities(ex)
         assert sum(kinds.get(p) == "Person" for p in people) >= 3, kinds
         assert all(kinds.get(c) == "Organization" for c in companies), kinds
+
+
+def test_a_list_of_surnames_read_as_one_name_is_one_mention_each() -> None:
+    kinds = entities(
+        run_model(
+            "Of the five Russians charged, Klyushin, Ermakov, and Rumiantcev worked for a "
+            "Moscow-based company. Vladislav Klyushin and Ivan Ermakov were arrested. Robert "
+            "Wayne Boling, Jr. was sentenced."
+        )
+    )
+    assert not any("," in name for name in kinds if not name.startswith("Robert"))
+    assert kinds.get("Vladislav Klyushin") == "Person" and kinds.get("Ivan Ermakov") == "Person"
