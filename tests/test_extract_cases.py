@@ -265,12 +265,12 @@ def test_an_arrest_on_another_country_warrant_is_that_country_case(text: str) ->
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Sales moved elsewhere following the crackdown on Ruxmart Market.",
-         (None, "operation", ("Ruxmart Market",))),
-        ("The seizure of domains used by Ruxmart Market ended the trade.",
-         (None, "operation", ("Ruxmart Market",))),
-        ("The Dutch police dismantled the Ruxmart Market platform last year.",
-         ("NL", "operation", ("Ruxmart Market",))),
+        ("Sales moved elsewhere following the crackdown on Ruxmart, a darknet marketplace.",
+         (None, "operation", ("Ruxmart",))),
+        ("The seizure of domains used by Ruxmart, a darknet marketplace, ended the trade.",
+         (None, "operation", ("Ruxmart",))),
+        ("The Dutch police dismantled Ruxmart, a darknet marketplace, last year.",
+         ("NL", "operation", ("Ruxmart",))),
     ],
 )  # fmt: skip
 def test_a_takedown_is_an_operation_against_what_it_falls_on(text: str, expected: tuple) -> None:
