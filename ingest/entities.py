@@ -659,10 +659,7 @@ def _split_possessives(ents: Iterable[Span]) -> Iterator[Span]:
 
 
 # Words after a comma that continue one name ("Robert Boling, Jr.", "Acme, Inc.").
-_NAME_TAILS = frozenset(
-    {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "inc", "inc.", "ltd", "ltd.", "llc", "co",
-     "co.", "corp", "corp.", "plc", "s.a.", "ag", "gmbh"}
-)  # fmt: skip
+_NAME_TAILS = _LEGAL_FORMS | {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "co", "s.a."}
 
 
 def _split_lists(ents: Iterable[Span]) -> Iterator[Span]:

@@ -984,9 +984,9 @@ _CHARGE_LINKS = frozenset(
 
 
 def _governed(verb: Token, word: Token) -> bool:
-    """Whether `word` is what the verb charges ("charged with one count of X", "pleaded guilty
-    to charges relating to X"), not a word of another phrase ("admitted to targeting casinos
-    during X")."""
+    """Whether `word` is what the verb charges ("charged with one count of X", "convicted of
+    offences linked to X"), not a word of another phrase ("admitted to robbing shops during
+    X")."""
     tok = word
     for _ in range(12):
         if tok.head.i == verb.i:
@@ -997,8 +997,7 @@ def _governed(verb: Token, word: Token) -> bool:
     return False
 
 
-def _offense_subjects(ctx: Context, s: Sentence, trig: tuple[int, int]) -> list[Item]:
-    verb = _offense_verb(ctx, s, trig)
+def _offense_subjects(ctx: Context, s: Sentence, trig: tuple[int, int], verb: Token) -> list[Item]:
     subjects = _parsed_actors(ctx, s, verb, _SUBJ)
     # Active verbs name the accused as object ("a jury convicted him", "charged A, B and C").
     if verb.lower_ in _OBJECT_VERBS and verb.pos_ == "VERB":
@@ -1080,14 +1079,14 @@ def _offense_facts(ctx: Context, s: Sentence) -> None:
     if not offenses or not (conv or charged):
         return
     trig = min(t for t in (conv, charged) if t)
-    subjects = _offense_subjects(ctx, s, trig)
+    verb = _offense_verb(ctx, s, trig)
+    subjects = _offense_subjects(ctx, s, trig, verb)
     main = ctx.main_target
     if not subjects and main is not None and main.kind != PL and not _accuser_subject(ctx, s):
         # the article's main target stands for an unnamed accused, unless it is a service:
         # a platform is charged only when a sentence says so
         subjects = [Item(offenses[0].found, main)]
     named = {it.found.start for it in s.items}
-    verb = _offense_verb(ctx, s, trig)
     for subj in subjects:
         described = subj.found.start not in named and subj.found.text.lower() in _PEOPLE_NOUNS
         for off in offenses:

@@ -521,10 +521,10 @@ def test_the_defendants_are_the_people_named_before() -> None:
     text = (
         "A grand jury indicted Daniel Moreno, Maria Lind and Tomas Ekberg. The indictment was "
         "unsealed on Friday. The three defendants were charged with one count of wire fraud. "
-        "These defendants admitted to targeting, with the aid of accomplices, a total of 24 "
-        "banks during the course of the money laundering scheme."
+        "These defendants admitted to visiting a dozen shops during the money laundering "
+        "scheme."
     )
     found = facts(run(text))
     for person in ("Daniel Moreno", "Maria Lind", "Tomas Ekberg"):
         assert ("CHARGED_WITH", person, "wire fraud") in found
-    assert not any(t == "money laundering" for _r, _s, t in found)
+    assert not any("laundering" in t for _r, _s, t in found)
