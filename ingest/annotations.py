@@ -207,6 +207,34 @@ def load_split(split: str, root: Path = ANNOTATIONS_DIR) -> list[Annotated]:
     return [_annotated(r) for r in records]
 
 
+def story_folds(items: list[Annotated], k: int, root: Path = ANNOTATIONS_DIR) -> list[int]:
+    """The fold (0 .. k-1) of each item for k-fold cross-validation by story: every article of
+    one story in one fold, the folds as even in articles as the stories allow (fewer than k
+    folds when there are fewer stories). Stories go, largest first then by name, to the fold
+    with the fewest articles so far; an article in no split file is a story of its own (one per
+    text file). Deterministic: the same items give the same folds."""
+    of = splits(root)
+
+    def story(a: Annotated) -> str:
+        name = Path(str(a.record.get("text_file", ""))).name
+        return of[name]["story"] if name in of else f"file-{name}"
+
+    stories = [story(a) for a in items]
+    sizes: dict[str, int] = {}
+    for s in stories:
+        sizes[s] = sizes.get(s, 0) + 1
+    k = min(k, len(sizes))
+    if k < 2:
+        raise ConfigError("cross-validation needs articles of at least two stories")
+    fold_of: dict[str, int] = {}
+    filled = [0] * k
+    for s in sorted(sizes, key=lambda s: (-sizes[s], s)):
+        fold = min(range(k), key=lambda f: (filled[f], f))
+        fold_of[s] = fold
+        filled[fold] += sizes[s]
+    return [fold_of[s] for s in stories]
+
+
 def _annotated(record: dict[str, Any], data_dir: Path = SHARED_DATA) -> Annotated:
     source = data_dir / record["text_file"]
     if not source.is_file():

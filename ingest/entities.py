@@ -1030,9 +1030,16 @@ def find_offenses(doc: Doc, taken: set[int], named: list[Found] | None = None) -
         if not is_head or i in taken:
             continue
         tok = doc[i]
-        if not _nominal(tok):
-            continue
         nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        # a gerund offence before a word that holds crimes is a noun the tagger took for a
+        # verb ("phishing emails", "hacking campaign")
+        if not _nominal(tok) and not (
+            low in sets["heads"]
+            and tok.tag_ == "VBG"
+            and nxt is not None
+            and nxt.lower_ in sets["containers"]
+        ):
+            continue
         # not the head of its phrase ("fraud charges"): still an offence when the phrase goes
         # on with a word that holds crimes (charges, a campaign, a gang)
         if (

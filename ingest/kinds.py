@@ -409,13 +409,25 @@ def candidate_features(doc: Doc, found: list[Found]) -> list[Candidate]:
     return out
 
 
-def learned_kinds(doc: Doc, found: list[Found], classifier: KindClassifier) -> list[Found]:
-    """`found` with every candidate's kind decided by the classifier (or dropped as none);
-    all occurrences of a surface form share the kind of their averaged probabilities."""
-    scored = [
+Scored = list[tuple[Found, list[float]]]
+
+
+def scored_candidates(doc: Doc, found: list[Found], classifier: KindClassifier) -> Scored:
+    """Every candidate with the classifier's probabilities of its labels."""
+    return [
         (c, classifier.probabilities(feats, vector))
         for c, feats, vector in candidate_features(doc, found)
     ]
+
+
+def learned_kinds(
+    doc: Doc, found: list[Found], classifier: KindClassifier, scored: Scored | None = None
+) -> list[Found]:
+    """`found` with every candidate's kind decided by the classifier (or dropped as none);
+    all occurrences of a surface form share the kind of their averaged probabilities.
+    `scored`: `scored_candidates` of the same arguments, when already computed."""
+    if scored is None:
+        scored = scored_candidates(doc, found, classifier)
     by_form: dict[str, list[float]] = {}
     for c, probs in scored:
         total = by_form.setdefault(c.text, [0.0] * len(probs))

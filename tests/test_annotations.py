@@ -79,3 +79,32 @@ def test_the_split_is_by_story_and_covers_every_annotation() -> None:
         assert story_split.setdefault(entry["story"], entry["split"]) == entry["split"]
     second = {r["id"] for r in annotations.second_pass()}
     assert len(second) >= 20 and second <= {r["id"] for r in annotations.first_pass()}
+
+
+def _item(text_file: str) -> annotations.Annotated:
+    from ingest.records import Article
+
+    return annotations.Annotated({"text_file": text_file}, Article("a", "text", text_file))
+
+
+@needs_data
+def test_cross_validation_folds_keep_a_story_together_and_are_even() -> None:
+    train = [Path(r["text_file"]).name for r in annotations.first_pass()]
+    of = annotations.splits()
+    items = [_item(name) for name in train if of[name]["split"] == "train"]
+    folds = annotations.story_folds(items, 4)
+    assert folds == annotations.story_folds(items, 4)  # deterministic
+    fold_of_story: dict[str, int] = {}
+    for item, fold in zip(items, folds, strict=True):
+        story = of[Path(item.record["text_file"]).name]["story"]
+        assert fold_of_story.setdefault(story, fold) == fold
+    sizes = [folds.count(f) for f in range(4)]
+    assert max(sizes) - min(sizes) <= 3, sizes
+
+
+def test_articles_in_no_split_are_one_story_per_text_file() -> None:
+    items = [_item("x1.txt"), _item("x2.txt"), _item("x1.txt")]
+    folds = annotations.story_folds(items, 4)
+    assert folds[0] == folds[2] != folds[1]  # two stories: two folds, not four
+    with pytest.raises(annotations.ConfigError):
+        annotations.story_folds([_item("x1.txt")], 4)

@@ -233,6 +233,7 @@ def test_authorities_named_by_their_place(text: str, agency: str, iso: str) -> N
         ("Jones admitted conspiracy to commit computer fraud and abuse and one count of theft.",
          "conspiracy to commit computer fraud and abuse"),
         ("Police dismantled a gang behind DDoS attacks on banks.", "DDoS attacks"),
+        ("The couple ran a Ponzi scheme that promised investors weekly returns.", "Ponzi scheme"),
     ],
 )  # fmt: skip
 def test_offences_as_news_words_them(text: str, offence: str) -> None:
@@ -378,3 +379,30 @@ def test_a_list_of_surnames_read_as_one_name_is_one_mention_each() -> None:
     )
     assert not any("," in name for name in kinds if not name.startswith("Robert"))
     assert kinds.get("Vladislav Klyushin") == "Person" and kinds.get("Ivan Ermakov") == "Person"
+
+
+# Invented sentences: the small model tags an offence gerund before a noun as a verb.
+@pytest.mark.parametrize(
+    ("text", "offence"),
+    [
+        ("The gang reached its victims through phishing emails.", "phishing"),
+        ("Investigators linked the suspect to hacking attempts on two ministries.", "hacking"),
+        ("The malware turned the computers into one of the largest spam botnets.", "spam"),
+    ],
+)  # fmt: skip
+def test_an_offence_gerund_before_a_word_that_holds_crimes_is_a_candidate(
+    text: str, offence: str
+) -> None:
+    from ingest.entities import find_mentions
+    from tests.extract_support import rules_extractor
+
+    found = find_mentions(rules_extractor().nlp(text))
+    assert (offence, "Offense") in {(f.text, f.kind) for f in found}
+
+
+def test_a_spam_filter_is_no_offence() -> None:
+    from ingest.entities import find_mentions
+    from tests.extract_support import rules_extractor
+
+    found = find_mentions(rules_extractor().nlp("Install a spam filter on your phone."))
+    assert not [f for f in found if f.kind == "Offense"]

@@ -156,6 +156,7 @@ def test_fact_training_writes_the_same_model_twice(tmp_path: Path) -> None:
     for name in ("a", "b"):
         report = train(tmp_path / f"{name}.json", data=data, gold=False)
         assert report["train"]["articles"] == 6
+        assert report["train"]["folds"] == 2  # two stories (text files): two folds
         outs.append((tmp_path / f"{name}.json").read_bytes())
     assert outs[0] == outs[1]
     model = json.loads(outs[0])
