@@ -5,13 +5,18 @@ Sentences invented for these tests; the shipped pipeline (rules, kinds and fact 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
+from ingest.records import Extraction
 from tests.extract_support import run
 
 
-def _cases(text: str) -> set[tuple[str | None, str, tuple[str, ...], tuple[str, ...]]]:
-    ex = run(text)
+def _cases(
+    text: str, extract: Callable[[str], Extraction] = run
+) -> set[tuple[str | None, str, tuple[str, ...], tuple[str, ...]]]:
+    ex = extract(text)
     names = {e.id: e.name for e in ex.entities}
     return {
         (
@@ -214,11 +219,15 @@ def test_an_arrested_employee_does_not_make_a_case_against_the_employer() -> Non
 
 
 def test_a_takedown_by_an_international_body_alone_is_an_operation_of_no_country() -> None:
+    # The case rule on the rules' entities: the shipped kinds classifier may doubt an invented
+    # market's name, which is not what this test is about.
+    from tests.extract_support import run_rules
+
     text = (
         "Europol seized the servers of Quillmarket, a darknet marketplace. "
         "Quillmarket had more than 50,000 users in France and Germany."
     )
-    cases = {(j, k, t) for j, k, t, _l in _cases(text)}
+    cases = {(j, k, t) for j, k, t, _l in _cases(text, run_rules)}
     assert (None, "operation", ("Quillmarket",)) in cases, cases
 
 
