@@ -70,8 +70,8 @@ def test_co_defendants_share_one_case_and_an_arrest_abroad_is_an_operation() -> 
     ex = run(
         "A one-count indictment charged Bryan Arce, Don Man Duong and Hogan Ho with conspiracy "
         "to commit money laundering in the United States. The U.S. Marshals Service arrested "
-        "Shilo Watts, who is wanted in Texas for aggravated sexual assault of a minor."
-    )
+        "Shilo Watts in Texas on Monday."
+    )  # an arrest with no charge stated ("wanted for X" reads as a charge: then a prosecution)
     names = {e.id: e.name for e in ex.entities}
     prosecutions = [c for c in ex.cases if c.kind == "prosecution"]
     assert any({"Bryan Arce", "Hogan Ho"} <= {names[t] for t in c.targets} for c in prosecutions)
