@@ -10,12 +10,13 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
 from graph import ontology
 from ingest import jurisdictions, knowledge
-from ingest.nlp import doc_text, quoted
+from ingest.nlp import doc_text, lower_forms, quoted
 from ingest.records import Case, Entity, Relation, case_id
 
 # Whole words ("issued" is not "sued"), in a sentence that names the case's target.
@@ -335,17 +336,27 @@ def _acts_in(
     state an act (not "may sanction"), with their sentence and the mentions inside it."""
     from ingest.relations import irrealis
 
-    passes: dict[str, bool] = {}
-    for t in doc:
-        low = t.lower_
-        if low not in passes:
-            passes[low] = test(low)
+    lowers = lower_forms(doc)  # no Token object for the words that fail
+    passes = {low: test(low) for low in set(lowers)}
+    for i, low in enumerate(lowers):
         if not passes[low]:
             continue
+        t = doc[i]
         sent = t.sent
         if irrealis(doc, (t.i, t.i + 1), sent):
             continue
         yield t, sent, [(s, e) for s, e in mentions if sent.start_char <= s < sent.end_char]
+
+
+@lru_cache(maxsize=65536)
+def _act_of(low: str) -> _Act | None:
+    """The act a lower-case word form states ("sanctioned", "sued"), if any."""
+    return next((a for a in _ACTS if a.words.match(low)), None)
+
+
+@lru_cache(maxsize=65536)
+def _takedown_word(low: str) -> bool:
+    return bool(_TAKEDOWN.match(low))
 
 
 def _act_cases(
@@ -369,14 +380,8 @@ def _act_cases(
     mentions.sort(key=lambda x: x[0])
     taken = {(c.kind, c.jurisdiction) for c in known}
     out: dict[tuple[str, str | None, int], Case] = {}
-    act_of: dict[str, _Act | None] = {}  # per word form, not per token
-
-    def is_act(low: str) -> bool:
-        act_of[low] = next((a for a in _ACTS if a.words.match(low)), None)
-        return act_of[low] is not None
-
-    for t, sent, inside in _acts_in(doc, is_act, mentions):
-        act = act_of[t.lower_]
+    for t, sent, inside in _acts_in(doc, lambda low: _act_of(low) is not None, mentions):
+        act = _act_of(t.lower_)
         assert act is not None
         patients = _patient_chars(t)
         named = [
@@ -461,7 +466,7 @@ def _takedown_cases(
     )
     targeted = {t for c in known for t in c.targets}
     out: dict[str, Case] = {}
-    for t, sent, inside in _acts_in(doc, lambda low: bool(_TAKEDOWN.match(low)), mentions):
+    for t, sent, inside in _acts_in(doc, _takedown_word, mentions):
         if t.pos_ not in ("NOUN", "VERB"):
             continue
         patients = _takedown_patients(t)

@@ -11,14 +11,17 @@ the evidence stays the sentence that states the fact.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from spacy.attrs import LOWER
 from spacy.tokens import Doc, Token
 
 from graph import ontology
 from ingest.entities import Found
+from ingest.nlp import word_hash
 from ingest.records import Entity
 
 if TYPE_CHECKING:
@@ -92,6 +95,28 @@ def _wanted(tok: Token) -> tuple[tuple[str, ...], str] | None:
     return None
 
 
+_REFERRING = frozenset(
+    word_hash(w)
+    for w in (
+        *_PRONOUNS, "his", "her", *_PLURAL_PRONOUNS, *_PERSON_NOUNS, *_LEDE_NOUNS,
+        *_PLURAL_PERSON_NOUNS, *_AGENCY_NOUNS,
+    )
+)  # fmt: skip
+_REFERRING_KEY = "casegraph_referring"  # doc.user_data key
+
+
+def _words_that_may_refer(doc: Doc) -> list[int]:
+    """The indices of the tokens whose lower-case form `_wanted` may accept, found once per
+    document (reading every token of every sentence through a Token object costs more)."""
+    found = doc.user_data.get(_REFERRING_KEY)
+    if not isinstance(found, list):
+        lowers = doc.to_array(LOWER).tolist()
+        found = doc.user_data[_REFERRING_KEY] = [
+            i for i, low in enumerate(lowers) if low in _REFERRING
+        ]
+    return found
+
+
 def resolved_items(
     doc: Doc, sentences: Sequence[Sentence], n: int, officials: frozenset[str] = frozenset()
 ) -> list[Resolved]:
@@ -103,9 +128,11 @@ def resolved_items(
     present = {it.entity.id for it in s.items}
     out: list[Resolved] = []
     taken: set[str] = set()
-    for tok in s.span:
-        if tok.i in covered:
+    words = _words_that_may_refer(doc)
+    for i in words[bisect.bisect_left(words, s.span.start) : bisect.bisect_left(words, s.span.end)]:
+        if i in covered:
             continue
+        tok = doc[i]
         wanted = _wanted(tok)
         if wanted is None:
             continue

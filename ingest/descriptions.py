@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
+from functools import cache
 
-from spacy.attrs import IS_LOWER, LOWER
+from spacy.attrs import LOWER
 from spacy.tokens import Doc
 
 from graph import ontology
 from ingest.entities import Found, strip_span
 from ingest.knowledge import kind_nouns
+from ingest.nlp import word_hash
 
 NOT_ENTITY = "not_entity"
 _DESCRIBABLE = frozenset(
@@ -83,23 +85,27 @@ def _apposition(doc: Doc, end: int, nouns: dict[str, str]) -> str | None:
     return nouns.get(head.lower_)
 
 
+@cache
+def _descriptor_hashes() -> frozenset[int]:
+    """The hashes (spaCy's LOWER) of the nouns that describe a platform or an organisation."""
+    described = (ontology.PLATFORM, ontology.ORGANIZATION)
+    return frozenset(word_hash(n) for n, kind in kind_nouns().items() if kind in described)
+
+
 def undecided_names(doc: Doc, found: list[Found]) -> list[Found]:
     """Names the NER marks that no rule typed (an ORG without agency or company words): the
     text's description may still say what they are."""
     taken = {i for f in found for i in range(f.start, f.end)}
     spans = [strip_span(e) for e in doc.ents if e.label_ in ("ORG", "PERSON")]
-    nouns = kind_nouns()
-    strings = doc.vocab.strings
-    described = (ontology.PLATFORM, ontology.ORGANIZATION)
-    rows = doc.to_array([IS_LOWER, LOWER]).reshape(-1, 2).tolist()  # no Token object per word
-    for i, (is_lower, lower) in enumerate(rows[:-1]):
+    descriptors = _descriptor_hashes()
+    lowers = doc.to_array(LOWER)[:-1].tolist()  # no Token object per word
+    for i in [i for i, low in enumerate(lowers) if low in descriptors and doc[i].is_lower]:
         # "messaging app Blitzchat": a proper noun run after a descriptor
-        if is_lower and nouns.get(strings[int(lower)]) in described:
-            end = i + 1
-            while end < len(doc) and end - i <= 3 and doc[end].tag_ == "NNP":
-                end += 1
-            if end > i + 1:
-                spans.append(doc[i + 1 : end])
+        end = i + 1
+        while end < len(doc) and end - i <= 3 and doc[end].tag_ == "NNP":
+            end += 1
+        if end > i + 1:
+            spans.append(doc[i + 1 : end])
     out: list[Found] = []
     for span in spans:
         if (

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 
-from spacy.attrs import IS_TITLE, LIKE_NUM, LOWER
+from spacy.attrs import IS_TITLE, LIKE_NUM
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
@@ -22,7 +22,7 @@ from spacy.vocab import Vocab
 from graph import ontology
 from ingest import jurisdictions
 from ingest.knowledge import offense_vocabulary
-from ingest.nlp import RULER_KEY, doc_text
+from ingest.nlp import RULER_KEY, doc_text, lower_forms
 
 PERSON, AGENCY, PLATFORM = ontology.PERSON, ontology.AGENCY, ontology.PLATFORM
 ORGANIZATION, JURISDICTION, OFFENSE = ontology.ORGANIZATION, ontology.JURISDICTION, ontology.OFFENSE
@@ -666,8 +666,11 @@ def _split_lists(ents: Iterable[Span]) -> Iterator[Span]:
     """ "Klyushin, Ermakov" read as one PERSON or ORG: a list of names, one mention each (each
     item one to three title-case words)."""
     for ent in ents:
+        if ent.label_ not in ("PERSON", "ORG") or len(ent) < 3 or "," not in ent.text:
+            yield ent
+            continue
         commas = [t.i for t in ent[1:-1] if t.text == ","]
-        if ent.label_ not in ("PERSON", "ORG") or not commas:
+        if not commas:
             yield ent
             continue
         bounds = [ent.start - 1, *commas, ent.end]
@@ -1023,9 +1026,7 @@ def find_offenses(doc: Doc, taken: set[int], named: list[Found] | None = None) -
     if named is None:
         named = _vocabulary_offenses(doc)
     out = [f for f in named if taken.isdisjoint(range(f.start, f.end))]
-    strings = doc.vocab.strings
-    for i, lower in enumerate(doc.to_array(LOWER).tolist()):  # no Token object per word
-        low = strings[lower]
+    for i, low in enumerate(lower_forms(doc)):  # no Token object per word
         is_head = low in sets["heads"] or low in sets["needs_modifier"]
         if not is_head or i in taken:
             continue
@@ -1159,13 +1160,6 @@ _PERSON_TITLES = TITLE_WORDS - {
     "associate",
     "inspector",
 }
-
-
-def lower_forms(doc: Doc) -> list[str]:
-    """Every token's `lower_`, read from the document's arrays: iterating a Doc builds a Python
-    Token per token, which made whole-document scans the rules' largest cost."""
-    strings = doc.vocab.strings
-    return [strings[h] for h in doc.to_array(LOWER).tolist()]
 
 
 # Holders whose office is an agency: "Sheriff's Office", "Attorney General's Office".

@@ -21,16 +21,18 @@ import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from spacy.attrs import ENT_TYPE, IS_SPACE
 from spacy.tokens import Doc, Span, Token
 
 from graph import ontology
 from graph.errors import ConfigError
 from ingest import coreference
-from ingest.nlp import quoted
+from ingest.nlp import lower_forms, quoted, token_columns
 from ingest.records import Entity, Relation, normalize_name
 
 if TYPE_CHECKING:
@@ -132,9 +134,24 @@ def load_fact_classifier(setting: str) -> FactClassifier | None:
 
 
 def _word(t: Token) -> str:
-    if _NUMBER.match(t.text):
-        return "<num>"
-    return t.lower_
+    return _word_form(t.text)
+
+
+@lru_cache(maxsize=65536)
+def _word_form(text: str) -> str:
+    return "<num>" if _NUMBER.match(text) else text.lower()
+
+
+_FLAGS_KEY = "casegraph_token_flags"  # doc.user_data key
+
+
+def _token_flags(doc: Doc) -> tuple[list[int], list[int]]:
+    """Per token: whether it is white space, and whether the NER put it in an entity."""
+    flags = doc.user_data.get(_FLAGS_KEY)
+    if not isinstance(flags, tuple) or len(flags[0]) != len(doc):
+        space, ent = token_columns(doc, [IS_SPACE, ENT_TYPE])
+        flags = doc.user_data[_FLAGS_KEY] = (space, ent)
+    return flags
 
 
 def _bucket(n: int, edges: tuple[int, ...]) -> str:
@@ -177,15 +194,20 @@ def _pair_features(doc: Doc, s: Span, a: Item, b: Item, triggers: dict[str, list
         f"order={'st' if first is fa else 'ts'}",
         f"gap={_bucket(gap, (0, 1, 2, 4, 7, 12, 20))}",
     ]
-    between = doc[first.end : second.start]
+    lowers = lower_forms(doc)
+    space, named = _token_flags(doc)
+    between = range(first.end, second.start)
     if gap <= _WORDS_BETWEEN:
-        out += [f"btw={_word(t)}" for t in between if not t.is_space]
+        words = [_word_form(lowers[i]) for i in between if not space[i]]
+        out += [f"btw={w}" for w in words]
         if gap <= 3:
-            out.append("btw_all=" + "_".join(_word(t) for t in between if not t.is_space))
-    others = sum(1 for t in between if t.ent_type_) // 2
+            out.append("btw_all=" + "_".join(words))
+    others = sum(1 for i in between if named[i]) // 2
     out.append(f"ents_btw={_bucket(others, (0, 1, 2))}")
-    out += [f"pre={_word(t)}" for t in doc[max(s.start, first.start - 2) : first.start]]
-    out += [f"post={_word(t)}" for t in doc[second.end : min(s.end, second.end + 2)]]
+    out += [
+        f"pre={_word_form(lowers[i])}" for i in range(max(s.start, first.start - 2), first.start)
+    ]
+    out += [f"post={_word_form(lowers[i])}" for i in range(second.end, min(s.end, second.end + 2))]
     ha, hb = _head(doc, fa.start, fa.end), _head(doc, fb.start, fb.end)
     path, top = _path(ha, hb)
     out.append(f"path={path}")
@@ -220,6 +242,14 @@ def _entity_features(src: Entity, tgt: Entity) -> list[str]:
 
 def _typed(rel: str, feats: Iterable[str]) -> tuple[str, ...]:
     return (rel, *(f"{rel}|{f}" for f in feats))
+
+
+@cache
+def _allowed_types(source_kind: str, target_kind: str) -> tuple[str, ...]:
+    """The fact types the ontology allows from one kind to another, in FACT_TYPES order."""
+    return tuple(
+        rel for rel in ontology.FACT_TYPES if ontology.fact_allowed(rel, source_kind, target_kind)
+    )
 
 
 def _closest(items_a: list[Item], items_b: list[Item]) -> tuple[Item, Item] | None:
@@ -275,7 +305,8 @@ def _sentence_candidates(
     sentence_words = [f"sent_trig={name}" for name in s.triggers]
     for sid, src in entities.items():
         for tid, tgt in entities.items():
-            if sid == tid:
+            allowed = _allowed_types(src.kind, tgt.kind)
+            if sid == tid or not allowed:
                 continue
             pair = _closest(items[sid], items[tid])
             assert pair is not None
@@ -283,9 +314,7 @@ def _sentence_candidates(
             if abs(a.found.start - b.found.start) > _MAX_GAP:
                 continue
             shared: list[str] | None = None
-            for rel in ontology.FACT_TYPES:
-                if not ontology.fact_allowed(rel, src.kind, tgt.kind):
-                    continue
+            for rel in allowed:
                 key = fact_key(rel, sid, tid)
                 if key in seen:
                     continue

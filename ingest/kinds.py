@@ -29,23 +29,23 @@ CASEGRAPH_KINDS_MODEL=none the rules' kinds stand.
 from __future__ import annotations
 
 import json
-import math
 import re
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy
-from spacy.attrs import IS_ALPHA, LOWER, ORTH, POS, SENT_START, TAG
+from spacy import symbols
+from spacy.attrs import IS_ALPHA, IS_TITLE, LIKE_NUM, ORTH, POS, SENT_START, TAG
 from spacy.tokens import Doc, Span
 
 from graph import ontology
 from graph.errors import ConfigError
 from ingest.descriptions import described_kinds, description, undecided_names
 from ingest.entities import Found, find_mentions, strip_span
-from ingest.nlp import RULER_KEY, doc_text
+from ingest.nlp import RULER_KEY, doc_text, lower_forms, strings_of, token_columns
 from ingest.token_vectors import ner_vectors
 
 NONE = "none"
@@ -71,7 +71,7 @@ def sure(f: Found) -> bool:
 
 @dataclass(frozen=True)
 class DenseWeights:
-    """The weights of a candidate's real-valued features (`context_vector`): per label, a
+    """The weights of a candidate's real-valued features (`context_vectors`): per label, a
     weight for each value's distance from its training mean (the standardisation folded in)."""
 
     mean: numpy.ndarray  # (width,)
@@ -91,14 +91,15 @@ class DenseWeights:
             "weights": [[round(float(x), 5) for x in row] for row in self.weights],
         }
 
-    def scores(self, vector: numpy.ndarray) -> list[float]:
-        return [float(x) for x in (vector - self.mean) @ self.weights]
+    def scores_of(self, vectors: numpy.ndarray) -> numpy.ndarray:
+        """`scores` of the rows of `vectors` (candidates, width)."""
+        return (vectors - self.mean) @ self.weights
 
 
 @dataclass(frozen=True)
 class KindClassifier:
     """Multinomial logistic regression over sparse binary features (and, when the model has
-    them, the real-valued context vector of `context_vector`), read from JSON."""
+    them, the real-valued context vector of `context_vectors`), read from JSON."""
 
     labels: tuple[str, ...]
     bias: tuple[float, ...]
@@ -143,24 +144,50 @@ class KindClassifier:
         t = self.meta.get("thresholds") or {}
         return float(t.get(kind, t.get("keep", 0.5)))
 
+    def __post_init__(self) -> None:
+        # the sparse weights as one matrix (a row per feature, a last row of zeros), so that
+        # a document's candidates are scored by a few array operations
+        rows = {f: n for n, f in enumerate(self.weights)}
+        matrix = numpy.zeros((len(rows) + 1, len(self.labels)))
+        for f, n in rows.items():
+            matrix[n] = self.weights[f]
+        object.__setattr__(self, "_rows", rows)
+        object.__setattr__(self, "_matrix", matrix)
+
     def probabilities(
         self, features: list[str], vector: numpy.ndarray | None = None
     ) -> list[float]:
         """P(label) of a candidate; without its vector (a pipeline that does not keep the
         NER's token vectors, or another model's of another width) the dense features count as
         their training mean."""
-        scores = list(self.bias)
-        for f in features:
-            w = self.weights.get(f)
-            if w is not None:  # the same additions in the same order as an index loop, faster
-                scores = [s + x for s, x in zip(scores, w, strict=True)]
-        if self.dense is not None and vector is not None and len(vector) == len(self.dense.mean):
-            for i, x in enumerate(self.dense.scores(vector)):
-                scores[i] += x
-        top = max(scores)
-        exps = [math.exp(s - top) for s in scores]
-        total = sum(exps)
-        return [e / total for e in exps]
+        return self.probabilities_of([(features, vector)])[0]
+
+    def probabilities_of(
+        self, candidates: list[tuple[list[str], numpy.ndarray | None]]
+    ) -> list[list[float]]:
+        """`probabilities` of many candidates at once (one document's)."""
+        if not candidates:
+            return []
+        rows: dict[str, int] = self._rows  # type: ignore[attr-defined]
+        matrix: numpy.ndarray = self._matrix  # type: ignore[attr-defined]
+        zero = len(matrix) - 1
+        index: list[int] = []
+        offsets: list[int] = []
+        for features, _ in candidates:
+            offsets.append(len(index))
+            index.append(zero)  # a segment is never empty
+            index += [rows[f] for f in features if f in rows]
+        scores = numpy.add.reduceat(matrix[index], offsets, axis=0) + numpy.asarray(self.bias)
+        if self.dense is not None:
+            width = len(self.dense.mean)
+            dense = [n for n, (_, v) in enumerate(candidates) if v is not None and len(v) == width]
+            if dense:
+                vectors = numpy.stack([candidates[n][1] for n in dense])  # type: ignore[misc]
+                scores[dense] += self.dense.scores_of(vectors)
+        scores -= scores.max(axis=1, keepdims=True)
+        exps = numpy.exp(scores)
+        out: list[list[float]] = (exps / exps.sum(axis=1, keepdims=True)).tolist()
+        return out
 
 
 def load_classifier(setting: str) -> KindClassifier | None:
@@ -227,6 +254,7 @@ def census_names() -> tuple[frozenset[str], frozenset[str]]:
     return given, read("dist.all.last", _SURNAMES)
 
 
+@lru_cache(maxsize=65536)
 def _shape(text: str) -> str:
     s = re.sub(r"[A-Z]+", "X", text)
     s = re.sub(r"[a-z]+", "x", s)
@@ -240,18 +268,22 @@ class _Words:
 
     text: list[str]
     lower: list[str]
-    pos: list[str]
+    pos: list[int]  # spaCy's POS ids (`spacy.symbols`)
     sent_start: list[int]  # per token: the first token of its sentence
     sent_end: list[int]  # per token: the end (exclusive) of its sentence
+    title_word: list[int]  # per token: alphabetic and in title case ("Tran")
+    like_num: list[int]
+    first_line_end: int  # the first token with a line break (len(doc) when none)
 
     @classmethod
     def of(cls, doc: Doc) -> _Words:
-        strings = doc.vocab.strings
-        array = doc.to_array([ORTH, LOWER, POS, SENT_START]).reshape(-1, 4).tolist()
-        columns = list(zip(*array, strict=True)) if array else [(), (), (), ()]
-        text, lower, pos = ([strings[h] for h in column] for column in columns[:3])
+        attrs = [ORTH, POS, SENT_START, IS_ALPHA, IS_TITLE, LIKE_NUM]
+        orth, pos, sent_start, alpha, title, like_num = token_columns(doc, attrs)
+        text = strings_of(doc, orth)
+        title_word = [a and t for a, t in zip(alpha, title, strict=True)]
+        line = next((i for i, t in enumerate(text) if "\n" in t), len(text))
         starts: list[int] = []
-        for i, flag in enumerate(columns[3]):
+        for i, flag in enumerate(sent_start):
             starts.append(i if i == 0 or flag == 1 else starts[-1])
         ends = [0] * len(starts)
         end = len(starts)
@@ -259,7 +291,7 @@ class _Words:
             ends[i] = end
             if starts[i] == i:
                 end = i
-        return cls(text, lower, pos, starts, ends)
+        return cls(text, lower_forms(doc), pos, starts, ends, title_word, like_num, line)
 
 
 def features(
@@ -284,14 +316,14 @@ def features(
         out.append("upper")
     if any(c.isdigit() for c in span.text):
         out.append("digit")
-    if 2 <= len(span) <= 4 and all(t.is_alpha and t.is_title for t in span):
+    if 2 <= len(span) <= 4 and all(read.title_word[f.start : f.end]):
         out.append("name_like")  # "Anh Phuong Tran": the shape of a personal name
     given, surnames = census_names()
     if words[0] in given:
         out.append("given_name" if len(words) > 1 else "given_name_alone")
     if words[-1] in surnames and len(words) > 1:
         out.append("surname")
-    if f.end + 2 < len(doc) and read.text[f.end] == "," and doc[f.end + 1].like_num:
+    if f.end + 2 < len(doc) and read.text[f.end] == "," and read.like_num[f.end + 1]:
         out.append("aged")  # "X, 35,"
     if f.start > 0 and read.text[f.start - 1] in (";", ":", "and", ","):
         out.append(f"listed_after={read.lower[f.start - 1]}")
@@ -319,13 +351,13 @@ def features(
     sent = (read.sent_start[f.start], read.sent_end[f.start])
     if f.start == sent[0]:
         out.append("sent_start")
-    if f.start < 40 and doc[: f.start + 1].text.count("\n") == 0:
+    if f.start < 40 and f.start < read.first_line_end:
         out.append("title_line")
     return out + _context_words(read, span, sent) + _role(span)
 
 
 _CONTEXT_WINDOW = 6  # words either side of a candidate, inside its sentence
-_CONTEXT_POS = frozenset({"NOUN", "VERB", "ADJ"})
+_CONTEXT_POS = frozenset({symbols.NOUN, symbols.VERB, symbols.ADJ})
 
 
 def _context_words(read: _Words, span: Span, sent: tuple[int, int]) -> list[str]:
@@ -369,19 +401,40 @@ def _context(doc: Doc) -> tuple[dict[tuple[int, int], str], list[Span]]:
 _VECTOR_WINDOW = 3  # words either side of a name whose NER vectors are averaged
 
 
-def context_vector(vectors: numpy.ndarray, read: _Words, f: Found) -> numpy.ndarray:
-    """The real-valued features of a candidate: the NER's token vectors (`ingest.token_vectors`)
-    of its first and last word and the means of those of up to three words before and after it
-    in its sentence (zeros at a sentence edge)."""
-    sent_start, sent_end = read.sent_start[f.start], read.sent_end[f.start]
+def context_vectors(vectors: numpy.ndarray, read: _Words, found: list[Found]) -> numpy.ndarray:
+    """The real-valued features of candidates, one row each: the NER's token vectors
+    (`ingest.token_vectors`) of its first and last word and the means of those of up to three
+    words before and after it in its sentence (zeros at a sentence edge)."""
     width = vectors.shape[1]
+    padded = numpy.concatenate([vectors, numpy.zeros((1, width), vectors.dtype)])
+    pad = len(vectors)  # the index of the zero row
+    left: list[list[int]] = [[] for _ in range(_VECTOR_WINDOW)]
+    right: list[list[int]] = [[] for _ in range(_VECTOR_WINDOW)]
+    counts: list[tuple[int, int]] = []
+    for f in found:
+        low, high = max(read.sent_start[f.start], f.start - _VECTOR_WINDOW), read.sent_end[f.start]
+        for k in range(_VECTOR_WINDOW):  # the window's words in order, missing ones zero
+            i, j = f.start - _VECTOR_WINDOW + k, f.end + k
+            left[k].append(i if i >= low else pad)
+            right[k].append(j if j < high else pad)
+        counts.append((f.start - low, max(0, min(high, f.end + _VECTOR_WINDOW) - f.end)))
 
-    def mean(start: int, end: int) -> numpy.ndarray:
-        return vectors[start:end].mean(0) if end > start else numpy.zeros(width, "float32")
+    def means(window: list[list[int]], count: numpy.ndarray) -> numpy.ndarray:
+        total = padded[window[0]]
+        for index in window[1:]:  # summed in the order of the words, as numpy's mean does
+            total = total + padded[index]
+        return total / numpy.maximum(count, 1).astype(vectors.dtype)[:, None]
 
-    left = mean(max(sent_start, f.start - _VECTOR_WINDOW), f.start)
-    right = mean(f.end, min(sent_end, f.end + _VECTOR_WINDOW))
-    return numpy.concatenate([vectors[f.start], vectors[f.end - 1], left, right])
+    n = numpy.asarray(counts).reshape(-1, 2)
+    return numpy.concatenate(
+        [
+            padded[[f.start for f in found]],
+            padded[[f.end - 1 for f in found]],
+            means(left, n[:, 0]),
+            means(right, n[:, 1]),
+        ],
+        axis=1,
+    )
 
 
 Candidate = tuple[Found, list[str], numpy.ndarray | None]
@@ -397,7 +450,9 @@ def candidate_features(doc: Doc, found: list[Found]) -> list[Candidate]:
     counts: dict[str, int] = {}
     out: list[Candidate] = []
     read = _Words.of(doc)
-    for c in candidates(doc, found):
+    chosen = candidates(doc, found)
+    rows = None if vectors is None or not chosen else context_vectors(vectors, read, chosen)
+    for n, c in enumerate(chosen):
         feats = features(doc, c, stock, known, read)
         # how often the article names it: a name written again and again is a name
         if c.text not in counts:
@@ -405,7 +460,7 @@ def candidate_features(doc: Doc, found: list[Found]) -> list[Candidate]:
         feats.append(f"freq={min(counts[c.text], 5)}")
         if len(title) < len(text) and c.text in title:
             feats.append("in_title")
-        out.append((c, feats, None if vectors is None else context_vector(vectors, read, c)))
+        out.append((c, feats, None if rows is None else rows[n]))
     return out
 
 
@@ -414,10 +469,9 @@ Scored = list[tuple[Found, list[float]]]
 
 def scored_candidates(doc: Doc, found: list[Found], classifier: KindClassifier) -> Scored:
     """Every candidate with the classifier's probabilities of its labels."""
-    return [
-        (c, classifier.probabilities(feats, vector))
-        for c, feats, vector in candidate_features(doc, found)
-    ]
+    featured = candidate_features(doc, found)
+    probabilities = classifier.probabilities_of([(feats, vector) for _, feats, vector in featured])
+    return [(c, p) for (c, _, _), p in zip(featured, probabilities, strict=True)]
 
 
 def learned_kinds(

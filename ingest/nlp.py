@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, cast
 
+import numpy
 import spacy
-from spacy.attrs import DEP, IS_SPACE, LOWER, TAG
+from spacy.attrs import DEP, IDX, IS_SPACE, LENGTH, LOWER, TAG
 from spacy.language import Language
+from spacy.strings import hash_string  # type: ignore[attr-defined]  # not in spaCy's stubs
 from spacy.tokens import Doc, Span
 
 from graph.errors import ConfigError
@@ -71,6 +73,33 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     return doc
 
 
+_BOUNDS_KEY = "casegraph_char_bounds"  # doc.user_data key
+
+
+def char_bounds(doc: Doc) -> tuple[list[int], list[int]]:
+    """Per token, the character offset where it starts and where its text ends, read once per
+    document (a Span per mention only to ask its offsets costs more)."""
+    bounds = doc.user_data.get(_BOUNDS_KEY)
+    if not isinstance(bounds, tuple) or len(bounds[0]) != len(doc):
+        starts, lengths = token_columns(doc, [IDX, LENGTH])
+        ends = [s + n for s, n in zip(starts, lengths, strict=True)]
+        bounds = doc.user_data[_BOUNDS_KEY] = (starts, ends)
+    return bounds
+
+
+def remember_text(doc: Doc, text: str) -> None:
+    """Give `doc_text` the text `doc` was parsed from (spaCy keeps every character, so it is
+    `doc.text`) instead of rebuilding it; a text that does not end where the parse does is
+    not taken."""
+    if (
+        len(doc)
+        and len(text) == doc[-1].idx + len(doc[-1].text_with_ws)
+        and text.startswith(doc[0].text)
+        and text.endswith(doc[-1].text_with_ws)
+    ):
+        doc.user_data[_TEXT_KEY] = text
+
+
 def doc_text(doc: Doc) -> str:
     """`doc.text`, built once per document: spaCy rebuilds it from every token at each access
     (a Token object per token), and the rules read it several times per article."""
@@ -78,6 +107,47 @@ def doc_text(doc: Doc) -> str:
     if not isinstance(text, str):
         text = doc.user_data[_TEXT_KEY] = doc.text
     return text
+
+
+def token_columns(doc: Doc, attrs: list[int | str]) -> list[list[int]]:
+    """`doc.to_array(attrs)` as one list per attribute (an empty list each for an empty doc)."""
+    array = numpy.asarray(doc.to_array(attrs)).reshape(-1, len(attrs))
+    return cast(list[list[int]], array.T.tolist())
+
+
+def word_hash(word: str) -> int:
+    """The hash spaCy gives `word` (what `doc.to_array(LOWER)` holds for its lower case)."""
+    return int(hash_string(word))
+
+
+_STRINGS: dict[int, str] = {}  # hash -> string: spaCy decodes a new str at every lookup
+_STRINGS_KEPT = 200_000  # bounded: the forms grow with the vocabulary
+_LOWERS_KEY = "casegraph_lowers"  # doc.user_data key
+
+
+def strings_of(doc: Doc, hashes: list[int]) -> list[str]:
+    """The strings of `hashes` (a column of `doc.to_array`), through a cache shared by all
+    documents: a form seen before costs a dictionary lookup."""
+    store = doc.vocab.strings
+    out = []
+    for h in hashes:
+        s = _STRINGS.get(h)
+        if s is None:
+            if len(_STRINGS) > _STRINGS_KEPT:
+                _STRINGS.clear()
+            s = _STRINGS[h] = store[h]
+        out.append(s)
+    return out
+
+
+def lower_forms(doc: Doc) -> list[str]:
+    """Every token's `lower_`, read once per document from its arrays: iterating a Doc
+    builds a Python Token per token, which made whole-document and whole-sentence scans the
+    rules' largest cost. The list is shared: do not change it."""
+    lowers = doc.user_data.get(_LOWERS_KEY)
+    if not isinstance(lowers, list) or len(lowers) != len(doc):
+        lowers = doc.user_data[_LOWERS_KEY] = strings_of(doc, doc.to_array(LOWER).tolist())
+    return lowers
 
 
 def load_model(model: str) -> tuple[Language, str]:

@@ -30,7 +30,7 @@ from ingest.cases import extract_cases
 from ingest.event_dates import dated_cases, dated_relations
 from ingest.facts import load_fact_classifier
 from ingest.kinds import load_classifier, typed_mentions
-from ingest.nlp import load_nlp
+from ingest.nlp import load_nlp, remember_text
 from ingest.records import Article, Extraction, ExtractionFailure
 from ingest.relations import extract_relations
 from ingest.resolve import resolve
@@ -122,7 +122,8 @@ class Extractor:
             return _Failed(ExtractionFailure(article.path, _failure_message(exc)), exc)
 
     def extract_doc(self, doc: Doc, article: Article) -> Extraction:
-        """The extraction of one already-parsed article."""
+        """The extraction of one already-parsed article (`doc` is the parse of its text)."""
+        remember_text(doc, article.text)
         found, resolved = resolve(doc, typed_mentions(doc, self.classifier))
         entities = resolved.entities
         relations = extract_relations(

@@ -25,7 +25,7 @@ from ingest.entities import Found
 from ingest.facts import FactClassifier
 from ingest.jurisdictions import demonym_forms
 from ingest.knowledge import known_by_name
-from ingest.nlp import quoted
+from ingest.nlp import lower_forms, quoted
 from ingest.records import Entity, Relation
 from ingest.resolve import AKA_WORDS, aka_link
 
@@ -260,6 +260,7 @@ class _Step:
     test: Callable[[str], bool] | None
     least: int
     most: int | None
+    words: frozenset[str] | None = None  # the forms that pass, when the test is a word list
     known: dict[int, bool] = field(default_factory=dict)  # lower-case form (hash) -> passes
 
     @classmethod
@@ -267,7 +268,13 @@ class _Step:
         if set(token) - {_L, "OP"} or token.get("OP") not in _REPEATS:
             raise ValueError(f"unsupported trigger pattern token: {token!r}")
         least, most = _REPEATS[token.get("OP")]
-        return cls(_lower_test(token[_L]) if _L in token else None, least, most)
+        value = token.get(_L)
+        words = None
+        if isinstance(value, str):
+            words = frozenset([value])
+        elif isinstance(value, dict) and set(value) == {"IN"}:
+            words = frozenset(value["IN"])
+        return cls(_lower_test(value) if _L in token else None, least, most, words)
 
     def passes(self, lower: int, vocab: Vocab) -> bool:
         if self.test is None:
@@ -317,13 +324,26 @@ class TriggerFinder:
             raise ValueError("a trigger pattern must begin with one tested token")
         self.order = {name: i for i, name in enumerate(TRIGGERS)}
         self._starting: dict[int, list[tuple[str, list[_Step]]]] = {}  # form -> patterns
+        # the patterns whose first word is one of a list, by that word; the others (a regular
+        # expression first) are tested on each new form
+        self._by_word: dict[str, list[tuple[str, list[_Step]]]] = {}
+        self._tested: list[tuple[str, list[_Step]]] = []
+        for pattern in self.patterns:
+            words = pattern[1][0].words
+            if words is None:
+                self._tested.append(pattern)
+            for word in words or ():
+                self._by_word.setdefault(word, []).append(pattern)
 
     def _starting_with(self, lower: int, vocab: Vocab) -> list[tuple[str, list[_Step]]]:
         found = self._starting.get(lower)
         if found is None:
             if len(self._starting) > _FORMS_KEPT:
                 self._starting.clear()
-            found = [(n, steps) for n, steps in self.patterns if steps[0].passes(lower, vocab)]
+            form = vocab.strings[lower]
+            found = self._by_word.get(form, []) + [
+                (n, steps) for n, steps in self._tested if steps[0].passes(lower, vocab)
+            ]
             self._starting[lower] = found
         return found
 
@@ -332,10 +352,12 @@ class TriggerFinder:
         them in the order its internal states complete)."""
         vocab = doc.vocab
         lowers = doc.to_array(LOWER).tolist()
+        starting = {low: self._starting_with(low, vocab) for low in set(lowers)}
         found = {
             (name, i, end)
             for i, lower in enumerate(lowers)
-            for name, steps in self._starting_with(lower, vocab)
+            if starting[lower]
+            for name, steps in starting[lower]
             for end in _ends(steps, lowers, i, vocab)
             if end > i
         }
@@ -673,11 +695,13 @@ _INCLUDE = frozenset(
 def _membership_list(ctx: Context, s: Sentence) -> None:
     """ "The unit's members include A, B and C": each agency is a member."""
     doc = ctx.doc
-    for t in s.span:
-        if t.lower_ not in _INCLUDE or t.i < 2:
+    lowers = lower_forms(doc)
+    for i in range(max(s.span.start, 2), s.span.end):
+        if lowers[i] not in _INCLUDE:
             continue
-        if not {w.lower_ for w in doc[max(t.i - 3, s.span.start) : t.i]} & _MEMBERSHIP:
+        if not set(lowers[max(i - 3, s.span.start) : i]) & _MEMBERSHIP:
             continue
+        t = doc[i]
         groups = [it for it in s.of(A, ORG, before=t.i)]
         if not groups:
             return
@@ -1151,7 +1175,7 @@ def _attribution(ctx: Context, s: Sentence) -> None:
     reports the charges prosecutes the accused."""
     if "charged" not in s.triggers or irrealis(ctx.doc, s.triggers["charged"][0], s.span):
         return
-    words = [t.lower_ for t in s.span]
+    words = _sentence_words(ctx.doc, s)
     at = next((i for i in range(len(words) - 1) if words[i : i + 2] == ["according", "to"]), None)
     if at is None:
         return
@@ -1164,7 +1188,7 @@ def _attribution(ctx: Context, s: Sentence) -> None:
 
 
 def _has_pronoun(ctx: Context, s: Sentence) -> bool:
-    return any(t.lower_ in ("he", "she", "him", "her") for t in s.span)
+    return any(w in ("he", "she", "him", "her") for w in _sentence_words(ctx.doc, s))
 
 
 def _agents(ctx: Context, s: Sentence, trigger: str, trig: tuple[int, int]) -> list[Item]:
@@ -1196,7 +1220,12 @@ def _parsed_agencies(s: Sentence, verb: Token) -> list[Item]:
 
 
 def _words(s: Sentence) -> set[str]:
-    return {t.lower_ for t in s.span}
+    return set(_sentence_words(s.span.doc, s))
+
+
+def _sentence_words(doc: Doc, s: Sentence) -> list[str]:
+    """The lower-case forms of a sentence's tokens (read from the document's arrays)."""
+    return lower_forms(doc)[s.span.start : s.span.end]
 
 
 # After these words the agencies that follow are partners of one hub (the sentence's subject
@@ -1347,10 +1376,11 @@ def _participants(ctx: Context, s: Sentence, previous: Sentence | None) -> None:
     B and C"), each cooperate with its leader: the sentence's agency before the list, else the
     article's main agency. At least two listed, and an operation in this sentence or the one
     before; victims and targets listed the same way are not partners."""
-    cue = next((t.i for t in s.span if t.lower_ in _PARTICIPATION), None)
+    sentence = _sentence_words(ctx.doc, s)
+    cue = next((s.span.start + n for n, w in enumerate(sentence) if w in _PARTICIPATION), None)
     if cue is None:
         return
-    words = {t.lower_ for t in s.span} | ({t.lower_ for t in previous.span} if previous else set())
+    words = set(sentence) | (_words(previous) if previous else set())
     if not words & _OPERATION_WORDS or words & _VICTIM_WORDS:
         return
     doc = ctx.doc

@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from spacy.tokens import Doc
 
 from graph import ontology
 from ingest import jurisdictions, knowledge
 from ingest.entities import ORGANIZATION_WORDS, Found
+from ingest.nlp import char_bounds, doc_text
 from ingest.records import Entity, Mention, entity_id, normalize_name
 
 _CONNECTORS = {"of", "and", "the", "for", "&", "on", "in", "at"}
@@ -39,6 +40,7 @@ def _initials(name: str) -> str:
     return "".join(w[0] for w in words if w[0].isalpha()).upper()
 
 
+@lru_cache(maxsize=65536)
 def _bare(text: str) -> str:
     return jurisdictions.strip_possessive(re.sub(r"^(?:the|The)\s+", "", text))
 
@@ -382,17 +384,14 @@ def _entity(
             forms.append(_core_as_written(core, forms))
     aliases = sorted({t for t in forms if normalize_name(t) != norm})
     iso = key.split("|")[1] if key.startswith("J|") else None
-    spans = [doc[m.start : m.end] for m in mentions]
+    starts, ends = char_bounds(doc)
+    text = doc_text(doc)
+    bounds = {(starts[m.start], ends[m.end - 1]) for m in mentions if m.end > m.start}
     return Entity(
         id=entity_id(kind, name),
         name=name,
         kind=kind,
         aliases=tuple(dict.fromkeys(aliases)),
         iso=iso,
-        mentions=tuple(
-            sorted(
-                {Mention(s.start_char, s.end_char, s.text) for s in spans},
-                key=lambda m: (m.start, m.end),
-            )
-        ),
+        mentions=tuple(Mention(a, b, text[a:b]) for a, b in sorted(bounds)),
     )

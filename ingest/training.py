@@ -4,7 +4,7 @@
 
 The classifier (`ingest.kinds`) gives each candidate name that the rules are not sure of a kind
 (Person, Agency, Platform, Organization, Offense) or none. Its training data are the candidates
-(their binary features and the NER's context vector, `ingest.kinds.context_vector`) that
+(their binary features and the NER's context vector, `ingest.kinds.context_vectors`) that
 casegraph's own pipeline finds in the train split of `data/annotations/` (the same code path as
 extraction: spaCy, the rules, `ingest.kinds.candidates`), each labelled with the kind of the
 annotated entity whose name or alias it is (normalised as the official scorer does), or none. A

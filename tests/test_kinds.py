@@ -197,6 +197,49 @@ def test_context_vectors_stop_at_the_sentence_edge() -> None:
     assert numpy.allclose(after, ner_vectors(doc)[stop : stop + 1].mean(0))
 
 
+def test_context_vectors_are_the_means_of_the_windows_inside_the_sentence() -> None:
+    """The batched vectors of all candidates equal each candidate's own slices and means."""
+    doc = extractor().nlp(
+        "Maria Lind, a lawyer at Quorvane, met Tom Ferris in Oslo. Acme Corp said so.\n\n"
+        "Velvetline hit them."
+    )
+    vectors = ner_vectors(doc)
+    assert vectors is not None
+    featured = candidate_features(doc, find_mentions(doc))
+    assert len(featured) >= 4
+    for c, _, got in featured:
+        sent = doc[c.start].sent
+        left = vectors[max(sent.start, c.start - 3) : c.start]
+        right = vectors[c.end : min(sent.end, c.end + 3)]
+
+        def mean(rows: numpy.ndarray) -> numpy.ndarray:
+            return rows.mean(0) if len(rows) else numpy.zeros(96, "float32")
+
+        want = numpy.concatenate([vectors[c.start], vectors[c.end - 1], mean(left), mean(right)])
+        assert got is not None and numpy.array_equal(got, want), c.text
+
+
+def test_probabilities_of_many_candidates_are_each_candidates_own() -> None:
+    """One document's candidates scored at once give what scoring each alone by the
+    weights gives (sparse weights summed, dense scores added, softmax)."""
+    doc = extractor().nlp("Maria Lind, a lawyer at Quorvane, met Tom Ferris in Oslo.")
+    classifier = extractor().classifier
+    assert classifier is not None and classifier.dense is not None
+    featured = candidate_features(doc, find_mentions(doc))
+    batch = classifier.probabilities_of([(f, v) for _, f, v in featured])
+    for (_, feats, vector), got in zip(featured, batch, strict=True):
+        scores = numpy.array(classifier.bias, dtype="float64")
+        for f in feats:
+            scores += numpy.array(classifier.weights.get(f, [0.0] * len(scores)))
+        assert vector is not None
+        scores += (vector - classifier.dense.mean) @ classifier.dense.weights
+        want = numpy.exp(scores - scores.max())
+        # the dense scores are float32: equal to its precision
+        assert numpy.allclose(got, want / want.sum(), rtol=1e-6, atol=1e-9)
+        assert numpy.allclose(got, classifier.probabilities(feats, vector), rtol=1e-6, atol=1e-9)
+    assert classifier.probabilities_of([]) == []
+
+
 def test_keeping_the_ners_vectors_leaves_its_entities_unchanged() -> None:
     text = "Maria Lind, a lawyer at Quorvane in Oslo, said the Velvetline gang hit Acme Corp."
     bare, _ = load_model("en_core_web_sm")  # no wrapped layers
