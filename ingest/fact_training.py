@@ -15,7 +15,7 @@ then one per type, coordinate search on `GRID`) are chosen out of fold: the trai
 story into `FOLDS` folds, each fold's candidates are scored by a model fitted on the other folds,
 the dev split's and the gold set's by the model fitted on all of train, and the choice maximises
 the mean of two relations F1 (official scorer): on these news articles (train out of fold and
-dev, 362 articles) and on the gold set, so the choice fits neither a few dev articles nor one genre.
+dev, 392 articles) and on the gold set, so the choice fits neither a few dev articles nor one genre.
 The test split is never read here. The same data and code give the same file.
 """
 
