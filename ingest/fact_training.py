@@ -264,7 +264,8 @@ def train(
         return current, thresholds
 
     # The strength with the thresholds shared by all types, then the thresholds per type.
-    best: tuple[float, float, dict[str, float]] | None = None
+    scored = [*train_docs, *dev_docs, *gold_docs]
+    best: tuple[float, FactClassifier, dict[str, float], list[list[float]]] | None = None
     for strength in STRENGTHS:
         classifier = fitted(strength)
         start = {"keep": 0.5, "add": 0.5}
@@ -273,15 +274,18 @@ def train(
         )
         print(f"C {strength:<4}  out-of-fold relations F1 {current:.3f}  {thresholds}", flush=True)
         if best is None or current > best[0]:
-            best = (current, strength, thresholds)
+            best = (current, classifier, thresholds, [d.scores for d in scored])
     assert best is not None
-    current, strength, thresholds = best
-    classifier = fitted(strength)
+    current, classifier, thresholds, scores = best
+    for d, s in zip(scored, scores, strict=True):  # the best strength's, not the last one's
+        d.scores = s
     per_type = [
         f"{mode}:{rel}" for rel, mode in itertools.product(ontology.FACT_TYPES, ("keep", "add"))
     ]
     current, thresholds = search(classifier, current, thresholds, per_type)
-    print(f"C {strength:<4}  per type: out-of-fold relations F1 {current:.3f}", flush=True)
+    print(
+        f"C {classifier.meta['C']:<4}  per type: out-of-fold relations F1 {current:.3f}", flush=True
+    )
     chosen = replace(classifier, thresholds=thresholds)
     chosen.meta["selection"] = {"news_out_of_fold_f1, gold_f1": tried}
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -203,12 +203,19 @@ def load_classifier(setting: str) -> KindClassifier | None:
     return KindClassifier.load(path)
 
 
-def typed_mentions(doc: Doc, classifier: KindClassifier | None = None) -> list[Found]:
+def typed_mentions(
+    doc: Doc,
+    classifier: KindClassifier | None = None,
+    found: list[Found] | None = None,
+    scored: Scored | None = None,
+) -> list[Found]:
     """The mentions of a parsed document with their kinds decided: the rules, the classifier,
-    then the text's own descriptions."""
-    found = find_mentions(doc)
+    then the text's own descriptions. `found` (`find_mentions(doc)`) and `scored`
+    (`scored_candidates` of them), when already computed, are not computed again."""
+    if found is None:
+        found = find_mentions(doc)
     if classifier is not None:
-        found = learned_kinds(doc, found, classifier)
+        found = learned_kinds(doc, found, classifier, scored)
     return described_kinds(doc, found)
 
 

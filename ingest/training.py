@@ -39,7 +39,6 @@ from spacy.tokens import Doc
 
 from graph.errors import ConfigError
 from ingest.annotations import Annotated, load_split, story_folds
-from ingest.descriptions import described_kinds
 from ingest.entities import Found, find_mentions
 from ingest.kinds import (
     BUILTIN_KINDS_MODEL,
@@ -49,8 +48,8 @@ from ingest.kinds import (
     KindClassifier,
     Scored,
     candidate_features,
-    learned_kinds,
     scored_candidates,
+    typed_mentions,
 )
 from ingest.records import Entity, Extraction, normalize_name
 from ingest.resolve import resolve
@@ -160,8 +159,8 @@ class _Entities:
         key = (id(doc), id(classifier))
         if key not in self.scored:
             self.scored[key] = (classifier, scored_candidates(doc, found, classifier))
-        typed = learned_kinds(doc, found, classifier, self.scored[key][1])
-        return resolve(doc, described_kinds(doc, typed))[1].entities
+        typed = typed_mentions(doc, classifier, found, self.scored[key][1])
+        return resolve(doc, typed)[1].entities
 
 
 def _score(entities: _Entities, parts: Part) -> tuple[float, float, float]:

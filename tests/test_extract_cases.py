@@ -1,6 +1,7 @@
 """Case assembly: proceedings without a named target, and the country a case belongs to.
 
-Sentences invented for these tests; the shipped pipeline (rules, kinds and fact classifiers).
+Sentences invented for these tests; the shipped pipeline (rules, kinds and fact classifiers),
+except where a test says it reads the rules' entities only (`run_rules`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Callable
 import pytest
 
 from ingest.records import Extraction
-from tests.extract_support import run
+from tests.extract_support import run, run_rules
 
 
 def _cases(
@@ -221,8 +222,6 @@ def test_an_arrested_employee_does_not_make_a_case_against_the_employer() -> Non
 def test_a_takedown_by_an_international_body_alone_is_an_operation_of_no_country() -> None:
     # The case rule on the rules' entities: the shipped kinds classifier may doubt an invented
     # market's name, which is not what this test is about.
-    from tests.extract_support import run_rules
-
     text = (
         "Europol seized the servers of Quillmarket, a darknet marketplace. "
         "Quillmarket had more than 50,000 users in France and Germany."
