@@ -46,10 +46,11 @@ def law_score(text: str) -> int:
 
 
 def pool_by_outlet(
-    pool: Path, skip: frozenset[str] = frozenset()
+    pool: Path, skip: frozenset[str] = frozenset(), law_min: int = 3
 ) -> dict[str, tuple[list[Path], list[Path]]]:
     """Outlet -> (law-enforcement articles, other articles) of the pool, in name order: the
-    articles of the quota's outlets within the size limits, except the file names in `skip`."""
+    articles of the quota's outlets within the size limits, except the file names in `skip`.
+    An article counts as law-enforcement news with at least `law_min` law words."""
     by_outlet: dict[str, tuple[list[Path], list[Path]]] = {}
     for path in sorted(pool.glob("*.md")):
         if path.name == "SOURCE.md" or path.name in skip:
@@ -59,7 +60,7 @@ def pool_by_outlet(
         if name not in QUOTA or len(text) > MAX_CHARS or len(text) < 1200:
             continue
         law, other = by_outlet.setdefault(name, ([], []))
-        (law if law_score(text) >= 3 else other).append(path)
+        (law if law_score(text) >= law_min else other).append(path)
     return by_outlet
 
 

@@ -1,6 +1,5 @@
 """Pick more news-pool articles for the train split only (run once per round; round 1 wrote
-`train-extension.tsv`, round 2 `train-extension-2.tsv`, round 3 `train-extension-3.tsv`, round 4
-`train-extension-4.tsv`).
+`train-extension.tsv`, round 2 `train-extension-2.tsv`, ... round 5 `train-extension-5.tsv`).
 
 The first selection (`selection.tsv`, 171 articles) was split by story once (`splits.json`);
 that split is not changed. This adds articles to **train** only, and keeps the dev and test
@@ -9,7 +8,10 @@ article, by the criteria of `split_stories.py` made stricter (TF-IDF cosine >= 0
 0.3, over the union of the old selection and the candidates, or a rare capitalised title word
 shared with a dev/test title). The picks follow `select_articles.py` (same outlets, size
 limits and share of law-enforcement news), with their own seed (one per round), among pool
-files not yet selected by the first selection or an earlier round.
+files not yet selected by the first selection or an earlier round. From round 5 on, the pool's
+unpicked articles with three or more law words were nearly used up (round 4 found 11), so an
+article with one law word counts as law-enforcement news (`LAW_MIN_FROM_ROUND_5`), and a round
+draws `TOTAL_FROM_ROUND_5` articles (six annotators' batches of about ten).
 
     python data/annotations/select_train_extension.py ../shared/data/news-pool .cache/annotate/texts \
         [ROUND] > data/annotations/train-extension[-ROUND].tsv
@@ -37,6 +39,8 @@ from split_stories import MAX_DF, STOP, words  # noqa: E402
 SEED = 20261205
 TOTAL = 96  # articles to add
 STRICT_COSINE = 0.2
+LAW_MIN_FROM_ROUND_5 = 1
+TOTAL_FROM_ROUND_5 = 64
 
 
 def _vectors(texts: dict[str, str]) -> dict[str, dict[str, float]]:
@@ -69,8 +73,9 @@ def main(pool: Path, old_texts: Path, round_: int = 1) -> None:
         for row in (HERE / round_file(r)).read_text(encoding="utf-8").splitlines()[1:]
     }
     rng = random.Random(SEED + round_ - 1)
-    by_outlet = pool_by_outlet(pool, frozenset(splits) | earlier)
-    scale = TOTAL / sum(QUOTA.values())
+    law_min = 3 if round_ < 5 else LAW_MIN_FROM_ROUND_5
+    by_outlet = pool_by_outlet(pool, frozenset(splits) | earlier, law_min)
+    scale = (TOTAL if round_ < 5 else TOTAL_FROM_ROUND_5) / sum(QUOTA.values())
     wanted: list[tuple[Path, str]] = []
     for name, quota in QUOTA.items():
         law, other = by_outlet.get(name, ([], []))
