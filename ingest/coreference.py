@@ -16,12 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from spacy.attrs import LOWER
 from spacy.tokens import Doc, Token
 
 from graph import ontology
 from ingest.entities import Found
-from ingest.nlp import word_hash
+from ingest.nlp import lower_forms
 from ingest.records import Entity
 
 if TYPE_CHECKING:
@@ -96,8 +95,7 @@ def _wanted(tok: Token) -> tuple[tuple[str, ...], str] | None:
 
 
 _REFERRING = frozenset(
-    word_hash(w)
-    for w in (
+    (
         *_PRONOUNS, "his", "her", *_PLURAL_PRONOUNS, *_PERSON_NOUNS, *_LEDE_NOUNS,
         *_PLURAL_PERSON_NOUNS, *_AGENCY_NOUNS,
     )
@@ -110,9 +108,8 @@ def _words_that_may_refer(doc: Doc) -> list[int]:
     document (reading every token of every sentence through a Token object costs more)."""
     found = doc.user_data.get(_REFERRING_KEY)
     if not isinstance(found, list):
-        lowers = doc.to_array(LOWER).tolist()
         found = doc.user_data[_REFERRING_KEY] = [
-            i for i, low in enumerate(lowers) if low in _REFERRING
+            i for i, low in enumerate(lower_forms(doc)) if low in _REFERRING
         ]
     return found
 

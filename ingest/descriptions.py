@@ -15,13 +15,12 @@ from collections import Counter
 from dataclasses import replace
 from functools import cache
 
-from spacy.attrs import LOWER
 from spacy.tokens import Doc
 
 from graph import ontology
 from ingest.entities import Found, strip_span
 from ingest.knowledge import kind_nouns
-from ingest.nlp import word_hash
+from ingest.nlp import lower_forms
 
 NOT_ENTITY = "not_entity"
 _DESCRIBABLE = frozenset(
@@ -86,10 +85,10 @@ def _apposition(doc: Doc, end: int, nouns: dict[str, str]) -> str | None:
 
 
 @cache
-def _descriptor_hashes() -> frozenset[int]:
-    """The hashes (spaCy's LOWER) of the nouns that describe a platform or an organisation."""
+def _descriptors() -> frozenset[str]:
+    """The nouns that describe a platform or an organisation."""
     described = (ontology.PLATFORM, ontology.ORGANIZATION)
-    return frozenset(word_hash(n) for n, kind in kind_nouns().items() if kind in described)
+    return frozenset(n for n, kind in kind_nouns().items() if kind in described)
 
 
 def undecided_names(doc: Doc, found: list[Found]) -> list[Found]:
@@ -97,8 +96,8 @@ def undecided_names(doc: Doc, found: list[Found]) -> list[Found]:
     text's description may still say what they are."""
     taken = {i for f in found for i in range(f.start, f.end)}
     spans = [strip_span(e) for e in doc.ents if e.label_ in ("ORG", "PERSON")]
-    descriptors = _descriptor_hashes()
-    lowers = doc.to_array(LOWER)[:-1].tolist()  # no Token object per word
+    descriptors = _descriptors()
+    lowers = lower_forms(doc)[:-1]  # no Token object per word
     for i in [i for i, low in enumerate(lowers) if low in descriptors and doc[i].is_lower]:
         # "messaging app Blitzchat": a proper noun run after a descriptor
         end = i + 1

@@ -133,10 +133,6 @@ def load_fact_classifier(setting: str) -> FactClassifier | None:
 # --- candidates and their features ------------------------------------------------------------
 
 
-def _word(t: Token) -> str:
-    return _word_form(t.text)
-
-
 @lru_cache(maxsize=65536)
 def _word_form(text: str) -> str:
     return "<num>" if _NUMBER.match(text) else text.lower()
@@ -212,15 +208,15 @@ def _pair_features(doc: Doc, s: Span, a: Item, b: Item, triggers: dict[str, list
     path, top = _path(ha, hb)
     out.append(f"path={path}")
     if top is not None:
-        out.append(f"lca={_word(top)}")
+        out.append(f"lca={_word_form(lowers[top.i])}")
         out.append(f"lca_pos={top.pos_}")
         if any(c.dep_ == "neg" for c in top.children):
             out.append("negated")
     out += [
         f"sdep={ha.dep_}",
         f"tdep={hb.dep_}",
-        f"shead={_word(ha.head)}",
-        f"thead={_word(hb.head)}",
+        f"shead={_word_form(lowers[ha.head.i])}",
+        f"thead={_word_form(lowers[hb.head.i])}",
     ]
     for name, spans in triggers.items():
         out.append(f"trig={name}")

@@ -92,7 +92,8 @@ class DenseWeights:
         }
 
     def scores_of(self, vectors: numpy.ndarray) -> numpy.ndarray:
-        """`scores` of the rows of `vectors` (candidates, width)."""
+        """Each kind's dense score for each row of `vectors` (candidates, width): an array
+        (candidates, kinds)."""
         return (vectors - self.mean) @ self.weights
 
 

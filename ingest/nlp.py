@@ -20,7 +20,6 @@ import numpy
 import spacy
 from spacy.attrs import DEP, IDX, IS_SPACE, LENGTH, LOWER, TAG
 from spacy.language import Language
-from spacy.strings import hash_string  # type: ignore[attr-defined]  # not in spaCy's stubs
 from spacy.tokens import Doc, Span
 
 from graph.errors import ConfigError
@@ -113,11 +112,6 @@ def token_columns(doc: Doc, attrs: list[int | str]) -> list[list[int]]:
     """`doc.to_array(attrs)` as one list per attribute (an empty list each for an empty doc)."""
     array = numpy.asarray(doc.to_array(attrs)).reshape(-1, len(attrs))
     return cast(list[list[int]], array.T.tolist())
-
-
-def word_hash(word: str) -> int:
-    """The hash spaCy gives `word` (what `doc.to_array(LOWER)` holds for its lower case)."""
-    return int(hash_string(word))
 
 
 _STRINGS: dict[int, str] = {}  # hash -> string: spaCy decodes a new str at every lookup

@@ -54,7 +54,7 @@ from ingest.kinds import (
 from ingest.records import Entity, Extraction, normalize_name
 from ingest.resolve import resolve
 
-STRENGTHS = (1.0, 3.0, 10.0)  # inverse L2 strength C, chosen out of fold at thresholds 0.5
+STRENGTHS = (1.0, 3.0, 10.0, 30.0)  # inverse L2 strength C, chosen out of fold at thresholds 0.5
 # P(none) at which a candidate is dropped, per kind the rules gave it and for untyped names
 # ("add"): chosen out of fold by coordinate search over GRID, ROUNDS rounds.
 THRESHOLDS = ("Person", "Organization", "Platform", "Offense", "add")
