@@ -569,9 +569,11 @@ _UNNAMED_TARGET_KINDS = {
     "arrested": "operation",
     "seized": "operation",
     "investigates": "investigation",
-    # no "prosecutes": a prosecution has defendants; unnamed in the sentence, they are named
-    # elsewhere in the article (a case of its facts) or the sentence is about charges in general
 }
+# An agency that "charged" or "indicted" people it does not name ("the Justice Department
+# indicted six intelligence officers") brings a prosecution; the other words of the "charged"
+# triggers ("accused", "wanted", "faces") do not say who prosecutes.
+_UNNAMED_CHARGE_WORDS = frozenset({"charged", "indicted"})
 _UNNAMED_STATUS = {"operation": "closed", "investigation": "open", "prosecution": "charged"}
 
 
@@ -584,8 +586,9 @@ def _unnamed_target_cases(
     home: str | None = None,
 ) -> list[Case]:
     """A proceeding whose suspects are not named ("police arrested 23 suspects", "an
-    investigation by the prosecutor's office"): led by the agencies of the sentence, in their
-    country (none for international bodies). One per kind and country; none where a case of a
+    investigation by the prosecutor's office", "the Justice Department indicted six officers"):
+    led by the agencies that act in it (`_acting_words`), in their country (none for
+    international bodies). One per kind and country; none where a case of a
     named target already has one of these leaders, or is of this kind in this country (the
     agencies a release credits with "the investigation" worked on the named defendant's)."""
     from ingest.relations import find_triggers, irrealis
@@ -612,11 +615,17 @@ def _unnamed_target_cases(
     out: dict[tuple[str | None, str], Case] = {}
     for name, start, end in find_triggers(doc):
         kind = _UNNAMED_TARGET_KINDS.get(name)
+        if name == "charged" and doc[start].lower_ in _UNNAMED_CHARGE_WORDS:
+            kind = "prosecution"
         if kind is None:
             continue
         sent = doc[start].sent
         if irrealis(doc, (start, end), sent):
             continue
+        if doc[start].lower_ in ("took", "shut") and not any(
+            c.dep_ == "prt" and c.lower_ == "down" for c in doc[start].children
+        ):
+            continue  # "took five months": not "took down"
         if any(s <= doc[start].idx < e for s, e in names):
             continue  # a word of a name ("Federal Bureau of Investigation"), not an act
         targets: list[Entity] = []
@@ -630,6 +639,11 @@ def _unnamed_target_cases(
             if not targets:
                 continue
         leaders = [e for s, e in agencies if sent.start_char <= s < sent.end_char]
+        if not targets:
+            # the agencies that act, not every agency of the sentence ("the company began
+            # investigating and notified the FBI": no FBI investigation)
+            acting = {w.idx for w in _acting_words(doc[start])}
+            leaders = [e for s, e in agencies if s in acting]
         leaders = list({e.id: e for e in leaders}.values())
         if targets:
             out.update(_group_case(targets, leaders, sent, agency_iso, iso_entity, home))
@@ -651,6 +665,38 @@ def _unnamed_target_cases(
     return list(out.values())
 
 
+_ACTOR_DEPS = frozenset({"nsubj", "poss", "compound", "nmod", "agent"})
+_ACTOR_PREPOSITIONS = frozenset({"by", "between", "among"})
+_ACTOR_PARTICIPLES = frozenset({"led", "conducted", "carried", "run", "coordinated"})
+_CLIMB_DEPS = frozenset({"conj", "xcomp", "dobj", "ccomp", "advcl", "pobj", "prep"})
+
+
+def _actors_of(word: Token) -> list[Token]:
+    """The words that name who does `word`: its subject or "by" agent, a noun's possessor or
+    compound ("the FBI's investigation", "an FBI probe"), "an investigation between/led by X"."""
+    out: list[Token] = []
+    for c in word.children:
+        if c.dep_ in _ACTOR_DEPS or (c.dep_ == "prep" and c.lower_ in _ACTOR_PREPOSITIONS):
+            out.extend(c.subtree)
+        elif c.dep_ == "acl" and c.lower_ in _ACTOR_PARTICIPLES:
+            out.extend(w for a in c.children if a.dep_ == "agent" for w in a.subtree)
+    return out
+
+
+def _acting_words(trigger: Token) -> list[Token]:
+    """Who does what `trigger` says: its own actors, else those of the words it depends on,
+    up to three steps ("police raided and arrested", "police announced the arrest of",
+    "police are working to investigate")."""
+    out = _actors_of(trigger)
+    word = trigger
+    for _ in range(3):
+        if word.dep_ not in _CLIMB_DEPS or word.head is word:
+            break
+        word = word.head
+        out += _actors_of(word)
+    return out
+
+
 # The people an arrest takes as a group's ("members of the X gang", "X affiliates"), and the
 # nouns of a group that carry its name ("the X ransomware gang", "the X operation").
 _MEMBER_NOUNS = frozenset(
@@ -666,7 +712,8 @@ _GROUP_NOUNS = frozenset(
     {
         "gang", "group", "operation", "ring", "crew", "cartel", "network", "syndicate", "market",
         "marketplace", "forum", "botnet", "service", "organization", "organisation", "clan",
-        "team",
+        "team", "gangs", "groups", "operations", "rings", "crews", "networks", "markets",
+        "marketplaces", "forums", "botnets", "services", "organizations", "organisations",
     }
 )  # fmt: skip
 _MODIFIERS = frozenset({"compound", "amod", "nmod", "poss"})
@@ -679,7 +726,10 @@ def _modifiers(word: Token) -> set[int]:
     while stack:
         w = stack.pop()
         out.add(w.i)
-        stack += [c for c in w.children if c.dep_ in _MODIFIERS]
+        # a modifier's conjuncts too ("the Clop and Egregor ransomware operations")
+        stack += [
+            c for c in w.children if c.dep_ in _MODIFIERS or (w is not word and c.dep_ == "conj")
+        ]
     return out
 
 
@@ -701,10 +751,22 @@ def _arrested_groups(
         ]
     heads += [c for h in heads for c in h.children if c.dep_ == "conj"]
     named: set[int] = set()
+    # "individuals believed to be members of X", "operators believed to be connected to X": the
+    # parse hangs the link away from the arrest's object; any such link outside the arresting
+    # agency's subject names the group
+    agents = {w.i for c in trigger.children if c.dep_ == "nsubj" for w in c.subtree}
+    heads += [
+        w
+        for w in trigger.sent
+        if w.i not in agents
+        and w not in heads
+        and (w.lower_ in _GROUP_LINKS or (w.lower_ in _MEMBER_NOUNS and w.dep_ == "attr"))
+    ]
     for head in heads:
-        if head.lower_ not in _MEMBER_NOUNS:
+        if head.lower_ not in _MEMBER_NOUNS and head.lower_ not in _GROUP_LINKS:
             continue
-        named |= _modifiers(head) - {head.i}  # "X affiliates"
+        if head.lower_ in _MEMBER_NOUNS:
+            named |= _modifiers(head) - {head.i}  # "X affiliates"
         links = [c for c in head.children if c.dep_ == "acl" and c.lower_ in _GROUP_LINKS]
         preps = [
             c

@@ -181,7 +181,52 @@ def test_an_unknown_local_agency_acts_in_the_country_of_the_article() -> None:
 
 
 def test_charges_against_unnamed_people_are_no_case_of_their_own() -> None:
+    # "filed charges" and "prosecution" stay with the facts: as unnamed-target cases they made
+    # more false cases than true ones on the train split and the gold set (measured 2026-12-06).
     assert _cases("US prosecutors filed charges against two men in the scheme.") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("In October 2020, the Justice Department indicted six intelligence officers over "
+         "the attack.", ("US", "prosecution", (), ("U.S. Department of Justice",))),
+        ("Last month, Dutch prosecutors charged two teenagers with running the phishing kits.",
+         ("NL", "prosecution", (), ("Dutch prosecutors",))),
+    ],
+)  # fmt: skip
+def test_an_agency_that_charges_unnamed_people_brings_a_prosecution(
+    text: str, expected: tuple
+) -> None:
+    assert _cases(text) == {expected}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the agency is told, it does not investigate
+        "The company began investigating the breach and later notified the FBI.",
+        # "took" without "down" is no takedown
+        "The Australian Federal Police took five months to destroy the records.",
+    ],
+)
+def test_an_unnamed_case_is_led_by_an_agency_that_acts(text: str) -> None:
+    assert _cases(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ukrainian police arrested two operators believed to be connected to the Vexlock "
+         "group.", ("UA", "operation", ("Vexlock",))),
+        ("Polish police arrested six individuals believed to be members of the Clop and "
+         "Egregor ransomware operations.", ("PL", "operation", ("Clop", "Egregor"))),
+    ],
+)  # fmt: skip
+def test_a_group_linked_to_the_arrested_through_a_belief_is_the_operation_target(
+    text: str, expected: tuple
+) -> None:
+    assert expected in {(j, k, t) for j, k, t, _l in _cases(text)}
 
 
 @pytest.mark.parametrize(
