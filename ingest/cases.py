@@ -684,9 +684,9 @@ def _actors_of(word: Token) -> list[Token]:
 
 
 def _acting_words(trigger: Token) -> list[Token]:
-    """Who does what `trigger` says: its own actors, else those of the words it depends on,
-    up to three steps ("police raided and arrested", "police announced the arrest of",
-    "police are working to investigate")."""
+    """Who does what `trigger` says: its own actors and those of the words it depends on, up
+    to three steps ("police raided and arrested", "police announced the arrest of", "police are
+    working to investigate")."""
     out = _actors_of(trigger)
     word = trigger
     for _ in range(3):
