@@ -638,8 +638,9 @@ def _unnamed_target_cases(
             targets = _arrested_groups(doc[start], groups, targeted)
             if not targets:
                 continue
-        leaders = [e for s, e in agencies if sent.start_char <= s < sent.end_char]
-        if not targets:
+        if targets:
+            leaders = [e for s, e in agencies if sent.start_char <= s < sent.end_char]
+        else:
             # the agencies that act, not every agency of the sentence ("the company began
             # investigating and notified the FBI": no FBI investigation)
             acting = {w.idx for w in _acting_words(doc[start])}
@@ -755,12 +756,14 @@ def _arrested_groups(
     # parse hangs the link away from the arrest's object; any such link outside the arresting
     # agency's subject names the group
     agents = {w.i for c in trigger.children if c.dep_ == "nsubj" for w in c.subtree}
+    sent, lowers, doc = trigger.sent, lower_forms(trigger.doc), trigger.doc
+    seen = {h.i for h in heads}
     heads += [
-        w
-        for w in trigger.sent
-        if w.i not in agents
-        and w not in heads
-        and (w.lower_ in _GROUP_LINKS or (w.lower_ in _MEMBER_NOUNS and w.dep_ == "attr"))
+        doc[i]
+        for i in range(sent.start, sent.end)
+        if i not in agents
+        and i not in seen
+        and (lowers[i] in _GROUP_LINKS or (lowers[i] in _MEMBER_NOUNS and doc[i].dep_ == "attr"))
     ]
     for head in heads:
         if head.lower_ not in _MEMBER_NOUNS and head.lower_ not in _GROUP_LINKS:
@@ -776,7 +779,6 @@ def _arrested_groups(
         ]
         for obj in (o for prep in preps for o in prep.children if o.dep_ == "pobj"):
             named |= _modifiers(obj) if obj.lower_ in _GROUP_NOUNS else {obj.i}
-    doc = trigger.doc
     out: dict[str, Entity] = {}
     for start, end, e in groups:
         span = doc.char_span(start, end, alignment_mode="expand")

@@ -73,8 +73,11 @@ def main(pool: Path, old_texts: Path, round_: int = 1) -> None:
         for row in (HERE / round_file(r)).read_text(encoding="utf-8").splitlines()[1:]
     }
     rng = random.Random(SEED + round_ - 1)
-    law_min = 3 if round_ < 5 else LAW_MIN_FROM_ROUND_5
-    by_outlet = pool_by_outlet(pool, frozenset(splits) | earlier, law_min)
+    skip = frozenset(splits) | earlier
+    if round_ < 5:
+        by_outlet = pool_by_outlet(pool, skip)
+    else:
+        by_outlet = pool_by_outlet(pool, skip, law_min=LAW_MIN_FROM_ROUND_5)
     scale = (TOTAL if round_ < 5 else TOTAL_FROM_ROUND_5) / sum(QUOTA.values())
     wanted: list[tuple[Path, str]] = []
     for name, quota in QUOTA.items():
