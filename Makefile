@@ -27,8 +27,8 @@ test: install browser-deps
 	$(BIN)/python -m pytest
 
 lint: install
-	$(BIN)/ruff check graph ingest tests bench app.py app_pages
-	$(BIN)/ruff format --check graph ingest tests bench app.py app_pages
+	$(BIN)/ruff check graph ingest tests bench app.py app_pages data/annotations
+	$(BIN)/ruff format --check graph ingest tests bench app.py app_pages data/annotations
 
 typecheck: install
 	$(BIN)/mypy

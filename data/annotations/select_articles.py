@@ -27,7 +27,7 @@ QUOTA = {  # outlet -> articles (proportional to the pool, floors for the small 
     "The DFIR Report": 4,
 }
 LAW_SHARE = 0.8
-MAX_CHARS = 10000 # longer pages cost too much annotation time for what they add
+MAX_CHARS = 10000  # longer pages cost too much annotation time for what they add
 LAW_WORDS = re.compile(
     r"\b(arrest(?:ed|s)?|charged|indicted|indictment|extradit\w+|sentenced|pleaded guilty|"
     r"convicted|prosecutors?|europol|interpol|eurojust|police|seized|seizure|takedown|"

@@ -112,7 +112,10 @@ def main(pool: Path, old_texts: Path, round_: int = 1) -> None:
             continue
         counts[(name, group)] += 1
         print(f"{path.name}\t{name}\t{group}")
-    print(json.dumps({"picked": sum(counts.values()), "refused_near_held_out": refused}), file=sys.stderr)
+    print(
+        json.dumps({"picked": sum(counts.values()), "refused_near_held_out": refused}),
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

@@ -26,9 +26,70 @@ SHARES = {"train": 0.6, "dev": 0.2, "test": 0.2}
 THRESHOLD = 0.3
 MAX_DF = 3
 STOP = set(
-    "the a an and or of to in on for with by at from as is are was were be been has have had it its "
-    "this that these those said says not but also which who their they he she his her we our you "
-    "your will would can could more than after before about into over under new one two".split()
+    [
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "with",
+        "by",
+        "at",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "said",
+        "says",
+        "not",
+        "but",
+        "also",
+        "which",
+        "who",
+        "their",
+        "they",
+        "he",
+        "she",
+        "his",
+        "her",
+        "we",
+        "our",
+        "you",
+        "your",
+        "will",
+        "would",
+        "can",
+        "could",
+        "more",
+        "than",
+        "after",
+        "before",
+        "about",
+        "into",
+        "over",
+        "under",
+        "new",
+        "one",
+        "two",
+    ]
 )
 
 
@@ -78,7 +139,17 @@ def main(texts_dir: Path, selection: Path) -> None:
         for n in group:
             out[n] = {"split": split, "story": f"s{k:03d}"}
     multi = [g for g in groups if len(g) > 1]
-    print(json.dumps({"articles": len(names), "stories": len(groups), "multi_article_stories": len(multi), "counts": counts}), file=sys.stderr)
+    print(
+        json.dumps(
+            {
+                "articles": len(names),
+                "stories": len(groups),
+                "multi_article_stories": len(multi),
+                "counts": counts,
+            }
+        ),
+        file=sys.stderr,
+    )
     for g in multi:
         print("  story: " + " | ".join(x[:50] for x in g), file=sys.stderr)
     print(json.dumps(dict(sorted(out.items())), indent=1))
