@@ -282,6 +282,7 @@ class _Words:
     title_word: list[int]  # per token: alphabetic and in title case ("Tran")
     like_num: list[int]
     first_line_end: int  # the first token with a line break (len(doc) when none)
+    lower_seen: frozenset[str]  # the words the text also writes in lower case ("password")
 
     @classmethod
     def of(cls, doc: Doc) -> _Words:
@@ -299,7 +300,9 @@ class _Words:
             ends[i] = end
             if starts[i] == i:
                 end = i
-        return cls(text, lower_forms(doc), pos, starts, ends, title_word, like_num, line)
+        lower = lower_forms(doc)
+        seen = frozenset(w for w, t, a in zip(lower, text, alpha, strict=True) if a and t == w)
+        return cls(text, lower, pos, starts, ends, title_word, like_num, line, seen)
 
 
 def features(
@@ -331,6 +334,12 @@ def features(
         out.append("given_name" if len(words) > 1 else "given_name_alone")
     if words[-1] in surnames and len(words) > 1:
         out.append("surname")
+    # A capitalised word the same text also writes in lower case is a common word, not a
+    # name ("Secure Vault" where the article also speaks of "the vault"); surnames rarely are.
+    if texts[0] != words[0] and words[0] in read.lower_seen:
+        out.append("first_lower_elsewhere")
+    if texts[-1] != words[-1] and words[-1] in read.lower_seen:
+        out.append("last_lower_elsewhere")
     if f.end + 2 < len(doc) and read.text[f.end] == "," and read.like_num[f.end + 1]:
         out.append("aged")  # "X, 35,"
     if f.start > 0 and read.text[f.start - 1] in (";", ":", "and", ","):

@@ -105,6 +105,16 @@ def test_features_say_how_often_a_name_is_written_and_whether_it_reads_as_a_pers
     assert "given_name" not in feats.get("Cobalt Strike", [])
 
 
+def test_features_say_when_the_text_writes_a_capitalised_word_in_lower_case() -> None:
+    doc = extractor().nlp(
+        "Store every password in Secure Vault, said Maria Lind. "
+        "The vault syncs each password across devices; Lind said secure storage matters."
+    )
+    feats = {c.text: set(f) for c, f, _ in candidate_features(doc, find_mentions(doc))}
+    assert {"first_lower_elsewhere", "last_lower_elsewhere"} <= feats["Secure Vault"]
+    assert not {"first_lower_elsewhere", "last_lower_elsewhere"} & feats["Maria Lind"]
+
+
 @pytest.mark.parametrize(
     ("text", "name", "kind"),
     [
