@@ -24,10 +24,11 @@ demo: install
 	$(CG) app
 
 # The suite on TEST_WORKERS parallel pytest-xdist workers, a file per worker at a time (module
-# fixtures stay in one process); each worker starts its own throwaway Neo4j (tests/conftest.py).
+# fixtures stay in one process), the files with slow tests first (tests/conftest.py, which also
+# gives each worker its own throwaway Neo4j and ports).
 TEST_WORKERS ?= 2
 test: install browser-deps
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 lint: install
 	$(BIN)/ruff check graph ingest tests bench app.py app_pages data/annotations

@@ -79,6 +79,16 @@ def stop_quietly(settings: Settings) -> None:
                 os.kill(pid, signal.SIGKILL)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist, the files holding a test marked `slow` first (the order is otherwise
+    kept, `make test` passes --no-loadscope-reorder): the files of minutes start early and the
+    many short ones even out the workers' ends. A run without xdist keeps the plain order."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return
+    slow = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow)  # stable: each file's order is kept
+
+
 @pytest.fixture(scope="session")
 def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """A running throwaway Neo4j; yields its Settings."""
