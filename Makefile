@@ -23,8 +23,12 @@ demo: install
 	@echo "casegraph app: http://localhost:$${CASEGRAPH_APP_PORT:-8501}"
 	$(CG) app
 
+# The suite on TEST_WORKERS parallel pytest-xdist workers, a file per worker at a time (module
+# fixtures stay in one process), the files with slow tests first (tests/conftest.py, which also
+# gives each worker its own throwaway Neo4j and ports).
+TEST_WORKERS ?= 2
 test: install browser-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 lint: install
 	$(BIN)/ruff check graph ingest tests bench app.py app_pages data/annotations

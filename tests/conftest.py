@@ -4,6 +4,10 @@ Neo4j: one throwaway server per test session, started through `graph.server.star
 path of `casegraph db start`) in a temporary home on free ports, reusing the machine's jar
 cache, and stopped at the end, also when the session fails. Tests that use it carry the
 `neo4j` marker and request `driver`, `clean_db` or `settings`.
+
+`make test` runs the suite in parallel (pytest-xdist, `-n 2 --dist loadfile`): each worker is a
+session of its own, with its own server in its own temporary home, and `free_ports` hands each
+worker ports the other workers are never handed.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import atexit
 import contextlib
 import os
 import signal
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,8 +25,35 @@ import pytest
 
 from graph import server
 from graph.errors import CasegraphError, ServerError
-from graph.server import free_ports
 from graph.settings import Settings
+
+
+def _worker() -> tuple[int, int]:
+    """(index, count) of this pytest-xdist worker; (0, 1) without xdist."""
+    name = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return int(name.removeprefix("gw")), int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+
+
+def free_ports(count: int) -> list[int]:
+    """Ports the kernel says are free on 127.0.0.1, all different, and only ones equal to this
+    worker's index modulo the number of workers: two parallel workers never pick the same port
+    for their Neo4j, their app or a port that must stay closed (`graph.server.free_ports` with
+    that one rule added)."""
+    index, workers = _worker()
+    held: list[socket.socket] = []
+    ports: list[int] = []
+    try:
+        while len(ports) < count:
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            held.append(sock)  # held until the end, so the kernel hands out another port
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+            if port % workers == index:
+                ports.append(port)
+        return ports
+    finally:
+        for sock in held:
+            sock.close()
 
 
 def throwaway_settings(home: Path) -> Settings:
@@ -45,6 +77,16 @@ def stop_quietly(settings: Settings) -> None:
         if pid is not None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist, the files holding a test marked `slow` first (the order is otherwise
+    kept, `make test` passes --no-loadscope-reorder): the files of minutes start early and the
+    many short ones even out the workers' ends. A run without xdist keeps the plain order."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return
+    slow = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow)  # stable: each file's order is kept
 
 
 @pytest.fixture(scope="session")

@@ -185,6 +185,7 @@ def _assert_offline(outside: list[str]) -> None:
     assert not outside, f"the app asked for resources outside localhost: {sorted(set(outside))}"
 
 
+@pytest.mark.slow
 def test_newcomer_flow_and_screenshots(
     browser_page: object, app_url: str, shots: Path, outside: list[str]
 ) -> None:
@@ -316,6 +317,7 @@ def _multiselect(page: object, label: str, text: str) -> None:
     _settle(page)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not corpus.available(), reason="../shared/data/county-prosecutor-releases is absent"
 )

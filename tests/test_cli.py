@@ -225,6 +225,7 @@ def test_the_seed_story_through_the_command_line(neo4j_env, clean_db, tmp_path):
 
 
 @pytest.mark.neo4j
+@pytest.mark.slow
 def test_every_command_that_prints_rows_takes_the_same_formats(neo4j_env, clean_db):
     assert casegraph("ingest", str(SEED), env=neo4j_env).returncode == 0
     commands = [

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import socket
-
 import neo4j
 import pytest
 
 from graph.connection import open_driver, safe_uri, session
 from graph.errors import DatabaseUnavailable
 from graph.settings import Settings
+from tests.conftest import free_ports
 
 
 def closed_port() -> int:
-    with socket.create_server(("127.0.0.1", 0)) as sock:
-        return int(sock.getsockname()[1])
+    (port,) = free_ports(1)  # never one a parallel worker's server or app listens on
+    return port
 
 
 def test_unreachable_local_server_says_to_start_it(tmp_path) -> None:

@@ -22,6 +22,7 @@ GOLD = SHARED_DATA / "gold" / "texts"
 
 pytestmark = [
     pytest.mark.neo4j,
+    pytest.mark.slow,
     pytest.mark.skipif(not GOLD.is_dir(), reason="../shared/data/gold/texts is missing"),
 ]
 

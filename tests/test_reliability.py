@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOJ = ROOT / "data" / "sample" / "doj_press.csv"
 ARTICLE_CHARS = 700  # short articles keep the NLP cheap; the DOJ releases run to pages
 
-pytestmark = pytest.mark.neo4j
+pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 
 
 # --------------------------------------------------------------------------- helpers (shared)

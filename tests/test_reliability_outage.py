@@ -1,12 +1,14 @@
 """Neo4j stopped or restarted under `casegraph ingest`: bounded retries, a clear error, no lies.
 
-These tests stop and start a server of their own (through graph.server, in a temporary home),
-never the session server the other tests share.
+These tests stop and start the session's server for real (through graph.server, as `casegraph db
+stop` and `db start` do): a fresh server of their own would cost one more start and stop of a JVM
+and test nothing more. The tests of a file run in one process one after the other (also under
+pytest-xdist's --dist loadfile), so no other test uses the server meanwhile, and the server is
+running again after each test, also after a failure.
 """
 
 from __future__ import annotations
 
-import atexit
 import json
 import re
 import subprocess
@@ -22,7 +24,7 @@ from graph import server
 from graph.errors import DatabaseUnavailable
 from graph.settings import Settings
 from graph.store import Store, dump
-from tests.conftest import delete_all, stop_quietly, throwaway_settings
+from tests.conftest import delete_all
 from tests.test_reliability import (
     ROOT,
     assert_same_graph,
@@ -37,16 +39,15 @@ pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 ARTICLES = 16
 
 
-@pytest.fixture(scope="module")
-def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    settings = throwaway_settings(tmp_path_factory.mktemp("outage-home"))
-    atexit.register(stop_quietly, settings)
+@pytest.fixture
+def own_server(neo4j_server: Settings) -> Iterator[Settings]:
+    """The session's server, which the test may stop and start; running and empty afterwards."""
     try:
-        server.start(settings)
-        yield settings
+        yield neo4j_server
     finally:
-        stop_quietly(settings)
-        atexit.unregister(stop_quietly)
+        server.start(neo4j_server)  # a no-op when the test left it running
+        with _driver(neo4j_server) as drv:
+            delete_all(drv, neo4j_server.neo4j_database)
 
 
 def _driver(settings: Settings) -> neo4j.Driver:
@@ -54,12 +55,12 @@ def _driver(settings: Settings) -> neo4j.Driver:
 
 
 @pytest.fixture(scope="module")
-def reference(own_server: Settings, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The corpus and the dump of one clean ingest of it on the dedicated server."""
+def reference(neo4j_server: Settings, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The corpus and the dump of one clean ingest of it."""
     corpus = write_corpus(tmp_path_factory.mktemp("outage") / "corpus", ARTICLES)
-    with _driver(own_server) as drv:
+    with _driver(neo4j_server) as drv:
         delete_all(drv, "neo4j")
-        ingest_ok(corpus, cli_env(own_server))
+        ingest_ok(corpus, cli_env(neo4j_server))
         return {"corpus": corpus, "dump": dump(drv)}
 
 

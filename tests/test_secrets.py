@@ -46,6 +46,7 @@ def test_the_password_file_is_0600(settings: Settings) -> None:
     assert settings.password_file.stat().st_mode & 0o777 == 0o600
 
 
+@pytest.mark.slow
 def test_cli_outputs_and_errors_never_show_the_password(
     settings: Settings, neo4j_env: dict[str, str], clean_db: neo4j.Driver, tmp_path: Path
 ) -> None:

@@ -41,6 +41,7 @@ from ingest.records import (
     case_id,
     entity_id,
 )
+from tests.conftest import free_ports
 
 # --- hand-built extractions ------------------------------------------------------------------
 
@@ -446,9 +447,7 @@ class Outage:
 
     def __init__(self, upstream: tuple[str, int]) -> None:
         self.upstream = upstream
-        probe = socket.create_server(("127.0.0.1", 0))
-        self.port = probe.getsockname()[1]
-        probe.close()
+        (self.port,) = free_ports(1)
         self._listener: socket.socket | None = None
         self._open: list[socket.socket] = []
 

@@ -53,6 +53,7 @@ def _offences(driver: neo4j.Driver, database: str) -> list[str]:
     return [r["name"] for r in records]
 
 
+@pytest.mark.slow
 def test_an_edited_file_or_row_replaces_its_old_version(
     tmp_path: Path, neo4j_env: dict[str, str], clean_db: neo4j.Driver, settings: Settings
 ) -> None:
