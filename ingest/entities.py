@@ -389,7 +389,6 @@ GENERIC_AUTHORITIES = {
     "law enforcement agencies": "law enforcement",
     "police authorities": "police",
     "judicial authorities": "authorities",
-    "officials": "authorities",
     "government": "government",
 }
 _VERB_TAGS = frozenset({"VBZ", "VBD", "VBP", "VB", "VBG"})
@@ -817,6 +816,21 @@ def _authority_before(doc: Doc, start: int) -> tuple[int, str] | None:
     return None
 
 
+# Generic authorities that, written before a noun, describe it ("government websites",
+# "government hackers", "authorities' data") rather than act in the story.
+_DESCRIBING_AUTHORITIES = frozenset({"government", "authorities"})
+
+
+def _modifies_noun(doc: Doc, after: tuple[int, str]) -> bool:
+    end, generic = after
+    if generic not in _DESCRIBING_AUTHORITIES or end >= len(doc):
+        return False
+    nxt = doc[end]
+    return nxt.text in ("-", "‑") or (
+        nxt.pos_ in ("NOUN", "PROPN") and doc[end - 1].dep_ in ("compound", "amod", "nmod")
+    )
+
+
 def _demonym_authorities(doc: Doc, found: list[Found]) -> list[Found]:
     """ "Dutch police", "German law enforcement", "police in Ukraine": an Agency named
     by its jurisdiction."""
@@ -826,6 +840,9 @@ def _demonym_authorities(doc: Doc, found: list[Found]) -> list[Found]:
             out.append(f)
             continue
         after, before = _authority_after(doc, f.end), _authority_before(doc, f.start)
+        if after is not None and _modifies_noun(doc, after):
+            out.append(f)  # "Ukrainian government websites": the websites, not an actor
+            continue
         if after is not None:
             start, (end, generic) = f.start, after
             modifiers = [t.lower_ for t in doc[f.end : end] if t.lower_ in _AUTHORITY_MODIFIERS]
@@ -860,6 +877,7 @@ def _offense_sets() -> dict[str, frozenset[str]]:
         "strip_modifiers",
         "of_complement",
         "containers",
+        "in_complement",
     )
     sets = {k: frozenset(v.get(k) or ()) for k in keys}
     sets["phrases"] = frozenset(v.get("phrases") or ())
@@ -972,16 +990,32 @@ def _offense_left(doc: Doc, head: int, taken: set[int], sets: dict[str, frozense
 
 def _offense_right(doc: Doc, head: int, sets: dict[str, frozenset[str]]) -> int:
     end = head + 1
-    if doc[head].lower_ not in sets["of_complement"] or end >= len(doc) or doc[end].lower_ != "of":
+    if end >= len(doc) or not (
+        (doc[end].lower_ == "of" and doc[head].lower_ in sets["of_complement"])
+        or (doc[end].lower_ == "in" and _traded_goods(doc, end + 1, sets, head))
+    ):
         return end
     j = end + 1
-    while j < len(doc) and j - end < 10 and doc[j].pos_ in ("DET", "ADJ", "NOUN", "PROPN", "PUNCT"):
+    while (
+        j < len(doc)
+        and j - end < 10
+        and (doc[j].pos_ in ("DET", "ADJ", "NOUN", "PROPN", "PUNCT") or doc[j].tag_ == "VBN")
+    ):
         if doc[j].text in (",", ".", ";", ":", "(", ")"):
             break
         j += 1
     while j > end + 1 and doc[j - 1].pos_ not in ("NOUN", "PROPN"):
         j -= 1
     return j if j > end + 1 else end
+
+
+def _traded_goods(doc: Doc, i: int, sets: dict[str, frozenset[str]], head: int) -> bool:
+    """ "trafficking in stolen card numbers": what is traded, not where or when ("drug
+    trafficking in the region", "... in 2020")."""
+    if doc[head].lower_ not in sets["in_complement"] or i >= len(doc):
+        return False
+    first = doc[i]
+    return first.pos_ in ("ADJ", "NOUN", "VERB") and not first.ent_type_
 
 
 _WEAK_HEADS = frozenset({"activity", "activities", "scheme", "schemes"})

@@ -275,6 +275,7 @@ OFFENSE_SECTIONS: dict[str, _Shape] = {
         "strip_modifiers",
         "of_complement",
         "containers",
+        "in_complement",
     )
 }
 

@@ -276,6 +276,7 @@ def resolve(doc: Doc, found: list[Found]) -> tuple[list[Found], Resolved]:
     keys = _short_forms(found, keys)
     found, keys = _acronyms(found, keys)
     keys = _handles(doc, found, keys)
+    keys = _written_otherwise(found, keys)
     groups: dict[str, list[int]] = defaultdict(list)
     for i, key in enumerate(keys):
         groups[key].append(i)
@@ -288,6 +289,37 @@ def resolve(doc: Doc, found: list[Found]) -> tuple[list[Found], Resolved]:
         entities.append(entity)
         entity_of.update({i: entity.id for i in idx})
     return found, Resolved(entities, entity_of)
+
+
+@cache
+def _known_forms() -> dict[tuple[str, str], frozenset[str]]:
+    """(kind, canonical name) of a known entity -> the normalised forms of its names."""
+    return {
+        key: frozenset(normalize_name(n) for n in (e.name, *e.aliases)) - {""}
+        for key, e in knowledge.known_by_name().items()
+    }
+
+
+def _written_otherwise(found: list[Found], keys: list[str]) -> list[str]:
+    """A name the data files or a generic authority already give, written in another case or
+    punctuation ("Austrac" for "AUSTRAC", "Evil Corp." for "Evil Corp", "Australian Government"
+    for "Australian government"): the same entity, not a second one of the same kind."""
+    known_forms = _known_forms()
+    forms: dict[tuple[str, str], str] = {}
+    for f, key in zip(found, keys, strict=True):
+        if key.startswith("K|"):
+            name = key.split("|", 2)[2]
+            for form in known_forms.get((f.kind, name), ()):
+                forms.setdefault((f.kind, form), key)
+        if key.startswith(("K|", "G|")):
+            forms.setdefault((f.kind, normalize_name(_bare(f.name or f.text))), key)
+    if not forms:
+        return keys
+    out = list(keys)
+    for i, (f, key) in enumerate(zip(found, keys, strict=True)):
+        if key.startswith("N|") and f.kind != ontology.OFFENSE:
+            out[i] = forms.get((f.kind, key.split("|", 2)[2]), key)
+    return out
 
 
 def _canonical(key: str, mentions: list[Found]) -> str:

@@ -54,6 +54,25 @@ def test_demonym_authorities_are_agencies_of_their_country() -> None:
     assert by_name["South Korea"].iso == "KR" and by_name["France"].iso == "FR"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hackers defaced dozens of Ukrainian government websites overnight.",
+        "The accounts were run by North Korean government hackers.",
+        "The campaign was a Russian government-directed influence effort.",
+        "US officials said the suspect sold stolen logins.",
+    ],
+)
+def test_a_government_that_only_describes_a_noun_and_officials_are_no_agency(text: str) -> None:
+    # "government websites" are the websites; "officials" are people (roles are not entities)
+    assert "Agency" not in entities(run(text)).values()
+
+
+def test_a_government_that_acts_is_an_agency() -> None:
+    ex = run("The Ukrainian government said its websites were defaced.")
+    assert entities(ex).get("Ukrainian government") == "Agency"
+
+
 def test_common_noun_phrases_dates_and_numbers_are_not_entities() -> None:
     ex = run(
         "The investigation is part of a wider national initiative to confront the growing threat "
@@ -88,6 +107,22 @@ def test_short_forms_and_parenthesised_abbreviations_resolve() -> None:
     by_name = {e.name: e for e in ex.entities}
     assert "Durov" in by_name["Pavel Durov"].aliases and "Durov" not in by_name
     assert "OCRS" in by_name["Organized Crime and Racketeering Section"].aliases
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "name"),
+    [
+        ("Austrac, the financial intelligence agency, fined Crown Resorts. AUSTRAC said the "
+         "breaches were serious.", "Agency", "AUSTRAC"),
+        ("The Australian government announced a plan. The Australian Government said it would "
+         "fund the taskforce.", "Agency", "Australian government"),
+    ],
+)  # fmt: skip
+def test_a_known_or_generic_name_written_in_another_case_is_one_entity(
+    text: str, kind: str, name: str
+) -> None:
+    same = [e for e in run_model(text).entities if e.kind == kind]
+    assert [e.name for e in same] == [name]
 
 
 @pytest.mark.parametrize(
@@ -234,11 +269,28 @@ def test_authorities_named_by_their_place(text: str, agency: str, iso: str) -> N
          "conspiracy to commit computer fraud and abuse"),
         ("Police dismantled a gang behind DDoS attacks on banks.", "DDoS attacks"),
         ("The couple ran a Ponzi scheme that promised investors weekly returns.", "Ponzi scheme"),
+        ("He was charged with trafficking in stolen credit card numbers.",
+         "trafficking in stolen credit card numbers"),
     ],
 )  # fmt: skip
 def test_offences_as_news_words_them(text: str, offence: str) -> None:
     offences = {e.name for e in run(text).entities if e.kind == "Offense"}
     assert offence in offences
+
+
+@pytest.mark.parametrize(
+    ("text", "offence", "not_offence"),
+    [
+        ("Drug trafficking in the region rose sharply.", "Drug trafficking",
+         "Drug trafficking in the region"),
+        ("Human trafficking in 2020 fell.", "Human trafficking", "Human trafficking in 2020"),
+    ],
+)  # fmt: skip
+def test_trafficking_in_names_what_is_traded_not_where_or_when(
+    text: str, offence: str, not_offence: str
+) -> None:
+    offences = {e.name for e in run(text).entities if e.kind == "Offense"}
+    assert offence in offences and not_offence not in offences
 
 
 @pytest.mark.parametrize(
