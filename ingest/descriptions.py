@@ -19,8 +19,9 @@ from spacy.tokens import Doc
 
 from graph import ontology
 from ingest.entities import Found, strip_span
-from ingest.knowledge import kind_nouns
+from ingest.knowledge import kind_nouns, technical_terms
 from ingest.nlp import lower_forms
+from ingest.records import normalize_name
 
 NOT_ENTITY = "not_entity"
 _DESCRIBABLE = frozenset(
@@ -105,8 +106,13 @@ def undecided_names(doc: Doc, found: list[Found]) -> list[Found]:
             end += 1
         if end > i + 1:
             spans.append(doc[i + 1 : end])
+    common = {t.lower_ for t in doc if t.is_lower}
     out: list[Found] = []
     for span in spans:
+        if len(span) == 1 and span[0].lower_ in common:
+            continue  # "Ransomware gangs ..." where the text writes "ransomware": a common word
+        if normalize_name(span.text) in technical_terms():
+            continue  # "DDoS booter service", "DeFi platforms": the trade's words
         if (
             len(span)
             and any(t.is_alpha for t in span)

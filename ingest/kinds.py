@@ -45,7 +45,9 @@ from graph import ontology
 from graph.errors import ConfigError
 from ingest.descriptions import described_kinds, description, undecided_names
 from ingest.entities import Found, find_mentions, strip_span
+from ingest.knowledge import technical_terms
 from ingest.nlp import RULER_KEY, doc_text, lower_forms, strings_of, token_columns
+from ingest.records import normalize_name
 from ingest.token_vectors import ner_vectors
 
 NONE = "none"
@@ -507,6 +509,7 @@ def learned_kinds(
     none = classifier.labels.index(NONE)
     kept = [f for f in found if sure(f)]
     dropped = []
+    terms = technical_terms()
     for c, _ in scored:
         totals = by_form[c.text]
         share = totals[none] / sum(totals)
@@ -514,6 +517,9 @@ def learned_kinds(
             dropped.append(c)
             continue
         best = max((i for i in range(len(totals)) if i != none), key=totals.__getitem__)
+        if classifier.labels[best] != ontology.OFFENSE and normalize_name(c.text) in terms:
+            dropped.append(c)  # "DDoS", "API", "Blockchain": the trade's words, no actor
+            continue
         if classifier.labels[best] == ontology.PERSON and _plural_thing(doc, c):
             dropped.append(c)
             continue

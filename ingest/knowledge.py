@@ -30,6 +30,7 @@ import pycountry
 import yaml
 
 from graph.errors import ConfigError
+from ingest.records import normalize_name
 
 DATA_DIR = Path(__file__).parent / "data"
 PLATFORM_CATEGORIES = frozenset(
@@ -335,6 +336,13 @@ def kind_nouns() -> dict[str, str]:
 
 
 @cache
+def technical_terms() -> frozenset[str]:
+    """Words of the trade that name no actor ("DDoS", "API", "blockchain"), normalised."""
+    data = load_yaml(DATA_DIR / "technical_terms.yaml", {"terms": _strings})
+    return frozenset(normalize_name(t) for t in data.get("terms") or ())
+
+
+@cache
 def jurisdiction_data() -> dict[str, Any]:
     return load_yaml(DATA_DIR / "jurisdictions.yaml", JURISDICTION_SECTIONS)
 
@@ -347,3 +355,4 @@ def load_all() -> None:
     offense_vocabulary()
     jurisdiction_data()
     kind_nouns()
+    technical_terms()

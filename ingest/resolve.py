@@ -157,12 +157,20 @@ def offense_core(text: str) -> str:
     return " ".join(core or words)
 
 
+_SHORTENED_KNOWN = frozenset({ontology.ORGANIZATION})
+
+
 def _short_forms(found: list[Found], keys: list[str]) -> list[str]:
     """Short forms ("Durov", "U.S. Attorney's Office") -> the one longer name they abbreviate."""
     names: dict[str, set[str]] = defaultdict(set)
     for f, key in zip(found, keys, strict=True):
         if key.startswith("N|"):
             names[f.kind].add(key.split("|", 2)[2])
+    known_names: dict[str, dict[str, str]] = defaultdict(dict)  # kind -> written name -> key
+    for f, key in zip(found, keys, strict=True):
+        if key.startswith("K|") and f.kind in _SHORTENED_KNOWN:
+            known_names[f.kind][normalize_name(_bare(f.text))] = key
+            known_names[f.kind][normalize_name(key.split("|", 2)[2])] = key
     first_seen: dict[str, int] = {}
     for i, key in enumerate(keys):
         if key.startswith("N|"):
@@ -184,7 +192,15 @@ def _short_forms(found: list[Found], keys: list[str]) -> list[str]:
                 longer = [min(longer, key=lambda n: first_seen.get(n, len(keys)))]
         if len(longer) == 1:
             out[i] = f"N|{f.kind}|{longer[0]}"
-        elif f.text.isupper() and len(f.text) >= 2:
+            continue
+        if not longer and f.kind in _SHORTENED_KNOWN:
+            # "Amnesty", "NSO" for a known "Amnesty International", "NSO Group" the article
+            # names: the one known actor of this kind whose name the short form begins
+            known = {k for n, k in known_names[f.kind].items() if _extends(n, short, f.kind)}
+            if len(known) == 1:
+                out[i] = known.pop()
+                continue
+        if f.text.isupper() and len(f.text) >= 2:
             by_initials = [n for n in names[f.kind] if n != short and _initials(n) == f.text]
             if len(by_initials) == 1:
                 out[i] = f"N|{f.kind}|{by_initials[0]}"
@@ -255,6 +271,12 @@ def _extends(long: str, short: str, kind: str) -> bool:
         return lw[: len(sw)] == sw  # "Acme" -> "Acme Holdings plc"
     if kind == ontology.OFFENSE:
         return lw[-len(sw) :] == sw  # "fraud" after "investment fraud": that fraud
+    if (
+        kind == ontology.AGENCY
+        and lw[-len(sw) :] == sw
+        and jurisdictions.lookup(" ".join(lw[: -len(sw)])) is not None
+    ):
+        return True  # "Foreign Ministry", "Navy" after "Ukrainian Foreign Ministry", "US Navy"
     if kind == ontology.AGENCY and len(sw) >= 2:
         # "Brooklyn District Attorney" (a title before a name) is "... District Attorney's Office".
         holder = sw[-1] in ("attorney", "sheriff", "defender")

@@ -110,6 +110,23 @@ def test_short_forms_and_parenthesised_abbreviations_resolve() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "kind", "name", "short"),
+    [
+        ("NSO Group sold the spyware. NSO said it sells only to governments.",
+         "Organization", "NSO Group", "NSO"),
+        ("The Ukrainian Foreign Ministry condemned the attack. The Foreign Ministry said the "
+         "sites were restored.", "Agency", "Ukrainian Foreign Ministry", "Foreign Ministry"),
+    ],
+)  # fmt: skip
+def test_a_short_form_of_a_longer_name_of_the_article_is_that_entity(
+    text: str, kind: str, name: str, short: str
+) -> None:
+    same = [e for e in run_model(text).entities if e.kind == kind]
+    assert [e.name for e in same] == [name]
+    assert short in same[0].aliases
+
+
+@pytest.mark.parametrize(
     ("text", "kind", "name"),
     [
         ("Austrac, the financial intelligence agency, fined Crown Resorts. AUSTRAC said the "

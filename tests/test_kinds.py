@@ -141,6 +141,23 @@ def test_software_flaws_and_operations_are_not_actors(text: str, name: str) -> N
     assert not any(name in n for n in entities(run(text)))
 
 
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Ransomware gangs hit three hospitals. The ransomware encrypted their records.",
+         "Ransomware"),
+        ("Police wrote to customers of a DDoS booter service.", "DDoS"),
+        ("Thieves stole $2 billion from DeFi platforms last year.", "DeFi"),
+        ("The malware connects to four IP geolocation API services.", "API"),
+    ],
+)  # fmt: skip
+def test_a_common_word_or_a_word_of_the_trade_is_no_actor_before_a_descriptor(
+    text: str, word: str
+) -> None:
+    kinds = entities(run(text))
+    assert kinds.get(word) in (None, "Offense"), kinds
+
+
 def test_a_name_ending_in_a_plural_noun_is_a_person_only_after_a_given_name() -> None:
     kinds = entities(
         run(
