@@ -18,7 +18,7 @@ from functools import cache
 from spacy.tokens import Doc
 
 from graph import ontology
-from ingest.entities import Found, strip_span
+from ingest.entities import LEGAL_FORMS, Found, strip_span
 from ingest.knowledge import kind_nouns, technical_terms
 from ingest.nlp import lower_forms
 from ingest.records import normalize_name
@@ -37,8 +37,28 @@ def description(doc: Doc, start: int, end: int) -> str | None:
     return (
         _head_after(doc, end, nouns)
         or _descriptor_before(doc, start, nouns)
-        or _apposition(doc, end, nouns)
+        or _corporate_suffix(doc, end)
+        or _apposition(doc, _past_abbreviation(doc, end), nouns)
     )
+
+
+def _corporate_suffix(doc: Doc, end: int) -> str | None:
+    """ "Support King, LLC", "Acme, Inc.": a company's legal form after a comma."""
+    if end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].lower_ in LEGAL_FORMS:
+        return ontology.ORGANIZATION
+    return None
+
+
+def _past_abbreviation(doc: Doc, end: int) -> int:
+    """The end of "Name (ABC)": the apposition may follow the bracketed short form."""
+    if (
+        end + 2 < len(doc)
+        and doc[end].text == "("
+        and doc[end + 2].text == ")"
+        and doc[end + 1].is_upper
+    ):
+        return end + 3
+    return end
 
 
 def _head_after(doc: Doc, end: int, nouns: dict[str, str]) -> str | None:

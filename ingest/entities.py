@@ -150,7 +150,7 @@ ORGANIZATION_WORDS = frozenset(
         "studios",
     ]
 )
-_LEGAL_FORMS = frozenset(
+LEGAL_FORMS = frozenset(
     {"inc", "inc.", "corp", "corp.", "corporation", "llc", "ltd", "ltd.", "plc", "co.", "company",
      "bank", "university", "college", "casino", "hotel", "holdings", "gmbh", "ag", "llp", "lp",
      "pharmaceuticals", "industries", "enterprises", "foundation", "association", "institute"}
@@ -246,6 +246,21 @@ TITLE_WORDS = frozenset(
         "detective",
         "prosecutor",
         "lawyer",
+        # offices of state written before a name ("Treasurer Jim Chalmers", "Sen. Ron Wyden")
+        "treasurer",
+        "governor",
+        "senator",
+        "sen.",
+        "representative",
+        "rep.",
+        "mayor",
+        "ambassador",
+        "chancellor",
+        "commander",
+        "auditor",
+        "solicitor",
+        "counsel",
+        "premier",
     ]
 )
 # Common nouns for people that headlines capitalise ("Houston Man Sentenced", "Victim"): never a
@@ -595,8 +610,10 @@ def _from_ner(ent: Span) -> Found | None:
         place = jurisdictions.lookup(span.text)
         return Found(JURISDICTION, span.start, span.end, span.text, place.iso) if place else None
     if label == "ORG":
-        if len(span) == 1 and (span[0].is_lower or span[0].lower_ in UNIT_HEADS):
-            return None  # "the Department": a back reference, not a name
+        if len(span) == 1 and (
+            span[0].is_lower or span[0].lower_ in UNIT_HEADS or span[0].lower_ in LEGAL_FORMS
+        ):
+            return None  # "the Department": a back reference; "LLC" after a name: its form
         if span[-1].lower_ in GENERIC_PERSON_NOUNS or span.text.lower() in (
             "state",
             "immediate release",
@@ -612,7 +629,7 @@ def _from_ner(ent: Span) -> Found | None:
         kind = org_kind(words)
         # A legal form or an institution's head noun ("Acme Holdings Inc.", "Harbor Bank")
         # says what the name is: no classifier overrides it.
-        certain = kind == ORGANIZATION and not _LEGAL_FORMS.isdisjoint(words)
+        certain = kind == ORGANIZATION and not LEGAL_FORMS.isdisjoint(words)
         return Found(kind, span.start, span.end, span.text, certain=certain) if kind else None
     return None
 
@@ -658,7 +675,7 @@ def _split_possessives(ents: Iterable[Span]) -> Iterator[Span]:
 
 
 # Words after a comma that continue one name ("Robert Boling, Jr.", "Acme, Inc.").
-_NAME_TAILS = _LEGAL_FORMS | {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "co", "s.a."}
+_NAME_TAILS = LEGAL_FORMS | {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "co", "s.a."}
 
 
 def _split_lists(ents: Iterable[Span]) -> Iterator[Span]:

@@ -39,7 +39,7 @@ from typing import Any
 import numpy
 from spacy import symbols
 from spacy.attrs import IS_ALPHA, IS_TITLE, LIKE_NUM, ORTH, POS, SENT_START, TAG
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from graph import ontology
 from graph.errors import ConfigError
@@ -520,7 +520,9 @@ def learned_kinds(
         if classifier.labels[best] != ontology.OFFENSE and normalize_name(c.text) in terms:
             dropped.append(c)  # "DDoS", "API", "Blockchain": the trade's words, no actor
             continue
-        if classifier.labels[best] == ontology.PERSON and _plural_thing(doc, c):
+        if classifier.labels[best] == ontology.PERSON and (
+            _plural_thing(doc, c) or not _name_like(doc[c.start])
+        ):
             dropped.append(c)
             continue
         kept.append(replace_kind(c, classifier.labels[best]))
@@ -573,6 +575,10 @@ def _discourse(doc: Doc, kept: set[Found]) -> list[Found]:
 _LIST_LINKS = frozenset({",", ";", "and", "or", "("})
 
 
+def _name_like(tok: Token) -> bool:
+    return tok.is_title or tok.is_upper
+
+
 def _alike_neighbours(doc: Doc, kept: list[Found], dropped: list[Found]) -> list[Found]:
     """Dropped mentions that stand in a list with a kept person ("A; B; and C") are people
     too, and an abbreviation in brackets right after a kept name ("... Section (OCRS)") is that
@@ -587,7 +593,12 @@ def _alike_neighbours(doc: Doc, kept: list[Found], dropped: list[Found]) -> list
         nxt = next((starts[k] for k in (c.end + 1, c.end + 2) if k in starts), None)
         if prev is not None and c.start > 0 and doc[c.start - 1].text == "(" and c.text.isupper():
             out.append(replace_kind(c, prev.kind))
-        elif links and any(n is not None and n.kind == ontology.PERSON for n in (prev, nxt)):
+        elif (
+            links
+            and _name_like(doc[c.start])
+            and any(n is not None and n.kind == ontology.PERSON for n in (prev, nxt))
+            and (nxt is None or doc[c.end : nxt.start].text.strip(" ,;") not in (".", "!", "?"))
+        ):
             person = replace_kind(c, ontology.PERSON)
             out.append(person)
             ends[person.end] = person

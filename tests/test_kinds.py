@@ -9,6 +9,7 @@ import numpy
 import pytest
 
 from graph.errors import ConfigError
+from ingest.descriptions import description
 from ingest.entities import find_mentions
 from ingest.kinds import (
     NONE,
@@ -122,8 +123,10 @@ def test_features_say_when_the_text_writes_a_capitalised_word_in_lower_case() ->
         ("The Velvetline ransomware gang leaked the files.", "Velvetline", "Organization"),
         ("Analysts at security firm Quorvane traced the payments.", "Quorvane", "Organization"),
         ("Users of messaging app Blitzchat were warned.", "Blitzchat", "Platform"),
+        ("The regulator said Spyfone, now doing business as Velbrook Harlan, LLC, sold "
+         "stalkerware.", "Velbrook Harlan", "Organization"),
     ],
-)
+)  # fmt: skip
 def test_a_name_takes_the_kind_the_text_describes(text: str, name: str, kind: str) -> None:
     assert entities(run(text)).get(name) == kind
 
@@ -156,6 +159,31 @@ def test_a_common_word_or_a_word_of_the_trade_is_no_actor_before_a_descriptor(
 ) -> None:
     kinds = entities(run(text))
     assert kinds.get(word) in (None, "Offense"), kinds
+
+
+def test_an_apposition_after_a_bracketed_short_form_describes_the_name() -> None:
+    doc = extractor().nlp("Police seized Ruxmart (RXM), the largest darknet market in Europe.")
+    assert description(doc, 2, 3) == "Platform"
+
+
+def test_a_legal_form_after_a_comma_is_no_name_of_its_own() -> None:
+    assert "LLC" not in entities(run("The firm, Velbrook Harlan, LLC, sold stalkerware."))
+
+
+def test_a_lower_case_phrase_before_a_list_of_people_is_no_person() -> None:
+    text = (
+        "The actors focused on credential and residual information theft. Andrew Windsor and "
+        "Chris Neal, researchers with Cisco Talos, have seen new activity."
+    )
+    kinds = entities(run(text))
+    assert kinds.get("Andrew Windsor") == "Person" and kinds.get("Chris Neal") == "Person"
+    assert kinds.get("residual information theft") != "Person"
+
+
+def test_an_office_of_state_before_a_name_is_no_part_of_it() -> None:
+    kinds = entities(run('"We are doing our bit," Shadow Assistant Treasurer Stephen Jones said.'))
+    assert kinds.get("Stephen Jones") == "Person"
+    assert not any(k == "Person" and "Treasurer" in n for n, k in kinds.items())
 
 
 def test_a_name_ending_in_a_plural_noun_is_a_person_only_after_a_given_name() -> None:
