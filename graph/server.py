@@ -47,6 +47,7 @@ WATCHDOG_SERVICE = "META-INF/services/org.neo4j.kernel.extension.ExtensionFactor
 # A statement marked terminated (its timeout passed) that still runs this long is stopped by the
 # watchdog; Neo4j marks overdue transactions every second (db.transaction.monitor.check.interval).
 WATCHDOG_GRACE_MS = 1000
+BOLT_QUIET_PERIOD = 0  # seconds (an integer for this setting)
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_TOOL = "org.neo4j.cli.AdminTool"
 MIN_JAVA = 17
@@ -328,6 +329,9 @@ def render_conf(settings: Settings) -> str:
         "dbms.security.auth_enabled=true",
         "dbms.usage_report.enabled=false",
         "db.transaction.monitor.check.interval=1s",
+        # Bolt's Netty event loops otherwise wait out a 5 s quiet period each at shutdown,
+        # after the databases are already stopped: 10 of the 11 s of every `db stop`.
+        f"internal.dbms.bolt.netty_server_shutdown_quiet_period={BOLT_QUIET_PERIOD}",
     ]
     return "\n".join(lines) + "\n"
 

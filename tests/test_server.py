@@ -54,6 +54,7 @@ def test_conf_listens_on_loopback_only_with_our_ports(local: Settings) -> None:
     assert "server.memory.pagecache.size=256m\n" in conf
     assert "dbms.memory.transaction.total.max=256m\n" in conf
     assert "dbms.usage_report.enabled=false\n" in conf
+    assert "internal.dbms.bolt.netty_server_shutdown_quiet_period=0\n" in conf  # a fast stop
 
 
 def test_conf_directories_are_absolute_under_home(
