@@ -107,8 +107,3 @@ def ingest_cli(settings: Settings, *paths: Path) -> dict[str, object]:
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-2000:]
     return json.loads(proc.stdout)  # type: ignore[no-any-return]
-
-
-def ingest_sample(settings: Settings) -> dict[str, object]:
-    """`casegraph ingest data/sample --json` against the test server; its summary."""
-    return ingest_cli(settings, SAMPLE)

@@ -1,10 +1,10 @@
 """The app in a real headless Chromium: the newcomer's flow, and a screenshot of every page.
 
-The graph is what `casegraph ingest data/sample` makes (the product's own extraction); the app
-runs as `casegraph app` does (`python -m graph.app_server app.py`) as a subprocess against the
-test Neo4j; Playwright drives Debian's /usr/bin/chromium (no `playwright install`). Every request
-that does not go to the app on localhost is refused, and the test fails listing it: the app
-works with the network cut off. Screenshots go to a temporary folder, or to the folder named by
+The graph is what `casegraph ingest data/sample` makes (the product's own extraction, run in the
+test process with the session's loaded pipeline); the app runs as `casegraph app` does (`python
+-m graph.app_server app.py`) as a subprocess against the test Neo4j; Playwright drives Debian's
+/usr/bin/chromium (no `playwright install`). Every request that does not go to the app on
+localhost is refused, and the test fails listing it: the app works with the network cut off. Screenshots go to a temporary folder, or to the folder named by
 CASEGRAPH_SCREENSHOTS (`CASEGRAPH_SCREENSHOTS=docs/screenshots` regenerates the README's).
 """
 
@@ -27,7 +27,7 @@ import pytest
 from bench import corpus
 from graph.settings import Settings
 from tests.conftest import delete_all
-from tests.pipeline_graph import ingest_cli, ingest_sample, running_app
+from tests.pipeline_graph import SAMPLE, ingest, ingest_cli, running_app
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS_ENV = "CASEGRAPH_SCREENSHOTS"
@@ -69,8 +69,8 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 45) 
 @pytest.fixture(scope="module")
 def app_url(neo4j_server: Settings, driver: neo4j.Driver) -> Iterator[str]:
     delete_all(driver, neo4j_server.neo4j_database)
-    summary = ingest_sample(neo4j_server)
-    assert summary["articles"]["new"] > 100, summary
+    summary = ingest(driver, neo4j_server.neo4j_database, SAMPLE)
+    assert summary.new > 100, summary
     with running_app(neo4j_server, _wait_healthy) as url:
         yield url
 

@@ -2,7 +2,9 @@
 
 The corpus is short articles cut from the public-domain DOJ press releases in data/sample
 (the first sentences of each release, one .txt file per article). The reference for every
-comparison is `graph.store.dump` after one clean run into an empty database.
+comparison is `graph.store.dump` after one clean run into an empty database, made in this
+process by `graph.ingestion.run_ingest` with the session's loaded pipeline (what `casegraph
+ingest` runs, without one more process loading spaCy); the runs under test are the command's.
 """
 
 from __future__ import annotations
@@ -186,9 +188,10 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 @pytest.fixture(scope="module")
 def clean_run(corpus: list[Path], driver: neo4j.Driver, neo4j_server: Settings) -> dict[str, Any]:
     """One clean ingest of the first CRASH_ARTICLES files: dump, per-article facts, summary."""
-    env = cli_env(neo4j_server)
+    from tests.pipeline_graph import ingest
+
     delete_all(driver, neo4j_server.neo4j_database)
-    summary = ingest_ok(corpus[:CRASH_ARTICLES], env)
+    summary = ingest(driver, neo4j_server.neo4j_database, *corpus[:CRASH_ARTICLES]).as_dict()
     assert summary["articles"]["new"] == CRASH_ARTICLES
     reference = {
         "dump": dump(driver, neo4j_server.neo4j_database),
@@ -250,9 +253,11 @@ def test_two_concurrent_ingests_of_overlapping_corpora_equal_a_sequential_run(
     corpus: list[Path], clean_db: neo4j.Driver, neo4j_env: dict[str, str]
 ) -> None:
     # 24 articles each, 12 in common; the common ones come first for one and last for the other.
+    from tests.pipeline_graph import ingest
+
     first, second = corpus[:24], corpus[12:36]
-    ingest_ok(first, neo4j_env, "--batch-size", "2")
-    ingest_ok(second, neo4j_env, "--batch-size", "2")
+    ingest(clean_db, "neo4j", *first)  # the sequential reference, in this process
+    ingest(clean_db, "neo4j", *second)
     sequential = dump(clean_db)
     assert count_articles(clean_db) == 36
     delete_all(clean_db, "neo4j")

@@ -25,6 +25,7 @@ from graph.errors import DatabaseUnavailable
 from graph.settings import Settings
 from graph.store import Store, dump
 from tests.conftest import delete_all
+from tests.pipeline_graph import ingest
 from tests.test_reliability import (
     ROOT,
     assert_same_graph,
@@ -56,11 +57,12 @@ def _driver(settings: Settings) -> neo4j.Driver:
 
 @pytest.fixture(scope="module")
 def reference(neo4j_server: Settings, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The corpus and the dump of one clean ingest of it."""
+    """The corpus and the dump of one clean ingest of it (in this process, with the session's
+    loaded pipeline, as tests/test_reliability.py makes its reference)."""
     corpus = write_corpus(tmp_path_factory.mktemp("outage") / "corpus", ARTICLES)
     with _driver(neo4j_server) as drv:
         delete_all(drv, "neo4j")
-        ingest_ok(corpus, cli_env(neo4j_server))
+        assert ingest(drv, "neo4j", *corpus).new == ARTICLES
         return {"corpus": corpus, "dump": dump(drv)}
 
 

@@ -54,6 +54,7 @@ def test_conf_listens_on_loopback_only_with_our_ports(local: Settings) -> None:
     assert "server.memory.pagecache.size=256m\n" in conf
     assert "dbms.memory.transaction.total.max=256m\n" in conf
     assert "dbms.usage_report.enabled=false\n" in conf
+    assert "internal.dbms.bolt.netty_server_shutdown_quiet_period=0\n" in conf  # a fast stop
 
 
 def test_conf_directories_are_absolute_under_home(
@@ -388,19 +389,26 @@ def test_multi_line_password_is_refused_before_anything_starts(tmp_path: Path) -
 def test_the_watchdog_is_built_once_and_needs_a_jdk(tmp_path: Path) -> None:
     java = server.find_java()
     lib = server.provision(throwaway_settings(tmp_path / "home"))
-    plugins = tmp_path / "plugins"
+    plugins, cache = tmp_path / "plugins", tmp_path / "cache"  # an empty cache: javac runs
     plugins.mkdir()
-    jar = server.build_watchdog(java, lib, plugins)
+    jar = server.build_watchdog(java, lib, plugins, cache)
     with zipfile.ZipFile(jar) as archive:
         names = archive.namelist()
         service = archive.read(server.WATCHDOG_SERVICE).decode()
     assert "casegraph/watchdog/WatchdogExtension.class" in names
     assert service.strip() == "casegraph.watchdog.WatchdogExtension"
     built = jar.stat().st_mtime_ns
-    assert server.build_watchdog(java, lib, plugins).stat().st_mtime_ns == built  # not rebuilt
+    assert server.build_watchdog(java, lib, plugins, cache).stat().st_mtime_ns == built  # kept
+    # Another home gets the compiled jar copied from the cache, not compiled again.
+    (compiled,) = cache.glob("casegraph-watchdog-*.jar")
+    compiled_at = compiled.stat().st_mtime_ns
+    (tmp_path / "other").mkdir()
+    copy = server.build_watchdog(java, lib, tmp_path / "other", cache)
+    assert copy.read_bytes() == jar.read_bytes()
+    assert compiled.stat().st_mtime_ns == compiled_at
     runtime_only = tmp_path / "jre" / "bin"
     runtime_only.mkdir(parents=True)
     (runtime_only / "java").write_text("#!/bin/sh\n", encoding="utf-8")
     (runtime_only / "java").chmod(0o755)
     with pytest.raises(ConfigError, match="needs a Java 17\\+ JDK"):
-        server.build_watchdog(runtime_only / "java", lib, plugins)
+        server.build_watchdog(runtime_only / "java", lib, plugins, cache)
