@@ -15,10 +15,11 @@ from collections import Counter
 from dataclasses import replace
 from functools import cache
 
+from spacy.attrs import IS_LOWER
 from spacy.tokens import Doc
 
 from graph import ontology
-from ingest.entities import LEGAL_FORMS, Found, strip_span
+from ingest.entities import COMPANY_FORMS, Found, strip_span
 from ingest.knowledge import kind_nouns, technical_terms
 from ingest.nlp import lower_forms
 from ingest.records import normalize_name
@@ -44,7 +45,7 @@ def description(doc: Doc, start: int, end: int) -> str | None:
 
 def _corporate_suffix(doc: Doc, end: int) -> str | None:
     """ "Support King, LLC", "Acme, Inc.": a company's legal form after a comma."""
-    if end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].lower_ in LEGAL_FORMS:
+    if end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].lower_ in COMPANY_FORMS:
         return ontology.ORGANIZATION
     return None
 
@@ -112,6 +113,12 @@ def _descriptors() -> frozenset[str]:
     return frozenset(n for n, kind in kind_nouns().items() if kind in described)
 
 
+def _lower_case_words(doc: Doc) -> set[str]:
+    """The words the text writes in lower case, read from the doc's arrays."""
+    flags = doc.to_array(IS_LOWER).tolist()
+    return {low for low, flag in zip(lower_forms(doc), flags, strict=True) if flag}
+
+
 def undecided_names(doc: Doc, found: list[Found]) -> list[Found]:
     """Names the NER marks that no rule typed (an ORG without agency or company words): the
     text's description may still say what they are."""
@@ -126,10 +133,12 @@ def undecided_names(doc: Doc, found: list[Found]) -> list[Found]:
             end += 1
         if end > i + 1:
             spans.append(doc[i + 1 : end])
-    common = {t.lower_ for t in doc if t.is_lower}
+    common: set[str] | None = None
     out: list[Found] = []
     for span in spans:
-        if len(span) == 1 and span[0].lower_ in common:
+        if len(span) == 1 and common is None:
+            common = _lower_case_words(doc)
+        if common is not None and len(span) == 1 and span[0].lower_ in common:
             continue  # "Ransomware gangs ..." where the text writes "ransomware": a common word
         if normalize_name(span.text) in technical_terms():
             continue  # "DDoS booter service", "DeFi platforms": the trade's words

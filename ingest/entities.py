@@ -150,6 +150,11 @@ ORGANIZATION_WORDS = frozenset(
         "studios",
     ]
 )
+# A company's legal form after its name or a comma ("Acme, Inc.", "Support King, LLC").
+COMPANY_FORMS = frozenset(
+    {"inc", "inc.", "corp", "corp.", "corporation", "llc", "ltd", "ltd.", "plc", "co.", "gmbh",
+     "ag", "llp", "lp", "s.a.", "b.v.", "pty", "srl"}
+)  # fmt: skip
 LEGAL_FORMS = frozenset(
     {"inc", "inc.", "corp", "corp.", "corporation", "llc", "ltd", "ltd.", "plc", "co.", "company",
      "bank", "university", "college", "casino", "hotel", "holdings", "gmbh", "ag", "llp", "lp",

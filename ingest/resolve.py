@@ -166,11 +166,7 @@ def _short_forms(found: list[Found], keys: list[str]) -> list[str]:
     for f, key in zip(found, keys, strict=True):
         if key.startswith("N|"):
             names[f.kind].add(key.split("|", 2)[2])
-    known_names: dict[str, dict[str, str]] = defaultdict(dict)  # kind -> written name -> key
-    for f, key in zip(found, keys, strict=True):
-        if key.startswith("K|") and f.kind in _SHORTENED_KNOWN:
-            known_names[f.kind][normalize_name(_bare(f.text))] = key
-            known_names[f.kind][normalize_name(key.split("|", 2)[2])] = key
+    known_names = _written_forms(found, keys, ("K|",))
     first_seen: dict[str, int] = {}
     for i, key in enumerate(keys):
         if key.startswith("N|"):
@@ -196,7 +192,11 @@ def _short_forms(found: list[Found], keys: list[str]) -> list[str]:
         if not longer and f.kind in _SHORTENED_KNOWN:
             # "Amnesty", "NSO" for a known "Amnesty International", "NSO Group" the article
             # names: the one known actor of this kind whose name the short form begins
-            known = {k for n, k in known_names[f.kind].items() if _extends(n, short, f.kind)}
+            known = {
+                k
+                for (kind, n), k in known_names.items()
+                if kind == f.kind and _extends(n, short, f.kind)
+            }
             if len(known) == 1:
                 out[i] = known.pop()
                 continue
@@ -322,19 +322,27 @@ def _known_forms() -> dict[tuple[str, str], frozenset[str]]:
     }
 
 
-def _written_otherwise(found: list[Found], keys: list[str]) -> list[str]:
-    """A name the data files or a generic authority already give, written in another case or
-    punctuation ("Austrac" for "AUSTRAC", "Evil Corp." for "Evil Corp", "Australian Government"
-    for "Australian government"): the same entity, not a second one of the same kind."""
+def _written_forms(
+    found: list[Found], keys: list[str], tags: tuple[str, ...]
+) -> dict[tuple[str, str], str]:
+    """(kind, normalised name) -> key, for the article's mentions whose key starts with one of
+    `tags`: each as written, and a known entity's name and aliases from the data files."""
     known_forms = _known_forms()
     forms: dict[tuple[str, str], str] = {}
     for f, key in zip(found, keys, strict=True):
         if key.startswith("K|"):
-            name = key.split("|", 2)[2]
-            for form in known_forms.get((f.kind, name), ()):
+            for form in known_forms.get((f.kind, key.split("|", 2)[2]), ()):
                 forms.setdefault((f.kind, form), key)
-        if key.startswith(("K|", "G|")):
+        if key.startswith(tags):
             forms.setdefault((f.kind, normalize_name(_bare(f.name or f.text))), key)
+    return forms
+
+
+def _written_otherwise(found: list[Found], keys: list[str]) -> list[str]:
+    """A name the data files or a generic authority already give, written in another case or
+    punctuation ("Austrac" for "AUSTRAC", "Evil Corp." for "Evil Corp", "Australian Government"
+    for "Australian government"): the same entity, not a second one of the same kind."""
+    forms = _written_forms(found, keys, ("K|", "G|"))
     if not forms:
         return keys
     out = list(keys)
