@@ -410,6 +410,14 @@ GENERIC_AUTHORITIES = {
     "police authorities": "police",
     "judicial authorities": "authorities",
     "government": "government",
+    "investigators": "investigators",
+    "prosecutor": "prosecutor",
+    "intelligence": "intelligence",
+    "intelligence services": "intelligence services",
+    "secret services": "secret services",
+    "security services": "security services",
+    "court": "court",
+    "courts": "court",
 }
 _VERB_TAGS = frozenset({"VBZ", "VBD", "VBP", "VB", "VBG"})
 # Headline verbs the tagger reads as proper nouns ("Acme Holdings Plc Agrees to Pay").
@@ -808,17 +816,25 @@ _AUTHORITY_MODIFIERS = frozenset(
 _PLACE_LINKS = frozenset({"in", "of", "from"})
 
 
-def _authority_after(doc: Doc, end: int) -> tuple[int, str] | None:
-    """(end token, "police") when generic authority words follow token `end`, after at most
-    two modifiers ("Ukrainian cyber police", "German federal police")."""
+def _authority_after(doc: Doc, end: int) -> tuple[int, str, int] | None:
+    """(end token, "police", first token of "police") when generic authority words follow
+    token `end`, after at most two modifiers ("Ukrainian cyber police", "German federal
+    police"); a modifier word may be the body itself ("Turkish intelligence")."""
     start = end
-    while start < len(doc) and start - end < 2 and doc[start].lower_ in _AUTHORITY_MODIFIERS:
-        start += 1
-    for size in (3, 2, 1):
-        words = " ".join(t.lower_ for t in doc[start : start + size])
-        if len(doc[start : start + size]) == size and words in GENERIC_AUTHORITIES:
-            return start + size, GENERIC_AUTHORITIES[words]
+    while start < len(doc) and start - end <= 2:
+        for size in (3, 2, 1):
+            words = " ".join(t.lower_ for t in doc[start : start + size])
+            if len(doc[start : start + size]) == size and words in GENERIC_AUTHORITIES:
+                return start + size, GENERIC_AUTHORITIES[words], start
+        if doc[start].lower_ not in _AUTHORITY_MODIFIERS:
+            return None
+        start += 1  # "Turkish intelligence" is the body; "Turkish intelligence services" too
     return None
+
+
+# Heads that, before "of <place>", begin a body's own name ("Superior Court of New Jersey";
+# "courts in Argentina" stays generic).
+_NAMED_BEFORE_PLACE = frozenset({"court", "courts", "intelligence"})
 
 
 def _authority_before(doc: Doc, start: int) -> tuple[int, str] | None:
@@ -831,7 +847,8 @@ def _authority_before(doc: Doc, start: int) -> tuple[int, str] | None:
     for size in (3, 2, 1):
         first = i - size
         words = " ".join(t.lower_ for t in doc[max(first, 0) : i])
-        if first >= 0 and words in GENERIC_AUTHORITIES:
+        named = doc[i].lower_ == "of" and words in _NAMED_BEFORE_PLACE
+        if first >= 0 and words in GENERIC_AUTHORITIES and not named:
             while first > 0 and doc[first - 1].lower_ in _AUTHORITY_MODIFIERS:
                 first -= 1
             return first, GENERIC_AUTHORITIES[words]
@@ -843,8 +860,8 @@ def _authority_before(doc: Doc, start: int) -> tuple[int, str] | None:
 _DESCRIBING_AUTHORITIES = frozenset({"government", "authorities"})
 
 
-def _modifies_noun(doc: Doc, after: tuple[int, str]) -> bool:
-    end, generic = after
+def _modifies_noun(doc: Doc, after: tuple[int, str, int]) -> bool:
+    end, generic, _ = after
     if generic not in _DESCRIBING_AUTHORITIES or end >= len(doc):
         return False
     nxt = doc[end]
@@ -866,8 +883,8 @@ def _demonym_authorities(doc: Doc, found: list[Found]) -> list[Found]:
             out.append(f)  # "Ukrainian government websites": the websites, not an actor
             continue
         if after is not None:
-            start, (end, generic) = f.start, after
-            modifiers = [t.lower_ for t in doc[f.end : end] if t.lower_ in _AUTHORITY_MODIFIERS]
+            start, (end, generic, head) = f.start, after
+            modifiers = [t.lower_ for t in doc[f.end : head] if t.lower_ in _AUTHORITY_MODIFIERS]
             place = jurisdictions.strip_possessive(f.text)
             name = " ".join([place, *modifiers[:2], generic])
         elif before is not None:

@@ -781,17 +781,21 @@ def _person_of_place(ctx: Context, s: Sentence) -> None:
     for it in s.of(P):
         if aka_link(doc, it.found.start) is not None:
             continue  # the alias of the name before it, not another person
-        k = it.found.end
+        k, quoted_alias = it.found.end, False
         while k < s.span.end and k - it.found.end < 12:  # ", aka “Chaewon,” 19,"
             tok = doc[k]
-            if tok.text in (",", ".") or tok.like_num or tok.is_quote or tok.lower_ in AKA_WORDS:
+            if tok.is_quote:
+                quoted_alias = not quoted_alias
                 k += 1
-            elif doc[k - 1].lower_ in AKA_WORDS or doc[k - 1].is_quote:
-                k += 1  # the alias itself
+            elif tok.text in (",", ".") or tok.like_num or tok.lower_ in AKA_WORDS:
+                k += 1
+            elif quoted_alias or doc[k - 1].lower_ in AKA_WORDS:
+                k += 1  # the alias itself ("The Bull" between quotes)
             else:
                 break
-        if k >= s.span.end or doc[k].lower_ != "of" or doc[k - 1].text != ",":
-            continue
+        after_comma = doc[k - 1].text == "," or (doc[k - 1].is_quote and doc[k - 2].text == ",")
+        if k >= s.span.end or doc[k].lower_ != "of" or not after_comma:
+            continue  # ", of <place>" (or ",” of <place>" after a quoted alias)
         k += 1
         while k < s.span.end and k - it.found.end < 24:
             if k in places:

@@ -112,11 +112,25 @@ def _abbreviations(doc: Doc, found: list[Found], keys: list[str]) -> dict[str, s
     return out
 
 
+# Generic authorities that are other bodies than the police ("German prosecutors", "the
+# Irish court", "Turkish intelligence"): each its own entity beside "<country> police".
+_OWN_GROUPS = {
+    "prosecutors": "prosecutors",
+    "prosecutor": "prosecutors",
+    "government": "government",
+    "court": "court",
+    "intelligence": "intelligence",
+    "intelligence services": "intelligence",
+    "secret services": "intelligence",
+    "security services": "intelligence",
+}
+
+
 def _base_key(f: Found) -> str:
     if f.kind == ontology.JURISDICTION and f.key:
         return f"J|{f.key}"
     if f.generic and f.key:
-        group = f.generic if f.generic in ("prosecutors", "government") else "authority"
+        group = _OWN_GROUPS.get(f.generic, "authority")
         return f"G|{f.key}|{group}"
     if f.key:
         return f"K|{f.kind}|{f.key}"
@@ -374,9 +388,10 @@ AKA_WORDS = frozenset({"aka", "a.k.a.", "a.k.a", "alias"})
 
 def aka_link(doc: Doc, start: int) -> int | None:
     """The index of the "aka" (or "known" of "also known as") right before the name that
-    starts at `start`, quotes and the dot of "a.k.a." between; None when there is none."""
+    starts at `start`, quotes, "the" ("aka “The Bull”") and the dot of "a.k.a." between; None
+    when there is none."""
     k = start - 1
-    while k >= 0 and start - k <= 4 and (doc[k].is_quote or doc[k].text == "."):
+    while k >= 0 and start - k <= 4 and (doc[k].is_quote or doc[k].lower_ in (".", "the")):
         k -= 1
     if k < 0:
         return None

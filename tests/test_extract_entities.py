@@ -42,6 +42,27 @@ def test_agency_name_rules_type_organisations() -> None:
     assert kinds["Bruce Buckson"] == "Person"
 
 
+def test_a_court_of_a_place_keeps_its_own_name() -> None:
+    kinds = entities(run("The Superior Court of New Jersey ruled for the company."))
+    assert "Court of New Jersey" not in kinds, kinds
+
+
+def test_generic_courts_prosecutors_and_police_of_one_country_stay_apart() -> None:
+    names = {e.name for e in run(
+        "German police raided the offices. German prosecutors charged two men. A German court "
+        "will hear the case."
+    ).entities if e.kind == "Agency"}  # fmt: skip
+    assert {"German police", "German prosecutors", "German court"} <= names
+
+
+def test_the_justice_department_written_doj_is_the_known_agency() -> None:
+    kinds = entities(
+        run("This month, U.S. DoJ indicted a trader for insider trading. The DoJ said.")
+    )
+    assert kinds.get("U.S. Department of Justice") == "Agency", kinds
+    assert "DoJ" not in kinds
+
+
 def test_demonym_authorities_are_agencies_of_their_country() -> None:
     ex = run(
         "South Korean authorities are seeking to collaborate closely with French law enforcement. "
@@ -264,6 +285,11 @@ def test_lists_written_one_item_a_line_give_one_entity_per_line() -> None:
         ("The Ukrainian cyber police arrested two suspects.", "Ukrainian cyber police", "UA"),
         ("Law enforcement from the Netherlands seized the server.", "Law enforcement from the Netherlands", "NL"),
         ("Norwegian police arrested a suspect.", "Norwegian police", "NO"),
+        ("Israeli investigators said the leak began in May.", "Israeli investigators", "IL"),
+        ("An Irish court ordered the company to disclose its customers.", "Irish court", "IE"),
+        ("Turkish intelligence tracked the agent for months.", "Turkish intelligence", "TR"),
+        ("A German prosecutor opened a case against the hospital.", "German prosecutor", "DE"),
+        ("The federal courts in Argentina issued the warrants.", "federal courts in Argentina", "AR"),
     ],
 )  # fmt: skip
 def test_authorities_named_by_their_place(text: str, agency: str, iso: str) -> None:

@@ -371,6 +371,8 @@ def test_an_unnamed_accused_is_not_the_platform_in_the_sentence() -> None:
         ("Daniel Moreno, aka “Rockjaw,” 19, of Leeds, in the United Kingdom, was charged.",
          "Daniel Moreno", "United Kingdom"),
         ("Maria Lopez, 35, of Austin, Texas, pleaded guilty on Monday.", "Maria Lopez", "Texas"),
+        ("Nikos Varga aka “The Bull,” of Athens, Greece, was charged on Monday.", "Nikos Varga",
+         "Greece"),
     ],
 )  # fmt: skip
 def test_a_person_of_a_place_is_based_there(text: str, person: str, place: str) -> None:
