@@ -91,6 +91,9 @@ _FURNITURE_PATTERNS = [
     r"(?:have|got) a (?:news )?tip\b.*",
     r".{0,40}\blet us know (?:your thoughts|what you think)\b.{0,60}",
     r"unknown",
+    # Promotions of the publisher's events: an event word and a call to register or join.
+    r"(?=.*\b(?:webinars?|on-demand (?:events?|webinars?)|town halls?|live events?|virtual events?)\b)"
+    r"(?=.*\b(?:register|join|sign up|check out|save your (?:seat|spot)|reserve)\b).{0,2000}",
     r"[\W_]{1,6}",  # separators: "–", "|", "# # #", "* * *"
 ]
 _FURNITURE_LINE = re.compile("|".join(f"(?:{p})" for p in _FURNITURE_PATTERNS), re.IGNORECASE)
@@ -101,7 +104,8 @@ _FURNITURE_HINTS = (
     "follow", "subscribe", "sign up", "join", "like", "enable notifications", "click here",
     "http://", "https://", "www.", "link to:", "min", "_", "please", "are you a", "name",
     "email", "e-mail", "website", "comment", "page", "slide", "image", "photo", "picture",
-    "illustration", "source", "credit", "see", "tip", "let us know", "unknown",
+    "illustration", "source", "credit", "see", "tip", "let us know", "unknown", "webinar",
+    "on-demand", "town hall", "live event", "virtual event",
 )  # fmt: skip
 _FURNITURE_SHORT = 6  # the separator pattern: up to 6 non-word characters, no hint needed
 

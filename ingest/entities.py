@@ -740,6 +740,25 @@ def _ner_names_more(ner: Found, inside: list[Found], doc: Doc) -> bool:
     return any(t.is_alpha and (t.is_title or t.is_upper) and t.lower_ != "of" for t in rest)
 
 
+def _place_in_person_name(doc: Doc, person: Found, known: list[Found]) -> bool:
+    """ "Lisa Monaco", "Alex Holland", "Chad Smith": a person the NER names whose first or
+    last name is also a country's; the other name must be a common given name (before) or
+    surname (after), so that a place beside a name ("Ukraine Zelensky") stays a place."""
+    if len(known) != 1 or known[0].kind != JURISDICTION or known[0].end - known[0].start != 1:
+        return False
+    place, words = known[0], doc[person.start : person.end]
+    if not 2 <= len(words) <= 3 or not all(t.is_alpha and t.is_title for t in words):
+        return False
+    from ingest.kinds import census_names  # kinds builds on this module
+
+    given, surnames = census_names()
+    if place.end == person.end and place.start > person.start:
+        return words[0].lower_ in given
+    if place.start == person.start and place.end < person.end:
+        return words[-1].lower_ in surnames
+    return False
+
+
 def _merge(doc: Doc, known: list[Found], ner: list[Found]) -> list[Found]:
     """Combine ruler and NER mentions; known names win unless NER names something larger."""
     out: list[Found] = []
@@ -758,6 +777,10 @@ def _merge(doc: Doc, known: list[Found], ner: list[Found]) -> list[Found]:
                 used.add(i)
                 if k.start == n.start or k.kind == JURISDICTION:
                     out.append(Found(k.kind, k.start, k.end, k.text, k.key, nested=True))
+            continue
+        if n.kind == PERSON and _place_in_person_name(doc, n, [k for _, k in overlapping]):
+            out.append(n)  # "Lisa Monaco", "Chad Smith": a person, not the country
+            used.update(i for i, _ in overlapping)
             continue
         if n.kind == PERSON:
             last = max(k.end for _, k in overlapping)
@@ -1089,6 +1112,8 @@ def _vocabulary_offenses(doc: Doc) -> list[Found]:
     out = []
     for _, start, end in _phrase_matcher(doc.vocab)(doc):
         end = _purpose_end(doc, end)
+        if end - start == 1 and start > 0 and doc[start - 1].tag_ in ("DT", "PRP$"):
+            continue  # "the conspiracy", "his role in the conspiracy": the scheme, no charge
         out.append(Found(OFFENSE, start, end, doc[start:end].text, certain=True))
     return out
 

@@ -93,6 +93,23 @@ def test_a_heading_inside_the_article_does_not_cut_the_article() -> None:
     assert clean_text(raw).count("encrypted phones") == 9
 
 
+def test_a_promotion_of_the_publishers_event_is_furniture() -> None:
+    body = "Police arrested two suspects after a six-month investigation, the agency said."
+    raw = (
+        f"{body}\n"
+        "**Worried about phishing?** [REGISTER NOW](https://example.com/webinars/phishing) for "
+        "our live webinar with researchers Ann Lee and Bo Park on Aug. 17.\n"
+        "***Check out our free*** [***upcoming live and on-demand webinar events***]"
+        "(https://example.com/category/webinars/) ***– discussions with experts.***\n"
+        "The attackers lured victims to a fake webinar hosted on a rented server.\n"
+    )
+    lines = clean_text(raw).splitlines()
+    assert lines == [
+        body,
+        "The attackers lured victims to a fake webinar hosted on a rented server.",
+    ]
+
+
 def test_clean_text_of_nothing_is_nothing() -> None:
     assert clean_text("") == ""
     assert clean_text("Home\nMenu\nSearch\n© 2024 Example") == ""

@@ -63,6 +63,35 @@ def test_the_justice_department_written_doj_is_the_known_agency() -> None:
     assert "DoJ" not in kinds
 
 
+@pytest.mark.parametrize(
+    ("text", "person", "place"),
+    [
+        ("Deputy Attorney General Lisa Monaco announced the charges.", "Lisa Monaco", "Monaco"),
+        ("Alex Holland, a researcher at the firm, said attacks rose.", "Alex Holland", "Netherlands"),
+        ("Chad Smith, the company's founder, was charged on Monday.", "Chad Smith", "Chad"),
+    ],
+)  # fmt: skip
+def test_a_persons_name_that_is_also_a_country_is_the_person(
+    text: str, person: str, place: str
+) -> None:
+    kinds = entities(run(text))
+    assert kinds.get(person) == "Person" and place not in kinds, kinds
+
+
+def test_a_place_beside_a_name_stays_a_place() -> None:
+    kinds = entities(run("Police in Jordan arrested Ahmed Smith on Monday."))
+    assert kinds.get("Jordan") == "Jurisdiction" and kinds.get("Ahmed Smith") == "Person"
+
+
+def test_the_conspiracy_as_a_back_reference_is_no_offence() -> None:
+    offences = {e.name for e in run(
+        "He admitted his role in the conspiracy. Later in the conspiracy, the men laundered cash."
+    ).entities if e.kind == "Offense"}  # fmt: skip
+    assert "conspiracy" not in offences
+    charged = {e.name for e in run("He pleaded guilty to one count of conspiracy.").entities}
+    assert "conspiracy" in charged
+
+
 def test_demonym_authorities_are_agencies_of_their_country() -> None:
     ex = run(
         "South Korean authorities are seeking to collaborate closely with French law enforcement. "
