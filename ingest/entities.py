@@ -718,6 +718,11 @@ def _split_lists(ents: Iterable[Span]) -> Iterator[Span]:
 def _extend_of_place(span: Span) -> Span:
     """ "USMS Western District" + "of Texas": NER often stops before "of <place>"."""
     doc, end = span.doc, span.end
+    if len(span) > 1 and span[-1].lower_ in ("of", "for") and span[-2].is_title:
+        span, end = (
+            span[:-1],
+            end - 1,
+        )  # "Prosecutor General of" + "Ukraine": NER stopped after "of"
     if end + 1 < len(doc) and doc[end].lower_ in ("of", "for") and span[-1].is_title:
         for size in (3, 2, 1):
             tail = doc[end + 1 : end + 1 + size]
@@ -893,15 +898,42 @@ def _modifies_noun(doc: Doc, after: tuple[int, str, int]) -> bool:
     )
 
 
+def _shared_authority(doc: Doc, f: Found, places: dict[int, Found]) -> tuple[int, str, int] | None:
+    """ "French and Ukrainian law enforcement", "US, UK and Dutch police": a place
+    coordinated with the next one shares the authority words that follow the last; the
+    agency is named by this place alone (it ends where the place does)."""
+    demonyms = jurisdictions.demonym_forms()
+
+    def adjective(place: Found) -> bool:  # "French", "US": not "Russia" ("Russia and ...")
+        return place.text in demonyms or (place.text.isupper() and len(place.text) <= 4)
+
+    seen = 0
+    while seen < 6 and adjective(f):
+        k = f.end
+        while k < len(doc) and doc[k].lower_ in (",", "and", "or"):
+            k += 1
+        nxt = places.get(k)
+        if k == f.end or nxt is None or not adjective(nxt):
+            return None
+        after = _authority_after(doc, nxt.end)
+        if after is not None:
+            return f.end, after[1], f.end
+        f, seen = nxt, seen + 1
+    return None
+
+
 def _demonym_authorities(doc: Doc, found: list[Found]) -> list[Found]:
     """ "Dutch police", "German law enforcement", "police in Ukraine": an Agency named
     by its jurisdiction."""
     out: list[Found] = []
+    places = {f.start: f for f in found if f.kind == JURISDICTION and not f.nested and f.key}
     for f in found:
         if f.kind != JURISDICTION or f.nested or not f.key:
             out.append(f)
             continue
         after, before = _authority_after(doc, f.end), _authority_before(doc, f.start)
+        if after is None:
+            after = _shared_authority(doc, f, places)
         if after is not None and _modifies_noun(doc, after):
             out.append(f)  # "Ukrainian government websites": the websites, not an actor
             continue
@@ -1393,8 +1425,18 @@ def _with_agency_names(doc: Doc, ner: list[Found], known: list[Found]) -> list[F
     def loses(n: Found, a: Found) -> bool:
         # An NER span cut across a name, or gluing a known agency to its unit, gives way.
         overlap = a.start < n.end and n.start < a.end
-        glued = not known_tokens.isdisjoint(range(n.start, n.end))
+        glued = not known_tokens.isdisjoint(range(n.start, n.end)) and not _name_goes_on(n, a)
         return overlap and (not _covers(n, a) or glued)
+
+    def _name_goes_on(n: Found, a: Found) -> bool:
+        # "North Carolina State Bureau" + "of Investigation": the NER has the whole name
+        rest = doc[a.end : n.end]
+        return (
+            n.start == a.start
+            and len(rest) >= 2
+            and rest[0].lower_ in ("of", "for", "on")
+            and all(t.is_title or t.lower_ in ("and", "of", "the") for t in rest[1:])
+        )
 
     keep = [n for n in ner if not any(loses(n, a) for a in names)]
     extra = [a for a in names if not any(_covers(n, a) for n in keep)]

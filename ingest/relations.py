@@ -417,8 +417,9 @@ class Facts:
         if rel in ontology.SYMMETRIC_FACTS:
             a, b = sorted((a, b))
         key = (rel, a, b)
-        if key in self.out:
-            return
+        known = self.out.get(key)
+        if known is not None and not (known.status == "ongoing" and status in _STATED_STATUSES):
+            return  # the first sentence stands, unless a later one states what the first did not
         sentence, start, end = quoted(sent)
         self.out[key] = Relation(
             type=rel,
@@ -434,6 +435,11 @@ class Facts:
 
     def has(self, rel: str, src: str, tgt: str) -> bool:
         return (rel, src, tgt) in self.out
+
+
+# Cooperation statuses a sentence states outright ("seeking to collaborate", "refused"):
+# better evidence than a sentence that only names the partners ("Collaboration between ...").
+_STATED_STATUSES = frozenset({"sought", "refused", "agreed"})
 
 
 @dataclass
@@ -1296,7 +1302,8 @@ _JOINT_ACTS = frozenset(
     {"arrest", "charge", "investigate", "seize", "raid", "conduct", "lead", "dismantle",
      "take", "shut", "disrupt", "search", "detain", "indict", "prosecute", "carry", "execute",
      "collaborate", "partner", "launch", "run", "coordinate", "continue", "apprehend", "bust",
-     "identify", "track", "trace", "target", "sanction", "announce"}
+     "identify", "track", "trace", "target", "sanction", "announce", "warn", "issue",
+     "publish", "release", "attribute", "blame", "alert", "urge", "advise", "expose"}
 )  # fmt: skip
 
 

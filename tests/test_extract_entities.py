@@ -92,6 +92,30 @@ def test_the_conspiracy_as_a_back_reference_is_no_offence() -> None:
     assert "conspiracy" in charged
 
 
+@pytest.mark.parametrize(
+    ("text", "agency"),
+    [
+        ("The North Carolina State Bureau of Investigation is investigating the attack.",
+         "North Carolina State Bureau of Investigation"),
+        ("The Prosecutor General of Ukraine said the suspects were detained.",
+         "Prosecutor General of Ukraine"),
+    ],
+)  # fmt: skip
+def test_an_agency_name_is_not_cut_before_its_of_phrase(text: str, agency: str) -> None:
+    kinds = entities(run(text))
+    assert kinds.get(agency) == "Agency", kinds
+
+
+def test_coordinated_places_share_the_authority_after_them() -> None:
+    kinds = entities(
+        run("Members were arrested in a joint operation by French and Ukrainian police.")
+    )
+    assert kinds.get("French police") == "Agency" and kinds.get("Ukrainian police") == "Agency"
+    assert kinds.get("France") == "Jurisdiction", kinds
+    kinds = entities(run("Relations between Russia and Ukrainian authorities soured last year."))
+    assert "Russia authorities" not in kinds and kinds.get("Russia") == "Jurisdiction", kinds
+
+
 def test_demonym_authorities_are_agencies_of_their_country() -> None:
     ex = run(
         "South Korean authorities are seeking to collaborate closely with French law enforcement. "

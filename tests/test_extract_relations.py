@@ -387,6 +387,8 @@ def test_a_person_of_a_place_is_based_there(text: str, person: str, place: str) 
         "Europol and Eurojust dismantled the VPN service on Tuesday.",
         "He was arrested by Europol and Eurojust on Saturday.",
         "Europol and Eurojust are continuing to investigate the gang.",
+        "Europol and Eurojust warned banks of a new fraud scheme on Monday.",
+        "Europol and Eurojust issued a joint advisory about the botnet.",
     ],
 )
 def test_agencies_acting_together_cooperate(text: str) -> None:
