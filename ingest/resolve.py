@@ -416,7 +416,12 @@ def _handles(doc: Doc, found: list[Found], keys: list[str]) -> list[str]:
             None,
         )
         if owner is not None:
-            out[i] = out[owner]
+            handle, out[i] = out[i], out[owner]
+            # the handle is the person's other name wherever the article writes it alone
+            # ("US indicts 'The Bull'" in the headline)
+            for j, key in enumerate(out):
+                if key == handle and found[j].kind == ontology.PERSON:
+                    out[j] = out[owner]
     return out
 
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 import pytest
 
 from graph import ontology
+from ingest.entities import Found
+from ingest.nlp import load_nlp
+from ingest.resolve import resolve
 from tests.extract_support import facts
 from tests.extract_support import run_rules as run
 
@@ -393,6 +396,21 @@ def test_a_person_of_a_place_is_based_there(text: str, person: str, place: str) 
 )
 def test_agencies_acting_together_cooperate(text: str) -> None:
     assert ("COOPERATES_WITH", "Europol", "Eurojust") in facts(run(text))
+
+
+def test_a_handle_is_the_same_person_wherever_the_article_writes_it() -> None:
+    doc = load_nlp("en_core_web_sm")(
+        "Bull trades again. Prosecutors charged Nikos Varga aka “The Bull” on Monday."
+    )
+    words = [t.text for t in doc]
+    varga, aka_bull = words.index("Nikos"), words.index("Bull", 2)
+    found = [
+        Found("Person", 0, 1, "Bull"),
+        Found("Person", varga, varga + 2, "Nikos Varga"),
+        Found("Person", aka_bull, aka_bull + 1, "Bull"),
+    ]
+    _, resolved = resolve(doc, found)
+    assert [e.name for e in resolved.entities] == ["Nikos Varga"]
 
 
 def test_agencies_named_together_without_a_joint_act_do_not_cooperate() -> None:
