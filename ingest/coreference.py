@@ -49,6 +49,7 @@ _AGENCY_NOUNS = frozenset(
      "unit", "watchdog", "authority", "commission", "prosecutor"}
 )  # fmt: skip
 _DETERMINERS = frozenset({"the", "this", "that"})
+_PLURAL_DETERMINERS = frozenset({"the", "these", "those", "all", "both"})
 # A lede introduces the accused before naming them ("A Ruritanian man was charged ...",
 # "police detained two Ruritanian nationals"): an indefinite description stands for the
 # first person named in the next sentences, if not named before it.
@@ -85,6 +86,8 @@ def _wanted(tok: Token) -> tuple[tuple[str, ...], str] | None:
         return (ontology.PERSON,), "desc"
     if low in _LEDE_NOUNS and dets & _INDEFINITE:
         return (ontology.PERSON,), "lede"
+    if low in _PLURAL_PERSON_NOUNS and dets & _PLURAL_DETERMINERS:
+        return (ontology.PERSON,), "plural"  # "the four suspects", "all four defendants"
     if low in _PLURAL_PERSON_NOUNS and any(c.dep_ == "nummod" for c in tok.children):
         return (ontology.PERSON,), "lede_plural"
     if low in _AGENCY_NOUNS and (dets & _DETERMINERS or (low == "police" and not dets)):

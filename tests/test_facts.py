@@ -208,6 +208,16 @@ def test_a_named_antecedent_in_the_sentence_or_an_official_is_not_replaced() -> 
     assert ("CHARGED_WITH", "Lucas Ortega", "fraud") not in _named(entities, cands)
 
 
+def test_a_definite_plural_description_stands_for_the_people_named_before() -> None:
+    entities, _proposals, cands = _candidates(
+        "Ivan Petrov and Lev Orlov ran the servers. The two defendants were charged with hacking."
+    )
+    named = _named(entities, cands)
+    for name in ("Ivan Petrov", "Lev Orlov"):
+        features = named[("CHARGED_WITH", name, "hacking")].features
+        assert "CHARGED_WITH|coref_form=plural" in features, features
+
+
 def test_an_indefinite_description_stands_for_the_person_named_next() -> None:
     # A lede introduces the accused before naming them; the lede sentence states the fact.
     lede = "Spanish police have detained a Madrid resident for his role in ransomware attacks."
