@@ -627,6 +627,8 @@ def _from_ner(ent: Span) -> Found | None:
             span[0].is_lower or span[0].lower_ in UNIT_HEADS or span[0].lower_ in LEGAL_FORMS
         ):
             return None  # "the Department": a back reference; "LLC" after a name: its form
+        if len(span) == 1 and span[0].is_sent_start and span[0].tag_ in ("NN", "NNS"):
+            return None  # "Card skimming is ...": a common noun capitalised by its place
         if span[-1].lower_ in GENERIC_PERSON_NOUNS or span.text.lower() in (
             "state",
             "immediate release",
@@ -1113,6 +1115,10 @@ def _traded_goods(doc: Doc, i: int, sets: dict[str, frozenset[str]], head: int) 
 
 
 _WEAK_HEADS = frozenset({"activity", "activities", "scheme", "schemes"})
+# Words that only say "a crime" after the crime's own name ("fraud offences").
+_GENERIC_CRIME_WORDS = frozenset(
+    {"crime", "crimes", "offense", "offenses", "offence", "offences", "activity", "activities"}
+)
 _NOMINAL_DEPS = frozenset(
     {"pobj", "dobj", "nsubj", "nsubjpass", "conj", "appos", "attr", "pcomp"}
 )  # fmt: skip
@@ -1197,6 +1203,8 @@ def find_offenses(doc: Doc, taken: set[int], named: list[Found] | None = None) -
             set(words[:-1]) & (sets["offense_modifiers"] | sets["heads"]) or end > tok.i + 1
         ):
             continue
+        if low in _GENERIC_CRIME_WORDS and start < tok.i and doc[tok.i - 1].lower_ in sets["heads"]:
+            end = tok.i  # "online fraud crime", "cybercrime activities": the crime is named
         if " ".join(words) in sets["phrases"] or len(words) > 1 or low in sets["heads"]:
             span = doc[start:end]
             out.append(Found(OFFENSE, start, end, span.text))

@@ -367,6 +367,10 @@ def test_authorities_named_by_their_place(text: str, agency: str, iso: str) -> N
         ("The couple ran a Ponzi scheme that promised investors weekly returns.", "Ponzi scheme"),
         ("He was charged with trafficking in stolen credit card numbers.",
          "trafficking in stolen credit card numbers"),
+        ("Card skimming is one of the most lucrative attacks on online shops.", "Card skimming"),
+        ("The arrests involved various forms of online fraud crime, police said.", "online fraud"),
+        ("The gang has been involved in cybercrime activities since 2007.", "cybercrime"),
+        ("He was charged in Canada for his admitted cheating at the casino.", "cheating"),
     ],
 )  # fmt: skip
 def test_offences_as_news_words_them(text: str, offence: str) -> None:
