@@ -63,7 +63,10 @@ def _past_abbreviation(doc: Doc, end: int) -> int:
 
 
 def _head_after(doc: Doc, end: int, nouns: dict[str, str]) -> str | None:
-    """ "Hydra darknet market": the last noun of the lower-case compound right after a name."""
+    """ "Hydra darknet market", "'Phoenix' hacking group": the last noun of the lower-case
+    compound right after a name (or after the quote that closes it)."""
+    if end < len(doc) and doc[end].is_quote:
+        end += 1
     k, last = end, None
     while k < len(doc) and k - end < 4 and doc[k].is_lower and doc[k].tag_ in _MODIFIER_TAGS:
         if doc[k].tag_ in _NOUN_TAGS:
@@ -76,6 +79,8 @@ def _head_after(doc: Doc, end: int, nouns: dict[str, str]) -> str | None:
 
 def _descriptor_before(doc: Doc, start: int, nouns: dict[str, str]) -> str | None:
     """ "security firm Acme", "darknet marketplace Hydra", "Operation Acme"."""
+    if start > 1 and doc[start - 1].is_quote:
+        start -= 1  # "the hacking group 'Phoenix'"
     if start == 0:
         return None
     prev = doc[start - 1]
@@ -152,11 +157,29 @@ def undecided_names(doc: Doc, found: list[Found]) -> list[Found]:
     return out
 
 
+def _unplaced_names(doc: Doc, found: list[Found]) -> list[Found]:
+    """Names in quotes that the NER took for places casegraph does not know as jurisdictions
+    ("Phoenix" of "the 'Phoenix' hacking group"): only a description can make them an actor."""
+    taken = {i for f in found for i in range(f.start, f.end)}
+    return [
+        Found(ontology.ORGANIZATION, e.start, e.end, e.text, name="?")
+        for e in doc.ents
+        if e.label_ in ("GPE", "LOC")
+        and taken.isdisjoint(range(e.start, e.end))
+        and _quoted(doc, e.start, e.end)  # "Chicago multinational": a place used as a modifier
+    ]
+
+
+def _quoted(doc: Doc, start: int, end: int) -> bool:
+    return start > 0 and end < len(doc) and doc[start - 1].is_quote and doc[end].is_quote
+
+
 def described_kinds(doc: Doc, found: list[Found]) -> list[Found]:
     """`found` retyped (or dropped) where the text describes a name, per surface form; names
     that no rule typed are added when the text describes them."""
     votes: dict[str, Counter[str]] = {}
     undecided = undecided_names(doc, found)
+    undecided += _unplaced_names(doc, [*found, *undecided])
     for f in [*found, *undecided]:
         if f.key is not None or f.nested or f.generic is not None or f.kind not in _DESCRIBABLE:
             continue

@@ -123,6 +123,8 @@ def test_features_say_when_the_text_writes_a_capitalised_word_in_lower_case() ->
         ("The Velvetline ransomware gang leaked the files.", "Velvetline", "Organization"),
         ("Analysts at security firm Quorvane traced the payments.", "Quorvane", "Organization"),
         ("Users of messaging app Blitzchat were warned.", "Blitzchat", "Platform"),
+        ("Police arrested five members of the 'Phoenix' hacking group.", "Phoenix",
+         "Organization"),
     ],
 )  # fmt: skip
 def test_a_name_takes_the_kind_the_text_describes(text: str, name: str, kind: str) -> None:
@@ -157,6 +159,11 @@ def test_a_common_word_or_a_word_of_the_trade_is_no_actor_before_a_descriptor(
 ) -> None:
     kinds = entities(run(text))
     assert kinds.get(word) in (None, "Offense"), kinds
+
+
+def test_a_place_used_as_a_modifier_is_not_described_as_an_actor() -> None:
+    kinds = entities(run("Hackers attacked a Chicago multinational and police in Phoenix."))
+    assert "Chicago" not in kinds and "Phoenix" not in kinds, kinds
 
 
 def test_an_apposition_after_a_bracketed_short_form_describes_the_name() -> None:
