@@ -1476,6 +1476,49 @@ def aged_people(doc: Doc, taken: set[int]) -> list[Found]:
     return out
 
 
+# Top-level domains of web addresses news names services by ("fud.bz", "Onion.city"): the
+# generic ones and every country's code, less those that are also file extensions or English
+# words a missing space glues to a word ("script.sh", "attack.It").
+_GENERIC_TLDS = frozenset(
+    {"com", "net", "org", "info", "biz", "io", "co", "tv", "cc", "ws", "xyz", "top", "site",
+     "online", "club", "shop", "app", "dev", "cash", "rip", "city", "onion", "to", "ly", "su",
+     "link", "live", "space", "store", "tech", "cloud", "network", "pro", "mobi", "eu", "uk"}
+)  # fmt: skip
+_NOT_TLDS = frozenset(
+    {"md", "sh", "py", "so", "ps", "rs", "pm", "mk", "ai", "cs", "ts", "as", "pl", "in", "do",
+     "is", "it", "at", "be", "am", "no", "me", "us", "id", "my", "by", "gov", "mil", "edu"}
+)  # fmt: skip
+_DOMAIN = re.compile(r"[a-z0-9][a-z0-9-]*[a-z][a-z0-9-]*(?:\.(?:co|com|net|org))?\.([a-z]{2,7})")
+_LINK_MARKS = frozenset({"[", "]", "(", ")", "/", ":", "@", "<", ">"})
+
+
+@cache
+def _web_tlds() -> frozenset[str]:
+    import pycountry
+
+    codes = {c.alpha_2.lower() for c in pycountry.countries}
+    return frozenset((codes | _GENERIC_TLDS) - _NOT_TLDS)
+
+
+def _web_domains(doc: Doc, taken: set[int]) -> list[Found]:
+    """ "fud.bz", "WickedGen.com": a web address written as a name in the running text is the
+    service at that address (not a link's target or a file name: those are left out)."""
+    out: list[Found] = []
+    lowers = lower_forms(doc)
+    for i, low in enumerate(lowers):
+        if "." not in low or i in taken or low.startswith("www."):
+            continue
+        match = _DOMAIN.fullmatch(low)
+        if match is None or match.group(1) not in _web_tlds():
+            continue
+        before = lowers[i - 1] if i > 0 else ""
+        after = lowers[i + 1] if i + 1 < len(lowers) else ""
+        if before in _LINK_MARKS or after in _LINK_MARKS:
+            continue  # "[text](https://fud.bz/...)": markup, not a mention
+        out.append(Found(PLATFORM, i, i + 1, doc[i].text, certain=True))
+    return out
+
+
 def find_mentions(doc: Doc) -> list[Found]:
     """All typed mentions in a parsed document, in text order."""
     known = [_from_ruler(s) for s in ruler_spans(doc)]
@@ -1504,5 +1547,8 @@ def find_mentions(doc: Doc) -> list[Found]:
         or not any(o.start <= f.start and f.end <= o.end for o in named)
     ]
     taken = {i for f in found for i in range(f.start, f.end)}
+    domains = _web_domains(doc, taken)
+    found += domains
+    taken.update(f.start for f in domains)
     found += find_offenses(doc, taken, named)
     return sorted(set(found), key=lambda f: (f.start, -f.end, f.nested))

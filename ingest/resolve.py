@@ -313,6 +313,7 @@ def resolve(doc: Doc, found: list[Found]) -> tuple[list[Found], Resolved]:
     found, keys = _acronyms(found, keys)
     keys = _handles(doc, found, keys)
     keys = _written_otherwise(found, keys)
+    keys = _web_addresses(found, keys)
     groups: dict[str, list[int]] = defaultdict(list)
     for i, key in enumerate(keys):
         groups[key].append(i)
@@ -352,6 +353,25 @@ def _written_forms(
     return forms
 
 
+_ADDRESS_OWNERS = frozenset({ontology.PLATFORM, ontology.ORGANIZATION})
+
+
+def _web_addresses(found: list[Found], keys: list[str]) -> list[str]:
+    """ "twitch.tv" where the article names Twitch: the service's address is another name of
+    the platform or company the article names, not a second entity."""
+    names: dict[str, str] = {}
+    for f, key in zip(found, keys, strict=True):
+        if f.kind in _ADDRESS_OWNERS and "." not in f.text:
+            names.setdefault(normalize_name(_bare(f.name or f.text)), key)
+    out = list(keys)
+    for i, f in enumerate(found):
+        if f.kind == ontology.PLATFORM and _is_address(f.text):
+            owner = names.get(normalize_name(f.text.split(".", 1)[0]))
+            if owner is not None:
+                out[i] = owner
+    return out
+
+
 def _written_otherwise(found: list[Found], keys: list[str]) -> list[str]:
     """A name the data files or a generic authority already give, written in another case or
     punctuation ("Austrac" for "AUSTRAC", "Evil Corp." for "Evil Corp", "Australian Government"
@@ -379,7 +399,13 @@ def _canonical(key: str, mentions: list[Found]) -> str:
     if mentions[0].kind == ontology.OFFENSE:
         counts = Counter(s for s in surfaces if not s.istitle()) or Counter(surfaces)
         return counts.most_common(1)[0][0]
-    return max(surfaces, key=len)
+    # a name over its web address ("Twitch", not "twitch.tv")
+    named = [s for s in surfaces if not _is_address(s)] or surfaces
+    return max(named, key=len)
+
+
+def _is_address(text: str) -> bool:
+    return "." in text.strip(".") and " " not in text and not text.isupper()
 
 
 # The words that introduce a person's other name ("X, aka “Y”"); "a.k.a." tokenizes as "a.k.a" ".".

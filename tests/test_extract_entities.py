@@ -116,6 +116,33 @@ def test_coordinated_places_share_the_authority_after_them() -> None:
     assert "Russia authorities" not in kinds and kinds.get("Russia") == "Jurisdiction", kinds
 
 
+def test_a_web_address_written_as_a_name_is_a_platform() -> None:
+    kinds = entities(
+        run("Police seized fud.bz and Veltrano.net, two crypting services, on Friday.")
+    )
+    assert kinds.get("fud.bz") == "Platform" and kinds.get("Veltrano.net") == "Platform", kinds
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The loader runs install.sh and writes config.json to the disk.",
+        "Read the [advisory](https://veltrano.net/advisory) before Friday.",
+        "Details are at www.veltrano.net, the agency said.",
+        "The gang hit the bank.It said nothing.",
+    ],
+)
+def test_files_links_and_glued_words_are_no_web_platforms(text: str) -> None:
+    assert not [n for n, k in entities(run(text)).items() if k == "Platform"]
+
+
+def test_a_web_address_of_a_named_service_is_that_service() -> None:
+    ex = run("Streamers left Twitch last year. Viewers of twitch.tv saw the leak.")
+    platforms = [e for e in ex.entities if e.kind == "Platform"]
+    assert [p.name for p in platforms] == ["Twitch"], platforms
+    assert "twitch.tv" in platforms[0].aliases
+
+
 def test_demonym_authorities_are_agencies_of_their_country() -> None:
     ex = run(
         "South Korean authorities are seeking to collaborate closely with French law enforcement. "
