@@ -37,7 +37,7 @@ PLATFORM_CATEGORIES = frozenset(
     {"messaging", "social", "forum", "darknet market", "marketplace", "crypto exchange", "mixer",
      "hosting", "email", "payment", "app store", "anonymity network", "video", "vpn",
      "file sharing", "search", "gaming", "dating", "streaming", "cloud", "ai service",
-     "reference"}
+     "reference", "security service"}
 )  # fmt: skip
 
 
