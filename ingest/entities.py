@@ -639,6 +639,8 @@ def _from_ner(ent: Span) -> Found | None:
         titled = _titled_person(span)
         if titled is not None:
             return Found(PERSON, titled.start, titled.end, titled.text, certain=True)
+        while len(span) > 1 and span[-1].lower_ in _TRAILING_JOBS:
+            span = span[:-1]  # "Emsisoft CTO" + "Fabian Wosar": the employer, then the job
         span = _extend_of_place(span)
         words = _words(span)
         kind = org_kind(words)
@@ -745,6 +747,15 @@ def _ner_names_more(ner: Found, inside: list[Found], doc: Doc) -> bool:
     covered = {i for f in inside for i in range(f.start, f.end)}
     rest = [doc[i] for i in range(ner.start, ner.end) if i not in covered]
     return any(t.is_alpha and (t.is_title or t.is_upper) and t.lower_ != "of" for t in rest)
+
+
+# Job titles the NER glues to the employer's name before a person ("Emsisoft CTO Fabian
+# Wosar", "NRA Managing Director Andrew ..."): not part of the organisation's name.
+_TRAILING_JOBS = frozenset(
+    {"ceo", "cto", "cfo", "coo", "ciso", "cso", "cio", "vp", "spokesperson", "spokesman",
+     "spokeswoman", "researcher", "researchers", "analyst", "analysts", "founder",
+     "co-founder", "cofounder", "chairman", "chairwoman", "president"}
+)  # fmt: skip
 
 
 def _place_in_person_name(doc: Doc, person: Found, known: list[Found]) -> bool:

@@ -663,6 +663,43 @@ def _office_holders(ctx: Context, s: Sentence) -> None:
             ctx.facts.add("LEADS", it.entity, office, s.span, "leads.office_title")
 
 
+# Titles of the US Justice Department's officials written before their names: US Attorneys,
+# the Attorney General and the assistant, associate and deputy attorneys general.
+_JUSTICE_TITLES = (
+    ("u.s. attorney", "MEMBER_OF"),
+    ("us attorney", "MEMBER_OF"),
+    ("united states attorney", "MEMBER_OF"),
+    ("assistant attorney general", "MEMBER_OF"),
+    ("associate attorney general", "MEMBER_OF"),
+    ("deputy attorney general", "MEMBER_OF"),
+    ("u.s. attorney general", "LEADS"),
+    ("us attorney general", "LEADS"),
+)
+_JUSTICE_DEPARTMENT = "U.S. Department of Justice"
+
+
+def _justice_officials(ctx: Context) -> None:
+    """ "Acting US Attorney Leonard Boyle said", "Deputy Attorney General Lisa Monaco": the
+    official belongs to (or, as US Attorney General, leads) the Justice Department, when the
+    article names the department and places the official in no office of it (a press release's
+    "U.S. Attorney X of the Southern District" leads that office)."""
+    department = next(
+        (e for e in ctx.by_id.values() if e.kind == A and e.name == _JUSTICE_DEPARTMENT), None
+    )
+    if department is None:
+        return
+    placed = {r.source for r in ctx.facts.out.values() if r.type in ("LEADS", "MEMBER_OF")}
+    for s in ctx.sentences:
+        for it in s.of(P):
+            if it.entity.id in placed:
+                continue
+            before = ctx.doc[max(s.span.start, it.found.start - 4) : it.found.start].text.lower()
+            rel = next((r for title, r in _JUSTICE_TITLES if before.endswith(title)), None)
+            if rel is not None:
+                ctx.facts.add(rel, it.entity, department, s.span, f"{rel.lower()}.justice_title")
+                placed.add(it.entity.id)
+
+
 _LIST_GAPS = ([","], ["and"], [",", "and"], [";"], [";", "and"])
 
 
@@ -1616,6 +1653,7 @@ def propose(
     ctx = Context(doc, _sentences(doc, found, entity_of, by_id), by_id, Facts(model))
     _structural(ctx)
     _known_parents(ctx)
+    _justice_officials(ctx)
     ctx.officials = {r.source for r in ctx.facts.out.values() if r.type in ("LEADS", "MEMBER_OF")}
     ctx.officials |= _titled_people(doc, found, entity_of)
     ctx.main_target = _most_mentioned(

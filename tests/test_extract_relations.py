@@ -13,7 +13,7 @@ from graph import ontology
 from ingest.entities import Found
 from ingest.nlp import load_nlp
 from ingest.resolve import resolve
-from tests.extract_support import facts
+from tests.extract_support import entities, facts
 from tests.extract_support import run_rules as run
 
 
@@ -411,6 +411,37 @@ def test_a_handle_is_the_same_person_wherever_the_article_writes_it() -> None:
     ]
     _, resolved = resolve(doc, found)
     assert [e.name for e in resolved.entities] == ["Nikos Varga"]
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        ("Acting US Attorney Dana Wirth said the site served criminals, the Justice Department "
+         "said.", ("MEMBER_OF", "Dana Wirth", "U.S. Department of Justice")),
+        ("Deputy Attorney General Ann Pike called it theft, the Justice Department said.",
+         ("MEMBER_OF", "Ann Pike", "U.S. Department of Justice")),
+        ("US Attorney General Mark Haddon said the Justice Department would act.",
+         ("LEADS", "Mark Haddon", "U.S. Department of Justice")),
+    ],
+)  # fmt: skip
+def test_justice_department_officials_are_known_by_their_titles(
+    text: str, fact: tuple[str, str, str]
+) -> None:
+    assert fact in facts(run(text))
+
+
+def test_a_us_attorney_placed_in_an_office_is_not_also_a_department_member() -> None:
+    found = facts(run(
+        "U.S. Attorney Dana Wirth of the U.S. Attorney's Office for the District of Alaska "
+        "announced the charges, the Justice Department said."
+    ))  # fmt: skip
+    assert not any(f[1] == "Dana Wirth" and f[2] == "U.S. Department of Justice" for f in found)
+
+
+def test_an_employers_job_title_is_not_part_of_its_name() -> None:
+    ex = run("In a call with Emsisoft CTO Fabian Wosar, reporters were told the code is old.")
+    assert "Emsisoft CTO" not in entities(ex)
+    assert ("MEMBER_OF", "Fabian Wosar", "Emsisoft") in facts(ex)
 
 
 def test_agencies_named_together_without_a_joint_act_do_not_cooperate() -> None:
