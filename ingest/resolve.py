@@ -399,8 +399,10 @@ def _canonical(key: str, mentions: list[Found]) -> str:
     if mentions[0].kind == ontology.OFFENSE:
         counts = Counter(s for s in surfaces if not s.istitle()) or Counter(surfaces)
         return counts.most_common(1)[0][0]
-    # a name over its web address ("Twitch", not "twitch.tv")
+    # a name over its web address ("Twitch", not "twitch.tv"), and as the article writes it
+    # over the capitals of a quoted court document ("JOSEPH JAMES O'CONNOR")
     named = [s for s in surfaces if not _is_address(s)] or surfaces
+    named = [s for s in named if not (s.isupper() and " " in s)] or named
     return max(named, key=len)
 
 

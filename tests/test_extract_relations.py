@@ -413,6 +413,21 @@ def test_a_handle_is_the_same_person_wherever_the_article_writes_it() -> None:
     assert [e.name for e in resolved.entities] == ["Nikos Varga"]
 
 
+def test_a_name_in_capitals_is_not_preferred_as_the_entitys_name() -> None:
+    doc = load_nlp("en_core_web_sm")(
+        "The indictment names MARIA ELENA LOPEZ. Prosecutors said Maria Lopez ran the scheme."
+    )
+    words = [t.text for t in doc]
+    caps, mixed = words.index("MARIA"), words.index("Maria")
+    found = [
+        Found("Person", caps, caps + 3, "MARIA ELENA LOPEZ"),
+        Found("Person", mixed, mixed + 2, "Maria Lopez"),
+    ]
+    _, resolved = resolve(doc, found)
+    assert [e.name for e in resolved.entities] == ["Maria Lopez"]
+    assert "MARIA ELENA LOPEZ" in resolved.entities[0].aliases
+
+
 @pytest.mark.parametrize(
     ("text", "fact"),
     [
