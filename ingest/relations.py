@@ -1018,6 +1018,8 @@ def _parsed_actors(ctx: Context, s: Sentence, verb: Token, deps: frozenset[str])
                 it = _item_at(s, tok.i)
                 if it is None:
                     it = next((_item_at(s, t.i) for t in tok.subtree if _item_at(s, t.i)), None)
+                    if it is not None and it.kind != P and tok.pos_ == "NOUN":
+                        it = None  # "Bank of America insider", "Ubiquiti employee": the employer
                 if it is not None and it.kind in ACTORS and it.entity.id not in ctx.officials:
                     out.append(it)
                 elif ctx.last_group and _group_word(tok):
@@ -1083,9 +1085,20 @@ def _offense_subjects(ctx: Context, s: Sentence, trig: tuple[int, int], verb: To
         # name elsewhere in the sentence ("the Twitter hack") is not the accused
         last = ctx.last_target
         return [Item(s.items[0].found, last)] if last is not None and last.kind == P else []
-    # A service is accused only when the sentence makes it the subject ("Telegram faces ...").
-    before = [it for it in _targets(ctx, s) if it.found.end <= trig[1] + 1 and it.kind != PL]
+    # A service is accused only when the sentence makes it the subject ("Telegram faces ..."),
+    # an employer never ("Former Acme employee charged with ...": the employee is).
+    before = [
+        it
+        for it in _targets(ctx, s)
+        if it.found.end <= trig[1] + 1 and it.kind != PL and not _modifies_a_noun(ctx.doc, it)
+    ]
     return before[-1:]
+
+
+def _modifies_a_noun(doc: Doc, it: Item) -> bool:
+    root = doc[it.found.start : it.found.end].root
+    head = _phrase_head(root)
+    return root.dep_ in ("compound", "poss", "nmod") and head.pos_ == "NOUN" and head is not root
 
 
 # Nouns that describe an accused person without naming them ("the UK national").
@@ -1150,10 +1163,21 @@ def _offense_facts(ctx: Context, s: Sentence) -> None:
     if not offenses or not (conv or charged):
         return
     trig = min(t for t in (conv, charged) if t)
+    if trig == charged and not conv and not _faces_a_charge(ctx.doc[trig[0]]):
+        return  # "she faced torture and abuse": what was done to her, not what she is charged with
     verb = _offense_verb(ctx, s, trig)
     subjects = _offense_subjects(ctx, s, trig, verb)
     main = ctx.main_target
-    if not subjects and main is not None and main.kind != PL and not _accuser_subject(ctx, s):
+    described = any(
+        _modifies_a_noun(ctx.doc, it) for it in s.items if it.found.end <= trig[1] + 1
+    )  # "Former Acme employee charged", "Members of the X gang were": someone unnamed is
+    if (
+        not subjects
+        and not described
+        and main is not None
+        and main.kind != PL
+        and not _accuser_subject(ctx, s)
+    ):
         # the article's main target stands for an unnamed accused, unless it is a service:
         # a platform is charged only when a sentence says so
         subjects = [Item(offenses[0].found, main)]
@@ -1169,6 +1193,25 @@ def _offense_facts(ctx: Context, s: Sentence) -> None:
             if rel == "CONVICTED_OF" and subj.kind == PL:
                 rel = "CHARGED_WITH"
             ctx.facts.add(rel, subj.entity, off.entity, s.span, f"{rel.lower()}.trigger")
+
+
+_FACE_WORDS = frozenset({"face", "faces", "facing", "faced"})
+# What one faces when one is accused: charges, a trial, a sentence.
+_FACED_PROCEEDINGS = frozenset(
+    {"charge", "charges", "count", "counts", "accusation", "accusations", "allegation",
+     "allegations", "indictment", "trial", "prosecution", "extradition", "year", "years",
+     "months", "sentence", "prison", "jail", "penalty", "penalties", "fine", "fines", "lawsuit",
+     "suit", "probe", "investigation", "sanctions", "time", "life", "decades", "punishment"}
+)  # fmt: skip
+
+
+def _faces_a_charge(trigger: Token) -> bool:
+    """ "X faces wire fraud charges", "faces up to 20 years": a charge; "she faced torture":
+    not one. Other charge triggers ("charged", "accused") always are."""
+    if trigger.lower_ not in _FACE_WORDS:
+        return True
+    words = {t.lower_ for c in trigger.children if c.dep_ in ("dobj", "prep") for t in c.subtree}
+    return bool(words & _FACED_PROCEEDINGS)
 
 
 def _phrase_head(token: Token) -> Token:

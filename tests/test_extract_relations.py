@@ -459,6 +459,31 @@ def test_an_employers_job_title_is_not_part_of_its_name() -> None:
     assert ("MEMBER_OF", "Fabian Wosar", "Emsisoft") in facts(ex)
 
 
+@pytest.mark.parametrize(
+    ("text", "not_charged"),
+    [
+        ("Former Veltrano employee charged with hacking and extorting the company.", "Veltrano"),
+        ("Veltrano faced a ransomware attack in 2012 that damaged 30,000 workstations.",
+         "Veltrano"),
+        ("In Bahrain, Dana Wirth faced torture and sexual abuse in detention.", "Dana Wirth"),
+    ],
+)  # fmt: skip
+def test_an_employer_or_a_victim_is_not_charged(text: str, not_charged: str) -> None:
+    found = facts(run(text))
+    assert not any(f[0] == "CHARGED_WITH" and f[1] == not_charged for f in found), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dana Wirth faces wire fraud charges in New Jersey.",
+        "Dana Wirth faces up to 20 years in prison for wire fraud.",
+    ],
+)
+def test_facing_charges_or_prison_is_a_charge(text: str) -> None:
+    assert ("CHARGED_WITH", "Dana Wirth", "wire fraud") in facts(run(text))
+
+
 def test_agencies_named_together_without_a_joint_act_do_not_cooperate() -> None:
     found = facts(run("Europol and Eurojust said ransomware is a growing threat."))
     assert not any(f[0] == "COOPERATES_WITH" for f in found)
