@@ -971,8 +971,29 @@ def _targets(ctx: Context, s: Sentence, after: int | None = None) -> list[Item]:
     return [
         it
         for it in s.of(*ACTORS, after=after)
-        if it.entity.id not in ctx.officials and "news" not in it.entity.name.lower()
+        if it.entity.id not in ctx.officials
+        and "news" not in it.entity.name.lower()
+        and not _told_or_victim(ctx.doc, it)
     ]
+
+
+_TELLING = frozenset({"told", "tell", "tells", "telling"})
+
+
+def _told_or_victim(doc: Doc, it: Item) -> bool:
+    """ "told The Providence Journal": the outlet a source speaks to; "a man who hacked MLB
+    accounts": a victim inside the relative clause that describes the target."""
+    tok = doc[it.found.start : it.found.end].root
+    if tok.dep_ in ("dobj", "dative") and tok.head.lower_ in _TELLING:
+        return True
+    head = tok
+    for _ in range(8):
+        if head.dep_ == "relcl" and head.head.pos_ in ("NOUN", "PROPN"):
+            return True
+        if head.head is head:
+            break
+        head = head.head
+    return False
 
 
 def _first_trigger(s: Sentence, name: str) -> tuple[int, int] | None:

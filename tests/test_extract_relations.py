@@ -473,6 +473,15 @@ def test_an_employer_or_a_victim_is_not_charged(text: str, not_charged: str) -> 
     assert not any(f[0] == "CHARGED_WITH" and f[1] == not_charged for f in found), found
 
 
+def test_a_victim_or_the_outlet_told_is_not_the_target_of_a_proceeding() -> None:
+    found = facts(run(
+        "The FBI charged Dana Wirth, who hacked Veltrano accounts, and told the Harbor Gazette "
+        "it would investigate."
+    ))  # fmt: skip
+    targets = {f[2] for f in found if f[0] in ("PROSECUTES", "INVESTIGATES")}
+    assert "Veltrano" not in targets and "Harbor Gazette" not in targets, found
+
+
 @pytest.mark.parametrize(
     "text",
     [
