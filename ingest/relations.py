@@ -590,7 +590,9 @@ def _affiliation_rel(title: str) -> str:
     if "founder" in words:
         return "FOUNDED"
     core = " ".join(w for w in words if w not in ("the", "a", "an"))
-    return "LEADS" if core in _HEAD_TITLES else "MEMBER_OF"
+    parts = [p.strip() for p in core.replace("&", " and ").split(" and ")]
+    # "president and CEO", "founder & CEO": one of the titles heads the organisation
+    return "LEADS" if core in _HEAD_TITLES or set(parts) & _HEAD_TITLES else "MEMBER_OF"
 
 
 def _affiliations(ctx: Context, s: Sentence) -> None:

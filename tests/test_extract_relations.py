@@ -347,6 +347,8 @@ def test_trigger_finder_finds_what_a_spacy_matcher_finds() -> None:
          ("LEADS", "John Smith", "Mandiant")),
         ("Mandiant CEO Kevin Mandia said the gang was active.",
          ("LEADS", "Kevin Mandia", "Mandiant")),
+        ("Hitesh Sheth, president and CEO at Vectra, compared the indictments.",
+         ("LEADS", "Hitesh Sheth", "Vectra")),
     ],
 )  # fmt: skip
 def test_quoted_experts_belong_to_their_employer(text: str, fact: tuple[str, str, str]) -> None:
