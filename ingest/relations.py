@@ -1377,11 +1377,34 @@ def _coop_pairs(ctx: Context, s: Sentence, trig: tuple[int, int] | None) -> list
         return list(combinations(before, 2))
     if not after or not (words & _STAR_LINKS or doc[trig[1] - 1].lower_ in ("with",)):
         return []
+    if _someone_else_cooperates(s, doc[trig[0]]):
+        return []  # "the suspects are accused of working with Russia's FSB": not an agency
     hub = by[0] if by else (before[0] if before else None)
     if hub is None and ctx.main_agency is not None:
         hub = Item(after[0].found, ctx.main_agency)
     pairs = list(combinations(by, 2)) if len(by) >= 2 else []
     return pairs + [(hub, a) for a in after if hub is not None]
+
+
+def _someone_else_cooperates(s: Sentence, word: Token) -> bool:
+    """The cooperating verb's subject (its own or that of the verb it completes: "are accused
+    of working with") names people or others, and no agency or country."""
+    verb = word
+    for _ in range(4):
+        subjects = [c for c in verb.children if c.dep_ in _SUBJ]
+        if subjects:
+            subject = subjects[0]
+            if subject.pos_ == "PRON":
+                return False
+            parties = [_item_at(s, t.i) for t in subject.subtree]
+            return not any(it is not None and it.kind in (A, J) for it in parties)
+        if (
+            verb.dep_ not in ("xcomp", "pcomp", "conj", "advcl", "pobj", "prep")
+            or verb.head is verb
+        ):
+            return False
+        verb = verb.head
+    return False
 
 
 def _investigated_by(ctx: Context, s: Sentence) -> list[Item]:

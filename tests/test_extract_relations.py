@@ -495,6 +495,16 @@ def test_facing_charges_or_prison_is_a_charge(text: str) -> None:
     assert ("CHARGED_WITH", "Dana Wirth", "wire fraud") in facts(run(text))
 
 
+def test_people_working_with_an_agency_make_no_cooperation_of_the_main_agency() -> None:
+    text = (
+        "The US Treasury sanctioned four men on Monday. The Treasury said Ivan Kozak and Oleh "
+        "Voloshyn are accused of working with Russia's Federal Security Service."
+    )
+    assert not any(f[0] == "COOPERATES_WITH" for f in facts(run(text)))
+    found = facts(run("The US Treasury said it worked with the Federal Security Service."))
+    assert any(f[0] == "COOPERATES_WITH" for f in found), found
+
+
 def test_agencies_named_together_without_a_joint_act_do_not_cooperate() -> None:
     found = facts(run("Europol and Eurojust said ransomware is a growing threat."))
     assert not any(f[0] == "COOPERATES_WITH" for f in found)
