@@ -492,6 +492,7 @@ def _structural(ctx: Context) -> None:
         _based_in(ctx, s)
         _located_in(ctx, s)
         _person_of_place(ctx, s)
+        _described_by_place(ctx, s)
         _demonym_before(ctx, s)
         _people_of_unit(ctx, s)
         _membership_list(ctx, s)
@@ -625,10 +626,31 @@ def _affiliations(ctx: Context, s: Sentence) -> None:
                     rel = _affiliation_rel(gap[1:].text)
                 elif words and words[-1] in _NEWS_ROLES and _is_title(gap):
                     rel = _affiliation_rel(gap.text)  # "F-Secure researcher Jarno Niemela"
-            if rel is not None:
-                target = o if rel != "MEMBER_OF" else _chain_end(s, o)
-                if not f.has("LEADS", p.entity.id, target.entity.id):
-                    f.add(rel, p.entity, target.entity, sent, f"{rel.lower()}.affiliation")
+            if rel is None:
+                continue
+            target = o if rel != "MEMBER_OF" else _chain_end(s, o)
+            members = [p]
+            if o.found.end <= p.found.start:  # "Acme's Ann Lee and Bo Park": the whole list
+                members += _listed_after(doc, people, p)
+            for member in members:
+                if not f.has("LEADS", member.entity.id, target.entity.id):
+                    f.add(rel, member.entity, target.entity, sent, f"{rel.lower()}.affiliation")
+
+
+_NAME_LIST_GAPS = ([","], ["and"], [",", "and"])
+
+
+def _listed_after(doc: Doc, people: list[Item], first: Item) -> list[Item]:
+    """The people listed right after `first` ("A, B and C")."""
+    out, last = [], first
+    for q in people:
+        if q.found.start < last.found.end:
+            continue
+        if [t.lower_ for t in doc[last.found.end : q.found.start]] not in _NAME_LIST_GAPS:
+            break  # (a ";" list gives each person their own affiliation)
+        out.append(q)
+        last = q
+    return out
 
 
 # Role nouns news puts between an employer and a person ("Acme researcher X").
@@ -853,6 +875,37 @@ def _person_of_place(ctx: Context, s: Sentence) -> None:
             ):
                 break
             k += 1
+
+
+# Nouns that describe a person in an apposition ("X, a Florida man", "a Texas 17-year-old").
+_DESCRIBED_PEOPLE = frozenset(
+    {"man", "woman", "teen", "teenager", "boy", "girl", "resident", "native", "national",
+     "citizen", "old", "youth", "student", "hacker", "businessman", "businesswoman"}
+)  # fmt: skip
+
+
+def _described_by_place(ctx: Context, s: Sentence) -> None:
+    """ "Graham Ivan Clark, a Florida 17-year-old", "X, a former Texas resident": the place
+    that opens the description set off after a person's name is where they are from."""
+    doc = ctx.doc
+    places = {it.found.start: it for it in s.of(J)}
+    for it in s.of(P):
+        k = it.found.end
+        if k + 2 >= s.span.end or doc[k].text != "," or doc[k + 1].lower_ not in ("a", "an"):
+            continue
+        k += 2
+        while k < s.span.end and doc[k].lower_ in ("former", "young", "local"):
+            k += 1
+        place = places.get(k)
+        if place is None:
+            continue
+        j = place.found.end
+        described = False
+        while j < s.span.end and j - place.found.end < 6 and doc[j].text not in (",", "."):
+            described = described or doc[j].lower_ in _DESCRIBED_PEOPLE
+            j += 1
+        if described:
+            ctx.facts.add("BASED_IN", it.entity, place.entity, s.span, "based_in.described")
 
 
 def _demonym_before(ctx: Context, s: Sentence) -> None:

@@ -349,6 +349,8 @@ def test_trigger_finder_finds_what_a_spacy_matcher_finds() -> None:
          ("LEADS", "Kevin Mandia", "Mandiant")),
         ("Hitesh Sheth, president and CEO at Vectra, compared the indictments.",
          ("LEADS", "Hitesh Sheth", "Vectra")),
+        ("The takedown will hurt the gang, said Mandiant's Shane Huntley and Luca Nagy today.",
+         ("MEMBER_OF", "Luca Nagy", "Mandiant")),
     ],
 )  # fmt: skip
 def test_quoted_experts_belong_to_their_employer(text: str, fact: tuple[str, str, str]) -> None:
@@ -376,6 +378,8 @@ def test_an_unnamed_accused_is_not_the_platform_in_the_sentence() -> None:
         ("Daniel Moreno, aka “Rockjaw,” 19, of Leeds, in the United Kingdom, was charged.",
          "Daniel Moreno", "United Kingdom"),
         ("Maria Lopez, 35, of Austin, Texas, pleaded guilty on Monday.", "Maria Lopez", "Texas"),
+        ("Graham Ivan Clark, a Florida 17-year-old, pleaded guilty on Monday.",
+         "Graham Ivan Clark", "Florida"),
         ("Nikos Varga aka “The Bull,” of Athens, Greece, was charged on Monday.", "Nikos Varga",
          "Greece"),
     ],
