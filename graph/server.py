@@ -34,13 +34,17 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psutil
-from neo4j import Driver, GraphDatabase
-from neo4j.exceptions import AuthError, DriverError, Neo4jError
 
 from graph.errors import ConfigError, ServerError
 from graph.settings import Settings
+
+# The driver (about half a second to import) only where Bolt is spoken: `db stop` and `db
+# status` of a stopped server never need it.
+if TYPE_CHECKING:
+    from neo4j import Driver
 
 POM = Path(__file__).with_name("neo4j-pom.xml")
 WATCHDOG_SOURCE = Path(__file__).with_name("watchdog") / "WatchdogExtension.java"
@@ -567,6 +571,8 @@ def _kill(settings: Settings, process: subprocess.Popen[bytes]) -> None:
 
 
 def _driver(uri: str, user: str, password: str | None, timeout: float) -> Driver:
+    from neo4j import GraphDatabase
+
     auth = (user, password) if password is not None else None
     return GraphDatabase.driver(uri, auth=auth, connection_timeout=timeout)
 
@@ -587,6 +593,8 @@ def _components(uri: str, user: str, password: str | None, timeout: float) -> tu
 
 def _reason(exc: Exception, settings: Settings) -> str:
     """One line about a failed Bolt call, without the password."""
+    from neo4j.exceptions import AuthError
+
     if isinstance(exc, AuthError):
         return "it refused the credentials (check NEO4J_USER and NEO4J_PASSWORD)"
     text = " ".join(str(exc).split()) or type(exc).__name__
@@ -607,6 +615,8 @@ def _exit_diagnosis(settings: Settings, code: int) -> str:
 
 def _wait_until_ready(settings: Settings, process: subprocess.Popen[bytes]) -> ServerStatus:
     """Poll Bolt with the stored password until it answers, the JVM exits, or time runs out."""
+    from neo4j.exceptions import AuthError, DriverError, Neo4jError
+
     deadline = time.monotonic() + settings.start_timeout
     log = home_dir(settings) / "logs" / "neo4j.log"
     while True:
@@ -643,6 +653,8 @@ def _wait_until_ready(settings: Settings, process: subprocess.Popen[bytes]) -> S
 
 
 def _external_status(settings: Settings, detail: str | None = None) -> ServerStatus:
+    from neo4j.exceptions import DriverError, Neo4jError
+
     home = home_dir(settings)
     try:
         version, edition = _components(
@@ -745,6 +757,8 @@ def status(settings: Settings) -> ServerStatus:
         return ServerStatus(
             False, settings.uri, None, None, None, home, f"not running; home {home}"
         )
+    from neo4j.exceptions import DriverError, Neo4jError
+
     ports = conf_ports(settings)
     uri = f"bolt://127.0.0.1:{ports[0]}" if ports else settings.uri
     try:
