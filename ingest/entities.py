@@ -185,6 +185,23 @@ THING_WORDS = frozenset(
         "day",
         "week",
         "month",
+        # documents, plans and hearings named after a body ("NIST Cybersecurity Framework",
+        # "FBI Private Industry Notification", "Europol Regulation", "Senate Estimates")
+        "framework",
+        "notification",
+        "regulation",
+        "regulations",
+        "strategy",
+        "directive",
+        "advisory",
+        "guidelines",
+        "guidance",
+        "plan",
+        "bill",
+        "estimates",
+        "hearing",
+        "handbook",
+        "manual",
     ]
 )
 # Titles that may precede a name inside a PERSON span ("Director Shawn Bray").
@@ -1327,10 +1344,13 @@ def agency_names(doc: Doc, known: set[int], places: dict[int, int] | None = None
     places = places or {}
     out: list[Found] = []
     titled = doc.to_array(IS_TITLE).tolist()
-    for i, lower in enumerate(lower_forms(doc)):
+    lowers = lower_forms(doc)
+    for i, lower in enumerate(lowers):
         if lower not in UNIT_HEADS or not titled[i] or i in known:
             continue
         tok = doc[i]
+        if i + 1 < len(lowers) and lowers[i + 1] in THING_WORDS:
+            continue  # "Export Administration Regulations": a law named after a body
         start, j = tok.i, tok.i - 1
         sent_start = tok.sent.start  # Token.sent walks the sentence: read it once
         while j >= sent_start:

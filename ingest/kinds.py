@@ -44,7 +44,7 @@ from spacy.tokens import Doc, Span, Token
 from graph import ontology
 from graph.errors import ConfigError
 from ingest.descriptions import described_kinds, description, undecided_names
-from ingest.entities import Found, find_mentions, strip_span
+from ingest.entities import THING_WORDS, Found, find_mentions, strip_span
 from ingest.knowledge import technical_terms
 from ingest.nlp import RULER_KEY, doc_text, lower_forms, strings_of, token_columns
 from ingest.records import normalize_name
@@ -517,8 +517,12 @@ def learned_kinds(
             dropped.append(c)
             continue
         best = max((i for i in range(len(totals)) if i != none), key=totals.__getitem__)
-        if classifier.labels[best] != ontology.OFFENSE and normalize_name(c.text) in terms:
-            dropped.append(c)  # "DDoS", "API", "Blockchain": the trade's words, no actor
+        if classifier.labels[best] != ontology.OFFENSE and (
+            normalize_name(c.text) in terms or doc[c.end - 1].lower_ in THING_WORDS
+        ):
+            # "DDoS", "API", "Blockchain": the trade's words; "Senate Estimates", "NIST
+            # Cybersecurity Framework": a document or an event; no actor
+            dropped.append(c)
             continue
         if classifier.labels[best] == ontology.PERSON and (
             _plural_thing(doc, c) or not _name_like(doc[c.start])

@@ -137,8 +137,13 @@ def test_a_name_takes_the_kind_the_text_describes(text: str, name: str, kind: st
         ("The Zorbot malware stole passwords from Acme Bank customers.", "Zorbot"),
         ("Europol coordinated Operation Nightfall in ten countries.", "Nightfall"),
         ("Attackers exploited the Fenrix vulnerability in the routers.", "Fenrix"),
+        ("The minister told Senate Estimates that the funds were spent.", "Senate Estimates"),
+        ("Firms should follow the NIST Cybersecurity Framework, the agency said.",
+         "NIST Cybersecurity Framework"),
+        ("Exports are controlled by the Export Administration Regulations (EAR) of the US.",
+         "Export Administration"),
     ],
-)
+)  # fmt: skip
 def test_software_flaws_and_operations_are_not_actors(text: str, name: str) -> None:
     assert name not in entities(run(text))
     assert not any(name in n for n in entities(run(text)))
