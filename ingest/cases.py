@@ -202,7 +202,9 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
             # Co-defendants of one proceeding ("charged A; B; C") are one case.
             merged[key] = _join(merged[key], case) if key in merged else case
     cases = list(merged.values())
-    # An arrest in the country that charges or tries the person is a step of that case.
+    # An arrest in the country that charges or tries the person, or already has a case of
+    # them, is a step of that case.
+    charged_in |= {(c.jurisdiction, t) for c in cases for t in c.targets}
     cases += [
         op
         for op in _operations(relations, by_id, agency_iso, iso_entity, home)

@@ -92,6 +92,14 @@ def test_an_arrest_by_the_country_of_the_case_is_not_a_second_case() -> None:
     }
 
 
+def test_an_arrest_that_already_makes_a_case_is_not_a_second_operation() -> None:
+    cases = _cases(
+        "FBI agents and the Naval Criminal Investigative Service arrested Diana Moreno in West "
+        "Virginia. The FBI said Moreno had sold the plans."
+    )
+    assert len([c for c in cases if c[2] == ("Diana Moreno",)]) == 1, cases
+
+
 def test_sanctions_and_fines_are_regulatory_cases_in_the_regulator_country() -> None:
     cases = _cases(
         "The US Treasury Department sanctioned Quorvane Security Inc. and Daniel Moreno on Monday."
