@@ -26,7 +26,7 @@ _LAWSUIT_WORDS = re.compile(
 _PROCEEDING = {
     "INVESTIGATES": "investigation",
     "PROSECUTES": "prosecution",
-    "ARRESTED": "prosecution",
+    "ARRESTED": "operation",  # with a charge or a prosecutor besides: a prosecution
     "CHARGED_WITH": "prosecution",
     "CONVICTED_OF": "prosecution",
     "SEIZED": "operation",
