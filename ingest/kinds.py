@@ -44,7 +44,14 @@ from spacy.tokens import Doc, Span, Token
 from graph import ontology
 from graph.errors import ConfigError
 from ingest.descriptions import described_kinds, description, undecided_names
-from ingest.entities import THING_WORDS, Found, find_mentions, strip_span
+from ingest.entities import (
+    AGENCY_WORDS,
+    ORGANIZATION_WORDS,
+    THING_WORDS,
+    Found,
+    find_mentions,
+    strip_span,
+)
 from ingest.knowledge import technical_terms
 from ingest.nlp import RULER_KEY, doc_text, lower_forms, strings_of, token_columns
 from ingest.records import normalize_name
@@ -525,7 +532,9 @@ def learned_kinds(
             dropped.append(c)
             continue
         if classifier.labels[best] == ontology.PERSON and (
-            _plural_thing(doc, c) or not _name_like(doc[c.start])
+            _plural_thing(doc, c)
+            or not _name_like(doc[c.start])
+            or doc[c.end - 1].lower_ in _NO_NAME_ENDS
         ):
             dropped.append(c)
             continue
@@ -577,6 +586,19 @@ def _discourse(doc: Doc, kept: set[Found]) -> list[Found]:
 
 
 _LIST_LINKS = frozenset({",", ";", "and", "or", "("})
+
+
+# Words no personal name ends in: heads of organisations, bodies, places and products
+# ("Principal Group", "Southern Command", "Evin Prison", "Media Player", "Apple Watch").
+_NO_NAME_ENDS = (
+    ORGANIZATION_WORDS
+    | AGENCY_WORDS
+    | frozenset(
+        {"command", "prison", "hospital", "clinic", "health", "center", "centre", "university",
+         "college", "school", "player", "watch", "assistant", "app", "apps", "phone", "browser",
+         "server", "cloud", "platform", "store", "studio", "studios", "network", "networks"}
+    )
+)  # fmt: skip
 
 
 def _name_like(tok: Token) -> bool:

@@ -166,6 +166,19 @@ def test_a_common_word_or_a_word_of_the_trade_is_no_actor_before_a_descriptor(
     assert kinds.get(word) in (None, "Offense"), kinds
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Hacktivists leaked videos of abuse recorded inside Evin Prison in Tehran.",
+         "Evin Prison"),
+        ("The general once served at Southern Command before moving to Cyber Command.",
+         "Southern Command"),
+    ],
+)  # fmt: skip
+def test_a_name_ending_in_a_body_or_a_place_is_no_person(text: str, name: str) -> None:
+    assert entities(run(text)).get(name) != "Person"
+
+
 def test_a_place_used_as_a_modifier_is_not_described_as_an_actor() -> None:
     kinds = entities(run("Hackers attacked a Chicago multinational and police in Phoenix."))
     assert "Chicago" not in kinds and "Phoenix" not in kinds, kinds
