@@ -479,6 +479,19 @@ def test_an_employer_or_a_victim_is_not_charged(text: str, not_charged: str) -> 
     assert not any(f[0] == "CHARGED_WITH" and f[1] == not_charged for f in found), found
 
 
+def test_a_relative_clause_that_describes_an_agency_keeps_its_targets() -> None:
+    found = facts(run("The FBI, which arrested Dana Wirth in May, said the case was closed."))
+    assert ("ARRESTED", "Federal Bureau of Investigation", "Dana Wirth") in found, found
+
+
+def test_an_agencys_own_indictment_leaves_the_unnamed_accused_to_the_article() -> None:
+    found = facts(run(
+        "Dana Wirth ran the Veltrano forum for years. The Justice Department's indictment "
+        "charges the administrator with wire fraud."
+    ))  # fmt: skip
+    assert ("CHARGED_WITH", "Dana Wirth", "wire fraud") in found, found
+
+
 def test_a_victim_or_the_outlet_told_is_not_the_target_of_a_proceeding() -> None:
     found = facts(run(
         "The FBI charged Dana Wirth, who hacked Veltrano accounts, and told the Harbor Gazette "
