@@ -65,11 +65,38 @@ def running_app(
     settings: Settings, wait: object, extra_env: dict[str, str] | None = None
 ) -> Iterator[str]:
     """The app as `casegraph app` runs it, on a free port, against the test server; its URL.
-    `wait(url, process)` returns once the app answers."""
-    (port,) = free_ports(1)
+    `wait(url, process)` returns once the app answers. A free port can be taken by another
+    process's connection before the app binds it: an app that exits while starting is started
+    again on another port (three tries), and the last one's error output is in the failure."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
     env.update(app_fixture.app_env(settings))
     env.update(extra_env or {})
+    for attempt in range(_APP_TRIES):
+        proc, url = _start_app(env)
+        try:
+            wait(url, proc)  # type: ignore[operator]
+            break
+        except RuntimeError:
+            exited = proc.poll() is not None
+            _stop(proc)
+            if exited and attempt < _APP_TRIES - 1:
+                continue  # exited while starting: most likely its port was taken meanwhile
+            err = proc.stderr.read().decode(errors="replace")[-2000:] if proc.stderr else ""
+            raise RuntimeError(f"the app did not start: {err}") from None
+        except BaseException:
+            _stop(proc)
+            raise
+    try:
+        yield url
+    finally:
+        _stop(proc)
+
+
+_APP_TRIES = 3
+
+
+def _start_app(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+    (port,) = free_ports(1)
     cmd = [
         sys.executable, "-m", "graph.app_server", APP,
         "--server.port", str(port), "--server.address", "127.0.0.1",
@@ -79,11 +106,11 @@ def running_app(
     proc = subprocess.Popen(
         cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait(url, proc)  # type: ignore[operator]
-        yield url
-    finally:
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
         proc.terminate()
         try:
             proc.wait(timeout=10)
