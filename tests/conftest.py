@@ -89,17 +89,27 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(key=lambda item: item.path not in slow)  # stable: each file's order is kept
 
 
+_SERVER_TRIES = 3
+
+
 @pytest.fixture(scope="session")
 def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    """A running throwaway Neo4j; yields its Settings."""
-    settings = throwaway_settings(tmp_path_factory.mktemp("neo4j-home"))
-    # atexit covers an interpreter exit that skips fixture finalizers.
-    atexit.register(stop_quietly, settings)
-    try:
-        server.start(settings)
-    except CasegraphError as exc:
-        stop_quietly(settings)
-        pytest.fail(f"the test Neo4j server did not start: {exc}", pytrace=False)
+    """A running throwaway Neo4j; yields its Settings. A free port can be taken by another
+    process's connection between choosing it and the server's start: then the server starts
+    again in a new home on other ports (three tries)."""
+    for attempt in range(_SERVER_TRIES):
+        settings = throwaway_settings(tmp_path_factory.mktemp("neo4j-home"))
+        # atexit covers an interpreter exit that skips fixture finalizers.
+        atexit.register(stop_quietly, settings)
+        try:
+            server.start(settings)
+            break
+        except CasegraphError as exc:
+            stop_quietly(settings)
+            atexit.unregister(stop_quietly)
+            if "already in use" in str(exc) and attempt < _SERVER_TRIES - 1:
+                continue
+            pytest.fail(f"the test Neo4j server did not start: {exc}", pytrace=False)
     try:
         yield settings
     finally:
