@@ -85,8 +85,14 @@ def _sued(doc: Doc, target: Entity) -> bool:
     return False
 
 
-def _place_near(doc: Doc, target: Entity, places: list[Entity]) -> str | None:
-    """A jurisdiction named "in <place>" in a sentence that mentions the target."""
+_CAUGHT_IN = re.compile(r"\b(arrested|detained|apprehended|caught|held|extradited from)\s+in\s*$")
+
+
+def _place_near(
+    doc: Doc, target: Entity, places: list[Entity], charged: bool = False
+) -> str | None:
+    """A jurisdiction named "in <place>" in a sentence that mentions the target; for a person
+    who is charged, not the place of the arrest (people are arrested abroad and sent back)."""
     text = doc_text(doc)
     for m in target.mentions:
         sent = doc.char_span(m.start, m.end, alignment_mode="expand")
@@ -98,6 +104,9 @@ def _place_near(doc: Doc, target: Entity, places: list[Entity]) -> str | None:
                 if s.start_char <= pm.start < s.end_char:
                     before = text[max(s.start_char, pm.start - 4) : pm.start].lower()
                     if before.strip().endswith("in") and p.iso:
+                        lead = text[max(s.start_char, pm.start - 30) : pm.start].lower()
+                        if charged and _CAUGHT_IN.search(lead):
+                            continue
                         return p.iso
     return None
 
@@ -181,7 +190,7 @@ def extract_cases(doc: Doc, entities: list[Entity], relations: list[Relation]) -
             or (led_locally[0] if led_locally else None)
             or _country(leaders[0] if leaders else None)
             or local
-            or _country(_place_near(doc, target, places))
+            or _country(_place_near(doc, target, places, d.charged))
             or _country(home)
             or _country(main_place)
         )

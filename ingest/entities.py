@@ -1299,7 +1299,8 @@ def _title_word(tok: Token) -> bool:
 
 
 def _unit_name_end(doc: Doc, i: int) -> int:
-    """Extend "Office" / "Bureau" ... rightwards over "of Gambling Control"."""
+    """Extend "Office" / "Bureau" ... rightwards over "of Gambling Control", and over a list of
+    portfolios ("Ministry of Economy, Trade and Industry")."""
     end = j = i + 1
     while j < len(doc) and (doc[j].lower_ in ("of", "for", "the", "and") or _title_word(doc[j])):
         if doc[j].lower_ == "and" and (j + 1 >= len(doc) or not _title_word(doc[j + 1])):
@@ -1309,7 +1310,33 @@ def _unit_name_end(doc: Doc, i: int) -> int:
         if _title_word(doc[j]):
             end = j + 1
         j += 1
+        if j < len(doc) and doc[j].text == "," and end == j and end > i + 2:
+            j = end = _portfolios_end(doc, j)
     return end
+
+
+def _portfolios_end(doc: Doc, comma: int) -> int:
+    """After "Ministry of Economy" at a comma: the end of ", Trade(,) and Industry" when the
+    list is closed by "and" and each item is one to three title-case words; else the comma."""
+    j = comma
+    while j < len(doc) and doc[j].text == ",":
+        k = j + 1
+        if doc[k : k + 1].text == "and":
+            k += 1
+        n = 0
+        while k < len(doc) and n < 3 and _title_word(doc[k]) and doc[k].lower_ not in UNIT_HEADS:
+            k, n = k + 1, n + 1
+        if not n:
+            return comma
+        if doc[j + 1].lower_ == "and":
+            return k if j > comma else comma  # ", Transport, and Tourism"; not ", and Acme"
+        if doc[k : k + 1].text == "and":
+            m = k + 1
+            while m < len(doc) and m - k <= 3 and _title_word(doc[m]):
+                m += 1
+            return m if m > k + 1 else comma
+        j = k
+    return comma
 
 
 # Titles that end a unit name read leftwards ("Director" in "Director FBI Field Office"); the

@@ -466,15 +466,41 @@ def _core_as_written(core: str, forms: list[str]) -> str:
 
 def _prefixed_forms(doc: Doc, found: list[Found]) -> dict[int, str]:
     """Mention index -> the agency's name with the country written right before it ("US" +
-    "Treasury Department"): the article's fuller form of the name, kept as an alias while the
-    country stays a mention of its own."""
+    "Treasury Department"), or the body it is a unit of ("FBI" + "Cleveland Field Office",
+    "the SEC's" + "Regional Office"): the article's fuller form of the name, kept as an alias
+    while the country or the owner stays a mention of its own."""
     places = {f.end: f for f in found if f.kind == ontology.JURISDICTION}
+    owners = {f.end: f for f in found if f.kind == ontology.AGENCY and not f.generic}
+    owners |= {end + 1: f for end, f in owners.items() if doc[end : end + 1].text in _POSSESSIVE}
+    starts = {f.start: f for f in found if f.kind == ontology.AGENCY and not f.generic}
     out = {}
     for i, f in enumerate(found):
-        place = places.get(f.start)
-        if f.kind == ontology.AGENCY and not f.generic and place is not None:
-            out[i] = doc[place.start : f.end].text
+        if f.kind != ontology.AGENCY or f.generic:
+            continue
+        before = places.get(f.start)
+        if before is None and doc[f.end - 1].lower_ in _INNER_UNITS and f.end - f.start >= 2:
+            before = owners.get(f.start)
+        if before is not None:
+            out[i] = doc[before.start : f.end].text
+        elif doc[f.end - 1].lower_ in _INNER_UNITS and (owner := _owner_after(doc, f, starts)):
+            out[i] = doc[f.start : owner.end].text  # "Cybercrime Bureau of the National Police"
     return out
+
+
+def _owner_after(doc: Doc, unit: Found, starts: dict[int, Found]) -> Found | None:
+    """The agency named right after a unit by "of (the)"."""
+    if doc[unit.end : unit.end + 1].text != "of":
+        return None
+    at = unit.end + 2 if doc[unit.end + 1 : unit.end + 2].text.lower() == "the" else unit.end + 1
+    return starts.get(at)
+
+
+_POSSESSIVE = frozenset({"'s", "’s"})
+# The heads of a body's units (a field office, a division), named with their owner in front.
+_INNER_UNITS = frozenset(
+    {"branch", "division", "section", "office", "unit", "squad", "center", "centre", "bureau",
+     "directorate"}
+)  # fmt: skip
 
 
 def _entity(

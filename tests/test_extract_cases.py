@@ -342,3 +342,13 @@ def test_a_takedown_is_an_operation_against_what_it_falls_on(text: str, expected
 def test_an_attack_that_disrupts_its_victim_is_no_operation() -> None:
     cases = _cases("The ransomware attack disrupted Ruxmart Market and shut down its website.")
     assert not [c for c in cases if c[1] == "operation"]
+
+
+def test_a_person_arrested_abroad_and_charged_at_home_is_prosecuted_at_home() -> None:
+    # no agency leads the case: the country of the article's court, not the place of arrest
+    cases = _cases(
+        "Daniel Moreno was indicted in 2017 and arrested in Hong Kong in 2018. He was "
+        "extradited and appeared in the U.S. District Court in Seattle. Moreno pleaded "
+        "guilty to conspiracy to commit wire fraud last September."
+    )
+    assert {(c[0], c[2]) for c in cases if c[1] == "prosecution"} == {("US", ("Daniel Moreno",))}

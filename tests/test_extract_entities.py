@@ -585,3 +585,52 @@ def test_a_spam_filter_is_no_offence() -> None:
 
     found = find_mentions(rules_extractor().nlp("Install a spam filter on your phone."))
     assert not [f for f in found if f.kind == "Offense"]
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "full"),
+    [
+        ("Agents of the FBI's San Diego Field Office searched the house.",
+         "San Diego Field Office", "FBI's San Diego Field Office"),
+        ("The FBI Criminal Investigative Division led the inquiry.",
+         "Criminal Investigative Division", "FBI Criminal Investigative Division"),
+        ("The Cybercrime Bureau of the National Criminal Police arrested a man.",
+         "Cybercrime Bureau", "Cybercrime Bureau of the National Criminal Police"),
+    ],
+)  # fmt: skip
+def test_a_unit_written_with_its_owner_keeps_that_form_as_an_alias(
+    text: str, unit: str, full: str
+) -> None:
+    ex = run(text)
+    found = next(e for e in ex.entities if e.name == unit)
+    assert found.kind == "Agency" and full in found.aliases, found
+    # the owner stays an entity of its own
+    assert len([e for e in ex.entities if e.kind == "Agency"]) == 2
+
+
+def test_a_country_or_a_company_before_an_office_is_no_owner() -> None:
+    ex = run("Acme Corp's Security Office reported the breach to the police.")
+    assert not any("Acme" in a for e in ex.entities for a in e.aliases if e.kind == "Agency")
+
+
+@pytest.mark.parametrize(
+    ("text", "agency"),
+    [
+        ("The Ministry of Economy, Trade and Industry fined the company.",
+         "Ministry of Economy, Trade and Industry"),
+        ("The Department of Digital, Culture, Media and Sport said it would act.",
+         "Department of Digital, Culture, Media and Sport"),
+        ("Officials of the Ministry of Land, Infrastructure, Transport, and Tourism met.",
+         "Ministry of Land, Infrastructure, Transport, and Tourism"),
+    ],
+)  # fmt: skip
+def test_a_ministry_named_by_a_list_of_portfolios_is_one_agency(text: str, agency: str) -> None:
+    assert entities(run(text)).get(agency) == "Agency"
+
+
+def test_a_name_after_a_comma_and_is_not_a_portfolio() -> None:
+    kinds = entities(
+        run("The case was filed in the U.S. District Court for the District of New Jersey, "
+            "and Acme Corp paid $19 million.")
+    )  # fmt: skip
+    assert not any("Acme" in name for name, kind in kinds.items() if kind == "Agency"), kinds
