@@ -608,15 +608,19 @@ def _affiliations(ctx: Context, s: Sentence) -> None:
             if p.found.end <= o.found.start:
                 gap = doc[p.found.end : o.found.start]
                 words = [t.lower_ for t in gap]
+                if words[-1:] == ["the"] and len(words) >= 4:
+                    gap, words = gap[:-1], words[:-1]  # "X, a member of the Acme gang"
                 if words == ["from"]:
                     rel = "MEMBER_OF"  # "Sergei Glazunov from Project Zero"
                 elif (
                     len(words) >= 3
                     and words[0] == ","
                     and words[-1] in _AFFILIATION_PREPS
-                    and _is_title(gap[1:-1])
+                    and _is_title(_described(gap[1:-1]))
                 ):
-                    rel = _affiliation_rel(gap[1:-1].text)
+                    rel = _affiliation_rel(_described(gap[1:-1]).text)
+                elif words in ([","], [",", "a"], [",", "an"]):
+                    rel = _role_after(doc, o, s.span.end)  # "X, a Acme researcher"
             elif o.found.end <= p.found.start:
                 gap = doc[o.found.end : p.found.start]
                 words = [t.lower_ for t in gap]
@@ -632,12 +636,62 @@ def _affiliations(ctx: Context, s: Sentence) -> None:
             members = [p]
             if o.found.end <= p.found.start:  # "Acme's Ann Lee and Bo Park": the whole list
                 members += _listed_after(doc, people, p)
+            else:  # "Ann Lee and Bo Park, members of Acme"
+                members += _listed_before(doc, people, p)
             for member in members:
                 if not f.has("LEADS", member.entity.id, target.entity.id):
                     f.add(rel, member.entity, target.entity, sent, f"{rel.lower()}.affiliation")
 
 
 _NAME_LIST_GAPS = ([","], ["and"], [",", "and"])
+# Words that describe a title without being part of it ("two alleged members of").
+_TITLE_QUALIFIERS = frozenset(
+    {"a", "an", "the", "alleged", "suspected", "former", "longtime", "senior", "both", "all"}
+)
+
+
+def _described(title: Span) -> Span:
+    """The title without the words that count or qualify it: "two alleged members" -> "members"."""
+    start = title.start
+    while start < title.end - 1 and (
+        title.doc[start].lower_ in _TITLE_QUALIFIERS or title.doc[start].like_num
+    ):
+        start += 1
+    return title.doc[start : title.end]
+
+
+def _role_after(doc: Doc, employer: Item, end: int) -> str | None:
+    """ "X, a Acme researcher", "X, Acme's director of sales": the relation the title written
+    right after the employer gives its holder (None when no title follows)."""
+    i = employer.found.end
+    if doc[i : i + 1].text in ("'s", "’s"):
+        j = i + 1
+        while (
+            j < end
+            and j - i <= _TITLE_LONGEST
+            and (doc[j].pos_ in _TITLE_POS or doc[j].lower_ in _TITLE_LINKS)
+        ):
+            j += 1
+        title = doc[i + 1 : j]
+        if len(title) and title[-1].lower_ in _TITLE_LINKS:
+            title = title[:-1]
+        return _affiliation_rel(title.text) if _is_title(title) else None
+    if i < end and doc[i].lower_ in _NEWS_ROLES and doc[i].pos_ == "NOUN":
+        return _affiliation_rel(doc[i].text)
+    return None
+
+
+def _listed_before(doc: Doc, people: list[Item], last: Item) -> list[Item]:
+    """The people listed right before `last` ("A, B and C")."""
+    out, first = [], last
+    for q in reversed(people):
+        if q.found.end > first.found.start:
+            continue
+        if [t.lower_ for t in doc[q.found.end : first.found.start]] not in _NAME_LIST_GAPS:
+            break
+        out.append(q)
+        first = q
+    return out
 
 
 def _listed_after(doc: Doc, people: list[Item], first: Item) -> list[Item]:

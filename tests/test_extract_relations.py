@@ -659,3 +659,26 @@ def test_the_defendants_are_the_people_named_before() -> None:
     for person in ("Daniel Moreno", "Maria Lind", "Tomas Ekberg"):
         assert ("CHARGED_WITH", person, "wire fraud") in found
     assert not any("laundering" in t for _r, _s, t in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Timur Yunosov, a Positive Technologies researcher, said the risk still exists.",
+         {("MEMBER_OF", "Timur Yunosov", "Positive Technologies")}),
+        ("Richard Melick, Zimperium's director of product marketing, told reporters on Monday "
+         "that users can act.", {("MEMBER_OF", "Richard Melick", "Zimperium")}),
+        ("Kirill Samokutyaev and Mark Bergman, two alleged members of the Infraud "
+         "Organization, have been placed under house arrest.",
+         {("MEMBER_OF", "Kirill Samokutyaev", "Infraud Organization"),
+          ("MEMBER_OF", "Mark Bergman", "Infraud Organization")}),
+    ],
+)  # fmt: skip
+def test_an_employer_in_an_apposition_gives_the_affiliation(text: str, expected: set) -> None:
+    f = facts(run(text))
+    assert expected <= f, f
+
+
+def test_an_apposition_without_a_title_after_the_employer_gives_no_affiliation() -> None:
+    f = facts(run("Timur Yunosov, a Positive Technologies customer since 2019, said it was safe."))
+    assert not any(r == "MEMBER_OF" for r, _, _ in f), f
