@@ -952,6 +952,17 @@ def _shared_authority(doc: Doc, f: Found, places: dict[int, Found]) -> tuple[int
     return None
 
 
+def _listed_with_places(doc: Doc, f: Found, places: dict[int, Found]) -> bool:
+    """A place followed by ", <place>" (or ", <Name>," in a list that goes on): the first of a
+    list of countries."""
+    k = f.end
+    if doc[k : k + 1].text != ",":
+        return False
+    k += 2 if doc[k + 1 : k + 2].text.lower() == "the" else 1
+    listed = k + 1 < len(doc) and doc[k].is_title and doc[k + 1].text in (",", "and")
+    return k in places or listed
+
+
 def _demonym_authorities(doc: Doc, found: list[Found]) -> list[Found]:
     """ "Dutch police", "German law enforcement", "police in Ukraine": an Agency named
     by its jurisdiction."""
@@ -962,6 +973,8 @@ def _demonym_authorities(doc: Doc, found: list[Found]) -> list[Found]:
             out.append(f)
             continue
         after, before = _authority_after(doc, f.end), _authority_before(doc, f.start)
+        if before is not None and _listed_with_places(doc, f, places):
+            before = None  # "law enforcement from A, B, C": the countries that took part
         if after is None:
             after = _shared_authority(doc, f, places)
         if after is not None and _modifies_noun(doc, after):

@@ -1628,8 +1628,10 @@ def _participants(ctx: Context, s: Sentence, previous: Sentence | None) -> None:
     if not words & _OPERATION_WORDS or words & _VICTIM_WORDS:
         return
     doc = ctx.doc
-    after = [t.lower_ for t in doc[cue + 1 : min(cue + 5, s.span.end)]]
-    forces_from = any(w in _FORCES for w in after) and "from" in after
+    after = [t.lower_ for t in doc[cue + 1 : min(cue + 7, s.span.end)]]
+    force = next((n for n, w in enumerate(after) if w in _FORCES), None)
+    # "involved police from A, B and C", "law enforcement actions in A, B and C"
+    forces_from = force is not None and bool({"from", "in", "of"} & set(after[force + 1 :]))
     kinds = (A, J) if forces_from else (A,)
     listed = [it for it in s.of(*kinds, after=cue + 1) if not it.found.nested]
     if len({it.entity.id for it in listed}) < 2:

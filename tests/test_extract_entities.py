@@ -634,3 +634,15 @@ def test_a_name_after_a_comma_and_is_not_a_portfolio() -> None:
             "and Acme Corp paid $19 million.")
     )  # fmt: skip
     assert not any("Acme" in name for name, kind in kinds.items() if kind == "Agency"), kinds
+
+
+def test_an_authority_before_a_list_of_countries_is_no_agency_of_the_first() -> None:
+    kinds = entities(
+        run("The operation involved law enforcement from Angola, Brunei, Cambodia and Laos.")
+    )
+    assert kinds.get("Angola") == "Jurisdiction" and kinds.get("Brunei") == "Jurisdiction"
+    assert not any(kind == "Agency" for kind in kinds.values()), kinds
+    assert (
+        entities(run("He was arrested by police in Ukraine on Monday.")).get("police in Ukraine")
+        == "Agency"
+    )

@@ -564,10 +564,20 @@ def test_the_parties_listed_in_an_operation_cooperate_with_its_leader() -> None:
     )
     coop = {(s, t) for r, s, t in facts(run(text)) if r == "COOPERATES_WITH"}
     hub = {frozenset(p) for p in coop if "Europol" in p}
-    # The first country's police is an agency of its own ("police from Germany").
-    assert {frozenset(("Europol", c)) for c in ("police from Germany", "Poland", "Canada")} <= hub
+    # "police from Germany, Poland and Canada": the countries take part, the first one too
+    assert {frozenset(("Europol", c)) for c in ("Germany", "Poland", "Canada")} <= hub
     partners = ("Federal Bureau of Investigation", "National Crime Agency", "Dutch National Police")
     assert {frozenset(("Europol", a)) for a in partners} <= hub
+
+
+def test_the_countries_of_law_enforcement_actions_cooperate_with_the_operations_leader() -> None:
+    text = (
+        "Europol announced the takedown of a VPN service used by ransomware gangs. It involved "
+        "simultaneous law enforcement actions in Germany, the Netherlands, Canada and France."
+    )
+    coop = {frozenset((s, t)) for r, s, t in facts(run(text)) if r == "COOPERATES_WITH"}
+    expected = {frozenset(("Europol", c)) for c in ("Germany", "Netherlands", "Canada", "France")}
+    assert expected <= coop, coop
 
 
 def test_victims_listed_after_including_are_not_partners() -> None:
