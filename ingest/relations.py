@@ -143,6 +143,13 @@ TRIGGERS: dict[str, list[list[dict]]] = {
             {_L: {"IN": ["closely", "together"]}, "OP": "?"},
             {_L: "with"},
         ],
+        # "with aid from A", "with the help of B"
+        [
+            {_L: "with"},
+            {_L: "the", "OP": "?"},
+            {_L: {"IN": ["aid", "help"]}},
+            {_L: {"IN": ["of", "from"]}},
+        ],
         [{_L: {"IN": ["combined", "concerted", "collective"]}}, {_L: "efforts"}],
         [{_L: "in"}, {_L: "conjunction"}, {_L: "with"}],
         [{_L: {"IN": ["provided", "shared"]}}, {_L: "information"}],
@@ -1498,6 +1505,9 @@ def _someone_else_cooperates(s: Sentence, word: Token) -> bool:
     of working with") names people or others, and no agency or country."""
     verb = word
     for _ in range(4):
+        agents = [t for c in verb.children if c.dep_ == "agent" for t in c.subtree]
+        if any((it := _item_at(s, t.i)) is not None and it.kind in (A, J) for t in agents):
+            return False  # "carried out by A, with aid from B": the agent cooperates
         subjects = [c for c in verb.children if c.dep_ in _SUBJ]
         if subjects:
             subject = subjects[0]

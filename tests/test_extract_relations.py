@@ -580,6 +580,16 @@ def test_the_countries_of_law_enforcement_actions_cooperate_with_the_operations_
     assert expected <= coop, coop
 
 
+def test_agencies_that_lent_aid_to_an_operation_cooperate_with_its_leader() -> None:
+    text = (
+        "The arrests were carried out by officers of the Ukrainian National Police, with aid "
+        "from the French Gendarmerie, the FBI and Europol."
+    )
+    coop = {frozenset((s, t)) for r, s, t in facts(run(text)) if r == "COOPERATES_WITH"}
+    partners = ("Gendarmerie nationale", "Federal Bureau of Investigation", "Europol")
+    assert {frozenset(("National Police of Ukraine", p)) for p in partners} <= coop, coop
+
+
 def test_victims_listed_after_including_are_not_partners() -> None:
     text = (
         "Europol opened an investigation into the gang. Its victims included the Ministry of "
