@@ -477,9 +477,16 @@ def _sentences(doc: Doc, found: list[Found], entity_of: dict[int, str], by_id) -
         if f.nested or i not in entity_of:
             continue
         out[index(f.start)].items.append(Item(f, by_id[entity_of[i]]))
+    # a word of a name is no act ("Federal Bureau of Investigation", "IRS-Criminal
+    # Investigation" do not investigate)
+    named = {i for f in found if f.kind in _NAMED_KINDS for i in range(f.start, f.end)}
     for name, start, end in find_triggers(doc):
-        out[index(start)].triggers.setdefault(name, []).append((start, end))
+        if start not in named:
+            out[index(start)].triggers.setdefault(name, []).append((start, end))
     return out
+
+
+_NAMED_KINDS = frozenset({A, ORG, PL, P})
 
 
 def _between(doc: Doc, a: Found, b: Found) -> list[str]:
@@ -1387,11 +1394,23 @@ def _agency_on_target(ctx: Context, s: Sentence, trigger: str, rel: str) -> None
         targets = [t for t in targets if t.kind == P]
     if not targets and agencies and ctx.last_target is not None and _has_pronoun(ctx, s):
         targets = [Item(agencies[0].found, ctx.last_target)]  # "he was detained by"
-    if not targets and ctx.main_target is not None and agencies and "case" in _words(s):
-        targets = [Item(agencies[0].found, ctx.main_target)]
+    if not targets and _accused(ctx, ctx.main_target) and agencies and "case" in _words(s):
+        targets = [Item(agencies[0].found, ctx.main_target)]  # type: ignore[arg-type]
     for ag in agencies:
         for tg in targets:
             ctx.facts.add(rel, ag.entity, tg.entity, s.span, f"{rel.lower()}.trigger")
+
+
+def _accused(ctx: Context, target: Entity | None) -> bool:
+    """The article's main target stands for "the case" unless it is a platform that no fact
+    makes the target of a proceeding (the service a story is about, often the victim)."""
+    if target is None:
+        return False
+    return target.kind != PL or any(
+        r.target == target.id or r.source == target.id
+        for r in ctx.facts.out.values()
+        if r.type in ("PROSECUTES", "ARRESTED", "CHARGED_WITH", "CONVICTED_OF", "SEIZED")
+    )
 
 
 _ATTRIBUTION_SPAN = 8  # tokens after "according to" in which the source agency is named

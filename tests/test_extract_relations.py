@@ -702,3 +702,29 @@ def test_an_employer_in_an_apposition_gives_the_affiliation(text: str, expected:
 def test_an_apposition_without_a_title_after_the_employer_gives_no_affiliation() -> None:
     f = facts(run("Timur Yunosov, a Positive Technologies customer since 2019, said it was safe."))
     assert not any(r == "MEMBER_OF" for r, _, _ in f), f
+
+
+def test_the_case_is_not_the_platform_the_story_is_about() -> None:
+    text = (
+        "Hackers took over Twitter accounts in July. Twitter said the attack hit 130 Twitter "
+        "accounts. The DOJ said it worked with the FBI, Secret Service and IRS-Criminal "
+        "Investigation Cyber Unit on the case."
+    )
+    f = facts(run(text))
+    assert not any(r == "INVESTIGATES" and t == "Twitter" for r, _, t in f), f
+    # a company charged is still what "the case" is about
+    text = (
+        "A criminal information charged Acme Bank Plc with fraud. Acme Bank Plc agreed to pay "
+        "a fine. The case was investigated by the FBI."
+    )
+    f = facts(run(text))
+    assert ("INVESTIGATES", "Federal Bureau of Investigation", "Acme Bank Plc") in f, f
+
+
+def test_a_trigger_word_inside_a_name_is_no_act() -> None:
+    text = (
+        "Joseph Roe was charged over the hack. The DOJ said it worked with the FBI, Secret "
+        "Service and IRS-Criminal Investigation Cyber Unit on the case."
+    )
+    f = facts(run(text))
+    assert not any(r == "INVESTIGATES" for r, _, _ in f), f
