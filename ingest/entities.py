@@ -810,7 +810,10 @@ def _merge(doc: Doc, known: list[Found], ner: list[Found]) -> list[Found]:
             out.append(n)
             for i, k in overlapping:
                 used.add(i)
-                if k.start == n.start or k.kind == JURISDICTION:
+                # "Amazon Game Studios" names a company, not Amazon too (a company the
+                # article names on its own is an entity by that mention)
+                owned = n.kind != AGENCY and k.kind in (ORGANIZATION, PLATFORM)
+                if (k.start == n.start and not owned) or k.kind == JURISDICTION:
                     out.append(Found(k.kind, k.start, k.end, k.text, k.key, nested=True))
             continue
         if n.kind == PERSON and _place_in_person_name(doc, n, [k for _, k in overlapping]):

@@ -646,3 +646,10 @@ def test_an_authority_before_a_list_of_countries_is_no_agency_of_the_first() -> 
         entities(run("He was arrested by police in Ukraine on Monday.")).get("police in Ukraine")
         == "Agency"
     )
+
+
+def test_a_company_named_after_a_known_one_is_not_that_one_too() -> None:
+    kinds = entities(run("Amazon Game Studios said the leak included source code."))
+    assert kinds.get("Amazon Game Studios") == "Organization" and "Amazon" not in kinds, kinds
+    kinds = entities(run("Amazon Game Studios said the leak hit Amazon customers too."))
+    assert "Amazon" in kinds, kinds  # named on its own as well
