@@ -337,9 +337,11 @@ def kind_nouns() -> dict[str, str]:
 
 @cache
 def technical_terms() -> frozenset[str]:
-    """Words of the trade that name no actor ("DDoS", "API", "blockchain"), normalised."""
-    data = load_yaml(DATA_DIR / "technical_terms.yaml", {"terms": _strings})
-    return frozenset(normalize_name(t) for t in data.get("terms") or ())
+    """Words of the trade that name no actor ("DDoS", "API", "blockchain") and software
+    products ("Android", "Exchange Server"), normalised."""
+    data = load_yaml(DATA_DIR / "technical_terms.yaml", {"terms": _strings, "products": _strings})
+    terms = [*(data.get("terms") or ()), *(data.get("products") or ())]
+    return frozenset(normalize_name(t) for t in terms)
 
 
 @cache

@@ -653,3 +653,17 @@ def test_a_company_named_after_a_known_one_is_not_that_one_too() -> None:
     assert kinds.get("Amazon Game Studios") == "Organization" and "Amazon" not in kinds, kinds
     kinds = entities(run("Amazon Game Studios said the leak hit Amazon customers too."))
     assert "Amazon" in kinds, kinds  # named on its own as well
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The malware targets Android and iOS devices running outdated versions.",
+        "Attackers exploited flaws in Microsoft Exchange Server and Atlassian Confluence.",
+        "Over 90 WordPress themes were backdoored in a supply chain attack.",
+    ],
+)
+def test_software_products_and_operating_systems_are_no_entities(text: str) -> None:
+    kinds = entities(run_model(text))
+    assert not {"Android", "iOS", "Microsoft Exchange Server", "Atlassian Confluence",
+                "WordPress"} & set(kinds), kinds  # fmt: skip
