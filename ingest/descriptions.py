@@ -108,6 +108,8 @@ def _apposition(doc: Doc, end: int, nouns: dict[str, str]) -> str | None:
         return None
     if k < len(doc) and doc[k].lower_ in ("of", "for"):
         return None  # "a member of ...", "the head of ...": a role, not a kind
+    if head.dep_ in ("nsubj", "nsubjpass"):
+        return None  # "After attacking X, the gang fled": the next clause's subject
     return nouns.get(head.lower_)
 
 

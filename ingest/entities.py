@@ -794,6 +794,17 @@ def _place_in_person_name(doc: Doc, person: Found, known: list[Found]) -> bool:
     return False
 
 
+def _longer_body(doc: Doc, name: Found, known: Found) -> bool:
+    """ "Metropolitan Police Department": a known agency's name and a head word after it name
+    another body, not the known one too."""
+    return (
+        known.kind == AGENCY
+        and name.start == known.start
+        and name.end == known.end + 1
+        and doc[known.end].lower_ in _LONGER_NAME_HEADS
+    )
+
+
 def _merge(doc: Doc, known: list[Found], ner: list[Found]) -> list[Found]:
     """Combine ruler and NER mentions; known names win unless NER names something larger."""
     out: list[Found] = []
@@ -813,6 +824,7 @@ def _merge(doc: Doc, known: list[Found], ner: list[Found]) -> list[Found]:
                 # "Amazon Game Studios" names a company, not Amazon too (a company the
                 # article names on its own is an entity by that mention)
                 owned = n.kind != AGENCY and k.kind in (ORGANIZATION, PLATFORM)
+                owned = owned or _longer_body(doc, n, k)
                 if (k.start == n.start and not owned) or k.kind == JURISDICTION:
                     out.append(Found(k.kind, k.start, k.end, k.text, k.key, nested=True))
             continue
@@ -1379,12 +1391,23 @@ _OFFICE_HOLDERS = frozenset(
 )  # fmt: skip
 
 
-def agency_names(doc: Doc, known: set[int], places: dict[int, int] | None = None) -> list[Found]:
+# Heads that, written right after a known agency's full name, make the name of another body
+# ("Metropolitan Police Department" is Washington's, not London's "Metropolitan Police").
+_LONGER_NAME_HEADS = frozenset({"department"})
+
+
+def agency_names(
+    doc: Doc,
+    known: set[int],
+    places: dict[int, int] | None = None,
+    longer: dict[int, int] | None = None,
+) -> list[Found]:
     """Title-case names headed by an agency word: "Fugitive Division", "Bureau of Gambling
     Control", "San Diego Sheriff's Department", "Indiana State Police", "Circuit Court
     of Fairfax County". `places` maps the last token of a known jurisdiction to its
-    first: a place may open the name."""
-    places = places or {}
+    first: a place may open the name; `longer` the same for known agencies whose name a
+    head word after it lengthens."""
+    places, longer = places or {}, longer or {}
     out: list[Found] = []
     titled = doc.to_array(IS_TITLE).tolist()
     lowers = lower_forms(doc)
@@ -1401,6 +1424,8 @@ def agency_names(doc: Doc, known: set[int], places: dict[int, int] | None = None
                 start = places[j]  # "Mississippi Gaming Commission": the place opens the name
                 break
             if j in known:
+                if j == tok.i - 1 and lower in _LONGER_NAME_HEADS and j in longer:
+                    start = longer[j]  # "Metropolitan Police" + "Department": another body
                 break
             if doc[j].text in ("'s", "’s") and j > 0 and doc[j - 1].lower_ in _OFFICE_HOLDERS:
                 j -= 1
@@ -1500,8 +1525,10 @@ def office_titles(doc: Doc, known: set[int], places: dict[int, int]) -> list[Fou
 def _with_agency_names(doc: Doc, ner: list[Found], known: list[Found]) -> list[Found]:
     known_tokens = {i for k in known for i in range(k.start, k.end)}
     places = {k.end - 1: k.start for k in known if k.kind == JURISDICTION}
+    # known agencies written as a multi-word name ("Metropolitan Police"), not an acronym
+    longer = {k.end - 1: k.start for k in known if k.kind == AGENCY and k.end - k.start >= 2}
     names = _longest(
-        agency_names(doc, known_tokens, places) + office_titles(doc, known_tokens, places)
+        agency_names(doc, known_tokens, places, longer) + office_titles(doc, known_tokens, places)
     )
 
     def loses(n: Found, a: Found) -> bool:

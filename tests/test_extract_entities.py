@@ -667,3 +667,13 @@ def test_software_products_and_operating_systems_are_no_entities(text: str) -> N
     kinds = entities(run_model(text))
     assert not {"Android", "iOS", "Microsoft Exchange Server", "Atlassian Confluence",
                 "WordPress"} & set(kinds), kinds  # fmt: skip
+
+
+def test_a_known_agencys_name_and_department_after_it_name_another_body() -> None:
+    ex = run("After attacking the Washington DC's Metropolitan Police Department (MPD), the gang "
+             "shut down its site.")  # fmt: skip
+    assert entities(ex).get("Metropolitan Police Department") == "Agency", entities(ex)
+    assert "Metropolitan Police" not in entities(ex)  # London's force is not in this story
+    assert entities(run("The Metropolitan Police said a man was arrested.")) == {
+        "Metropolitan Police": "Agency"
+    }
