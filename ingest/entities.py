@@ -1263,8 +1263,26 @@ def find_offenses(doc: Doc, taken: set[int], named: list[Found] | None = None) -
             end = tok.i  # "online fraud crime", "cybercrime activities": the crime is named
         if " ".join(words) in sets["phrases"] or len(words) > 1 or low in sets["heads"]:
             span = doc[start:end]
-            out.append(Found(OFFENSE, start, end, span.text))
+            out.append(Found(OFFENSE, start, end, span.text, certain=_charged_with(doc, start)))
     return _longest(out)
+
+
+# "charged with", "charges for", "indicted for", "convicted of", "pleaded guilty to", "accused
+# of", "arrested for", "sentenced for": what follows is the crime.
+_CHARGE_WORDS = frozenset(
+    {"charged", "charges", "charge", "indicted", "convicted", "guilty", "accused", "arrested",
+     "sentenced", "prosecuted", "counts", "count", "suspicion", "jailed", "imprisoned"}
+)  # fmt: skip
+_CHARGE_PREPOSITIONS = frozenset({"with", "for", "of", "to", "on"})
+
+
+def _charged_with(doc: Doc, start: int) -> bool:
+    """The offence is the complement of a charge ("charged with hacking"), an adverb between
+    ("indicted for allegedly hacking")."""
+    i = start - 1
+    if i >= 0 and doc[i].lower_ in ("allegedly", "illegally", "unlawfully"):
+        i -= 1
+    return i >= 1 and doc[i].lower_ in _CHARGE_PREPOSITIONS and doc[i - 1].lower_ in _CHARGE_WORDS
 
 
 def _longest(found: list[Found]) -> list[Found]:

@@ -677,3 +677,14 @@ def test_a_known_agencys_name_and_department_after_it_name_another_body() -> Non
     assert entities(run("The Metropolitan Police said a man was arrested.")) == {
         "Metropolitan Police": "Agency"
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "offence"),
+    [
+        ("O'Connor is also facing charges for cyberstalking a juvenile victim.", "cyberstalking"),
+        ("He was indicted for allegedly hacking into the accounts of celebrities.", "hacking"),
+    ],
+)
+def test_a_crime_word_that_completes_a_charge_is_an_offence(text: str, offence: str) -> None:
+    assert entities(run_model(text)).get(offence) == "Offense"
