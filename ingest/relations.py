@@ -175,7 +175,12 @@ TRIGGERS: dict[str, list[list[dict]]] = {
         ]
     ],
     "seized": [
-        [{_L: {"REGEX": r"^(seiz\w*|shut|dismantl\w*|took)$"}}],
+        [{_L: {"REGEX": r"^(seiz\w*|dismantl\w*)$"}}],
+        # "took down", "shut down" the service; not "took steps", "took over an account"
+        [
+            {_L: {"IN": ["took", "taken", "shut"]}},
+            {_L: {"IN": ["down", "offline"]}},
+        ],
         [{_L: {"IN": ["takedown", "takedowns", "take-down"]}}, {_L: "of"}],  # "the takedown of X"
     ],
 }

@@ -728,3 +728,10 @@ def test_a_trigger_word_inside_a_name_is_no_act() -> None:
     )
     f = facts(run(text))
     assert not any(r == "INVESTIGATES" for r, _, _ in f), f
+
+
+def test_took_is_a_seizure_only_when_it_took_something_down() -> None:
+    f = facts(run("The FBI took down the RaidForums marketplace on Tuesday."))
+    assert ("SEIZED", "Federal Bureau of Investigation", "RaidForums") in f, f
+    f = facts(run("The FBI took over the RaidForums marketplace's Twitter account for a day."))
+    assert not any(r == "SEIZED" for r, _, _ in f), f
