@@ -921,6 +921,13 @@ def _authority_before(doc: Doc, start: int) -> tuple[int, str] | None:
         first = i - size
         words = " ".join(t.lower_ for t in doc[max(first, 0) : i])
         named = doc[i].lower_ == "of" and words in _NAMED_BEFORE_PLACE
+        # "Kent Police in the UK", "Leicester Crown Court in the U.K.": a named body's place
+        named = named or (
+            first > 0
+            and doc[first].is_title
+            and _title_word(doc[first - 1])
+            and doc[first - 1].lower_ not in _AUTHORITY_MODIFIERS
+        )
         if first >= 0 and words in GENERIC_AUTHORITIES and not named:
             while first > 0 and doc[first - 1].lower_ in _AUTHORITY_MODIFIERS:
                 first -= 1

@@ -688,3 +688,10 @@ def test_a_known_agencys_name_and_department_after_it_name_another_body() -> Non
 )
 def test_a_crime_word_that_completes_a_charge_is_an_offence(text: str, offence: str) -> None:
     assert entities(run_model(text)).get(offence) == "Offense"
+
+
+def test_a_named_body_before_in_place_keeps_its_name() -> None:
+    kinds = entities(run("Thomas Blant served as a constable for Kent Police in the UK."))
+    assert kinds.get("Kent Police") == "Agency" and "Police in the UK" not in kinds, kinds
+    kinds = entities(run("The decision was taken by Federal Courts in Argentina last year."))
+    assert kinds.get("Federal Courts in Argentina") == "Agency", kinds

@@ -735,3 +735,8 @@ def test_took_is_a_seizure_only_when_it_took_something_down() -> None:
     assert ("SEIZED", "Federal Bureau of Investigation", "RaidForums") in f, f
     f = facts(run("The FBI took over the RaidForums marketplace's Twitter account for a day."))
     assert not any(r == "SEIZED" for r, _, _ in f), f
+
+
+def test_a_body_in_a_country_belongs_to_it() -> None:
+    f = facts(run("The Hanover Police Department in Germany led the action against the service."))
+    assert ("BELONGS_TO", "Hanover Police Department", "Germany") in f, f
