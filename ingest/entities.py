@@ -21,7 +21,7 @@ from spacy.vocab import Vocab
 
 from graph import ontology
 from ingest import jurisdictions
-from ingest.knowledge import offense_vocabulary
+from ingest.knowledge import offense_vocabulary, software_products
 from ingest.nlp import RULER_KEY, doc_text, lower_forms
 
 PERSON, AGENCY, PLATFORM = ontology.PERSON, ontology.AGENCY, ontology.PLATFORM
@@ -554,6 +554,8 @@ def org_kind(words: list[str]) -> str | None:
         return None
     if words[-1] in THING_WORDS:
         return None
+    if any(w in AGENCY_WORDS for w in words) and names_software(words):
+        return None  # "Windows Update Service", "Client Access Service": software
     if "news" in words or "press" in words:
         return ORGANIZATION
     if words[0] in AGENCY_WORDS and len(words) > 2 and words[1] == "of":
@@ -1547,6 +1549,39 @@ def office_titles(doc: Doc, known: set[int], places: dict[int, int]) -> list[Fou
     return out
 
 
+# Words of software, not of public bodies, in names built like an agency's ("Windows Update
+# Service", "Client Access Service", "Security Center API").
+_SOFTWARE_WORDS = frozenset(
+    {"api", "server", "client", "update", "profile", "interface", "graphics", "storage",
+     "autoconfig", "wlan", "authentication", "plugin", "driver", "module", "sdk", "app",
+     "defender", "ltsc", "365", "terms"}
+)  # fmt: skip
+
+
+def names_software(words: list[str]) -> bool:
+    """The lower-case words of a name hold a word of software or a product's name."""
+    if set(words) & _SOFTWARE_WORDS:
+        return True
+    products = software_products()
+    return any(
+        " ".join(words[i:j]) in products
+        for i in range(len(words))
+        for j in range(i + 1, min(i + 4, len(words)) + 1)
+    )
+
+
+def _software_name(doc: Doc, name: Found, known: list[Found]) -> bool:
+    """A name headed by "Service", "Office" or "Center" that names a software component or a
+    product: a word of software, a product of the data files, or a known platform or company
+    inside it ("Microsoft Office", "Acronis Cyber Protect Home Office")."""
+    if names_software([t.lower_ for t in doc[name.start : name.end]]):
+        return True
+    return any(
+        k.kind in (PLATFORM, ORGANIZATION) and name.start <= k.start and k.end <= name.end
+        for k in known
+    )
+
+
 def _with_agency_names(doc: Doc, ner: list[Found], known: list[Found]) -> list[Found]:
     known_tokens = {i for k in known for i in range(k.start, k.end)}
     places = {k.end - 1: k.start for k in known if k.kind == JURISDICTION}
@@ -1572,6 +1607,7 @@ def _with_agency_names(doc: Doc, ner: list[Found], known: list[Found]) -> list[F
             and all(t.is_title or t.lower_ in ("and", "of", "the") for t in rest[1:])
         )
 
+    names = [a for a in names if not _software_name(doc, a, known)]
     keep = [n for n in ner if not any(loses(n, a) for a in names)]
     extra = [a for a in names if not any(_covers(n, a) for n in keep)]
     return sorted(keep + extra, key=lambda f: f.start)

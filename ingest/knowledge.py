@@ -339,9 +339,20 @@ def kind_nouns() -> dict[str, str]:
 def technical_terms() -> frozenset[str]:
     """Words of the trade that name no actor ("DDoS", "API", "blockchain") and software
     products ("Android", "Exchange Server"), normalised."""
-    data = load_yaml(DATA_DIR / "technical_terms.yaml", {"terms": _strings, "products": _strings})
+    data = _technical_data()
     terms = [*(data.get("terms") or ()), *(data.get("products") or ())]
     return frozenset(normalize_name(t) for t in terms)
+
+
+@cache
+def software_products() -> frozenset[str]:
+    """Operating systems and installed software ("Android", "Exchange Server"), normalised."""
+    return frozenset(normalize_name(t) for t in _technical_data().get("products") or ())
+
+
+@cache
+def _technical_data() -> dict[str, Any]:
+    return load_yaml(DATA_DIR / "technical_terms.yaml", {"terms": _strings, "products": _strings})
 
 
 @cache

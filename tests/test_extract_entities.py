@@ -695,3 +695,13 @@ def test_a_named_body_before_in_place_keeps_its_name() -> None:
     assert kinds.get("Kent Police") == "Agency" and "Police in the UK" not in kinds, kinds
     kinds = entities(run("The decision was taken by Federal Courts in Argentina last year."))
     assert kinds.get("Federal Courts in Argentina") == "Agency", kinds
+
+
+def test_software_components_named_like_agencies_are_no_agencies() -> None:
+    kinds = entities(
+        run("Attackers abused the Windows WLAN AutoConfig Service and the Client Access Service.")
+    )
+    assert not any(kind == "Agency" for kind in kinds.values()), kinds
+    kinds = entities(run("The Dark Web Unit and the Securities and Exchange Commission acted."))
+    assert kinds.get("Dark Web Unit") == "Agency", kinds
+    assert kinds.get("Securities and Exchange Commission") == "Agency", kinds
