@@ -21,6 +21,7 @@ import numpy
 import spacy
 from spacy.attrs import DEP, IDX, IS_SPACE, LENGTH, LOWER, TAG
 from spacy.language import Language
+from spacy.util import compile_infix_regex
 from spacy.tokens import Doc, Span
 
 from graph.errors import ConfigError
@@ -322,10 +323,18 @@ def _fast_attribute_ruler(nlp: Language) -> None:
     ruler.match = match  # type: ignore[attr-defined]
 
 
+def _split_markdown_links(nlp: Language) -> None:
+    """News pages keep their links as Markdown ("[Jane Roe](https://...)"): the "]" before a
+    link's address is a token of its own, so a name never ends in "](https://site"."""
+    infixes = [*nlp.Defaults.infixes, r"\](?=\()"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer  # type: ignore[attr-defined]
+
+
 def load_nlp(model: str = "en_core_web_sm") -> Language:
     """The spaCy pipeline with casegraph's span ruler; raises ConfigError when no model exists."""
     knowledge.load_all()  # a broken data file fails here, with its line, not mid-article
     nlp, name = load_model(model)
+    _split_markdown_links(nlp)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("casegraph_paragraphs", before="parser")
     ruler = nlp.add_pipe(

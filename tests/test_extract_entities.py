@@ -705,3 +705,9 @@ def test_software_components_named_like_agencies_are_no_agencies() -> None:
     kinds = entities(run("The Dark Web Unit and the Securities and Exchange Commission acted."))
     assert kinds.get("Dark Web Unit") == "Agency", kinds
     assert kinds.get("Securities and Exchange Commission") == "Agency", kinds
+
+
+def test_a_name_written_as_a_markdown_link_ends_where_the_link_text_does() -> None:
+    ex = run("A flaw disclosed by researcher [Benjamin Delpy](https://twitter.com/gentilkiwi) "
+             "still allows attackers to gain privileges.")  # fmt: skip
+    assert entities(ex).get("Benjamin Delpy") == "Person", entities(ex)
