@@ -21,8 +21,8 @@ import numpy
 import spacy
 from spacy.attrs import DEP, IDX, IS_SPACE, LENGTH, LOWER, TAG
 from spacy.language import Language
-from spacy.util import compile_infix_regex
 from spacy.tokens import Doc, Span
+from spacy.util import compile_infix_regex
 
 from graph.errors import ConfigError
 from ingest import jurisdictions, knowledge
@@ -326,8 +326,9 @@ def _fast_attribute_ruler(nlp: Language) -> None:
 def _split_markdown_links(nlp: Language) -> None:
     """News pages keep their links as Markdown ("[Jane Roe](https://...)"): the "]" before a
     link's address is a token of its own, so a name never ends in "](https://site"."""
-    infixes = [*nlp.Defaults.infixes, r"\](?=\()"]
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer  # type: ignore[attr-defined]
+    infixes = [*cast(list[str], nlp.Defaults.infixes), r"\](?=\()"]
+    tokenizer = cast(Any, nlp.tokenizer)
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 
 def load_nlp(model: str = "en_core_web_sm") -> Language:
