@@ -568,14 +568,34 @@ def org_kind(words: list[str]) -> str | None:
 
 
 # Executive titles written after a name ("Alex Rice CTO").
-_TRAILING_TITLES = frozenset({"ceo", "cto", "cfo", "coo", "ciso"})
+_TRAILING_TITLES = frozenset(
+    {"ceo", "cto", "cfo", "coo", "ciso", "cso", "cio", "cmo", "cpo", "cro", "vp"}
+)
+# Words of jobs that no personal name holds: a span with one is a title ("CTO & Founder",
+# "Associate Professor", "Vulnerability Research Lead"), not a person.
+_JOB_WORDS = _TRAILING_TITLES | frozenset(
+    {"engineer", "researcher", "analyst", "professor", "lead", "founder", "cofounder",
+     "co-founder", "spokesperson", "spokesman", "spokeswoman", "strategist", "evangelist",
+     "consultant", "architect", "president", "director", "manager", "officer", "executive",
+     "chairman", "chairwoman", "scientist", "specialist", "investigator", "editor", "reporter",
+     "journalist", "&"}
+)  # fmt: skip
+
+
+def job_free(words: list[str]) -> bool:
+    """The lower-case words of a candidate name hold no job word and name no software."""
+    return not (set(words) & _JOB_WORDS or names_software(words))
 
 
 def clean_person(span: Span) -> Span | None:
     """The name part of a PERSON span, or None when it is not a person's name."""
     span = strip_span(span)
     doc, start, end = span.doc, span.start, span.end
-    while start < end and (doc[start].lower_ in TITLE_WORDS or doc[start].text in _DASH):
+    while start < end and (
+        doc[start].lower_ in TITLE_WORDS
+        or doc[start].text in _DASH
+        or (doc[start].lower_ in _JOB_WORDS and doc[start].lower_ != "&")
+    ):
         start += 1
     versus = next((t.i for t in doc[start:end] if t.lower_ in ("v.", "vs.", "v", "vs")), None)
     if versus is not None:
@@ -595,6 +615,12 @@ def clean_person(span: Span) -> Span | None:
         return None
     if name[-1].lower_ in GENERIC_PERSON_NOUNS or name[-1].lower_ in HEADLINE_VERBS:
         return None  # "Houston Man", "Victim", "Pleads Guilty": headline words, not names
+    words = [t.lower_ for t in name]
+    job = max((n for n, w in enumerate(words) if w in _JOB_WORDS), default=None)
+    if job is not None and job + 1 < len(name) and name[job + 1].is_title:
+        return clean_person(name[job + 1 :])  # "Huawei CFO Meng": the name after the title
+    if not job_free(words):
+        return None  # "CTO & Founder", "Associate Professor", "Google Chrome"
     return name
 
 

@@ -50,6 +50,7 @@ from ingest.entities import (
     THING_WORDS,
     Found,
     find_mentions,
+    job_free,
     strip_span,
 )
 from ingest.knowledge import technical_terms
@@ -535,6 +536,7 @@ def learned_kinds(
             _plural_thing(doc, c)
             or not _name_like(doc[c.start])
             or doc[c.end - 1].lower_ in _NO_NAME_ENDS
+            or not job_free([t.lower_ for t in doc[c.start : c.end]])
         ):
             dropped.append(c)
             continue
@@ -622,6 +624,7 @@ def _alike_neighbours(doc: Doc, kept: list[Found], dropped: list[Found]) -> list
         elif (
             links
             and _name_like(doc[c.start])
+            and job_free([t.lower_ for t in doc[c.start : c.end]])  # "X, CTO & Founder"
             and any(n is not None and n.kind == ontology.PERSON for n in (prev, nxt))
             and (nxt is None or doc[c.end : nxt.start].text.strip(" ,;") not in (".", "!", "?"))
         ):

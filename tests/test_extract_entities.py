@@ -711,3 +711,18 @@ def test_a_name_written_as_a_markdown_link_ends_where_the_link_text_does() -> No
     ex = run("A flaw disclosed by researcher [Benjamin Delpy](https://twitter.com/gentilkiwi) "
              "still allows attackers to gain privileges.")  # fmt: skip
     assert entities(ex).get("Benjamin Delpy") == "Person", entities(ex)
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ('"It was fixed," Florian Lukavsky, CTO & Founder at IoT Inspector, told reporters.',
+         "Florian Lukavsky"),
+        ("The flaw is dangerous, said Anurag Kahol, CTO and Cofounder of Bitglass.",
+         "Anurag Kahol"),
+        ("James Carder CSO at LogRhythm added the data could be used in fraud.", "James Carder"),
+    ],
+)  # fmt: skip
+def test_job_titles_beside_a_name_are_no_people(text: str, person: str) -> None:
+    people = {n for n, k in entities(run_model(text)).items() if k == "Person"}
+    assert people == {person}, people
