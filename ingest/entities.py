@@ -532,9 +532,9 @@ def _stripped(doc: Doc, start: int, end: int) -> tuple[int, int]:
             start = i + 1
             break
     for i in range(start + 1, end):
-        if doc[i].text == "(":
-            end = i  # "Section (OCRS": the abbreviation is its own mention
-            break
+        if doc[i].text == "(" or doc[i].text.startswith(("(", "]")):
+            end = i  # "Section (OCRS": the abbreviation is its own mention; "Acme](https://":
+            break  # a Markdown link's text ends at its "]"
     while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
         start += 1
     while end > start and (

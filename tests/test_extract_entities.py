@@ -711,6 +711,11 @@ def test_a_name_written_as_a_markdown_link_ends_where_the_link_text_does() -> No
     ex = run("A flaw disclosed by researcher [Benjamin Delpy](https://twitter.com/gentilkiwi) "
              "still allows attackers to gain privileges.")  # fmt: skip
     assert entities(ex).get("Benjamin Delpy") == "Person", entities(ex)
+    ex = run_model(
+        "[According to market research firm Counterpoint](https://www.counterpointresearch.com/"
+        "global-smartphone-ap-market-share/), MediaTek had a share of 43% of smartphones."
+    )
+    assert not any("](" in e.name for e in ex.entities), [e.name for e in ex.entities]
 
 
 @pytest.mark.parametrize(
