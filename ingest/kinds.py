@@ -526,7 +526,9 @@ def learned_kinds(
             continue
         best = max((i for i in range(len(totals)) if i != none), key=totals.__getitem__)
         if classifier.labels[best] != ontology.OFFENSE and (
-            normalize_name(c.text) in terms or doc[c.end - 1].lower_ in THING_WORDS
+            normalize_name(c.text) in terms
+            or doc[c.end - 1].lower_ in THING_WORDS
+            or not job_free([doc[c.end - 1].lower_])  # "Principal Security Researcher"
         ):
             # "DDoS", "API", "Blockchain": the trade's words; "Senate Estimates", "NIST
             # Cybersecurity Framework": a document or an event; no actor

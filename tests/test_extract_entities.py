@@ -731,3 +731,23 @@ def test_a_name_written_as_a_markdown_link_ends_where_the_link_text_does() -> No
 def test_job_titles_beside_a_name_are_no_people(text: str, person: str) -> None:
     people = {n for n, k in entities(run_model(text)).items() if k == "Person"}
     assert people == {person}, people
+
+
+def test_a_job_title_or_a_device_is_no_organisation() -> None:
+    kinds = entities(
+        run_model(
+            "The system is more private than its predecessor, said David Li, Product Manager "
+            "for Chrome Extensions & Chrome Web Store. Developers may not inform iPhone and "
+            "iPad users of cheaper purchasing possibilities outside the App Store."
+        )
+    )
+    assert "Product Manager" not in kinds and not {"iPhone", "iPad"} & set(kinds), kinds
+
+
+def test_job_words_and_devices_are_known_as_such() -> None:
+    from ingest.entities import job_free, names_software
+
+    assert not job_free(["principal", "security", "researcher"])
+    assert job_free(["jane", "roe"]) and job_free(["securities", "and", "exchange", "commission"])
+    assert names_software(["iphone"]) and names_software(["apple", "watch"])
+    assert not names_software(["securities", "and", "exchange", "commission"])
