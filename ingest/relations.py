@@ -643,6 +643,8 @@ def _affiliations(ctx: Context, s: Sentence) -> None:
             elif o.found.end <= p.found.start:
                 gap = doc[o.found.end : p.found.start]
                 words = [t.lower_ for t in gap]
+                if any(o.found.end <= q.found.start < p.found.start for q in people):
+                    continue  # "Acme analyst A and researcher B": B's title is B's own
                 if words in (["'s"], ["’s"]):
                     rel = "MEMBER_OF"  # "<company>'s <unit name>'s <person>"
                 elif words[:1] in (["'s"], ["’s"]) and _is_title(gap[1:]):

@@ -740,3 +740,13 @@ def test_took_is_a_seizure_only_when_it_took_something_down() -> None:
 def test_a_body_in_a_country_belongs_to_it() -> None:
     f = facts(run("The Hanover Police Department in Germany led the action against the service."))
     assert ("BELONGS_TO", "Hanover Police Department", "Germany") in f, f
+
+
+def test_a_second_person_with_a_title_of_their_own_is_not_the_first_ones_colleague() -> None:
+    text = (
+        "On Monday, Intezer malware analyst Nicole Fishbein and cybersecurity researcher "
+        "Ryan Robinson said the instances were exposed."
+    )
+    f = facts(run(text))
+    assert ("MEMBER_OF", "Nicole Fishbein", "Intezer") in f, f
+    assert ("MEMBER_OF", "Ryan Robinson", "Intezer") not in f, f
