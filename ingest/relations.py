@@ -1691,6 +1691,8 @@ _VICTIM_WORDS = frozenset({"victims", "victim", "attacks", "attack", "targeted",
 
 def _data_facts(ctx: Context, s: Sentence) -> None:
     refuse = _first_trigger(s, "refuses_data")
+    if refuse is not None and not _about_data(ctx.doc, refuse, s.span):
+        refuse = None  # "refused to pay", "internet freedom declining": no data withheld
     if refuse is not None:
         holders = s.of(PL, ORG, before=refuse[0])
         receivers = s.of(A, J, after=refuse[1])
@@ -1708,6 +1710,21 @@ def _data_facts(ctx: Context, s: Sentence) -> None:
                 ctx.facts.add(
                     "REQUESTS_DATA_FROM", ag.entity, holder.entity, s.span, "requests_data.trigger"
                 )
+
+
+# What a refusal withholds when it is about data: the data itself, or the cooperation or
+# requests through which authorities ask for it.
+_DATA_WORDS = frozenset(
+    {"data", "information", "records", "details", "logs", "account", "accounts", "user",
+     "users", "identities", "identity", "messages", "content", "evidence", "share", "sharing",
+     "disclose", "hand", "cooperate", "cooperation", "comply", "requests", "request", "access"}
+)  # fmt: skip
+_DATA_REACH = 12  # tokens after the refusal in which what it withholds is named
+
+
+def _about_data(doc: Doc, trig: tuple[int, int], sent: Span) -> bool:
+    words = lower_forms(doc)[trig[0] : min(trig[1] + _DATA_REACH, sent.end)]
+    return not _DATA_WORDS.isdisjoint(words)
 
 
 _TRIAL_WORDS = frozenset({"trial", "tried", "justice", "prosecution", "charges", "face"})

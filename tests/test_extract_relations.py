@@ -750,3 +750,10 @@ def test_a_second_person_with_a_title_of_their_own_is_not_the_first_ones_colleag
     f = facts(run(text))
     assert ("MEMBER_OF", "Nicole Fishbein", "Intezer") in f, f
     assert ("MEMBER_OF", "Ryan Robinson", "Intezer") not in f, f
+
+
+def test_a_refusal_to_pay_is_no_refusal_to_share_data() -> None:
+    f = facts(run("Ubiquiti refused to pay and instead called the FBI, which identified the man."))
+    assert not any(r == "REFUSES_DATA_TO" for r, _, _ in f), f
+    f = facts(run("Telegram refused to share account data with the Korean National Police Agency."))
+    assert any(r == "REFUSES_DATA_TO" and s == "Telegram" for r, s, _ in f), f
