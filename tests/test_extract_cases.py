@@ -352,3 +352,13 @@ def test_a_person_arrested_abroad_and_charged_at_home_is_prosecuted_at_home() ->
         "guilty to conspiracy to commit wire fraud last September."
     )
     assert {(c[0], c[2]) for c in cases if c[1] == "prosecution"} == {("US", ("Daniel Moreno",))}
+
+
+def test_a_revoked_licence_is_a_regulatory_case() -> None:
+    cases = _cases("The FCC revoked China Telecom Americas' license on Tuesday.")
+    assert (
+        "US",
+        "regulatory",
+        ("China Telecom Americas",),
+        ("Federal Communications Commission",),
+    ) in cases, cases
