@@ -532,7 +532,7 @@ def _stripped(doc: Doc, start: int, end: int) -> tuple[int, int]:
             start = i + 1
             break
     for i in range(start + 1, end):
-        if doc[i].text == "(" or doc[i].text.startswith(("(", "]")):
+        if doc[i].text.startswith(("(", "]")):
             end = i  # "Section (OCRS": the abbreviation is its own mention; "Acme](https://":
             break  # a Markdown link's text ends at its "]"
     while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
@@ -576,8 +576,7 @@ _TRAILING_TITLES = frozenset(
 _JOB_WORDS = _TRAILING_TITLES | frozenset(
     {"engineer", "researcher", "analyst", "professor", "lead", "founder", "cofounder",
      "co-founder", "spokesperson", "spokesman", "spokeswoman", "strategist", "evangelist",
-     "consultant", "architect", "president", "director", "manager", "officer", "executive",
-     "chairman", "chairwoman", "scientist", "specialist", "investigator", "editor", "reporter",
+     "consultant", "architect", "president", "director", "manager", "officer", "chairman", "chairwoman", "scientist", "specialist", "investigator", "editor", "reporter",
      "journalist", "&"}
 )  # fmt: skip
 

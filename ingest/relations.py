@@ -1723,6 +1723,9 @@ _DATA_REACH = 12  # tokens after the refusal in which what it withholds is named
 
 
 def _about_data(doc: Doc, trig: tuple[int, int], sent: Span) -> bool:
+    word = doc[trig[0]]
+    if word.lower_.startswith("declin") and word.pos_ == "NOUN":
+        return False  # "a sharp decline in users": a fall, not a refusal
     words = lower_forms(doc)[trig[0] : min(trig[1] + _DATA_REACH, sent.end)]
     return not _DATA_WORDS.isdisjoint(words)
 
