@@ -586,6 +586,15 @@ def job_free(words: list[str]) -> bool:
     return not (set(words) & _JOB_WORDS or names_software(words))
 
 
+def opens_with_company(doc: Doc, start: int, end: int) -> bool:
+    """ "Microsoft Corporate", "NTT Application Security": a known company or platform opens
+    the name, so it names a part or a product of it, not a person."""
+    spans = doc.spans.get(RULER_KEY, ())
+    return any(
+        s.start == start and s.end < end and s.label_ in (ORGANIZATION, PLATFORM) for s in spans
+    )
+
+
 def clean_person(span: Span) -> Span | None:
     """The name part of a PERSON span, or None when it is not a person's name."""
     span = strip_span(span)
@@ -618,8 +627,8 @@ def clean_person(span: Span) -> Span | None:
     job = max((n for n, w in enumerate(words) if w in _JOB_WORDS), default=None)
     if job is not None and job + 1 < len(name) and name[job + 1].is_title:
         return clean_person(name[job + 1 :])  # "Huawei CFO Meng": the name after the title
-    if not job_free(words):
-        return None  # "CTO & Founder", "Associate Professor", "Google Chrome"
+    if not job_free(words) or opens_with_company(doc, name.start, name.end):
+        return None  # "CTO & Founder", "Associate Professor", "Google Chrome", "NTT Security"
     return name
 
 

@@ -51,6 +51,7 @@ from ingest.entities import (
     Found,
     find_mentions,
     job_free,
+    opens_with_company,
     strip_span,
 )
 from ingest.knowledge import technical_terms
@@ -539,6 +540,7 @@ def learned_kinds(
             or not _name_like(doc[c.start])
             or doc[c.end - 1].lower_ in _NO_NAME_ENDS
             or not job_free([t.lower_ for t in doc[c.start : c.end]])
+            or opens_with_company(doc, c.start, c.end)
         ):
             dropped.append(c)
             continue
@@ -627,6 +629,7 @@ def _alike_neighbours(doc: Doc, kept: list[Found], dropped: list[Found]) -> list
             links
             and _name_like(doc[c.start])
             and job_free([t.lower_ for t in doc[c.start : c.end]])  # "X, CTO & Founder"
+            and not opens_with_company(doc, c.start, c.end)  # "X, Microsoft Corporate VP"
             and any(n is not None and n.kind == ontology.PERSON for n in (prev, nxt))
             and (nxt is None or doc[c.end : nxt.start].text.strip(" ,;") not in (".", "!", "?"))
         ):

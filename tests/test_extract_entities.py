@@ -751,3 +751,18 @@ def test_job_words_and_devices_are_known_as_such() -> None:
     assert job_free(["jane", "roe"]) and job_free(["securities", "and", "exchange", "commission"])
     assert names_software(["iphone"]) and names_software(["apple", "watch"])
     assert not names_software(["securities", "and", "exchange", "commission"])
+
+
+@pytest.mark.parametrize(
+    ("text", "not_person"),
+    [
+        ('"It will protect you," said Liat Ben-Zur, Microsoft Corporate Vice President.',
+         "Microsoft Corporate"),
+        ("The flaw affects Apache Kafka and Cobalt Strike Beacon payloads, said Jane Roe.",
+         "Apache Kafka"),
+    ],
+)  # fmt: skip
+def test_a_company_part_or_a_product_beside_a_person_is_no_person(
+    text: str, not_person: str
+) -> None:
+    assert entities(run_model(text)).get(not_person) != "Person"
