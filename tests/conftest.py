@@ -17,6 +17,7 @@ import contextlib
 import os
 import signal
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -115,6 +116,24 @@ def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]
     finally:
         stop_quietly(settings)
         atexit.unregister(stop_quietly)
+
+
+_RESTART_WAIT = 30.0  # seconds a restart waits for its ports to be released
+
+
+def start_again(settings: Settings) -> None:
+    """Start a stopped test server on its own ports. Between its stop and this start another
+    process's connection can hold one of them for a moment (the session start picks new ports
+    then; a restart cannot, clients know these): wait for the port, up to 30 s."""
+    deadline = time.monotonic() + _RESTART_WAIT
+    while True:
+        try:
+            server.start(settings)
+            return
+        except CasegraphError as exc:
+            if "already in use" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(1.0)
 
 
 @pytest.fixture

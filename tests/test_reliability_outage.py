@@ -24,7 +24,7 @@ from graph import server
 from graph.errors import DatabaseUnavailable
 from graph.settings import Settings
 from graph.store import Store, dump
-from tests.conftest import delete_all
+from tests.conftest import delete_all, start_again
 from tests.pipeline_graph import ingest
 from tests.test_reliability import (
     ROOT,
@@ -46,7 +46,7 @@ def own_server(neo4j_server: Settings) -> Iterator[Settings]:
     try:
         yield neo4j_server
     finally:
-        server.start(neo4j_server)  # a no-op when the test left it running
+        start_again(neo4j_server)  # a no-op when the test left it running
         with _driver(neo4j_server) as drv:
             delete_all(drv, neo4j_server.neo4j_database)
 
@@ -117,7 +117,7 @@ def test_stopped_server_gives_one_line_error_with_the_true_count_and_a_rerun_com
     reported = int(re.search(r"\((\d+) articles were written before the failure", line)[1])
     _reads_fail_clearly(own_server)
 
-    server.start(own_server)
+    start_again(own_server)
     with _driver(own_server) as drv:
         stored = count_articles(drv)
         # A commit the server made while the connection broke is in doubt for the client: it
@@ -144,7 +144,7 @@ def test_restarted_server_is_waited_for_and_the_ingest_completes(
     proc = _start_ingest(own_server, corpus, retries=10)
     _wait_for_first_commit(own_server, proc)
     server.stop(own_server)
-    server.start(own_server)
+    start_again(own_server)
     stdout, stderr = proc.communicate(timeout=300)
     assert proc.returncode == 0, stderr
     assert "Traceback" not in stderr

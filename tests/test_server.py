@@ -412,3 +412,41 @@ def test_the_watchdog_is_built_once_and_needs_a_jdk(tmp_path: Path) -> None:
     (runtime_only / "java").chmod(0o755)
     with pytest.raises(ConfigError, match="needs a Java 17\\+ JDK"):
         server.build_watchdog(runtime_only / "java", lib, plugins, cache)
+
+
+def test_a_restart_waits_for_its_port_to_be_released(
+    local: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`tests.conftest.start_again` (the outage tests' restart) waits while another socket
+    holds the server's port, then starts: here it gets past the port check to provisioning,
+    which stops at the missing Maven (an empty PATH and jar cache, Java from JAVA_HOME)."""
+    import shutil
+    import threading
+    import time
+
+    from tests import conftest
+
+    java = shutil.which("java")
+    if java is None:
+        pytest.skip("no java on PATH to point JAVA_HOME at")
+    monkeypatch.setenv("JAVA_HOME", str(Path(os.path.realpath(java)).parent.parent))
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    local = local.replace(cache_dir=tmp_path / "cache")
+    taken = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    settings = local.replace(bolt_port=taken.getsockname()[1])
+    threading.Timer(1.5, taken.close).start()
+    began = time.monotonic()
+    with pytest.raises(ConfigError, match="Maven"):
+        conftest.start_again(settings)
+    assert time.monotonic() - began >= 1.0
+    # a port that stays taken fails with the server's own message once the wait is over
+    monkeypatch.setattr(conftest, "_RESTART_WAIT", 1.0)
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        with pytest.raises(ServerError, match="already in use"):
+            conftest.start_again(local.replace(bolt_port=held.getsockname()[1]))
