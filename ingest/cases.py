@@ -85,7 +85,7 @@ def _sued(doc: Doc, target: Entity) -> bool:
     return False
 
 
-_CAUGHT_IN = re.compile(r"\b(arrested|detained|apprehended|caught|held|extradited from)\s+in\s*$")
+_CAUGHT_IN = re.compile(r"\b(arrested|detained|apprehended|caught|held)\s+in\s*$")
 
 
 def _place_near(

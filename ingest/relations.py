@@ -1403,18 +1403,23 @@ def _agency_on_target(ctx: Context, s: Sentence, trigger: str, rel: str) -> None
         targets = [t for t in targets if t.kind == P]
     if not targets and agencies and ctx.last_target is not None and _has_pronoun(ctx, s):
         targets = [Item(agencies[0].found, ctx.last_target)]  # "he was detained by"
-    if not targets and _accused(ctx, ctx.main_target) and agencies and "case" in _words(s):
-        targets = [Item(agencies[0].found, ctx.main_target)]  # type: ignore[arg-type]
+    main = ctx.main_target
+    if (
+        not targets
+        and main is not None
+        and _accused(ctx, main)
+        and agencies
+        and "case" in _words(s)
+    ):
+        targets = [Item(agencies[0].found, main)]
     for ag in agencies:
         for tg in targets:
             ctx.facts.add(rel, ag.entity, tg.entity, s.span, f"{rel.lower()}.trigger")
 
 
-def _accused(ctx: Context, target: Entity | None) -> bool:
+def _accused(ctx: Context, target: Entity) -> bool:
     """The article's main target stands for "the case" unless it is a platform that no fact
     makes the target of a proceeding (the service a story is about, often the victim)."""
-    if target is None:
-        return False
     return target.kind != PL or any(
         r.target == target.id or r.source == target.id
         for r in ctx.facts.out.values()
