@@ -486,9 +486,37 @@ def _sentences(doc: Doc, found: list[Found], entity_of: dict[int, str], by_id) -
     # Investigation" do not investigate)
     named = {i for f in found if f.kind in _NAMED_KINDS for i in range(f.start, f.end)}
     for name, start, end in find_triggers(doc):
-        if start not in named:
-            out[index(start)].triggers.setdefault(name, []).append((start, end))
+        if start in named or (name == "convicted" and _admits_harm(doc[start])):
+            continue
+        out[index(start)].triggers.setdefault(name, []).append((start, end))
     return out
+
+
+# What a victim admits to: "admitted to suffering an attack", "admitted that it was hit".
+_HARM_WORDS = frozenset(
+    {"suffer", "suffers", "suffered", "suffering", "hit", "breached", "compromised", "affected",
+     "targeted", "attacked", "infected", "impacted", "experienced", "experiencing", "fell",
+     "victim", "victims"}
+)  # fmt: skip
+
+
+def _admits_harm(verb: Token) -> bool:
+    """An admission of having been harmed is no admission of guilt."""
+    if not verb.lower_.startswith("admit"):
+        return False
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ == "to":
+            told = [c for c in child.children if c.dep_ in ("pcomp", "pobj")]
+        elif child.dep_ in ("ccomp", "xcomp"):
+            told = [child]
+        else:
+            continue
+        for t in told:
+            if t.lower_ in _HARM_WORDS or any(
+                c.dep_ == "attr" and c.lower_ in _HARM_WORDS for c in t.children
+            ):
+                return True
+    return False
 
 
 _NAMED_KINDS = frozenset({A, ORG, PL, P})
@@ -524,6 +552,8 @@ _FOUNDER_WORDS = frozenset({"founder", "co-founder", "cofounder", "chief", "atto
 
 def _title_rel(words: list[str]) -> str | None:
     ws = set(words)
+    if {"chief", "officer"} <= ws and "executive" not in ws:
+        ws.discard("chief")  # "chief fintech officer" is an officer, not the head
     if "founder" in ws or "co-founder" in ws or "founded" in ws:
         return "FOUNDED"
     if ws & {"deputy", "assistant", "principal"} and "attorney" not in ws:
@@ -1334,6 +1364,12 @@ def _offense_facts(ctx: Context, s: Sentence) -> None:
         # the article's main target stands for an unnamed accused, unless it is a service:
         # a platform is charged only when a sentence says so
         subjects = [Item(offenses[0].found, main)]
+        # what the accused stands for is charged after the word ("faces charges of X") or
+        # names the charge ("X charges"), not before it in another clause ("X ... critics
+        # who alleged")
+        offenses = [
+            off for off in offenses if off.found.start > trig[0] or off.found.end == trig[0]
+        ]
     named = {it.found.start for it in s.items}
     for subj in subjects:
         described = subj.found.start not in named and subj.found.text.lower() in _PEOPLE_NOUNS
@@ -1401,6 +1437,11 @@ def _agency_on_target(ctx: Context, s: Sentence, trigger: str, rel: str) -> None
     targets = _targets(ctx, s)
     if rel == "ARRESTED":
         targets = [t for t in targets if t.kind == P]
+    targets = [t for t in targets if not _speaker_of(doc, t, trig[0])]
+    if rel == "INVESTIGATES":
+        reported = _reported_to_agency(ctx, s)
+        if reported is not None:  # "X reported the breach to <agency>": X is the victim
+            targets = [t for t in targets if t.found.start > reported]
     if not targets and agencies and ctx.last_target is not None and _has_pronoun(ctx, s):
         targets = [Item(agencies[0].found, ctx.last_target)]  # "he was detained by"
     main = ctx.main_target
@@ -1415,6 +1456,53 @@ def _agency_on_target(ctx: Context, s: Sentence, trigger: str, rel: str) -> None
     for ag in agencies:
         for tg in targets:
             ctx.facts.add(rel, ag.entity, tg.entity, s.span, f"{rel.lower()}.trigger")
+
+
+_SPEECH_VERBS = frozenset(
+    {"said", "says", "say", "added", "adds", "noted", "notes", "told", "explained", "stated",
+     "wrote", "writes", "claimed", "claims", "warned", "confirmed", "confirms"}
+)  # fmt: skip
+
+
+def _speaker_of(doc: Doc, it: Item, trigger: int) -> bool:
+    """ "X said ... police are investigating it": who speaks of an act is not its target, unless
+    a person speaks of themself ("X said police arrested him")."""
+    tok = doc[it.found.start : it.found.end].root
+    verb = tok.head
+    if not (
+        tok.dep_ == "nsubj"
+        and verb.lower_ in _SPEECH_VERBS
+        and verb.i != trigger
+        and verb in doc[trigger].ancestors
+    ):
+        return False
+    clause = doc[verb.i + 1 : verb.sent.end]
+    return it.kind != P or not any(t.lower_ in ("he", "him", "she", "her") for t in clause)
+
+
+# Verbs of telling an authority about an incident: "reported the breach to", "filed a
+# complaint with", "notified": who tells is the victim, not the one investigated.
+_REPORTING_VERBS = frozenset(
+    {"reported", "reporting", "reports", "notified", "notifying", "alerted", "informed",
+     "contacted", "filed", "lodged", "referred"}
+)  # fmt: skip
+
+
+def _reported_to_agency(ctx: Context, s: Sentence) -> int | None:
+    """The token of the first reporting verb whose object or "to"/"with" phrase is an agency."""
+    agencies = {i for it in s.of(A) for i in range(it.found.start, it.found.end)}
+    for tok in s.span:
+        if tok.lower_ not in _REPORTING_VERBS or tok.pos_ != "VERB":
+            continue
+        objects = [c for c in tok.children if c.dep_ == "dobj"]  # "the incident to <agency>"
+        for child in [*tok.children, *(c for o in objects for c in o.children)]:
+            told = [child] if child.dep_ in ("dobj", "dative") else []
+            if child.dep_ == "prep" and child.lower_ in ("to", "with"):
+                told = [c for c in child.children if c.dep_ == "pobj"]
+            for t in told:
+                if any(c.i in agencies for c in [t, *t.conjuncts]):
+                    return tok.i
+    return None
 
 
 def _accused(ctx: Context, target: Entity) -> bool:

@@ -757,3 +757,39 @@ def test_a_refusal_to_pay_is_no_refusal_to_share_data() -> None:
     assert not any(r == "REFUSES_DATA_TO" for r, _, _ in f), f
     f = facts(run("Telegram refused to share account data with the Korean National Police Agency."))
     assert any(r == "REFUSES_DATA_TO" and s == "Telegram" for r, s, _ in f), f
+
+
+def test_a_victim_admitting_an_attack_is_not_convicted_of_it() -> None:
+    f = facts(run("Cox Media Group recently admitted that it was hit with a ransomware attack."))
+    assert not any(r == "CONVICTED_OF" for r, _, _ in f), f
+    f = facts(run("Bandwidth Inc admitted to suffering a DDoS attack last week."))
+    assert not any(r == "CONVICTED_OF" for r, _, _ in f), f
+    f = facts(run("John Smith admitted to hacking the accounts."))
+    assert ("CONVICTED_OF", "John Smith", "hacking") in f, f
+
+
+def test_who_reports_an_incident_to_an_agency_is_not_investigated() -> None:
+    for text in (
+        "Acme Bank Plc said it reported the breach to the FBI, which is investigating the incident.",
+        "Acme Bank Plc notified the FBI, which is now investigating.",
+    ):
+        f = facts(run(text))
+        assert not any(r == "INVESTIGATES" for r, _, _ in f), f
+    f = facts(run("The FBI is investigating Acme Bank Plc over the breach."))
+    assert ("INVESTIGATES", "Federal Bureau of Investigation", "Acme Bank Plc") in f, f
+
+
+def test_who_speaks_of_an_investigation_is_not_its_target() -> None:
+    text = (
+        "Health minister Marcelo Queiroga said criminals orchestrated the attack, and the "
+        "Federal Police are investigating it."
+    )
+    f = facts(run(text))
+    assert not any(r == "INVESTIGATES" for r, _, _ in f), f
+
+
+def test_a_chief_officer_is_a_member_not_the_head() -> None:
+    text = "Europol chief information officer John Smith said the link was live."
+    assert ("MEMBER_OF", "John Smith", "Europol") in facts(run(text))
+    text = "Europol chief executive officer John Smith said the link was live."
+    assert ("LEADS", "John Smith", "Europol") in facts(run(text))
