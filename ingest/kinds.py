@@ -49,6 +49,7 @@ from ingest.entities import (
     ORGANIZATION_WORDS,
     THING_WORDS,
     Found,
+    clean_person,
     find_mentions,
     job_free,
     opens_with_company,
@@ -544,6 +545,14 @@ def learned_kinds(
         ):
             dropped.append(c)
             continue
+        if classifier.labels[best] == ontology.PERSON and c.kind != ontology.PERSON:
+            # another kind's span learned to be a person's name holds the name alone
+            name = clean_person(doc[c.start : c.end])
+            if name is None:
+                dropped.append(c)
+                continue
+            name = _after_portfolio(name)
+            c = replace(c, start=name.start, end=name.end, text=name.text)
         kept.append(replace_kind(c, classifier.labels[best]))
     kept += _alike_neighbours(doc, kept, [c for c in dropped if c.kind != NONE])
     return sorted(_discourse(doc, set(kept)), key=lambda f: (f.start, -f.end, f.nested))
@@ -611,6 +620,26 @@ def _name_like(tok: Token) -> bool:
     return tok.is_title or tok.is_upper
 
 
+_OFFICES = frozenset({"secretary", "minister", "commissioner", "director", "chancellor"})
+
+
+def _after_portfolio(name: Span) -> Span:
+    """ "Secretary of Commerce Gina Raimondo": the office's portfolio words before the given
+    name are not the person's."""
+    doc, start = name.doc, name.start
+    if start < 2 or doc[start - 1].lower_ != "of" or doc[start - 2].lower_ not in _OFFICES:
+        return name
+    given, _ = census_names()
+    first = next((t.i for t in name if t.lower_ in given), None)
+    return doc[first : name.end] if first is not None and name.end - first >= 2 else name
+
+
+def _whole_name(doc: Doc, c: Found) -> bool:
+    """The mention is a person's name as it stands, without words to strip or refuse."""
+    name = clean_person(doc[c.start : c.end])
+    return name is not None and (name.start, name.end) == (c.start, c.end)
+
+
 def _alike_neighbours(doc: Doc, kept: list[Found], dropped: list[Found]) -> list[Found]:
     """Dropped mentions that stand in a list with a kept person ("A; B; and C") are people
     too, and an abbreviation in brackets right after a kept name ("... Section (OCRS)") is that
@@ -630,6 +659,7 @@ def _alike_neighbours(doc: Doc, kept: list[Found], dropped: list[Found]) -> list
             and _name_like(doc[c.start])
             and job_free([t.lower_ for t in doc[c.start : c.end]])  # "X, CTO & Founder"
             and not opens_with_company(doc, c.start, c.end)  # "X, Microsoft Corporate VP"
+            and _whole_name(doc, c)  # "the Acme Head of Product, Jane Roe": no name
             and any(n is not None and n.kind == ontology.PERSON for n in (prev, nxt))
             and (nxt is None or doc[c.end : nxt.start].text.strip(" ,;") not in (".", "!", "?"))
         ):

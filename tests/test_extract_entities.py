@@ -766,3 +766,19 @@ def test_a_company_part_or_a_product_beside_a_person_is_no_person(
     text: str, not_person: str
 ) -> None:
     assert entities(run_model(text)).get(not_person) != "Person"
+
+
+def test_a_title_before_a_persons_name_is_no_person_of_its_own() -> None:
+    # the learned kinds: a span the parser calls an organisation can be learned to be a
+    # person; it keeps the name alone, and a job title with no name is no one's
+    text = (
+        "Finally, the Winamp Head of Product development, Jeremy Scheppers, told "
+        "BleepingComputer that the beta was out."
+    )
+    found = entities(run_model(text))
+    assert found.get("Jeremy Scheppers") == "Person", found
+    assert not any("Head of" in name for name in found), found
+    text = "“We will act,” U.S. Secretary of Commerce Gina Raimondo said about the new rules."
+    found = entities(run_model(text))
+    assert found.get("Gina Raimondo") == "Person", found
+    assert "Commerce Gina Raimondo" not in found, found
