@@ -1251,8 +1251,19 @@ def _vocabulary_offenses(doc: Doc) -> list[Found]:
         end = _purpose_end(doc, end)
         if end - start == 1 and start > 0 and doc[start - 1].tag_ in ("DT", "PRP$"):
             continue  # "the conspiracy", "his role in the conspiracy": the scheme, no charge
+        if _countered(doc, start):
+            continue
         out.append(Found(OFFENSE, start, end, doc[start:end].text, certain=True))
     return out
+
+
+_COUNTER_WORDS = frozenset({"anti", "counter"})
+
+
+def _countered(doc: Doc, start: int) -> bool:
+    """ "anti-money laundering", "counter-terrorism": the fight against an offence, not one."""
+    words = [t.lower_ for t in doc[max(0, start - 2) : start + 1]]
+    return bool(_COUNTER_WORDS & set(words[-2:])) or words[:2] in (["anti", "-"], ["counter", "-"])
 
 
 def find_offenses(doc: Doc, taken: set[int], named: list[Found] | None = None) -> list[Found]:
@@ -1293,7 +1304,7 @@ def find_offenses(doc: Doc, taken: set[int], named: list[Found] | None = None) -
             and (doc[start].lower_ not in sets["offense_modifiers"])
         ):
             start += 1  # "committing atrocities", "including kidnapping"
-        if _inside_name(doc, start, end):
+        if _inside_name(doc, start, end) or _countered(doc, start):
             continue
         words = [t.lower_ for t in doc[start:end]]
         if low in _WEAK_HEADS and not set(words[:-1]) & sets["heads"]:
@@ -1302,6 +1313,8 @@ def find_offenses(doc: Doc, taken: set[int], named: list[Found] | None = None) -
             set(words[:-1]) & (sets["offense_modifiers"] | sets["heads"]) or end > tok.i + 1
         ):
             continue
+        if words == [low] and low in sets["heads"] and low in sets["needs_modifier"]:
+            continue  # "malware distribution", "distribution of X" are offences; "distribution"
         if low in _GENERIC_CRIME_WORDS and start < tok.i and doc[tok.i - 1].lower_ in sets["heads"]:
             end = tok.i  # "online fraud crime", "cybercrime activities": the crime is named
         if " ".join(words) in sets["phrases"] or len(words) > 1 or low in sets["heads"]:

@@ -782,3 +782,20 @@ def test_a_title_before_a_persons_name_is_no_person_of_its_own() -> None:
     found = entities(run_model(text))
     assert found.get("Gina Raimondo") == "Person", found
     assert "Commerce Gina Raimondo" not in found, found
+
+
+def test_the_fight_against_an_offence_is_no_offence() -> None:
+    text = "The bank failed its anti-money laundering and counter-terrorism financing duties."
+    found = entities(run(text))
+    assert not any(kind == "Offense" for kind in found.values()), found
+    found = entities(run("He was charged with money laundering and terrorism."))
+    assert found.get("money laundering") == "Offense", found
+    assert found.get("terrorism") == "Offense", found
+
+
+def test_a_word_that_heads_an_offence_with_another_is_none_alone() -> None:
+    found = entities(run("Police seized the servers the gang used for distribution."))
+    assert not any(kind == "Offense" for kind in found.values()), found
+    found = entities(run("He was charged with malware distribution and market manipulation."))
+    assert found.get("malware distribution") == "Offense", found
+    assert found.get("market manipulation") == "Offense", found
