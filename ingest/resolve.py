@@ -313,6 +313,7 @@ def resolve(doc: Doc, found: list[Found]) -> tuple[list[Found], Resolved]:
     found, keys = _acronyms(found, keys)
     keys = _handles(doc, found, keys)
     keys = _written_otherwise(found, keys)
+    keys = _misspelt_known(keys)
     keys = _web_addresses(found, keys)
     groups: dict[str, list[int]] = defaultdict(list)
     for i, key in enumerate(keys):
@@ -383,6 +384,104 @@ def _written_otherwise(found: list[Found], keys: list[str]) -> list[str]:
     for i, (f, key) in enumerate(zip(found, keys, strict=True)):
         if key.startswith("N|") and f.kind != ontology.OFFENSE:
             out[i] = forms.get((f.kind, key.split("|", 2)[2]), key)
+    return out
+
+
+_TYPO_KINDS = (ontology.AGENCY, ontology.PLATFORM, ontology.ORGANIZATION)
+_TYPO_SHORTEST = 6  # letters of the shortest form a typo is looked for in
+
+
+def _deletions(form: str) -> set[str]:
+    return {form, *(form[:i] + form[i + 1 :] for i in range(len(form)))}
+
+
+@cache
+def _typo_index() -> dict[tuple[str, str], frozenset[tuple[str, str]]]:
+    """(kind, a known form with at most one letter left out) -> {(canonical name, form)}."""
+    index: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
+    for (kind, name), forms in _known_forms().items():
+        if kind in _TYPO_KINDS:
+            for form in forms:
+                if len(form) >= _TYPO_SHORTEST:
+                    for d in _deletions(form):
+                        index[(kind, d)].add((name, form))
+    return {k: frozenset(v) for k, v in index.items()}
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether two different strings are one letter inserted, left out, changed or swapped
+    with its neighbour apart."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    return (
+        a[i + 1 :] == b[i + 1 :]
+        or a[i + 1 :] == b[i:]
+        or a[i:] == b[i + 1 :]
+        or (a[i : i + 2] == b[i : i + 2][::-1] and a[i + 2 :] == b[i + 2 :])
+    )
+
+
+_TYPO_SHORTEST_WORD = 5  # "CBC News" is not "CBS News" misspelt
+
+
+def _one_word_misspelt(form: str, known: str) -> bool:
+    """One word of `form` is a word of `known` with one letter wrong, a long word, and not
+    the other spelling of English ("Department of Defence" is another country's)."""
+    a, b = form.split(), known.split()
+    if len(a) != len(b):
+        return False
+    diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    if len(diff) != 1:
+        return False
+    x, y = diff[0]
+    return (
+        min(len(x), len(y)) >= _TYPO_SHORTEST_WORD
+        and _one_edit(x, y)
+        and not any(x.replace(us, uk) == y.replace(us, uk) for us, uk in _SPELLINGS)
+    )
+
+
+# American and British spellings of one word ("defense", "defence"; "center", "centre")
+_SPELLINGS = (("ense", "ence"), ("ter", "tre"), ("ize", "ise"), ("yze", "yse"), ("or", "our"))
+
+
+@lru_cache(maxsize=4096)
+def _known_typo(kind: str, form: str) -> str | None:
+    """The one known entity of `kind` whose name or alias `form` misspells by one letter
+    ("Eurpol", "Federal Bureau of Investigations"), also after a country before it ("US
+    Federal Bureau of Investigations", not "Georgia Cyber Center" for a "Cyber Centre"); None
+    when none or several."""
+    words = form.split()
+    tries = [form]
+    if len(words) > 3 and jurisdictions.lookup(words[0]) is not None:
+        tries.append(" ".join(words[1:]))
+    index = _typo_index()
+    for q in tries:
+        if len(q) < _TYPO_SHORTEST:
+            continue
+        names = {
+            name
+            for d in _deletions(q)
+            for name, known in index.get((kind, d), ())
+            if known[0] == q[0] and _one_word_misspelt(q, known)
+        }
+        if len(names) == 1:
+            return names.pop()
+    return None
+
+
+def _misspelt_known(keys: list[str]) -> list[str]:
+    """A name one letter away from a known entity's is that entity, misspelt by the writer."""
+    out = list(keys)
+    for i, key in enumerate(keys):
+        tag, kind, form = [*key.split("|", 2), "", ""][:3]
+        if tag == "N" and kind in _TYPO_KINDS:
+            name = _known_typo(kind, form)
+            if name is not None:
+                out[i] = f"K|{kind}|{name}"
     return out
 
 

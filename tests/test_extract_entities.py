@@ -799,3 +799,21 @@ def test_a_word_that_heads_an_offence_with_another_is_none_alone() -> None:
     found = entities(run("He was charged with malware distribution and market manipulation."))
     assert found.get("malware distribution") == "Offense", found
     assert found.get("market manipulation") == "Offense", found
+
+
+def test_a_known_name_misspelt_by_one_letter_is_that_entity() -> None:
+    text = "Agents of the US Federal Bureau of Investigations seized the servers on Monday."
+    found = entities(run(text))
+    assert found.get("Federal Bureau of Investigation") == "Agency", found
+    assert not any("Investigations" in name for name in found), found
+
+
+def test_another_countrys_spelling_or_a_short_word_is_no_misspelling() -> None:
+    from ingest.resolve import _known_typo
+
+    assert _known_typo("Agency", "federal bureau of investigations") == (
+        "Federal Bureau of Investigation"
+    )
+    assert _known_typo("Agency", "department of defence") is None  # Australia's, the UK's
+    assert _known_typo("Organization", "cbc news") is None  # not CBS News
+    assert _known_typo("Agency", "georgia cyber center") is None  # a place, then a generic form
