@@ -32,6 +32,9 @@ _PROCEEDING = {
     "SEIZED": "operation",
 }
 _LEADING = ("INVESTIGATES", "PROSECUTES", "ARRESTED", "SEIZED")
+# The rule of `ingest.relations` that makes an agency that arrests a group's members
+# investigate the group
+GROUP_ARREST_RULE = "investigates.members_arrested"
 
 
 @dataclass
@@ -57,7 +60,9 @@ def _drafts(relations: list[Relation], agency_iso: dict[str, str]) -> dict[str, 
             continue
         target = r.source if r.type in ("CHARGED_WITH", "CONVICTED_OF") else r.target
         d = drafts.setdefault(target, _Draft(target))
-        d.kinds.add(_PROCEEDING[r.type])
+        # the members of a group arrested: an operation against the group, not an inquiry
+        group_arrest = r.rule == GROUP_ARREST_RULE
+        d.kinds.add("operation" if group_arrest else _PROCEEDING[r.type])
         d.evidence = d.evidence or r
         d.sentences.append((r.start, r.end))
         if r.type in _LEADING:
@@ -648,7 +653,7 @@ def _unnamed_target_cases(
             people = any(sent.start_char <= m < sent.end_char for m in named_people)
             if name != "arrested" or people:
                 continue
-            targets = _arrested_groups(doc[start], groups, targeted)
+            targets = arrested_groups(doc[start], groups, targeted)
             if not targets:
                 continue
         if targets:
@@ -747,7 +752,7 @@ def _modifiers(word: Token) -> set[int]:
     return out
 
 
-def _arrested_groups(
+def arrested_groups(
     trigger: Token, groups: list[tuple[int, int, Entity]], targeted: set[str]
 ) -> list[Entity]:
     """The organisations (gangs, markets, services) whose members an arrest takes, named in

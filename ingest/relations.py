@@ -21,6 +21,7 @@ from spacy.vocab import Vocab
 
 from graph import ontology
 from ingest import facts, jurisdictions
+from ingest.cases import GROUP_ARREST_RULE, arrested_groups
 from ingest.entities import Found
 from ingest.facts import FactClassifier
 from ingest.jurisdictions import demonym_forms
@@ -99,7 +100,8 @@ TRIGGERS: dict[str, list[list[dict]]] = {
                     ]
                 }
             }
-        ]
+        ],
+        [{_L: {"IN": ["tracked", "tracking", "track"]}}, {_L: "down"}],  # "tracked down by"
     ],
     "arrested": [
         [{_L: {"IN": ["arrested", "arrest", "arrests", "apprehended", "captured", "detained"]}}],
@@ -1437,6 +1439,7 @@ def _agency_on_target(ctx: Context, s: Sentence, trigger: str, rel: str) -> None
     targets = _targets(ctx, s)
     if rel == "ARRESTED":
         targets = [t for t in targets if t.kind == P]
+        _members_arrested(ctx, s, trig, agencies)
     targets = [t for t in targets if not _speaker_of(doc, t, trig[0])]
     if rel == "INVESTIGATES":
         reported = _reported_to_agency(ctx, s)
@@ -1503,6 +1506,22 @@ def _reported_to_agency(ctx: Context, s: Sentence) -> int | None:
                 if any(c.i in agencies for c in [t, *t.conjuncts]):
                     return tok.i
     return None
+
+
+def _members_arrested(
+    ctx: Context, s: Sentence, trig: tuple[int, int], agencies: list[Item]
+) -> None:
+    """ "<agency> arrested five members of the X group": the agency investigates the group."""
+    doc = ctx.doc
+    groups = [
+        (doc[it.found.start].idx, doc[it.found.end - 1].idx + len(doc[it.found.end - 1]), it.entity)
+        for it in s.of(ORG, PL)
+    ]
+    if not groups or not agencies:
+        return
+    for group in arrested_groups(doc[trig[0]], groups, set()):
+        for ag in agencies:
+            ctx.facts.add("INVESTIGATES", ag.entity, group, s.span, GROUP_ARREST_RULE)
 
 
 def _accused(ctx: Context, target: Entity) -> bool:

@@ -793,3 +793,20 @@ def test_a_chief_officer_is_a_member_not_the_head() -> None:
     assert ("MEMBER_OF", "John Smith", "Europol") in facts(run(text))
     text = "Europol chief executive officer John Smith said the link was live."
     assert ("LEADS", "John Smith", "Europol") in facts(run(text))
+
+
+def test_arresting_members_of_a_group_investigates_the_group() -> None:
+    text = (
+        "The Security Service of Ukraine has arrested five members of the international "
+        "'Phoenix' hacking group."
+    )
+    f = facts(run(text))
+    assert ("INVESTIGATES", "Security Service of Ukraine", "Phoenix") in f, f
+    text = "The Security Service of Ukraine has arrested a man who hacked Phoenix Bank Plc."
+    f = facts(run(text))
+    assert not any(r == "INVESTIGATES" for r, _, _ in f), f
+
+
+def test_tracked_down_by_an_agency_is_investigated_by_it() -> None:
+    f = facts(run("Graham Clark was tracked down by the FBI and charged within two weeks."))
+    assert ("INVESTIGATES", "Federal Bureau of Investigation", "Graham Clark") in f, f
