@@ -314,6 +314,7 @@ def resolve(doc: Doc, found: list[Found]) -> tuple[list[Found], Resolved]:
     keys = _handles(doc, found, keys)
     keys = _written_otherwise(found, keys)
     keys = _misspelt_known(keys)
+    keys = _misspelt_people(found, keys)
     keys = _web_addresses(found, keys)
     groups: dict[str, list[int]] = defaultdict(list)
     for i, key in enumerate(keys):
@@ -483,6 +484,39 @@ def _misspelt_known(keys: list[str]) -> list[str]:
             if name is not None:
                 out[i] = f"K|{kind}|{name}"
     return out
+
+
+_TYPO_SHORTEST_NAME = 3  # letters of the shortest part of a person's name a typo is looked in
+
+
+def _misspelt_people(found: list[Found], keys: list[str]) -> list[str]:
+    """A person's name written once with one letter wrong ("Hao Kou Chi" beside "Hao Kuo Chi",
+    "O'Conner" beside "Joseph O'Connor") is the person named more often (or first): the same
+    given name, one later part one letter apart. Another given name is another person ("Mark
+    Lee" and "Mary Lee")."""
+    counts = Counter(k for k in keys if k.startswith(f"N|{ontology.PERSON}|"))
+    if len(counts) < 2:
+        return keys
+    order = {k: i for i, k in reversed(list(enumerate(keys)))}
+    names = sorted(counts, key=lambda k: (-counts[k], order[k]))
+    target: dict[str, str] = {}
+    for i, key in enumerate(names):
+        words = key.split("|", 2)[2].split()
+        for other in names[:i]:  # a name seen more often, or as often and earlier
+            if other in target:
+                continue
+            full = other.split("|", 2)[2].split()
+            if len(words) == 1 and len(full) > 1 and len(words[0]) >= _TYPO_SHORTEST_WORD:
+                pairs = [(words[0], full[-1])]  # a surname alone ("Kim" is not "Lim")
+            elif len(words) == len(full) > 1 and words[0] == full[0]:
+                pairs = [(x, y) for x, y in zip(words[1:], full[1:], strict=True) if x != y]
+            else:
+                continue
+            if len(pairs) == 1 and min(map(len, pairs[0])) >= _TYPO_SHORTEST_NAME:
+                if _one_edit(*pairs[0]):
+                    target[key] = other
+                    break
+    return [target.get(k, k) for k in keys]
 
 
 def _canonical(key: str, mentions: list[Found]) -> str:

@@ -817,3 +817,18 @@ def test_another_countrys_spelling_or_a_short_word_is_no_misspelling() -> None:
     assert _known_typo("Agency", "department of defence") is None  # Australia's, the UK's
     assert _known_typo("Organization", "cbc news") is None  # not CBS News
     assert _known_typo("Agency", "georgia cyber center") is None  # a place, then a generic form
+
+
+def test_a_persons_name_misspelt_once_is_that_person() -> None:
+    text = (
+        "Hao Kuo Chi pleaded guilty on Monday. Prosecutors said Hao Kuo Chi stole the photos. "
+        "Hao Kou Chi faces prison. Joseph O'Connor was arrested in Spain. O'Conner is charged "
+        "with hacking."
+    )
+    people = [n for n, k in entities(run(text)).items() if k == "Person"]
+    assert sorted(people) == ["Hao Kuo Chi", "Joseph O'Connor"], people
+
+
+def test_another_given_name_or_a_short_surname_is_another_person() -> None:
+    people = entities(run("Mark Lee and Mary Lee were arrested. Lim was charged later."))
+    assert {"Mark Lee", "Mary Lee"} <= set(people), people
