@@ -512,10 +512,13 @@ def _misspelt_people(found: list[Found], keys: list[str]) -> list[str]:
                 pairs = [(x, y) for x, y in zip(words[1:], full[1:], strict=True) if x != y]
             else:
                 continue
-            if len(pairs) == 1 and min(map(len, pairs[0])) >= _TYPO_SHORTEST_NAME:
-                if _one_edit(*pairs[0]):
-                    target[key] = other
-                    break
+            if (
+                len(pairs) == 1
+                and min(map(len, pairs[0])) >= _TYPO_SHORTEST_NAME
+                and _one_edit(*pairs[0])
+            ):
+                target[key] = other
+                break
     return [target.get(k, k) for k in keys]
 
 
