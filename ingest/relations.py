@@ -1249,8 +1249,10 @@ def _governed(verb: Token, word: Token) -> bool:
     for _ in range(12):
         if tok.head.i == verb.i:
             return tok.lower_ in _CHARGE_LINKS
-        if tok.head.i == tok.i or (tok.pos_ in ("VERB", "AUX") and tok.dep_ != "acl"):
-            return False
+        if tok.head.i == tok.i or (
+            tok.pos_ in ("VERB", "AUX") and tok.dep_ != "acl" and tok is not word
+        ):
+            return False  # the offence itself may be a gerund ("admitted to hacking")
         tok = tok.head
     return False
 
@@ -1341,6 +1343,21 @@ def _accuser_subject(ctx: Context, s: Sentence) -> bool:
     return False
 
 
+# Charge words that say someone suspects or alleges, not that anyone was charged: they make
+# a fact only with the accused named in the sentence.
+_HEARSAY_TRIGGERS = frozenset(
+    {"alleged", "allegations", "allegation", "accused", "accusation", "accusations",
+     "suspected", "wanted", "implicated", "admitted", "admitting", "admits"}
+)  # fmt: skip
+
+
+def _hearsay_only(doc: Doc, s: Sentence) -> bool:
+    words = [
+        doc[a].lower_ for name in ("charged", "convicted") for a, _ in s.triggers.get(name, [])
+    ]
+    return all(w in _HEARSAY_TRIGGERS for w in words)
+
+
 def _offense_facts(ctx: Context, s: Sentence) -> None:
     conv = _first_trigger(s, "convicted")
     charged = _first_trigger(s, "charged")
@@ -1361,10 +1378,13 @@ def _offense_facts(ctx: Context, s: Sentence) -> None:
         and not described
         and main is not None
         and main.kind != PL
+        and main.id not in ctx.officials
+        and not _hearsay_only(ctx.doc, s)
         and not _accuser_subject(ctx, s)
     ):
         # the article's main target stands for an unnamed accused, unless it is a service:
-        # a platform is charged only when a sentence says so
+        # a platform is charged only when a sentence says so; nor when the sentence only
+        # suspects or alleges ("an alleged scam", "suspected of"), or names an official
         subjects = [Item(offenses[0].found, main)]
         # what the accused stands for is charged after the word ("faces charges of X") or
         # names the charge ("X charges"), not before it in another clause ("X ... critics
@@ -1373,13 +1393,17 @@ def _offense_facts(ctx: Context, s: Sentence) -> None:
             off for off in offenses if off.found.start > trig[0] or off.found.end == trig[0]
         ]
     named = {it.found.start for it in s.items}
+    admitted = ctx.doc[trig[0]].lower_.startswith("admit")
     for subj in subjects:
         described = subj.found.start not in named and subj.found.text.lower() in _PEOPLE_NOUNS
         for off in offenses:
             if _one_phrase(ctx.doc, subj.found, off.found):
                 continue  # "the X ransomware gang": the offence describes the group
-            if described and not _governed(verb, ctx.doc[off.found.start : off.found.end].root):
-                continue  # people a description stands for: only what the verb says
+            root = ctx.doc[off.found.start : off.found.end].root
+            if (described or admitted) and not _governed(verb, root):
+                # people a description stands for, and what one admits: only what the verb
+                # says ("admitted to fraud", not "admitted the attacks led to violations")
+                continue
             rel = "CONVICTED_OF" if conv and off.found.start > conv[0] else "CHARGED_WITH"
             if rel == "CONVICTED_OF" and subj.kind == PL:
                 rel = "CHARGED_WITH"

@@ -810,3 +810,26 @@ def test_arresting_members_of_a_group_investigates_the_group() -> None:
 def test_tracked_down_by_an_agency_is_investigated_by_it() -> None:
     f = facts(run("Graham Clark was tracked down by the FBI and charged within two weeks."))
     assert ("INVESTIGATES", "Federal Bureau of Investigation", "Graham Clark") in f, f
+
+
+def test_what_one_admits_is_a_conviction_only_when_the_admission_names_it() -> None:
+    text = (
+        "NSO Group has admitted the attacks it sells for profit have led to violations of "
+        "fundamental human rights."
+    )
+    f = facts(run(text))
+    assert not any(r == "CONVICTED_OF" for r, _, _ in f), f
+    f = facts(run("John Smith admitted to hacking the accounts."))
+    assert ("CONVICTED_OF", "John Smith", "hacking") in f, f
+
+
+def test_an_allegation_alone_charges_no_one_the_sentence_does_not_name() -> None:
+    text = (
+        "John Roe, a security researcher, spoke at the conference. Critics said an alleged "
+        "ransomware scheme was behind the outage."
+    )
+    f = facts(run(text))
+    assert not any(r == "CHARGED_WITH" for r, _, _ in f), f
+    text = "John Roe was arrested on Monday. He faces charges of wire fraud, prosecutors said."
+    f = facts(run(text))
+    assert ("CHARGED_WITH", "John Roe", "wire fraud") in f, f
