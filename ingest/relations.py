@@ -1676,7 +1676,7 @@ def _someone_else_cooperates(s: Sentence, word: Token) -> bool:
         if subjects:
             subject = subjects[0]
             if subject.pos_ == "PRON":
-                return False
+                return subject.lower_ in ("he", "she", "i")  # a person; "it", "they": maybe
             parties = [_item_at(s, t.i) for t in subject.subtree]
             return not any(it is not None and it.kind in (A, J) for it in parties)
         if (

@@ -833,3 +833,14 @@ def test_an_allegation_alone_charges_no_one_the_sentence_does_not_name() -> None
     text = "John Roe was arrested on Monday. He faces charges of wire fraud, prosecutors said."
     f = facts(run(text))
     assert ("CHARGED_WITH", "John Roe", "wire fraud") in f, f
+
+
+def test_a_person_working_with_an_agency_is_no_cooperation_of_another_agency() -> None:
+    text = (
+        "The Treasury Department noted that he was also involved in spreading misinformation "
+        "and worked with the FSB."
+    )
+    f = facts(run(text))
+    assert not any(r == "COOPERATES_WITH" for r, _, _ in f), f
+    f = facts(run("The FBI said it worked with Europol on the case."))
+    assert ("COOPERATES_WITH", "Federal Bureau of Investigation", "Europol") in f, f
