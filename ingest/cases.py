@@ -323,7 +323,8 @@ def _named_operations(
 # Acts on a company or person that are not a criminal proceeding: a regulator's or government's
 # sanctions, fines and bans, and civil lawsuits.
 _SANCTION = re.compile(
-    r"^(sanction(s|ed|ing)?|fined|blacklist\w*|penalt(y|ies)|banned|revok(e|es|ed|ing)|revocation)$"
+    r"^(sanction(s|ed|ing)?|fined|fines|blacklist\w*|penalt(y|ies)|banned|revok(e|es|ed|ing)|"
+    r"revocation|designat(ed|ing|es|ion))$"
 )
 _SUIT = re.compile(r"^(sue|sues|sued|suing|lawsuits?)$")
 _TARGETS_SHOWN = 5

@@ -362,3 +362,10 @@ def test_a_revoked_licence_is_a_regulatory_case() -> None:
         ("China Telecom Americas",),
         ("Federal Communications Commission",),
     ) in cases, cases
+
+
+def test_a_designation_is_a_regulatory_case() -> None:
+    text = "The FCC officially designated Huawei and ZTE as national security threats in July."
+    cases = {(j, k, t) for j, k, t, _l in _cases(text)}
+    assert ("US", "regulatory", ("Huawei", "ZTE")) in cases, cases
+    assert not _cases("Meet at the designated area near Acme Corp's offices on Monday.")
