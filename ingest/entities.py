@@ -148,6 +148,13 @@ ORGANIZATION_WORDS = frozenset(
         "software",
         "telecom",
         "studios",
+        # hospitals and care providers ("X Medical Center", "Y Health System"), not agencies
+        "hospital",
+        "hospitals",
+        "clinic",
+        "clinics",
+        "medical",
+        "healthcare",
     ]
 )
 # A company's legal form after its name or a comma ("Acme, Inc.", "Support King, LLC").

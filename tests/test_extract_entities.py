@@ -832,3 +832,18 @@ def test_a_persons_name_misspelt_once_is_that_person() -> None:
 def test_another_given_name_or_a_short_surname_is_another_person() -> None:
     people = entities(run("Mark Lee and Mary Lee were arrested. Lim was charged later."))
     assert {"Mark Lee", "Mary Lee"} <= set(people), people
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("springhill medical center", "Organization"),
+        ("barlow respiratory hospital", "Organization"),
+        ("national cyber security center", "Agency"),
+        ("department of health", "Agency"),
+    ],
+)
+def test_a_hospital_is_an_organisation_not_an_agency(name: str, kind: str) -> None:
+    from ingest.entities import org_kind
+
+    assert org_kind(name.split()) == kind
