@@ -1511,7 +1511,7 @@ def _speaker_of(doc: Doc, it: Item, trigger: int) -> bool:
 # complaint with", "notified": who tells is the victim, not the one investigated.
 _REPORTING_VERBS = frozenset(
     {"reported", "reporting", "reports", "notified", "notifying", "alerted", "informed",
-     "contacted", "filed", "lodged", "referred"}
+     "contacted", "filed", "lodged"}
 )  # fmt: skip
 
 

@@ -92,6 +92,26 @@ def test_percentile_and_ratio() -> None:
     assert ratios == {1: pytest.approx(2.0)} and rows[0][3] == "500"
 
 
+def test_extraction_ratio_is_that_of_the_median_runs() -> None:
+    from bench import run
+
+    runs = [{"seconds": s} for s in (20.0, 30.0, 19.0)]
+    assert run._median_run(runs) == {"seconds": 20.0}
+    assert run._median_run(runs[:2]) == {"seconds": 20.0}
+    ex = {
+        "words": {"words": 1000, "articles": 10},
+        "workers_1": {
+            "bare": {"seconds": 2.0, "load_seconds": 1.0, "peak_rss_mb": 1},
+            "casegraph": {"seconds": 1.6, "load_seconds": 1.0, "peak_rss_mb": 1},
+            "rounds": {"bare": [2.4, 2.0, 1.9], "casegraph": [1.6, 1.5, 2.5]},
+        },
+    }
+    lines: list[str] = []
+    report._extraction({"extraction": ex}, lines, [])
+    ratio = next(line for line in lines if line.startswith("- ratio"))
+    assert "**1.25x**" in ratio and "bare 2.4 / 2.0 / 1.9; casegraph 1.6 / 1.5 / 2.5" in ratio
+
+
 def test_corpus_subset_is_round_robin(tmp_path: Path) -> None:
     for office, n in (("b_office", 3), ("a_office", 1)):
         (tmp_path / "text" / office).mkdir(parents=True)
