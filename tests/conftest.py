@@ -35,6 +35,11 @@ def _worker() -> tuple[int, int]:
     return int(name.removeprefix("gw")), int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
 
 
+# Ports a server of this session could not bind although the kernel had handed them out as
+# free: never handed out again (the kernel may offer the same port on the next try).
+_REFUSED: set[int] = set()
+
+
 def free_ports(count: int) -> list[int]:
     """Ports the kernel says are free on 127.0.0.1, all different, and only ones equal to this
     worker's index modulo the number of workers: two parallel workers never pick the same port
@@ -49,7 +54,7 @@ def free_ports(count: int) -> list[int]:
             held.append(sock)  # held until the end, so the kernel hands out another port
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
-            if port % workers == index:
+            if port % workers == index and port not in _REFUSED:
                 ports.append(port)
         return ports
     finally:
@@ -90,16 +95,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(key=lambda item: item.path not in slow)  # stable: each file's order is kept
 
 
-_SERVER_TRIES = 3
+_SERVER_TRIES = 5
+_TRY_PAUSE = 2.0  # seconds between tries: another process's sockets come and go
 
 
 @pytest.fixture(scope="session")
 def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """A running throwaway Neo4j; yields its Settings. A free port can be taken by another
-    process's connection between choosing it and the server's start: then the server starts
-    again in a new home on other ports (three tries)."""
+    process between choosing it and the server's start: then the server starts again in a new
+    home on other ports, never on a port refused before (five tries)."""
+    tried: list[str] = []
     for attempt in range(_SERVER_TRIES):
         settings = throwaway_settings(tmp_path_factory.mktemp("neo4j-home"))
+        tried.append(f"{settings.bolt_port}/{settings.http_port}")
         # atexit covers an interpreter exit that skips fixture finalizers.
         atexit.register(stop_quietly, settings)
         try:
@@ -109,8 +117,14 @@ def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]
             stop_quietly(settings)
             atexit.unregister(stop_quietly)
             if "already in use" in str(exc) and attempt < _SERVER_TRIES - 1:
+                _REFUSED.update((settings.bolt_port, settings.http_port))
+                time.sleep(_TRY_PAUSE)
                 continue
-            pytest.fail(f"the test Neo4j server did not start: {exc}", pytrace=False)
+            pytest.fail(
+                f"the test Neo4j server did not start (Bolt/HTTP ports tried: "
+                f"{', '.join(tried)}): {exc}",
+                pytrace=False,
+            )
     try:
         yield settings
     finally:
