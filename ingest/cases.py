@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from graph import ontology
 from ingest import jurisdictions, knowledge
+from ingest.arrests import GROUP_ARREST_RULE, arrested_groups
 from ingest.nlp import doc_text, lower_forms, quoted
 from ingest.records import Case, Entity, Relation, case_id
 
@@ -32,9 +33,6 @@ _PROCEEDING = {
     "SEIZED": "operation",
 }
 _LEADING = ("INVESTIGATES", "PROSECUTES", "ARRESTED", "SEIZED")
-# The rule of `ingest.relations` that makes an agency that arrests a group's members
-# investigate the group
-GROUP_ARREST_RULE = "investigates.members_arrested"
 
 
 @dataclass
@@ -715,95 +713,6 @@ def _acting_words(trigger: Token) -> list[Token]:
         word = word.head
         out += _actors_of(word)
     return out
-
-
-# The people an arrest takes as a group's ("members of the X gang", "X affiliates"), and the
-# nouns of a group that carry its name ("the X ransomware gang", "the X operation").
-_MEMBER_NOUNS = frozenset(
-    {
-        "member", "members", "affiliate", "affiliates", "operator", "operators", "suspect",
-        "suspects", "hacker", "hackers", "administrator", "administrators", "admin", "admins",
-        "leader", "leaders", "ringleader", "ringleaders", "founder", "founders", "developer",
-        "developers", "associate", "associates", "individuals", "people", "persons", "men",
-        "women", "actors", "criminals", "fraudsters", "scammers",
-    }
-)  # fmt: skip
-_GROUP_NOUNS = frozenset(
-    {
-        "gang", "group", "operation", "ring", "crew", "cartel", "network", "syndicate", "market",
-        "marketplace", "forum", "botnet", "service", "organization", "organisation", "clan",
-        "team", "gangs", "groups", "operations", "rings", "crews", "networks", "markets",
-        "marketplaces", "forums", "botnets", "services", "organizations", "organisations",
-    }
-)  # fmt: skip
-_MODIFIERS = frozenset({"compound", "amod", "nmod", "poss"})
-_GROUP_LINKS = frozenset({"linked", "tied", "associated", "affiliated", "connected"})
-
-
-def _modifiers(word: Token) -> set[int]:
-    """`word` and the words that modify it, down the compounds ("the X ransomware gang")."""
-    out, stack = set(), [word]
-    while stack:
-        w = stack.pop()
-        out.add(w.i)
-        # a modifier's conjuncts too ("the Clop and Egregor ransomware operations")
-        stack += [
-            c for c in w.children if c.dep_ in _MODIFIERS or (w is not word and c.dep_ == "conj")
-        ]
-    return out
-
-
-def arrested_groups(
-    trigger: Token, groups: list[tuple[int, int, Entity]], targeted: set[str]
-) -> list[Entity]:
-    """The organisations (gangs, markets, services) whose members an arrest takes, named in
-    its object: "arrested members of the X gang", "X affiliates were arrested", "the arrest of
-    two suspects linked to X". Not a name elsewhere in the sentence (a victim, an employer, a
-    source), and none already the target of a case."""
-    heads = [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
-    if trigger.pos_ == "NOUN":
-        heads += [
-            p
-            for c in trigger.children
-            if c.dep_ == "prep" and c.lower_ == "of"
-            for p in c.children
-            if p.dep_ == "pobj"
-        ]
-    heads += [c for h in heads for c in h.children if c.dep_ == "conj"]
-    named: set[int] = set()
-    # "individuals believed to be members of X", "operators believed to be connected to X": the
-    # parse hangs the link away from the arrest's object; any such link outside the arresting
-    # agency's subject names the group
-    agents = {w.i for c in trigger.children if c.dep_ == "nsubj" for w in c.subtree}
-    sent, lowers, doc = trigger.sent, lower_forms(trigger.doc), trigger.doc
-    seen = {h.i for h in heads}
-    heads += [
-        doc[i]
-        for i in range(sent.start, sent.end)
-        if i not in agents
-        and i not in seen
-        and (lowers[i] in _GROUP_LINKS or (lowers[i] in _MEMBER_NOUNS and doc[i].dep_ == "attr"))
-    ]
-    for head in heads:
-        if head.lower_ not in _MEMBER_NOUNS and head.lower_ not in _GROUP_LINKS:
-            continue
-        if head.lower_ in _MEMBER_NOUNS:
-            named |= _modifiers(head) - {head.i}  # "X affiliates"
-        links = [c for c in head.children if c.dep_ == "acl" and c.lower_ in _GROUP_LINKS]
-        preps = [
-            c
-            for w in (head, *links)
-            for c in w.children
-            if c.dep_ == "prep" and c.lower_ in ("of", "from", "behind", "to", "with")
-        ]
-        for obj in (o for prep in preps for o in prep.children if o.dep_ == "pobj"):
-            named |= _modifiers(obj) if obj.lower_ in _GROUP_NOUNS else {obj.i}
-    out: dict[str, Entity] = {}
-    for start, end, e in groups:
-        span = doc.char_span(start, end, alignment_mode="expand")
-        if span is not None and e.id not in targeted and any(t.i in named for t in span):
-            out.setdefault(e.id, e)
-    return list(out.values())
 
 
 def _group_case(

@@ -21,7 +21,7 @@ from spacy.vocab import Vocab
 
 from graph import ontology
 from ingest import facts, jurisdictions
-from ingest.cases import GROUP_ARREST_RULE, arrested_groups
+from ingest.arrests import GROUP_ARREST_RULE, arrested_groups
 from ingest.entities import Found
 from ingest.facts import FactClassifier
 from ingest.jurisdictions import demonym_forms
