@@ -487,8 +487,7 @@ def free_ports(count: int) -> list[int]:
             sock.close()
 
 
-def port_in_use(port: int) -> bool:
-    """Whether a server could not bind `port` on 127.0.0.1 now (as Neo4j binds it)."""
+def _port_in_use(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         # SO_REUSEADDR as Neo4j uses it: a port in TIME_WAIT after our own stop is free.
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -504,7 +503,7 @@ def _check_ports_free(settings: Settings) -> None:
         (settings.bolt_port, "Bolt", "CASEGRAPH_BOLT_PORT", "bolt_port"),
         (settings.http_port, "HTTP", "CASEGRAPH_HTTP_PORT", "http_port"),
     ):
-        if port_in_use(port):
+        if _port_in_use(port):
             raise ServerError(
                 f"port {port} on 127.0.0.1 (Neo4j {what}) is already in use: set {env} (or "
                 f"{key} in casegraph.toml) to a free port, or stop the program using it"
