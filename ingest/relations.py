@@ -1657,7 +1657,9 @@ def _coop_pairs(ctx: Context, s: Sentence, trig: tuple[int, int] | None) -> list
         return []
     if _someone_else_cooperates(s, doc[trig[0]]):
         return []  # "the suspects are accused of working with Russia's FSB": not an agency
-    hub = by[0] if by else (before[0] if before else None)
+    hub = _cooperating_subject(s, doc[trig[0]])
+    if hub is None:
+        hub = by[0] if by else (before[0] if before else None)
     if hub is None and ctx.main_agency is not None:
         hub = Item(after[0].found, ctx.main_agency)
     pairs = list(combinations(by, 2)) if len(by) >= 2 else []
@@ -1686,6 +1688,16 @@ def _someone_else_cooperates(s: Sentence, word: Token) -> bool:
             return False
         verb = verb.head
     return False
+
+
+def _cooperating_subject(s: Sentence, word: Token) -> Item | None:
+    """The agency or country that is the cooperating verb's own subject ("DHS said TSA worked
+    with CISA": TSA, not DHS, works with CISA)."""
+    subjects = [c for c in word.children if c.dep_ in _SUBJ]
+    if not subjects:
+        return None
+    it = _item_at(s, subjects[0].i)
+    return it if it is not None and it.kind in (A, J) else None
 
 
 def _investigated_by(ctx: Context, s: Sentence) -> list[Item]:

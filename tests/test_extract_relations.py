@@ -844,3 +844,18 @@ def test_a_person_working_with_an_agency_is_no_cooperation_of_another_agency() -
     assert not any(r == "COOPERATES_WITH" for r, _, _ in f), f
     f = facts(run("The FBI said it worked with Europol on the case."))
     assert ("COOPERATES_WITH", "Federal Bureau of Investigation", "Europol") in f, f
+
+
+def test_the_agency_that_works_with_a_partner_is_the_verbs_subject_not_the_speaker() -> None:
+    text = (
+        "The Department of Homeland Security said the Transportation Security Administration "
+        "worked with the Cybersecurity and Infrastructure Security Agency on the directives."
+    )
+    f = facts(run(text))
+    tsa, cisa = (
+        "Transportation Security Administration",
+        "Cybersecurity and Infrastructure Security Agency",
+    )
+    assert ("COOPERATES_WITH", tsa, cisa) in f or ("COOPERATES_WITH", cisa, tsa) in f, f
+    dhs = "U.S. Department of Homeland Security"
+    assert not any(r == "COOPERATES_WITH" and dhs in (a, b) for r, a, b in f), f
