@@ -533,14 +533,14 @@ def _patient_chars(t: Token) -> list[tuple[int, int]]:
             ]
     doc = t.doc
     spans = []
-    if t.dep_ in ("relcl", "acl") and t.head is not t:
+    if t.dep_ in ("relcl", "acl") and t.head.i != t.i:
         # "X, which the Treasury sanctioned", "the individuals sanctioned": the noun itself
         spans.append((t.head.left_edge.idx, t.head.idx + len(t.head)))
     noun = t
-    while noun.dep_ == "compound" and noun.head is not noun:
+    while noun.dep_ == "compound" and noun.head.i != noun.i:
         noun = noun.head  # "the sanctions list"
     head = noun.head
-    if noun.dep_ in ("dobj", "pobj", "nsubjpass") and head is not noun:
+    if noun.dep_ in ("dobj", "pobj", "nsubjpass") and head.i != noun.i:
         verb = head.head if noun.dep_ == "pobj" and head.dep_ == "prep" else head
         for c in verb.children:
             if c.dep_ == "prep" and c.lower_ in _PATIENT_PREPOSITIONS:
@@ -708,7 +708,7 @@ def _acting_words(trigger: Token) -> list[Token]:
     out = _actors_of(trigger)
     word = trigger
     for _ in range(3):
-        if word.dep_ not in _CLIMB_DEPS or word.head is word:
+        if word.dep_ not in _CLIMB_DEPS or word.head.i == word.i:
             break
         word = word.head
         out += _actors_of(word)

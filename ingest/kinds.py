@@ -375,7 +375,7 @@ def features(
         out.append(f"described={said}")
     root = span.root
     out.append(f"dep={root.dep_}")
-    if root.head is not root:
+    if root.head.i != root.i:
         out.append(f"head={root.head.lower_}")
     sent = (read.sent_start[f.start], read.sent_end[f.start])
     if f.start == sent[0]:
@@ -402,14 +402,14 @@ def _role(span: Span) -> list[str]:
     "pobj_on>post"), the role of the first item for an item of a list, and the head noun of an
     apposition on either side ("Acme, a security firm"; "the firm, Acme")."""
     root = span.root
-    while root.dep_ == "conj" and root.head is not root and root.head.i < span.start:
+    while root.dep_ == "conj" and root.head.i != root.i and root.head.i < span.start:
         root = root.head  # "A, B and C said": B and C say with A
     head = root.head
     out = []
     if root.dep_ == "pobj" and head.dep_ == "prep":
         out.append(f"role=pobj_{head.lower_}>{head.head.lower_}")
         out.append(f"prep={head.lower_}")
-    elif head is not root:
+    elif head.i != root.i:
         out.append(f"role={root.dep_}>{head.lower_}")
     if root.dep_ == "appos":
         out.append(f"appos_of={head.lower_}")

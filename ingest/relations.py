@@ -1154,7 +1154,7 @@ def _told_or_victim(doc: Doc, it: Item) -> bool:
     for _ in range(8):
         if head.dep_ == "relcl" and head.head.pos_ in ("NOUN", "PROPN"):
             return True
-        if head.head is head:
+        if head.head.i == head.i:
             break
         head = head.head
     return False
@@ -1285,7 +1285,7 @@ def _offense_subjects(ctx: Context, s: Sentence, trig: tuple[int, int], verb: To
 def _modifies_a_noun(doc: Doc, it: Item) -> bool:
     root = doc[it.found.start : it.found.end].root
     head = _phrase_head(root)
-    return root.dep_ in ("compound", "poss", "nmod") and head.pos_ == "NOUN" and head is not root
+    return root.dep_ in ("compound", "poss", "nmod") and head.pos_ == "NOUN" and head.i != root.i
 
 
 # Nouns that describe an accused person without naming them ("the UK national").
@@ -1431,7 +1431,7 @@ def _faces_a_charge(trigger: Token) -> bool:
 
 def _phrase_head(token: Token) -> Token:
     """The noun a modifier belongs to, up its compounds and adjectives."""
-    while token.dep_ in ("compound", "amod", "nmod") and token.head is not token:
+    while token.dep_ in ("compound", "amod", "nmod") and token.head.i != token.i:
         token = token.head
     return token
 
@@ -1465,6 +1465,13 @@ def _agency_on_target(ctx: Context, s: Sentence, trigger: str, rel: str) -> None
         targets = [t for t in targets if t.kind == P]
         _members_arrested(ctx, s, trig, agencies)
     targets = [t for t in targets if not _speaker_of(doc, t, trig[0])]
+    if rel == "INVESTIGATES":  # near the trigger in the parse, and not the agency's owner
+        targets = [
+            t
+            for t in targets
+            if _dep_distance(doc, t, trig[0]) <= _INVESTIGATED_REACH
+            and not any(_owns(doc, t, ag) for ag in agencies)
+        ]
     if rel == "INVESTIGATES":
         reported = _reported_to_agency(ctx, s)
         if reported is not None:  # "X reported the breach to <agency>": X is the victim
@@ -1483,6 +1490,31 @@ def _agency_on_target(ctx: Context, s: Sentence, trigger: str, rel: str) -> None
     for ag in agencies:
         for tg in targets:
             ctx.facts.add(rel, ag.entity, tg.entity, s.span, f"{rel.lower()}.trigger")
+
+
+# How far an investigation's target may be from its trigger word in the parse (arcs): "police
+# are investigating X" (2), "an investigation into the hacking of X" (4); a person named in
+# another clause of a long sentence is further.
+_INVESTIGATED_REACH = 5
+
+
+def _dep_distance(doc: Doc, it: Item, word: int) -> int:
+    """Arcs between an item's head word and a word in the dependency tree."""
+    up: dict[int, int] = {}
+    tok, n = doc[it.found.start : it.found.end].root, 0
+    while tok.i not in up:
+        up[tok.i] = n
+        tok, n = tok.head, n + 1  # the root is its own head
+    tok, n = doc[word], 0
+    while tok.i not in up and n < len(doc):
+        tok, n = tok.head, n + 1
+    return n + up.get(tok.i, len(doc))
+
+
+def _owns(doc: Doc, it: Item, agency: Item) -> bool:
+    """ "the Highway Patrol's forensic unit will investigate": the owner is no target."""
+    tok = doc[it.found.start : it.found.end].root
+    return tok.dep_ == "poss" and agency.found.start <= tok.head.i < agency.found.end
 
 
 _SPEECH_VERBS = frozenset(
@@ -1683,7 +1715,7 @@ def _someone_else_cooperates(s: Sentence, word: Token) -> bool:
             return not any(it is not None and it.kind in (A, J) for it in parties)
         if (
             verb.dep_ not in ("xcomp", "pcomp", "conj", "advcl", "pobj", "prep")
-            or verb.head is verb
+            or verb.head.i == verb.i
         ):
             return False
         verb = verb.head

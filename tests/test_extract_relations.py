@@ -859,3 +859,20 @@ def test_the_agency_that_works_with_a_partner_is_the_verbs_subject_not_the_speak
     assert ("COOPERATES_WITH", tsa, cisa) in f or ("COOPERATES_WITH", cisa, tsa) in f, f
     dhs = "U.S. Department of Homeland Security"
     assert not any(r == "COOPERATES_WITH" and dhs in (a, b) for r, a, b in f), f
+
+
+def test_an_investigation_targets_who_the_trigger_governs_not_anyone_in_the_sentence() -> None:
+    text = (
+        "Senator Janet Rice asked for the Cellebrite contract, and the Australian Federal Police "
+        "said disclosure would prejudice its criminal intelligence and investigation work."
+    )
+    f = facts(run(text))
+    assert not any(r == "INVESTIGATES" for r, _, _ in f), f
+    f = facts(run("The FBI opened an investigation into the hacking of Colonial Pipeline."))
+    assert ("INVESTIGATES", "Federal Bureau of Investigation", "Colonial Pipeline") in f, f
+
+
+def test_the_owner_of_an_investigating_unit_is_not_its_target() -> None:
+    text = "The Missouri State Highway Patrol's Digital Forensic Unit will investigate."
+    f = facts(run(text))
+    assert not any(r == "INVESTIGATES" for r, _, _ in f), f
