@@ -1622,11 +1622,34 @@ def _agents(ctx: Context, s: Sentence, trigger: str, trig: tuple[int, int]) -> l
         found = [it for it in _parsed_agencies(s, verb)]
         if found:
             return found
+    if verbs and _done_by_others(s, verbs[0]):
+        return []  # not the agencies named elsewhere in the sentence
     return [
         ag
         for ag in s.of(A)
         if ag.found.end <= trig[0] or "by" in [t.lower_ for t in ctx.doc[trig[1] : ag.found.start]]
     ]
+
+
+# Subjects that may be the agency acting without being named ("police arrested him", "the
+# department seized the site"): after them the sentence's agencies are still the actors.
+_ACTING_NOUNS = frozenset(
+    {"enforcement", "police", "authorities", "agencies", "officers", "forces", "prosecutors",
+     "investigators", "agents", "officials", "detectives", "government", "court", "judge",
+     "department", "agency", "bureau", "office", "ministry", "unit", "team", "service", "squad"}
+)  # fmt: skip
+
+
+def _done_by_others(s: Sentence, verb: Token) -> bool:
+    """ "the group took down the hospital's systems", "Microsoft seized the domains": the verb's
+    subject is a named non-agency or a noun that names no authority."""
+    for c in verb.children:
+        if c.dep_ == "nsubj":
+            it = _item_at(s, c.i)
+            if it is not None:
+                return it.kind != A
+            return c.pos_ in ("NOUN", "PROPN") and c.lower_ not in _ACTING_NOUNS
+    return False
 
 
 def _parsed_agencies(s: Sentence, verb: Token) -> list[Item]:

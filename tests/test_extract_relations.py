@@ -876,3 +876,17 @@ def test_the_owner_of_an_investigating_unit_is_not_its_target() -> None:
     text = "The Missouri State Highway Patrol's Digital Forensic Unit will investigate."
     f = facts(run(text))
     assert not any(r == "INVESTIGATES" for r, _, _ in f), f
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The FBI released an alert after the gang took down Memorial Health System last week.",
+        "The FBI said Microsoft took down the Hydra Market servers.",
+    ],
+)
+def test_a_takedown_by_someone_else_is_not_the_agencys_seizure(text: str) -> None:
+    f = facts(run(text))
+    assert not any(r == "SEIZED" for r, _, _ in f), f
+    f = facts(run("The FBI said agents took down the Hydra Market servers."))
+    assert ("SEIZED", "Federal Bureau of Investigation", "Hydra Market") in f, f
