@@ -1397,7 +1397,7 @@ def _offense_facts(ctx: Context, s: Sentence) -> None:
     for subj in subjects:
         described = subj.found.start not in named and subj.found.text.lower() in _PEOPLE_NOUNS
         for off in offenses:
-            if _one_phrase(ctx.doc, subj.found, off.found):
+            if _one_phrase(ctx.doc, subj.found, off.found) or _fights(ctx.doc, off.found):
                 continue  # "the X ransomware gang": the offence describes the group
             root = ctx.doc[off.found.start : off.found.end].root
             if (described or admitted) and not _governed(verb, root):
@@ -1427,6 +1427,28 @@ def _faces_a_charge(trigger: Token) -> bool:
         return True
     words = {t.lower_ for c in trigger.children if c.dep_ in ("dobj", "prep") for t in c.subtree}
     return bool(words & _FACED_PROCEEDINGS)
+
+
+# Nouns for who fights, studies or judges a crime: "a war crimes investigator", "the cybercrime
+# unit", "fraud prosecutors" name no offence that anyone is charged with.
+_CRIME_FIGHTERS = frozenset(
+    {"investigator", "investigators", "prosecutor", "prosecutors", "unit", "units", "division",
+     "section", "taskforce", "squad", "team", "expert", "experts", "researcher", "researchers",
+     "specialist", "specialists", "analyst", "analysts", "court", "tribunal", "centre", "center",
+     "office", "department", "lawyer", "lawyers", "attorney", "attorneys", "police", "officer",
+     "officers", "agency", "bureau", "directorate", "command", "detectives", "squads"}
+)  # fmt: skip
+
+
+def _fights(doc: Doc, off: Found) -> bool:
+    """The offence names the work of an official or a unit ("a war crimes investigator", "an
+    expert on cybercrime")."""
+    root = doc[off.start : off.end].root
+    if root.dep_ == "pobj" and root.head.lower_ in ("on", "in", "of"):
+        return root.head.head.lower_ in _CRIME_FIGHTERS  # "an expert on cybercrime"
+    return (
+        root.dep_ in ("compound", "amod", "nmod") and _phrase_head(root).lower_ in _CRIME_FIGHTERS
+    )
 
 
 def _phrase_head(token: Token) -> Token:

@@ -890,3 +890,16 @@ def test_a_takedown_by_someone_else_is_not_the_agencys_seizure(text: str) -> Non
     assert not any(r == "SEIZED" for r, _, _ in f), f
     f = facts(run("The FBI said agents took down the Hydra Market servers."))
     assert ("SEIZED", "Federal Bureau of Investigation", "Hydra Market") in f, f
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The spyware was used against a UN war crimes investigator, and NSO Group is facing a "
+        "massive lawsuit from Apple.",
+        "Acme Corp faces a lawsuit over its products, said an expert on cybercrime.",
+    ],
+)
+def test_an_offence_naming_an_officials_work_is_no_charge(text: str) -> None:
+    f = facts(run(text))
+    assert not any(r == "CHARGED_WITH" for r, _, _ in f), f
