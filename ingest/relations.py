@@ -1392,6 +1392,9 @@ def _offense_facts(ctx: Context, s: Sentence) -> None:
         offenses = [
             off for off in offenses if off.found.start > trig[0] or off.found.end == trig[0]
         ]
+    reported = _reported_to_agency(ctx, s)
+    if reported is not None:  # "X filed a complaint with <agency> for fraud": X is the victim
+        subjects = [subj for subj in subjects if subj.found.start > reported]
     named = {it.found.start for it in s.items}
     admitted = ctx.doc[trig[0]].lower_.startswith("admit")
     for subj in subjects:

@@ -1,8 +1,9 @@
 """Typed facts, one rule family per test, on sentences from the gold texts (DOJ releases and
 the seed article), and the cases assembled from them.
 
-These test the rules' constructions on their own (CASEGRAPH_KINDS_MODEL=none); the shipped
-classifier's decisions are tested in test_kinds.py and measured by `make eval`.
+These test the rules' constructions on their own (CASEGRAPH_KINDS_MODEL=none), except where a
+test needs the shipped kinds model to find its entities (`run_model`); the classifiers'
+decisions are tested in test_kinds.py and measured by `make eval`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from ingest.entities import Found
 from ingest.nlp import load_nlp
 from ingest.resolve import resolve
 from tests.extract_support import entities, facts
+from tests.extract_support import run as run_model
 from tests.extract_support import run_rules as run
 
 
@@ -903,3 +905,14 @@ def test_a_takedown_by_someone_else_is_not_the_agencys_seizure(text: str) -> Non
 def test_an_offence_naming_an_officials_work_is_no_charge(text: str) -> None:
     f = facts(run(text))
     assert not any(r == "CHARGED_WITH" for r, _, _ in f), f
+
+
+def test_who_files_a_complaint_with_an_agency_is_not_charged() -> None:
+    text = (
+        "Acme Telecom was hit by a cyberattack. Acme Telecom filed a complaint with the "
+        "Attorney General's Office over the cyberattack."
+    )
+    f = facts(run_model(text))
+    assert not any(r == "CHARGED_WITH" for r, _, _ in f), f
+    text = "Acme Telecom was hit by a cyberattack. The FBI charged John Smith over the cyberattack."
+    assert ("CHARGED_WITH", "John Smith", "cyberattack") in facts(run_model(text))
