@@ -1360,8 +1360,8 @@ def _hearsay_only(doc: Doc, s: Sentence) -> bool:
 
 def _offense_facts(ctx: Context, s: Sentence) -> None:
     conv = _first_trigger(s, "convicted")
-    charged = _first_trigger(s, "charged")
     offenses = s.of(OF)
+    charged = _first_charge(ctx.doc, s, offenses)
     if not offenses or not (conv or charged):
         return
     trig = min(t for t in (conv, charged) if t)
@@ -1411,6 +1411,18 @@ def _offense_facts(ctx: Context, s: Sentence) -> None:
             if rel == "CONVICTED_OF" and subj.kind == PL:
                 rel = "CHARGED_WITH"
             ctx.facts.add(rel, subj.entity, off.entity, s.span, f"{rel.lower()}.trigger")
+
+
+def _first_charge(doc: Doc, s: Sentence, offenses: list[Item]) -> tuple[int, int] | None:
+    """The first charge word that accuses: not an adjective of something other than an offence
+    ("the alleged lack of security", "an alleged hacker")."""
+    inside = {i for off in offenses for i in range(off.found.start, off.found.end)}
+    for trig in sorted(s.triggers.get("charged", [])):
+        word = doc[trig[0]]
+        if word.dep_ == "amod" and word.head.i not in inside:
+            continue
+        return trig
+    return None
 
 
 _FACE_WORDS = frozenset({"face", "faces", "facing", "faced"})

@@ -916,3 +916,17 @@ def test_who_files_a_complaint_with_an_agency_is_not_charged() -> None:
     assert not any(r == "CHARGED_WITH" for r, _, _ in f), f
     text = "Acme Telecom was hit by a cyberattack. The FBI charged John Smith over the cyberattack."
     assert ("CHARGED_WITH", "John Smith", "cyberattack") in facts(run_model(text))
+
+
+def test_alleged_as_the_adjective_of_something_else_charges_no_one() -> None:
+    text = (
+        "Of concern to Labor Senators Tim Ayres and Nita Green was the alleged lack of security "
+        "of the certificates, with both criticising them for being forged through phishing attacks."
+    )
+    f = facts(run(text))
+    assert not any(r == "CHARGED_WITH" for r, _, _ in f), f
+    for text in (
+        "Alleged hacker John Doe was charged with wire fraud.",
+        "John Doe was arrested over the alleged wire fraud.",
+    ):
+        assert ("CHARGED_WITH", "John Doe", "wire fraud") in facts(run(text)), text
