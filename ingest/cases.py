@@ -516,6 +516,10 @@ _PATIENT_PREPOSITIONS = frozenset({"on", "against", "targeting", "upon"})
 _IMPOSING = frozenset({"hit", "slapped", "faces", "face", "faced", "facing", "received", "got"})
 
 
+_LISTED_ON = frozenset({"to", "on", "onto", "under"})
+_OBJ_DEPS = frozenset({"dobj", "nsubjpass"})
+
+
 def _patient_chars(t: Token) -> list[tuple[int, int]]:
     """The character ranges of the words an act falls on: the object of "sanctioned X",
     the subject of "X was fined", the "on / against" phrase of "sanctions against X" or of
@@ -547,8 +551,8 @@ def _patient_chars(t: Token) -> list[tuple[int, int]]:
                 words.append(c)
             elif c.dep_ in ("nsubjpass", "nsubj") and verb.lower_ in _IMPOSING:
                 words.append(c)  # "X was hit with sanctions", "X faces a fine"
-            elif noun.dep_ == "pobj" and c.dep_ in ("dobj", "nsubjpass"):
-                words.append(c)  # "X was added to the sanctions list"
+            elif noun.dep_ == "pobj" and head.lower_ in _LISTED_ON and c.dep_ in _OBJ_DEPS:
+                words.append(c)  # "X was added to the sanctions list" (not "told X about")
     return spans + [
         (w.left_edge.idx, doc[w.right_edge.i].idx + len(doc[w.right_edge.i])) for w in words
     ]

@@ -369,3 +369,12 @@ def test_a_designation_is_a_regulatory_case() -> None:
     cases = {(j, k, t) for j, k, t, _l in _cases(text)}
     assert ("US", "regulatory", ("Huawei", "ZTE")) in cases, cases
     assert not _cases("Meet at the designated area near Acme Corp's offices on Monday.")
+
+
+def test_the_outlet_told_about_sanctions_is_not_sanctioned() -> None:
+    text = (
+        '"This would be an aggressive approach," Maria Lopez, a former Treasury official, told '
+        "the Wall Street Journal regarding the expected sanctions."
+    )
+    regulatory = [t for _j, k, t, _l in _cases(text) if k == "regulatory"]
+    assert all("Wall Street Journal" not in " ".join(t) for t in regulatory), regulatory
