@@ -88,6 +88,9 @@ _FURNITURE_PATTERNS = [
     # News-page furniture: image credits, promos, tip lines, comment prompts, placeholders.
     r"(?:image|photo|picture|illustration|source|credit)s?(?: credit)?:\s*.{0,60}",
     r"see:\s*.{0,160}",
+    # A teaser for another article: "Read more: <headline>", "Related: <headline>".
+    r"(?:read more|read next|also read|see also|related(?: articles?| stories| coverage)?"
+    r"|more on this(?: story)?)\s*:\s*.{0,200}",
     r"(?:have|got) a (?:news )?tip\b.*",
     r".{0,40}\blet us know (?:your thoughts|what you think)\b.{0,60}",
     r"unknown",
@@ -105,6 +108,7 @@ _FURNITURE_HINTS = (
     "http://", "https://", "www.", "link to:", "min", "_", "please", "are you a", "name",
     "email", "e-mail", "website", "comment", "page", "slide", "image", "photo", "picture",
     "illustration", "source", "credit", "see", "tip", "let us know", "unknown", "webinar",
+    "read", "related", "more on",
     "on-demand", "town hall", "live event", "virtual event",
 )  # fmt: skip
 _FURNITURE_SHORT = 6  # the separator pattern: up to 6 non-word characters, no hint needed

@@ -156,3 +156,15 @@ def test_the_furniture_prefilter_never_hides_a_furniture_line(pattern: str) -> N
             assert clean._is_furniture(line)
 
     check()
+
+
+def test_a_teaser_for_another_article_is_furniture_and_prose_about_more_is_not() -> None:
+    text = (
+        "Police arrested a man in Sydney.\n\n"
+        "Read more: How the FBI and AFP accessed encrypted messages in an investigation\n\n"
+        "Related: Europol shuts down a VPN service\n\n"
+        "Read more about the case below, police said on Monday."
+    )
+    cleaned = clean_text(text)
+    assert "FBI" not in cleaned and "Europol" not in cleaned, cleaned
+    assert "Read more about the case below, police said on Monday." in cleaned
