@@ -262,6 +262,14 @@ def _wanted_in(text: str, relations: list[Relation], places: list[Entity]) -> di
 _OPERATION = re.compile(r"\bOperation ((?:[A-Z0-9][\w-]*)(?: [A-Z0-9][\w-]*){0,3})")
 
 
+# Words of police action: an article with none names no police operation without naming its
+# agency ("Operation X" is also what researchers call an attack campaign).
+_POLICING = frozenset(
+    {"arrest", "arrests", "arrested", "raid", "raids", "raided", "seized", "seizure", "warrant",
+     "warrants", "charged", "dismantled", "takedown", "extradited", "detained", "searches"}
+)  # fmt: skip
+
+
 def _agency_mentions(entities: list[Entity]) -> list[tuple[int, Entity]]:
     return [(m.start, e) for e in entities if e.kind == ontology.AGENCY for m in e.mentions]
 
@@ -275,19 +283,28 @@ def _named_operations(
 ) -> list[Case]:
     """A named operation is a case of kind operation, led by the agencies of the sentences
     that name it (else the article's most mentioned agency), in their country when they share
-    one; none when they span countries or include an international body. Keyed by its name, so
+    one; none when they span countries or include an international body. Not one when no
+    sentence naming it names an agency and the article tells of no police action: security
+    researchers name attack campaigns "Operation X" too. Keyed by its name, so
     articles naming it merge into one case. It replaces the unnamed-target operations of its
     leaders: they are the same operation."""
     agencies = _agency_mentions(entities)
     counts = Counter(e.id for _, e in agencies)
     main = [counts.most_common(1)[0][0]] if counts else []
     named: dict[str, Case] = {}
+    policing: bool | None = None  # read once, at the first operation without an agency
     for match in _OPERATION.finditer(doc_text(doc)):
         span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
         if span is None:
             continue
         sent = span.sent
-        leaders = [e.id for s, e in agencies if sent.start_char <= s < sent.end_char] or main
+        leaders = [e.id for s, e in agencies if sent.start_char <= s < sent.end_char]
+        if not leaders and policing is None:
+            policing = not _POLICING.isdisjoint(lower_forms(doc))
+        if not leaders and policing:
+            leaders = main  # an article on arrests or seizures: its agency's operation
+        if not leaders:
+            continue  # an attack campaign that researchers named ("dubbed Operation X")
         title = f"Operation {match.group(1)}"
         old = named.get(title.lower())
         led_by = tuple(dict.fromkeys((*(old.led_by if old else ()), *leaders)))

@@ -378,3 +378,25 @@ def test_the_outlet_told_about_sanctions_is_not_sanctioned() -> None:
     )
     regulatory = [t for _j, k, t, _l in _cases(text) if k == "regulatory"]
     assert all("Wall Street Journal" not in " ".join(t) for t in regulatory), regulatory
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Researchers at Acme Security documented a phishing scheme, dubbed Operation Blue "
+        "Harbour, that targets airlines.",
+        "The FBI warned of the Lazarus group. Lazarus hit Sony Pictures in Operation Blue "
+        "Harbour and stole data from banks worldwide.",
+    ],
+)
+def test_an_attack_campaign_named_operation_is_no_case(text: str) -> None:
+    assert not [c for c in run(text).cases if c.rule == "cases.named_operation"]
+
+
+def test_an_operation_named_in_an_article_on_arrests_is_its_agencys() -> None:
+    text = (
+        "Spanish police arrested 40 people in raids on call centres in Valencia. "
+        '"Operation Blue Harbour shows that we can strike back," a spokesperson said.'
+    )
+    ops = [c for c in run(text).cases if c.rule == "cases.named_operation"]
+    assert [(c.title, c.jurisdiction) for c in ops] == [("Operation Blue Harbour", "ES")], ops
