@@ -490,8 +490,21 @@ def _sentences(doc: Doc, found: list[Found], entity_of: dict[int, str], by_id) -
     for name, start, end in find_triggers(doc):
         if start in named or (name == "convicted" and _admits_harm(doc[start])):
             continue
-        out[index(start)].triggers.setdefault(name, []).append((start, end))
+        sentence = out[index(start)]
+        if _in_capitalised_name(doc, start, sentence.span):
+            continue  # "the Data Breach Investigations Report", a name not recognised
+        sentence.triggers.setdefault(name, []).append((start, end))
     return out
+
+
+def _in_capitalised_name(doc: Doc, i: int, sent: Span) -> bool:
+    """A capitalised word between capitalised words, in a sentence with lower-case words (a
+    headline may capitalise every word but the shortest)."""
+    if not (sent.start < i < sent.end - 1 and doc[i].is_title):
+        return False
+    if not (doc[i - 1].is_title and doc[i + 1].is_title and doc[i + 1].is_alpha):
+        return False
+    return sum(t.is_lower and len(t) > 3 for t in sent) >= 2  # a headline has no such words
 
 
 # What a victim admits to: "admitted to suffering an attack", "admitted that it was hit".

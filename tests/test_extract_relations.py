@@ -930,3 +930,15 @@ def test_alleged_as_the_adjective_of_something_else_charges_no_one() -> None:
         "John Doe was arrested over the alleged wire fraud.",
     ):
         assert ("CHARGED_WITH", "John Doe", "wire fraud") in facts(run(text)), text
+
+
+def test_a_trigger_word_inside_an_unrecognised_capitalised_name_is_no_act() -> None:
+    text = (
+        "My guests today are Rich Struse, director of the MITRE Engenuity Center for Threat "
+        "Informed Defense, and Alex Pinto, team lead of the Verizon Data Breach Investigations "
+        "Report."
+    )
+    f = facts(run(text))
+    assert not any(r == "INVESTIGATES" for r, _, _ in f), f
+    f = facts(run("The MITRE Engenuity Center said the FBI investigated Verizon."))
+    assert ("INVESTIGATES", "Federal Bureau of Investigation", "Verizon") in f, f
