@@ -19,6 +19,12 @@ from tests.extract_support import run as run_model
 from tests.extract_support import run_rules as run
 
 
+def _assert_no_fact(rel: str, text: str) -> None:
+    """The rules find no fact of type `rel` in `text`."""
+    found = facts(run(text))
+    assert not any(r == rel for r, _, _ in found), found
+
+
 def test_leads_from_apposition_and_title_before_name() -> None:
     f = facts(
         run(
@@ -728,8 +734,7 @@ def test_a_trigger_word_inside_a_name_is_no_act() -> None:
         "Joseph Roe was charged over the hack. The DOJ said it worked with the FBI, Secret "
         "Service and IRS-Criminal Investigation Cyber Unit on the case."
     )
-    f = facts(run(text))
-    assert not any(r == "INVESTIGATES" for r, _, _ in f), f
+    _assert_no_fact("INVESTIGATES", text)
 
 
 def test_took_is_a_seizure_only_when_it_took_something_down() -> None:
@@ -786,8 +791,7 @@ def test_who_speaks_of_an_investigation_is_not_its_target() -> None:
         "Health minister Marcelo Queiroga said criminals orchestrated the attack, and the "
         "Federal Police are investigating it."
     )
-    f = facts(run(text))
-    assert not any(r == "INVESTIGATES" for r, _, _ in f), f
+    _assert_no_fact("INVESTIGATES", text)
 
 
 def test_a_chief_officer_is_a_member_not_the_head() -> None:
@@ -805,8 +809,7 @@ def test_arresting_members_of_a_group_investigates_the_group() -> None:
     f = facts(run(text))
     assert ("INVESTIGATES", "Security Service of Ukraine", "Phoenix") in f, f
     text = "The Security Service of Ukraine has arrested a man who hacked Phoenix Bank Plc."
-    f = facts(run(text))
-    assert not any(r == "INVESTIGATES" for r, _, _ in f), f
+    _assert_no_fact("INVESTIGATES", text)
 
 
 def test_tracked_down_by_an_agency_is_investigated_by_it() -> None:
@@ -819,8 +822,7 @@ def test_what_one_admits_is_a_conviction_only_when_the_admission_names_it() -> N
         "NSO Group has admitted the attacks it sells for profit have led to violations of "
         "fundamental human rights."
     )
-    f = facts(run(text))
-    assert not any(r == "CONVICTED_OF" for r, _, _ in f), f
+    _assert_no_fact("CONVICTED_OF", text)
     f = facts(run("John Smith admitted to hacking the accounts."))
     assert ("CONVICTED_OF", "John Smith", "hacking") in f, f
 
@@ -830,8 +832,7 @@ def test_an_allegation_alone_charges_no_one_the_sentence_does_not_name() -> None
         "John Roe, a security researcher, spoke at the conference. Critics said an alleged "
         "ransomware scheme was behind the outage."
     )
-    f = facts(run(text))
-    assert not any(r == "CHARGED_WITH" for r, _, _ in f), f
+    _assert_no_fact("CHARGED_WITH", text)
     text = "John Roe was arrested on Monday. He faces charges of wire fraud, prosecutors said."
     f = facts(run(text))
     assert ("CHARGED_WITH", "John Roe", "wire fraud") in f, f
@@ -842,8 +843,7 @@ def test_a_person_working_with_an_agency_is_no_cooperation_of_another_agency() -
         "The Treasury Department noted that he was also involved in spreading misinformation "
         "and worked with the FSB."
     )
-    f = facts(run(text))
-    assert not any(r == "COOPERATES_WITH" for r, _, _ in f), f
+    _assert_no_fact("COOPERATES_WITH", text)
     f = facts(run("The FBI said it worked with Europol on the case."))
     assert ("COOPERATES_WITH", "Federal Bureau of Investigation", "Europol") in f, f
 
@@ -868,16 +868,14 @@ def test_an_investigation_targets_who_the_trigger_governs_not_anyone_in_the_sent
         "Senator Janet Rice asked for the Cellebrite contract, and the Australian Federal Police "
         "said disclosure would prejudice its criminal intelligence and investigation work."
     )
-    f = facts(run(text))
-    assert not any(r == "INVESTIGATES" for r, _, _ in f), f
+    _assert_no_fact("INVESTIGATES", text)
     f = facts(run("The FBI opened an investigation into the hacking of Colonial Pipeline."))
     assert ("INVESTIGATES", "Federal Bureau of Investigation", "Colonial Pipeline") in f, f
 
 
 def test_the_owner_of_an_investigating_unit_is_not_its_target() -> None:
     text = "The Missouri State Highway Patrol's Digital Forensic Unit will investigate."
-    f = facts(run(text))
-    assert not any(r == "INVESTIGATES" for r, _, _ in f), f
+    _assert_no_fact("INVESTIGATES", text)
 
 
 @pytest.mark.parametrize(
@@ -888,8 +886,7 @@ def test_the_owner_of_an_investigating_unit_is_not_its_target() -> None:
     ],
 )
 def test_a_takedown_by_someone_else_is_not_the_agencys_seizure(text: str) -> None:
-    f = facts(run(text))
-    assert not any(r == "SEIZED" for r, _, _ in f), f
+    _assert_no_fact("SEIZED", text)
     f = facts(run("The FBI said agents took down the Hydra Market servers."))
     assert ("SEIZED", "Federal Bureau of Investigation", "Hydra Market") in f, f
 
@@ -903,8 +900,7 @@ def test_a_takedown_by_someone_else_is_not_the_agencys_seizure(text: str) -> Non
     ],
 )
 def test_an_offence_naming_an_officials_work_is_no_charge(text: str) -> None:
-    f = facts(run(text))
-    assert not any(r == "CHARGED_WITH" for r, _, _ in f), f
+    _assert_no_fact("CHARGED_WITH", text)
 
 
 def test_who_files_a_complaint_with_an_agency_is_not_charged() -> None:
@@ -923,8 +919,7 @@ def test_alleged_as_the_adjective_of_something_else_charges_no_one() -> None:
         "Of concern to Labor Senators Tim Ayres and Nita Green was the alleged lack of security "
         "of the certificates, with both criticising them for being forged through phishing attacks."
     )
-    f = facts(run(text))
-    assert not any(r == "CHARGED_WITH" for r, _, _ in f), f
+    _assert_no_fact("CHARGED_WITH", text)
     for text in (
         "Alleged hacker John Doe was charged with wire fraud.",
         "John Doe was arrested over the alleged wire fraud.",
@@ -938,7 +933,6 @@ def test_a_trigger_word_inside_an_unrecognised_capitalised_name_is_no_act() -> N
         "Informed Defense, and Alex Pinto, team lead of the Verizon Data Breach Investigations "
         "Report."
     )
-    f = facts(run(text))
-    assert not any(r == "INVESTIGATES" for r, _, _ in f), f
+    _assert_no_fact("INVESTIGATES", text)
     f = facts(run("The MITRE Engenuity Center said the FBI investigated Verizon."))
     assert ("INVESTIGATES", "Federal Bureau of Investigation", "Verizon") in f, f
