@@ -85,6 +85,12 @@ AGENCY_WORDS = frozenset(
         "police",
     ]
 )
+# The last word of a company's or an institution's name, never of a person's.
+COMPANY_SUFFIXES = frozenset(
+    {"inc", "inc.", "corp", "corp.", "corporation", "llc", "ltd", "ltd.", "plc", "company",
+     "group", "university", "college", "institute", "foundation", "association", "holdings",
+     "llp", "gmbh", "limited", "technologies", "labs", "systems", "solutions", "interactive"}
+)  # fmt: skip
 # Words that make an organisation name a company, NGO, media outlet or group.
 ORGANIZATION_WORDS = frozenset(
     [
@@ -574,6 +580,11 @@ def org_kind(words: list[str]) -> str | None:
     return ORGANIZATION
 
 
+# Words joined to a name by a hyphen to make an adjective ("Trump-themed", "Putin-backed").
+_AFTER_A_NAME = frozenset(
+    {"themed", "based", "linked", "backed", "led", "owned", "era", "style", "related",
+     "affiliated", "funded", "sponsored", "controlled", "run", "aligned", "allied"}
+)  # fmt: skip
 # Executive titles written after a name ("Alex Rice CTO").
 _TRAILING_TITLES = frozenset(
     {"ceo", "cto", "cfo", "coo", "ciso", "cso", "cio", "cmo", "cpo", "cro", "vp"}
@@ -617,6 +628,11 @@ def clean_person(span: Span) -> Span | None:
         start = versus + 1  # "People v. Kenneth Clair": the defendant's name follows
     while end > start and doc[end - 1].lower_ in _TRAILING_TITLES:
         end -= 1  # "Alex Rice CTO"
+    colon = next((t.i for t in doc[start:end] if t.text == ":"), None)
+    if colon is not None:
+        end = colon  # "Lisa Vaas: Good question": a speaker's turn in a transcript
+    if end - start > 2 and doc[end - 2].text == "-" and doc[end - 1].lower_ in _AFTER_A_NAME:
+        end -= 2  # "Donald Trump-themed" (not "Woo Jong-soo")
     name = doc[start:end]
     if not name or (not name[0].is_title and not name[0].is_upper):
         return None
@@ -628,6 +644,8 @@ def clean_person(span: Span) -> Span | None:
         return None
     if name[-1].lower_ in offense_heads() or name.text.lower() in THING_WORDS:
         return None
+    if name[-1].lower_ in COMPANY_SUFFIXES:
+        return None  # "Support King LLC", "Acme Holdings"
     if name[-1].lower_ in GENERIC_PERSON_NOUNS or name[-1].lower_ in HEADLINE_VERBS:
         return None  # "Houston Man", "Victim", "Pleads Guilty": headline words, not names
     words = [t.lower_ for t in name]
@@ -1608,7 +1626,8 @@ def office_titles(doc: Doc, known: set[int], places: dict[int, int]) -> list[Fou
 _SOFTWARE_WORDS = frozenset(
     {"api", "server", "client", "update", "profile", "interface", "graphics", "storage",
      "autoconfig", "wlan", "authentication", "plugin", "driver", "module", "sdk", "app",
-     "defender", "ltsc", "365", "terms"}
+     "defender", "ltsc", "365", "terms", "wallet", "wallets", "button", "browser", "firmware",
+     "router"}
 )  # fmt: skip
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from graph.errors import ConfigError
+from ingest.entities import clean_person
 from ingest.nlp import load_nlp
 from tests.extract_support import entities
 from tests.extract_support import run as run_model
@@ -847,3 +848,29 @@ def test_a_hospital_is_an_organisation_not_an_agency(name: str, kind: str) -> No
     from ingest.entities import org_kind
 
     assert org_kind(name.split()) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "not_person"),
+    [
+        ("Affected wallets include Ronin Wallet, Math Wallet, Saturn Wallet and Nifty Wallet.",
+         "Math Wallet"),
+        ("Lisa Vaas: Good morning and welcome to the podcast.", "Lisa Vaas: Good"),
+        ("Attackers sent a Donald Trump-themed phishing lure to voters.", "Donald Trump-themed"),
+    ],
+)  # fmt: skip
+def test_products_and_speaker_turns_are_no_people(text: str, not_person: str) -> None:
+    found = entities(run_model(text))
+    assert found.get(not_person) != "Person", found
+
+
+def test_a_hyphenated_given_name_keeps_its_lower_case_part() -> None:
+    text = "Woo Jong-soo, head of the National Office of Investigation, said the police act."
+    assert entities(run_model(text)).get("Woo Jong-soo") == "Person"
+
+
+@pytest.mark.parametrize("name", ["Support King LLC", "Acme Holdings", "Quorvane Technologies"])
+def test_a_name_ending_in_a_company_word_is_no_persons_name(name: str) -> None:
+    doc = load_nlp()(f"The complaint names {name} as the operator.")
+    assert clean_person(doc[3 : 3 + len(name.split())]) is None
+    assert clean_person(load_nlp()("Jane Roe said so.")[0:2]) is not None
