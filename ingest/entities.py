@@ -85,11 +85,12 @@ AGENCY_WORDS = frozenset(
         "police",
     ]
 )
-# The last word of a company's or an institution's name, never of a person's.
+# The last word of the name of a company, an institution or a law, never of a person's.
 COMPANY_SUFFIXES = frozenset(
     {"inc", "inc.", "corp", "corp.", "corporation", "llc", "ltd", "ltd.", "plc", "company",
      "group", "university", "college", "institute", "foundation", "association", "holdings",
-     "llp", "gmbh", "limited", "technologies", "labs", "systems", "solutions", "interactive"}
+     "llp", "gmbh", "limited", "technologies", "labs", "systems", "solutions", "interactive",
+     "club", "tech", "regulation", "directive", "act", "treaty"}
 )  # fmt: skip
 # Words that make an organisation name a company, NGO, media outlet or group.
 ORGANIZATION_WORDS = frozenset(
@@ -234,6 +235,9 @@ TITLE_WORDS = frozenset(
         "president",
         "chairman",
         "chairwoman",
+        "chair",
+        "chairperson",
+        "technologist",
         "secretary",
         "judge",
         "justice",

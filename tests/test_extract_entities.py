@@ -857,6 +857,11 @@ def test_a_hospital_is_an_organisation_not_an_agency(name: str, kind: str) -> No
          "Math Wallet"),
         ("Lisa Vaas: Good morning and welcome to the podcast.", "Lisa Vaas: Good"),
         ("Attackers sent a Donald Trump-themed phishing lure to voters.", "Donald Trump-themed"),
+        ("The General Data Protection Regulation applies to Clario Tech.", "Clario Tech"),
+        ("The General Data Protection Regulation applies to Clario Tech.",
+         "Data Protection Regulation"),
+        ("House Oversight Committee Chair Carolyn Maloney said the report was alarming.",
+         "Chair Carolyn Maloney"),
     ],
 )  # fmt: skip
 def test_products_and_speaker_turns_are_no_people(text: str, not_person: str) -> None:
