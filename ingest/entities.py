@@ -1631,7 +1631,8 @@ _SOFTWARE_WORDS = frozenset(
     {"api", "server", "client", "update", "profile", "interface", "graphics", "storage",
      "autoconfig", "wlan", "authentication", "plugin", "driver", "module", "sdk", "app",
      "defender", "ltsc", "365", "terms", "wallet", "wallets", "button", "browser", "firmware",
-     "router"}
+     "router", "accessibility", "component", "build", "scheduled", "vulnerability", "flow",
+     "edge", "distribution", "mac"}
 )  # fmt: skip
 
 

@@ -703,6 +703,13 @@ def test_software_components_named_like_agencies_are_no_agencies() -> None:
         run("Attackers abused the Windows WLAN AutoConfig Service and the Client Access Service.")
     )
     assert not any(kind == "Agency" for kind in kinds.values()), kinds
+    for text in (
+        "The malware abuses the Accessibility Service and the Component Build Service.",
+        "Microsoft patched the Bowser.sys Denial of Service Vulnerability and Control Flow Guard.",
+        "The Data-Distribution Service standard is used in robots.",
+    ):
+        kinds = entities(run(text))
+        assert not any(kind == "Agency" for kind in kinds.values()), kinds
     kinds = entities(run("The Dark Web Unit and the Securities and Exchange Commission acted."))
     assert kinds.get("Dark Web Unit") == "Agency", kinds
     assert kinds.get("Securities and Exchange Commission") == "Agency", kinds
