@@ -19,7 +19,7 @@ from spacy.attrs import IS_LOWER
 from spacy.tokens import Doc
 
 from graph import ontology
-from ingest.entities import COMPANY_FORMS, Found, strip_span
+from ingest.entities import COMPANY_FORMS, THING_WORDS, Found, strip_span
 from ingest.knowledge import kind_nouns, technical_terms
 from ingest.nlp import lower_forms
 from ingest.records import normalize_name
@@ -195,6 +195,8 @@ def described_kinds(doc: Doc, found: list[Found]) -> list[Found]:
         vote = votes.get(f.text)
         if f.name == "?":  # an undecided name: only a description adds it
             said = vote.most_common(1)[0][0] if vote else NOT_ENTITY
+            if doc[f.end - 1].lower_ in THING_WORDS:
+                continue  # "Scripting Vulnerability", "Europol Regulation": a thing
             if said not in (NOT_ENTITY, ontology.AGENCY):
                 out.append(Found(said, f.start, f.end, f.text))
             continue

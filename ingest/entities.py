@@ -216,6 +216,13 @@ THING_WORDS = frozenset(
         "hearing",
         "handbook",
         "manual",
+        # flaws named in advisories ("Storage Spaces Controller Elevation of Privilege
+        # Vulnerability", "ACL Bypass")
+        "vulnerability",
+        "vulnerabilities",
+        "bypass",
+        "flaw",
+        "flaws",
     ]
 )
 # Titles that may precede a name inside a PERSON span ("Director Shawn Bray").

@@ -886,3 +886,18 @@ def test_a_name_ending_in_a_company_word_is_no_persons_name(name: str) -> None:
     doc = load_nlp()(f"The complaint names {name} as the operator.")
     assert clean_person(doc[3 : 3 + len(name.split())]) is None
     assert clean_person(load_nlp()("Jane Roe said so.")[0:2]) is not None
+
+
+def test_flaws_named_in_an_advisory_table_are_no_entities() -> None:
+    text = (
+        "Microsoft fixed 117 flaws this month.\n\n"
+        "| Tag | CVE ID | CVE Title | Severity |\n"
+        "| Storage Spaces Controller | CVE-2021-33751 | Storage Spaces Controller Elevation of "
+        "Privilege Vulnerability | Important |\n"
+        "| Dynamics Business Central Control | CVE-2021-40440 | Microsoft Dynamics Business "
+        "Central Cross-site Scripting Vulnerability | Important |\n"
+        "| Windows BitLocker | CVE-2021-38632 | BitLocker Security Feature Bypass Vulnerability "
+        "| Important |\n"
+    )
+    found = entities(run_model(text))
+    assert not [name for name in found if "Vulnerability" in name or "Bypass" in name], found
