@@ -417,7 +417,11 @@ def _act_cases(
     for t, sent, inside in _acts_in(doc, lambda low: _act_of(low) is not None, mentions):
         act = _act_of(t.lower_)
         assert act is not None
+        if _named_by(t, sent):
+            continue  # "the SSL Blacklist", "the Sanctions Act": a word of a name
         patients = _patient_chars(t)
+        if t.lower_.startswith(("revok", "revoc")) and not _licence_revoked(doc, patients):
+            continue  # "tokens can be revoked": a key or a session, not a licence
         named = [
             e
             for s, e in inside
@@ -531,6 +535,30 @@ def _takedown_cases(
 
 _PATIENT_PREPOSITIONS = frozenset({"on", "against", "targeting", "upon"})
 _IMPOSING = frozenset({"hit", "slapped", "faces", "face", "faced", "facing", "received", "got"})
+
+
+# What a regulator revokes from a company or a person.
+_LICENCES = frozenset(
+    {"licence", "licences", "license", "licenses", "authorization", "authorisation",
+     "authorizations", "authorisations", "permit", "permits", "registration", "registrations",
+     "accreditation", "certification", "charter", "visa", "visas", "status"}
+)  # fmt: skip
+
+
+def _licence_revoked(doc: Doc, patients: list[tuple[int, int]]) -> bool:
+    """What is revoked is a licence, a permit or a registration ("revoked China Telecom's
+    licence", "the licence of X was revoked")."""
+    words = lower_forms(doc)
+    return any(
+        words[t.i] in _LICENCES for a, b in patients if (span := doc.char_span(a, b)) for t in span
+    )
+
+
+def _named_by(word: Token, sent: Span) -> bool:
+    """A capitalised word inside a sentence with lower-case words: part of a name."""
+    if word.i == sent.start or not word.is_title:
+        return False
+    return sum(t.is_lower and len(t) > 3 for t in sent) >= 2
 
 
 _LISTED_ON = frozenset({"to", "on", "onto", "under"})

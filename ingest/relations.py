@@ -1661,7 +1661,15 @@ def _attribution(ctx: Context, s: Sentence) -> None:
 
 
 def _has_pronoun(ctx: Context, s: Sentence) -> bool:
-    return any(w in ("he", "she", "him", "her") for w in _sentence_words(ctx.doc, s))
+    """A "he" or "her" that can be the one acted on: not the speaker ("He added that police
+    are investigating it")."""
+    words = _sentence_words(ctx.doc, s)
+    for n, w in enumerate(words):
+        if w in ("he", "she", "him", "her"):
+            tok = ctx.doc[s.span.start + n]
+            if not (tok.dep_ == "nsubj" and tok.head.lower_ in _SPEECH_VERBS):
+                return True
+    return False
 
 
 def _agents(ctx: Context, s: Sentence, trigger: str, trig: tuple[int, int]) -> list[Item]:

@@ -354,8 +354,15 @@ def test_a_person_arrested_abroad_and_charged_at_home_is_prosecuted_at_home() ->
     assert {(c[0], c[2]) for c in cases if c[1] == "prosecution"} == {("US", ("Daniel Moreno",))}
 
 
-def test_a_revoked_licence_is_a_regulatory_case() -> None:
-    cases = _cases("The FCC revoked China Telecom Americas' license on Tuesday.")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The FCC revoked China Telecom Americas' license on Tuesday.",
+        "The FCC revoked the licence of China Telecom Americas on Tuesday.",
+    ],
+)
+def test_a_revoked_licence_is_a_regulatory_case(text: str) -> None:
+    cases = _cases(text)
     assert (
         "US",
         "regulatory",
@@ -400,3 +407,16 @@ def test_an_operation_named_in_an_article_on_arrests_is_its_agencys() -> None:
     )
     ops = [c for c in run(text).cases if c.rule == "cases.named_operation"]
     assert [(c.title, c.jurisdiction) for c in ops] == [("Operation Blue Harbour", "ES")], ops
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "While Discord tokens can be revoked and SSH keys can be changed, dealing with fraud "
+        "is a far harder task for the victims.",
+        "The alert reads: ET TROJAN ABUSE.CH SSL Blacklist Malicious SSL certificate detected "
+        "for the Dridex command servers.",
+    ],
+)
+def test_a_revoked_key_or_a_blacklist_in_a_name_is_no_regulatory_case(text: str) -> None:
+    assert not [k for _j, k, _t, _l in _cases(text) if k == "regulatory"]

@@ -936,3 +936,13 @@ def test_a_trigger_word_inside_an_unrecognised_capitalised_name_is_no_act() -> N
     _assert_no_fact("INVESTIGATES", text)
     f = facts(run("The MITRE Engenuity Center said the FBI investigated Verizon."))
     assert ("INVESTIGATES", "Federal Bureau of Investigation", "Verizon") in f, f
+
+
+def test_a_speakers_he_does_not_stand_for_the_target_of_the_act_he_reports() -> None:
+    text = (
+        "Marcelo Queiroga is the health minister. He added criminals orchestrated the attack, "
+        "and the Federal Police are investigating it."
+    )
+    _assert_no_fact("INVESTIGATES", text)
+    text = "John Smith fled to Spain. He was detained by the Spanish National Police on Monday."
+    assert any(r == "ARRESTED" and b == "John Smith" for r, _, b in facts(run(text)))
