@@ -1770,6 +1770,9 @@ def _coop_pairs(ctx: Context, s: Sentence, trig: tuple[int, int] | None) -> list
         return []
     if _someone_else_cooperates(s, doc[trig[0]]):
         return []  # "the suspects are accused of working with Russia's FSB": not an agency
+    after = _linked_partners(doc, trig, after, s)
+    if not after:
+        return []
     hub = _cooperating_subject(s, doc[trig[0]])
     if hub is None:
         hub = by[0] if by else (before[0] if before else None)
@@ -1801,6 +1804,20 @@ def _someone_else_cooperates(s: Sentence, word: Token) -> bool:
             return False
         verb = verb.head
     return False
+
+
+def _linked_partners(doc: Doc, trig: tuple[int, int], after: list[Item], s: Sentence) -> list[Item]:
+    """The partners inside the phrase the cooperation word opens ("in cooperation with A and
+    B", "with the help of A"), not agencies named later in the sentence; and not the owner of
+    a partner ("DHS's CISA" is one partner)."""
+    link = doc[trig[1] - 1]
+    if link.lower_ not in _STAR_LINKS and trig[1] < s.span.end:
+        link = doc[trig[1]]  # "assistance from A"
+    if link.lower_ not in _STAR_LINKS:
+        return after
+    inside = {t.i for t in link.subtree}
+    out = [a for a in after if doc[a.found.start : a.found.end].root.i in inside]
+    return [a for a in out if not any(_owns(doc, a, b) for b in out if b is not a)]
 
 
 def _cooperating_subject(s: Sentence, word: Token) -> Item | None:

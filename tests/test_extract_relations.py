@@ -946,3 +946,21 @@ def test_a_speakers_he_does_not_stand_for_the_target_of_the_act_he_reports() -> 
     _assert_no_fact("INVESTIGATES", text)
     text = "John Smith fled to Spain. He was detained by the Spanish National Police on Monday."
     assert any(r == "ARRESTED" and b == "John Smith" for r, _, b in facts(run(text)))
+
+
+def test_the_partners_of_a_cooperation_are_inside_its_phrase_and_not_their_owner() -> None:
+    text = (
+        'The Australian Electoral Commission ran the vote. "We work with a range of partners, '
+        'including the Australian Signals Directorate," Jane Rogers told the Senate '
+        "Intelligence Committee."
+    )
+    f = {(a, b) for r, a, b in facts(run(text)) if r == "COOPERATES_WITH"}
+    assert f == {("Australian Electoral Commission", "Australian Signals Directorate")}, f
+    text = (
+        "The FBI issued the warning in coordination with DHS's Cybersecurity and Infrastructure "
+        "Security Agency."
+    )
+    f = {(a, b) for r, a, b in facts(run(text)) if r == "COOPERATES_WITH"}
+    assert f == {
+        ("Federal Bureau of Investigation", "Cybersecurity and Infrastructure Security Agency")
+    }, f
