@@ -493,8 +493,27 @@ def _sentences(doc: Doc, found: list[Found], entity_of: dict[int, str], by_id) -
         sentence = out[index(start)]
         if _in_capitalised_name(doc, start, sentence.span):
             continue  # "the Data Breach Investigations Report", a name not recognised
+        if name == "charged" and _no_court(doc, start):
+            continue
         sentence.triggers.setdefault(name, []).append((start, end))
     return out
+
+
+# Trials that are not in a court ("a clinical trial", "a free trial").
+_OTHER_TRIALS = frozenset(
+    {"clinical", "medical", "health", "drug", "vaccine", "free", "pilot", "beta", "field",
+     "software", "product", "user", "customer", "market"}
+)  # fmt: skip
+
+
+def _no_court(doc: Doc, i: int) -> bool:
+    """ "tried to" (attempted) and "a clinical trial" name no proceeding."""
+    word = doc[i].lower_
+    if word == "tried":
+        return i + 1 < len(doc) and doc[i + 1].lower_ == "to"
+    if word == "trial":
+        return any(c.lower_ in _OTHER_TRIALS for c in doc[i].children if c.i < i)
+    return False
 
 
 def _in_capitalised_name(doc: Doc, i: int, sent: Span) -> bool:

@@ -964,3 +964,21 @@ def test_the_partners_of_a_cooperation_are_inside_its_phrase_and_not_their_owner
     assert f == {
         ("Federal Bureau of Investigation", "Cybersecurity and Infrastructure Security Agency")
     }, f
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Senator John Tester's site showed an ad for a clinical health trial until you clicked "
+        "through and found Viagra spam.",
+        "Rachel Noble heads the agency. The attackers then tried to turn that initial access "
+        "into a ransomware attack or extortion.",
+    ],
+)
+def test_a_clinical_trial_or_an_attempt_is_no_charge(text: str) -> None:
+    _assert_no_fact("CHARGED_WITH", text)
+
+
+def test_a_trial_in_court_is_a_charge() -> None:
+    text = "John Smith went on trial for wire fraud in New York on Monday."
+    assert ("CHARGED_WITH", "John Smith", "wire fraud") in facts(run(text))
