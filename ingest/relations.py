@@ -506,9 +506,20 @@ _OTHER_TRIALS = frozenset(
 )  # fmt: skip
 
 
+# Charges that are sums billed ("dispute the charge", "unauthorized charges on the card").
+_BILLED = frozenset(
+    {"dispute", "disputed", "disputing", "unauthorized", "unauthorised", "card", "recurring",
+     "monthly", "hidden", "extra", "additional", "service", "roaming", "refund", "reverse"}
+)  # fmt: skip
+
+
 def _no_court(doc: Doc, i: int) -> bool:
-    """ "tried to" (attempted) and "a clinical trial" name no proceeding."""
+    """ "tried to" (attempted), "a clinical trial" and "dispute the charge" name no
+    proceeding."""
     word = doc[i].lower_
+    if word in ("charge", "charges"):
+        near = {doc[j].lower_ for j in range(max(i - 2, 0), i)} | {doc[i].head.lower_}
+        return not near.isdisjoint(_BILLED)
     if word == "tried":
         return i + 1 < len(doc) and doc[i + 1].lower_ == "to"
     if word == "trial":

@@ -973,9 +973,11 @@ def test_the_partners_of_a_cooperation_are_inside_its_phrase_and_not_their_owner
         "through and found Viagra spam.",
         "Rachel Noble heads the agency. The attackers then tried to turn that initial access "
         "into a ransomware attack or extortion.",
+        "Other scams begin with fake emails for costly Amazon or PayPal invoices that urge the "
+        "victim to call the scammers to dispute the charge.",
     ],
 )
-def test_a_clinical_trial_or_an_attempt_is_no_charge(text: str) -> None:
+def test_a_clinical_trial_an_attempt_or_a_billed_charge_is_no_charge(text: str) -> None:
     _assert_no_fact("CHARGED_WITH", text)
 
 
