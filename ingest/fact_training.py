@@ -36,6 +36,7 @@ from spacy.tokens import Doc
 from graph import ontology
 from ingest.annotations import Annotated, load_split, story_folds
 from ingest.facts import (
+    READ_BY,
     Candidate,
     FactClassifier,
     candidates,
@@ -255,7 +256,8 @@ def train(
     ) -> tuple[float, dict[str, float]]:
         """Coordinate search over the named thresholds, in order."""
         for name in names:
-            for value in KEEP_GRID if name.startswith("keep") else GRID:
+            grid = KEEP_GRID if name.startswith("keep") else GRID
+            for value in (*grid, 1.0) if name.startswith("pass") else grid:
                 trial = {**thresholds, name: value}
                 if trial != thresholds:
                     result = score(classifier, trial)
@@ -282,6 +284,8 @@ def train(
     per_type = [
         f"{mode}:{rel}" for rel, mode in itertools.product(ontology.FACT_TYPES, ("keep", "add"))
     ]
+    # then, for the types whose rules read a trigger, the score of a pair they passed over
+    per_type += [f"pass:{rel}" for rel in ontology.FACT_TYPES if rel in READ_BY]
     current, thresholds = search(classifier, current, thresholds, per_type)
     print(
         f"C {classifier.meta['C']:<4}  per type: out-of-fold relations F1 {current:.3f}", flush=True

@@ -41,6 +41,23 @@ if TYPE_CHECKING:
 BUILTIN_FACTS_MODEL = Path(str(resources.files("ingest") / "models" / "facts.json"))
 MODEL_RULE = "model"  # the `rule` of a fact no rule proposed
 _MAX_GAP = 40  # tokens between two mentions beyond which a pair is not a candidate
+# The triggers whose rules propose each fact type: where one of them is in a sentence, the
+# rules read it for that type, and a pair they did not propose is one they passed over.
+READ_BY: dict[str, frozenset[str]] = {
+    rel: frozenset(triggers)
+    for rel, triggers in {
+        "CHARGED_WITH": ("charged", "convicted"),
+        "CONVICTED_OF": ("convicted",),
+        "INVESTIGATES": ("investigates",),
+        "ARRESTED": ("arrested",),
+        "PROSECUTES": ("prosecutes", "charged"),
+        "SEIZED": ("seized",),
+        "COOPERATES_WITH": ("cooperates",),
+        "REFUSES_DATA_TO": ("refuses_data",),
+        "REQUESTS_DATA_FROM": ("requests_data",),
+        "EXTRADITED_TO": ("extradited",),
+    }.items()
+}
 _WORDS_BETWEEN = 12  # the words between two mentions are features up to this gap
 _PATH_LONGEST = 7  # dependency paths longer than this are one feature "long"
 _NUMBER = re.compile(r"^\d[\d,.]*$")
@@ -58,6 +75,7 @@ class Candidate:
     rules: tuple[str, ...] = ()
     proposal: Relation | None = None
     apart: bool = False  # a rule's fact whose two ends the sentence does not both hold
+    passed: bool = False  # no rule proposed it, though its rules read the sentence's trigger
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -111,11 +129,18 @@ class FactClassifier:
         z = self.bias + sum(self.weights.get(f, 0.0) for f in features)
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
-    def threshold(self, rel: str, proposed: bool) -> float:
+    def threshold(self, rel: str, proposed: bool, passed: bool = False) -> float:
         """The score a fact needs: "keep" for a rule's proposal, "add" for a fact no rule
-        proposed, each refined per type ("add:BASED_IN") where `make train` found it better."""
-        mode = "keep" if proposed else "add"
-        return self.thresholds.get(f"{mode}:{rel}", self.thresholds.get(mode, 0.5))
+        proposed, each refined per type ("add:BASED_IN") where `make train` found it better;
+        "pass" for a fact that its type's rules passed over (they read the sentence's trigger
+        and did not propose it: "X said police are investigating"), the "add" score unless
+        `make train` found a higher one better."""
+        add = self.thresholds.get(f"add:{rel}", self.thresholds.get("add", 0.5))
+        if proposed:
+            return self.thresholds.get(f"keep:{rel}", self.thresholds.get("keep", 0.5))
+        if passed:
+            return self.thresholds.get(f"pass:{rel}", add)
+        return add
 
 
 def load_fact_classifier(setting: str) -> FactClassifier | None:
@@ -337,6 +362,7 @@ def _sentence_candidates(
                         _typed(rel, feats),
                         names,
                         by_rules[0] if by_rules else None,
+                        passed=not names and not s.triggers.keys().isdisjoint(READ_BY.get(rel, ())),
                     )
                 )
     # Facts a rule found across mentions the sentence does not hold both of (a name's own
@@ -388,7 +414,7 @@ def decide(
     best: dict[tuple[str, str, str], tuple[float, Candidate]] = {}
     for n, c in enumerate(candidates_):
         p = scores[n] if scores is not None else classifier.score(c.features)
-        if p < classifier.threshold(c.type, bool(c.rules)):
+        if p < classifier.threshold(c.type, bool(c.rules), c.passed):
             continue
         if _accused_group_unnamed(c, by_id):
             continue

@@ -76,6 +76,26 @@ def test_a_fact_no_rule_proposed_is_added_when_the_model_is_sure() -> None:
     assert ("INVESTIGATES", "Spanish police", "Daniel Moreno") not in _decided(ARREST, per_type)
 
 
+def test_a_pair_the_rules_passed_over_needs_the_pass_threshold() -> None:
+    # "arrested" is read by the arrest rules, which propose Spanish police -> Daniel Moreno and
+    # nothing else of that type; "investigates" has no trigger in the sentence.
+    text = "Spanish police arrested Daniel Moreno, and Europol helped in Madrid on Monday."
+    entities, _proposals, cands = _candidates(text)
+    named = _named(entities, cands)
+    assert named[("ARRESTED", "Europol", "Daniel Moreno")].passed
+    assert not named[("ARRESTED", "Spanish police", "Daniel Moreno")].passed  # proposed
+    assert not named[("INVESTIGATES", "Europol", "Daniel Moreno")].passed  # no trigger
+    weights = {"ARRESTED|unproposed": 10.0}
+    found = _decided(text, _classifier(weights))  # the "add" threshold by default
+    assert ("ARRESTED", "Europol", "Daniel Moreno") in found
+    found = _decided(text, _classifier(weights, **{"pass:ARRESTED": 0.9999}))
+    assert ("ARRESTED", "Europol", "Daniel Moreno") not in found
+    classifier = _classifier({}, **{"add:ARRESTED": 0.3, "pass:ARRESTED": 0.7})
+    assert classifier.threshold("ARRESTED", False) == 0.3
+    assert classifier.threshold("ARRESTED", False, True) == 0.7
+    assert classifier.threshold("INVESTIGATES", False, True) == 0.5  # "add" when unset
+
+
 def test_the_shipped_model_scores_every_fact_and_names_itself() -> None:
     ex = run(ARREST)
     assert ("ARRESTED", "Spanish police", "Daniel Moreno") in facts(ex)
