@@ -1793,7 +1793,7 @@ def _coop_pairs(ctx: Context, s: Sentence, trig: tuple[int, int] | None) -> list
     after = [a for a in agencies if a.found.start >= trig[1]]
     before = [a for a in agencies if a.found.end <= trig[0]]
     if words & _CLIQUE_WORDS and not before:
-        return list(combinations(after, 2))
+        return list(combinations(_listed_with_first(doc, after), 2))
     if words & _CLIQUE_WORDS and before and not after:
         return list(combinations(before, 2))
     if not after or not (words & _STAR_LINKS or doc[trig[1] - 1].lower_ in ("with",)):
@@ -1812,9 +1812,36 @@ def _coop_pairs(ctx: Context, s: Sentence, trig: tuple[int, int] | None) -> list
     return pairs + [(hub, a) for a in after if hub is not None]
 
 
+_LIST_GLUE = frozenset({"and", "or", "the", "&", "as", "well"})
+
+
+def _listed_with_first(doc: Doc, agencies: list[Item]) -> list[Item]:
+    """The agencies listed together with the first one ("the FBI, DHS and CIA alerted ... of
+    attacks linked to the SVR": not the SVR)."""
+    if len(agencies) < 3:
+        return agencies
+    ordered = sorted(agencies, key=lambda a: a.found.start)
+    first = doc[ordered[0].found.start : ordered[0].found.end].root
+    listed = {t.i for c in _conjuncts(first) for t in c.subtree}  # as parsed
+    together = ordered[:1]
+    for a in ordered[1:]:
+        gap = doc[together[-1].found.end : a.found.start]  # or as written: "A, B, and C"
+        glued = all(t.is_punct or t.lower_ in _LIST_GLUE for t in gap)
+        if not glued and doc[a.found.start : a.found.end].root.i not in listed:
+            break
+        together.append(a)
+    return together if len(together) >= 2 else agencies
+
+
 def _someone_else_cooperates(s: Sentence, word: Token) -> bool:
     """The cooperating verb's subject (its own or that of the verb it completes: "are accused
-    of working with") names people or others, and no agency or country."""
+    of working with") names people or others, and no agency or country; or a person's or
+    someone's noun it is ("Rosenworcel's support of")."""
+    owners = [c for c in word.children if c.dep_ == "poss"]
+    if owners and word.pos_ == "NOUN":
+        it = _item_at(s, owners[0].i)
+        if (it is not None and it.kind == P) or owners[0].lower_ in ("his", "her", "my"):
+            return True
     verb = word
     for _ in range(4):
         agents = [t for c in verb.children if c.dep_ == "agent" for t in c.subtree]

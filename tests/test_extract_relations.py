@@ -984,3 +984,25 @@ def test_a_clinical_trial_an_attempt_or_a_billed_charge_is_no_charge(text: str) 
 def test_a_trial_in_court_is_a_charge() -> None:
     text = "John Smith went on trial for wire fraud in New York on Monday."
     assert ("CHARGED_WITH", "John Smith", "wire fraud") in facts(run(text))
+
+
+def test_a_joint_act_makes_partners_of_the_listed_agencies_not_of_the_adversary() -> None:
+    text = (
+        "In a third joint advisory published in April, the FBI, DHS, and CIA alerted US orgs of "
+        "continued attacks linked to the Russian SVR against the US."
+    )
+    pairs = {frozenset((a, b)) for r, a, b in facts(run(text)) if r == "COOPERATES_WITH"}
+    fbi, dhs, cia = (
+        "Federal Bureau of Investigation",
+        "U.S. Department of Homeland Security",
+        "Central Intelligence Agency",
+    )
+    assert pairs == {frozenset((fbi, dhs)), frozenset((fbi, cia)), frozenset((dhs, cia))}, pairs
+
+
+def test_a_persons_support_is_no_cooperation_of_agencies() -> None:
+    text = (
+        "Both Jessica Rosenworcel and Alvaro Bedoya worked for the Senate, and Rosenworcel's "
+        "support of the Center on Privacy and Technology is known."
+    )
+    _assert_no_fact("COOPERATES_WITH", text)
