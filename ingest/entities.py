@@ -90,7 +90,8 @@ COMPANY_SUFFIXES = frozenset(
     {"inc", "inc.", "corp", "corp.", "corporation", "llc", "ltd", "ltd.", "plc", "company",
      "group", "university", "college", "institute", "foundation", "association", "holdings",
      "llp", "gmbh", "limited", "technologies", "labs", "systems", "solutions", "interactive",
-     "club", "tech", "regulation", "directive", "act", "treaty"}
+     "club", "tech", "regulation", "directive", "act", "treaty", "security", "holding",
+     "warehouse", "medicine", "project", "guide", "keylogger", "analyzer", "notes", "candy"}
 )  # fmt: skip
 # Words that make an organisation name a company, NGO, media outlet or group.
 ORGANIZATION_WORDS = frozenset(
@@ -591,6 +592,8 @@ def org_kind(words: list[str]) -> str | None:
     return ORGANIZATION
 
 
+# Capitalised words that open a sentence before a name and are no part of it.
+_BEFORE_A_NAME = frozenset({"dubbed", "named", "called", "example", "meet", "via", "per"})
 # Words joined to a name by a hyphen to make an adjective ("Trump-themed", "Putin-backed").
 _AFTER_A_NAME = frozenset(
     {"themed", "based", "linked", "backed", "led", "owned", "era", "style", "related",
@@ -639,6 +642,11 @@ def clean_person(span: Span) -> Span | None:
         start = versus + 1  # "People v. Kenneth Clair": the defendant's name follows
     while end > start and doc[end - 1].lower_ in _TRAILING_TITLES:
         end -= 1  # "Alex Rice CTO"
+    while start < end and doc[start].lower_ in _BEFORE_A_NAME:
+        start += 1  # "Dubbed DarkWatchman", "Example Shatak": a sentence's first word
+    owner = next((t.i for t in doc[start:end] if t.lower_ in ("'s", "’s")), None)
+    if owner is not None and opens_with_company(doc, start, owner + 1):
+        start = owner + 1  # "Blackberry's Milam": the name after its company's
     colon = next((t.i for t in doc[start:end] if t.text == ":"), None)
     if colon is not None:
         end = colon  # "Lisa Vaas: Good question": a speaker's turn in a transcript

@@ -869,6 +869,9 @@ def test_a_hospital_is_an_organisation_not_an_agency(name: str, kind: str) -> No
          "Data Protection Regulation"),
         ("House Oversight Committee Chair Carolyn Maloney said the report was alarming.",
          "Chair Carolyn Maloney"),
+        ("Dubbed DarkWatchman, the malware hides in the registry, said Jane Roe.",
+         "Dubbed DarkWatchman"),
+        ("Example Shatak emails were sent to staff, Jane Roe said.", "Example Shatak"),
     ],
 )  # fmt: skip
 def test_products_and_speaker_turns_are_no_people(text: str, not_person: str) -> None:
@@ -881,7 +884,17 @@ def test_a_hyphenated_given_name_keeps_its_lower_case_part() -> None:
     assert entities(run_model(text)).get("Woo Jong-soo") == "Person"
 
 
-@pytest.mark.parametrize("name", ["Support King LLC", "Acme Holdings", "Quorvane Technologies"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Support King LLC",
+        "Acme Holdings",
+        "Quorvane Technologies",
+        "Tackle Warehouse",
+        "Desert Wells Family Medicine",
+        "Pegasus Project",
+    ],
+)
 def test_a_name_ending_in_a_company_word_is_no_persons_name(name: str) -> None:
     doc = load_nlp()(f"The complaint names {name} as the operator.")
     assert clean_person(doc[3 : 3 + len(name.split())]) is None
