@@ -439,6 +439,10 @@ def test_trafficking_in_names_what_is_traded_not_where_or_when(
          "advertising fraud", "scale advertising fraud"),
         ("He admitted his part in a multi-million-dollar cryptocurrency theft.",
          "cryptocurrency theft", "dollar cryptocurrency theft"),
+        ("Cloudflare mitigated a 17.2M rps DDoS attack last week.", "DDoS attack",
+         "M rps DDoS attack"),
+        ("Experts warned of catastrophic DDoS attacks on banks.", "DDoS attacks",
+         "catastrophic DDoS attacks"),
     ],
 )  # fmt: skip
 def test_an_offence_drops_the_writers_judgement_and_time(
