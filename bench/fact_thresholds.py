@@ -2,14 +2,15 @@
 `make bench` (`python -m bench.fact_thresholds`, about 9 minutes on the 2-core VM).
 
 `make train` chooses the fact classifier's thresholds (`ingest.fact_training`): one `keep` and
-one `add` shared by all fact types, then one of each per type, every change kept that raises the
-out-of-fold objective (the mean of relations F1 on the train split out of fold plus dev, and on
-the gold set). With 4 folds of a few hundred articles a per-type threshold rests on few facts,
-and successive trainings moved some of them far. Here each train fold in turn is held out: the
-thresholds are chosen as `make train` chooses them on the other three folds (out of fold), dev
-and gold, and then scored on the held-out fold, for the shared thresholds alone and for the
-per-type ones kept only when their gain is at least a margin. Each per-type threshold is chosen
-on its own from the shared ones (the types barely interact). The test split is never read.
+one `add` shared by all fact types, then one of each per type and a `pass` for the types whose
+rules read a trigger, every change kept that raises the out-of-fold objective (the mean of
+relations F1 on the train split out of fold plus dev, and on the gold set). With 4 folds of a
+few hundred articles a per-type threshold rests on few facts, and successive trainings moved
+some of them far. Here each train fold in turn is held out: the thresholds are chosen as `make
+train` chooses them on the other three folds (out of fold), dev and gold, and then scored on
+the held-out fold, for the shared thresholds alone and for the per-type ones kept only when
+their gain is at least a margin. Each per-type threshold is chosen on its own from the shared
+ones (the types barely interact). The test split is never read.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from graph.settings import load_settings
 from ingest import fact_training as ft
 from ingest.annotations import Annotated, load_split, story_folds
 from ingest.evaluate import DEFAULT_GOLD, gold_articles
-from ingest.facts import FactClassifier
+from ingest.facts import READ_BY, FactClassifier
 from ingest.pipeline import Extractor
 
 MARGINS = (0.0, 0.001, 0.002, 0.004)
@@ -56,12 +57,13 @@ def _gains(
     base = _objective(classifier, chosen, gold, shared)
     types = {c.type for d in chosen for c in d.candidates}
     out = {}
-    for rel, mode in itertools.product(ontology.FACT_TYPES, ("keep", "add")):
-        if rel not in types:
+    for rel, mode in itertools.product(ontology.FACT_TYPES, ("keep", "add", "pass")):
+        if rel not in types or (mode == "pass" and rel not in READ_BY):
             continue
         name = f"{mode}:{rel}"
         best, best_score = None, base
-        for value in ft.KEEP_GRID if mode == "keep" else ft.GRID:
+        grid = ft.KEEP_GRID if mode == "keep" else ft.GRID
+        for value in (*grid, 1.0) if mode == "pass" else grid:
             score = _objective(classifier, chosen, gold, {**shared, name: value})
             if score > best_score:
                 best, best_score = value, score
