@@ -556,9 +556,9 @@ def _licence_revoked(doc: Doc, patients: list[tuple[int, int]]) -> bool:
 
 def _named_by(word: Token, sent: Span) -> bool:
     """A capitalised word inside a sentence with lower-case words: part of a name."""
-    if word.i == sent.start or not word.is_title:
-        return False
-    return sum(t.is_lower and len(t) > 3 for t in sent) >= 2
+    from ingest.relations import in_running_text
+
+    return word.i != sent.start and word.is_title and in_running_text(sent)
 
 
 _LISTED_ON = frozenset({"to", "on", "onto", "under"})

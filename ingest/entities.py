@@ -85,14 +85,6 @@ AGENCY_WORDS = frozenset(
         "police",
     ]
 )
-# The last word of the name of a company, an institution or a law, never of a person's.
-COMPANY_SUFFIXES = frozenset(
-    {"inc", "inc.", "corp", "corp.", "corporation", "llc", "ltd", "ltd.", "plc", "company",
-     "group", "university", "college", "institute", "foundation", "association", "holdings",
-     "llp", "gmbh", "limited", "technologies", "labs", "systems", "solutions", "interactive",
-     "club", "tech", "regulation", "directive", "act", "treaty", "security", "holding",
-     "warehouse", "medicine", "project", "guide", "keylogger", "analyzer", "notes", "candy"}
-)  # fmt: skip
 # Words that make an organisation name a company, NGO, media outlet or group.
 ORGANIZATION_WORDS = frozenset(
     [
@@ -174,6 +166,13 @@ LEGAL_FORMS = frozenset(
     {"inc", "inc.", "corp", "corp.", "corporation", "llc", "ltd", "ltd.", "plc", "co.", "company",
      "bank", "university", "college", "casino", "hotel", "holdings", "gmbh", "ag", "llp", "lp",
      "pharmaceuticals", "industries", "enterprises", "foundation", "association", "institute"}
+)  # fmt: skip
+# The last word of the name of a company, an institution or a law, never of a person's: the
+# legal forms, and the words that end names of companies, products and laws.
+COMPANY_SUFFIXES = LEGAL_FORMS | frozenset(
+    {"limited", "group", "technologies", "labs", "systems", "solutions", "interactive", "club",
+     "tech", "regulation", "directive", "act", "treaty", "security", "holding", "warehouse",
+     "medicine", "project", "guide", "keylogger", "analyzer", "notes", "candy"}
 )  # fmt: skip
 # Names that are things, not actors ("INTERPOL Red Notice", "False Claims Act").
 THING_WORDS = frozenset(

@@ -534,7 +534,13 @@ def _in_capitalised_name(doc: Doc, i: int, sent: Span) -> bool:
         return False
     if not (doc[i - 1].is_title and doc[i + 1].is_title and doc[i + 1].is_alpha):
         return False
-    return sum(t.is_lower and len(t) > 3 for t in sent) >= 2  # a headline has no such words
+    return in_running_text(sent)
+
+
+def in_running_text(sent: Span) -> bool:
+    """The sentence has lower-case words, so a capitalised word in it is a name's (a headline
+    may capitalise every word but the shortest)."""
+    return sum(t.is_lower and len(t) > 3 for t in sent) >= 2
 
 
 # What a victim admits to: "admitted to suffering an attack", "admitted that it was hit".
