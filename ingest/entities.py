@@ -22,7 +22,7 @@ from spacy.vocab import Vocab
 from graph import ontology
 from ingest import jurisdictions
 from ingest.knowledge import offense_vocabulary, software_products
-from ingest.nlp import RULER_KEY, doc_text, lower_forms
+from ingest.nlp import NOT_A_PLACE, RULER_KEY, doc_text, lower_forms
 
 PERSON, AGENCY, PLATFORM = ontology.PERSON, ontology.AGENCY, ontology.PLATFORM
 ORGANIZATION, JURISDICTION, OFFENSE = ontology.ORGANIZATION, ontology.JURISDICTION, ontology.OFFENSE
@@ -682,7 +682,8 @@ def offense_heads() -> frozenset[str]:
 
 
 def ruler_spans(doc: Doc) -> list[Span]:
-    """Non-overlapping spans of the span ruler, longest first, known entities before places."""
+    """Non-overlapping spans of the span ruler, longest first, known entities before places;
+    a region or city that holds a jurisdiction's name takes its tokens and is left out."""
     rank = {AGENCY: 0, PLATFORM: 0, JURISDICTION: 1, "Demonym": 2}
     spans = sorted(
         doc.spans[RULER_KEY], key=lambda s: (-(s.end - s.start), rank.get(s.label_, 3), s.start)
@@ -693,7 +694,7 @@ def ruler_spans(doc: Doc) -> list[Span]:
         if taken.isdisjoint(range(s.start, s.end)):
             out.append(s)
             taken.update(range(s.start, s.end))
-    return sorted(out, key=lambda s: s.start)
+    return sorted((s for s in out if s.label_ != NOT_A_PLACE), key=lambda s: s.start)
 
 
 def _from_ruler(span: Span) -> Found:
@@ -924,15 +925,19 @@ def _merge(doc: Doc, known: list[Found], ner: list[Found]) -> list[Found]:
 _DISTRICT_SIDES = frozenset({"eastern", "western", "northern", "southern", "middle", "central"})
 
 
+def in_judicial_district(doc: Doc, start: int) -> bool:
+    """Whether the place at token `start` is named in "District of <place>"."""
+    return start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].text == "District"
+
+
 def _judicial_districts(doc: Doc, found: list[Found]) -> list[Found]:
     """ "the <side> District of <state>": a US federal court district, which news names for
-    its court and prosecutors, is an Agency; the state inside it stays a place of its own."""
+    its court and prosecutors, is an Agency of the United States; the state inside its name is
+    no mention of the state (news annotators do not count it; the state's own mentions stay)."""
     out: list[Found] = []
-    places = {f.start: f for f in found if f.kind == JURISDICTION and not f.nested}
+    drop: set[Found] = set()
     for f in found:
-        if f.kind != JURISDICTION or f.nested or f.start < 2:
-            continue
-        if doc[f.start - 1].lower_ != "of" or doc[f.start - 2].text != "District":
+        if f.kind != JURISDICTION or f.nested or not in_judicial_district(doc, f.start):
             continue
         start = f.start - 2
         if start > 0 and doc[start - 1].lower_ in _DISTRICT_SIDES and doc[start - 1].is_title:
@@ -940,9 +945,26 @@ def _judicial_districts(doc: Doc, found: list[Found]) -> list[Found]:
         if any(g.kind == AGENCY and g.start <= start and f.end <= g.end for g in found):
             continue  # already inside a longer agency name (a court or an office of the district)
         out.append(Found(AGENCY, start, f.end, doc[start : f.end].text, certain=True))
-        out.append(Found(JURISDICTION, f.start, f.end, f.text, f.key, nested=True))
-    drop = {places[f.start] for f in out if f.nested and f.start in places}
+        drop.add(f)
     return [f for f in found if f not in drop] + out
+
+
+_LANGUAGE_USES = frozenset({"speaking", "language", "speaker", "speakers"})
+
+
+def _language(doc: Doc, f: Found) -> bool:
+    """ "a Russian-speaking forum", "posted in Russian and English": a demonym naming a
+    language, not the country."""
+    if f.kind != JURISDICTION or f.nested or f.end - f.start != 1:
+        return False
+    if f.text not in jurisdictions.demonym_forms() or f.text in jurisdictions.jurisdiction_forms():
+        return False  # "in the US": a country's name
+    if f.end + 1 < len(doc) and doc[f.end].text == "-" and doc[f.end + 1].lower_ in _LANGUAGE_USES:
+        return True
+    tok = doc[f.start]
+    while tok.dep_ == "conj" and tok.head.i != tok.i:
+        tok = tok.head
+    return tok.dep_ == "pobj" and tok.head.lower_ == "in"
 
 
 def _nested_places(doc: Doc, found: list[Found]) -> list[Found]:
@@ -955,6 +977,8 @@ def _nested_places(doc: Doc, found: list[Found]) -> list[Found]:
         for p in places:
             if not _covers(f, p) or (p.start, p.end) == (f.start, f.end):
                 continue
+            if in_judicial_district(doc, p.start):
+                continue  # "U.S. Attorney's Office for the District of Alaska": a federal body
             if p.start == f.start or doc[p.start - 1].lower_ in ("of", "in"):
                 out.append(Found(JURISDICTION, p.start, p.end, p.text, p.key, nested=True))
     return out
@@ -1783,6 +1807,8 @@ def find_mentions(doc: Doc) -> list[Found]:
     ]
     ner = _with_agency_names(doc, ner, known)
     found = _merge(doc, known, ner)
+    languages = [f for f in found if _language(doc, f)]
+    found = [f for f in found if f not in languages]
     found = _demonym_authorities(doc, found)
     found = _judicial_districts(doc, found)
     found += _nested_places(doc, found)
@@ -1801,6 +1827,7 @@ def find_mentions(doc: Doc) -> list[Found]:
         or not any(o.start <= f.start and f.end <= o.end for o in named)
     ]
     taken = {i for f in found for i in range(f.start, f.end)}
+    taken.update(i for f in languages for i in range(f.start, f.end + 2))  # "Spanish-language"
     domains = _web_domains(doc, taken)
     found += domains
     taken.update(f.start for f in domains)

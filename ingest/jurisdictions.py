@@ -88,6 +88,12 @@ def demonym_forms() -> dict[str, str]:
 
 
 @cache
+def not_jurisdictions() -> tuple[str, ...]:
+    """Regions and cities whose names hold a jurisdiction's ("Latin America", "Mexico City")."""
+    return tuple(_data().get("not_jurisdictions") or ())
+
+
+@cache
 def _folded() -> dict[str, str]:
     folded = {k.casefold(): v for k, v in demonym_forms().items()}
     folded.update({k.casefold(): v for k, v in jurisdiction_forms().items()})

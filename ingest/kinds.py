@@ -56,7 +56,7 @@ from ingest.entities import (
     strip_span,
 )
 from ingest.knowledge import technical_terms
-from ingest.nlp import RULER_KEY, doc_text, lower_forms, strings_of, token_columns
+from ingest.nlp import NOT_A_PLACE, RULER_KEY, doc_text, lower_forms, strings_of, token_columns
 from ingest.records import normalize_name
 from ingest.token_vectors import ner_vectors
 
@@ -240,6 +240,13 @@ def candidates(doc: Doc, found: list[Found]) -> list[Found]:
     out = [f for f in found if not sure(f)]
     extra = [replace_kind(f, NONE) for f in undecided_names(doc, found)]
     taken = {i for f in [*found, *extra] for i in range(f.start, f.end)}
+    if RULER_KEY in doc.spans:  # "New York City", "Latin America": known to be no entity
+        taken.update(
+            i
+            for s in doc.spans[RULER_KEY]
+            if s.label_ == NOT_A_PLACE
+            for i in range(s.start, s.end)
+        )
     nnp = doc.vocab.strings["NNP"]
     array = doc.to_array([TAG, IS_ALPHA]).reshape(-1, 2)
     tags, alpha = array[:, 0].tolist(), array[:, 1].tolist()

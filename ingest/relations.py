@@ -22,7 +22,7 @@ from spacy.vocab import Vocab
 from graph import ontology
 from ingest import facts, jurisdictions
 from ingest.arrests import GROUP_ARREST_RULE, arrested_groups
-from ingest.entities import Found
+from ingest.entities import Found, in_judicial_district
 from ingest.facts import FactClassifier
 from ingest.jurisdictions import demonym_forms
 from ingest.knowledge import known_by_name
@@ -1130,6 +1130,9 @@ def _agency_places(ctx: Context, found: list[Found], entity_of: dict[int, str]):
         if entry and entry.iso:
             out[ent.id] = (entry.iso, f.start)
             continue
+        if _federal_district(doc, f):
+            out[ent.id] = ("US", f.start)  # a US federal court district, whatever state it is in
+            continue
         for g in found:
             if g.kind != J or not g.key:
                 continue
@@ -1142,6 +1145,15 @@ def _agency_places(ctx: Context, found: list[Found], entity_of: dict[int, str]):
                 out[ent.id] = (g.key, f.start)
                 break
     return out
+
+
+def _federal_district(doc: Doc, agency: Found) -> bool:
+    """ "Southern District of New York", "U.S. Attorney's Office for the District of Alaska"."""
+    for i in range(agency.start + 2, agency.end):
+        if in_judicial_district(doc, i):
+            place = jurisdictions.lookup(doc[i : agency.end].text)
+            return place is not None and place.iso.startswith("US-")
+    return False
 
 
 def _state_of_named_place(doc: Doc, agency: Found, place: Found) -> bool:

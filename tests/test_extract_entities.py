@@ -11,7 +11,7 @@ import pytest
 from graph.errors import ConfigError
 from ingest.entities import clean_person
 from ingest.nlp import load_nlp
-from tests.extract_support import entities
+from tests.extract_support import entities, facts
 from tests.extract_support import run as run_model
 from tests.extract_support import run_rules as run
 
@@ -498,10 +498,44 @@ def test_an_agency_written_after_its_country_keeps_that_form_as_an_alias() -> No
     assert "US" in {e.iso for e in ex.entities if e.kind == "Jurisdiction"}
 
 
-def test_a_federal_judicial_district_is_an_agency_with_its_state_inside() -> None:
-    ex = run("Prosecutors in the Southern District of New York charged him on Monday.")
+def test_a_federal_judicial_district_is_a_us_agency_and_names_no_state() -> None:
+    ex = run("U.S. prosecutors in the Southern District of New York charged him on Monday.")
     assert entities(ex).get("Southern District of New York") == "Agency"
+    assert {e.iso for e in ex.entities if e.kind == "Jurisdiction"} == {"US"}
+    assert ("BELONGS_TO", "Southern District of New York", "United States") in facts(ex)
+    # the state's own mention is still one
+    ex = run("He lives in New York and was charged in the Eastern District of New York.")
     assert "US-NY" in {e.iso for e in ex.entities if e.kind == "Jurisdiction"}
+
+
+@pytest.mark.parametrize(
+    ("text", "not_there"),
+    [
+        ("The trojan targets banks in Latin America and Spain.", "US"),
+        ("Attacks hit North American and European firms.", "US"),
+        ("The group sold access on a Russian-speaking hacking forum.", "RU"),
+        ("A Chinese-language channel advertised the tool.", "CN"),
+        ("The ransom note was written in Russian and Ukrainian.", "RU"),
+        ("The ransom note was typed in English and Japanese.", "GB"),
+        ("Riders of the New York City subway were affected.", "US-NY"),
+    ],
+)
+def test_regions_cities_and_languages_are_no_jurisdictions(text: str, not_there: str) -> None:
+    ex = run(text)
+    assert not_there not in {e.iso for e in ex.entities if e.kind == "Jurisdiction"}, text
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("The suspect was arrested in Russia.", "RU"),
+        ("Russian police arrested the suspect.", "RU"),
+        ("He was extradited to the US in May.", "US"),
+        ("Spain and Latin America were hit; Spanish police arrested 16 people.", "ES"),
+    ],
+)
+def test_countries_stay_beside_those_rules(text: str, iso: str) -> None:
+    assert iso in {e.iso for e in run(text).entities if e.kind == "Jurisdiction"}, text
 
 
 def test_gaming_reference_and_ai_services_are_platforms() -> None:

@@ -47,3 +47,18 @@ def test_ap_state_abbreviations() -> None:
     assert lookup("Miss.").iso == "US-MS"  # type: ignore[union-attr]
     assert lookup("Calif.").iso == "US-CA"  # type: ignore[union-attr]
     assert lookup("Miss") is None
+
+
+def test_every_place_that_is_no_jurisdiction_holds_a_jurisdiction_form() -> None:
+    """`not_jurisdictions` exists to keep the name inside a region or city from being read as a
+    country or state: an entry holding none is dead weight (or a typo)."""
+    from ingest.jurisdictions import demonym_forms, jurisdiction_forms, not_jurisdictions
+
+    forms = set(jurisdiction_forms()) | set(demonym_forms())
+    for place in not_jurisdictions():
+        words = place.split()
+        parts = {
+            " ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)
+        }
+        assert parts & forms, place
+        assert lookup(place) is None, place
