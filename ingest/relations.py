@@ -601,6 +601,20 @@ def _structural(ctx: Context) -> None:
 _FOUNDER_WORDS = frozenset({"founder", "co-founder", "cofounder", "chief", "attorney", "judge"})
 
 
+# Ranks and honorifics written between a title and a name ("chief Army Gen. X", "head Dr. Y").
+_RANKS = frozenset(
+    {"gen.", "gen", "lt.", "col.", "maj.", "capt.", "adm.", "sgt.", "cmdr.", "army", "navy",
+     "air", "force", "marine", "dr.", "dr", "mr.", "ms.", "mrs.", "prof."}
+)  # fmt: skip
+
+
+def _without_ranks(gap: list[str]) -> list[str]:
+    end = len(gap)
+    while end > 1 and gap[end - 1] in _RANKS:
+        end -= 1
+    return gap[:end]
+
+
 def _title_rel(words: list[str]) -> str | None:
     ws = set(words)
     if {"chief", "officer"} <= ws and "executive" not in ws:
@@ -631,10 +645,11 @@ def _pair_rules(ctx: Context, s: Sentence, a: Item, b: Item, gap: list[str]) -> 
         ):
             f.add("MEMBER_OF", a.entity, b.entity, sent, "member_of.unit_of")
     # "Telegram founder Pavel Durov", "INTERPOL Washington Director Shawn Bray"
-    title_last = bool(gap) and gap[-1] in LEADER_TITLES | MEMBER_TITLES | _FOUNDER_WORDS
-    if a.kind in (A, ORG, PL) and b.kind == P and 0 < len(gap) <= 4 and "," not in gap:
+    titled = _without_ranks(gap)  # "Cyber Command chief Army Gen. Paul Nakasone"
+    title_last = bool(titled) and titled[-1] in LEADER_TITLES | MEMBER_TITLES | _FOUNDER_WORDS
+    if a.kind in (A, ORG, PL) and b.kind == P and 0 < len(gap) <= 5 and "," not in gap:
         # The title ends right before the name: "HSI special agents arrested X" names no title.
-        rel = _title_rel(gap) if title_last else None
+        rel = _title_rel(titled) if title_last else None
         if rel:
             f.add(rel, b.entity, a.entity, sent, f"{rel.lower()}.title_before_name")
     # "Harris County District Attorney Kim Ogg": the office's holder leads it.
@@ -652,13 +667,41 @@ def _pair_rules(ctx: Context, s: Sentence, a: Item, b: Item, gap: list[str]) -> 
         rel = _title_rel(gap[1:])
         if rel and (rel != "MEMBER_OF" or "of" in gap):
             f.add(rel, a.entity, target.entity, sent, f"{rel.lower()}.apposition")
-    # "Trial Attorney X of the Criminal Division"
+    # "Trial Attorney X of the Criminal Division"; "Chief Judge X of the court" heads it
     if a.kind == P and b.kind == A and gap in (["of"], ["of", "the"], ["with"], ["with", "the"]):
         target = _chain_end(s, b)
-        if not ctx.facts.has("LEADS", a.entity.id, target.entity.id):
+        if gap[0] == "of" and _heads_office(ctx.doc, s, a, target.entity.name):
+            f.add("LEADS", a.entity, target.entity, sent, "leads.title_of_office")
+        elif not ctx.facts.has("LEADS", a.entity.id, target.entity.id):
             f.add("MEMBER_OF", a.entity, target.entity, sent, "member_of.person_of")
     if a.kind == P and b.kind in (ORG, PL) and gap and gap[0] == "founded":
         f.add("FOUNDED", a.entity, b.entity, sent, "founded.verb")
+
+
+# Titles written before a name whose holder heads the office named after it ("Special Agent in
+# Charge X of the FBI's Boston Field Office", "U.S. Attorney X of the District of Alaska",
+# "Chief Judge X of the court"); a deputy's or an assistant's title does not.
+_OFFICE_HEAD_TITLES = (
+    "special agent in charge", "u.s. attorney", "us attorney", "united states attorney",
+    "chief judge", "presiding judge", "director", "chief", "commissioner", "head", "president",
+    "chairman", "chairwoman", "chair", "superintendent", "sheriff", "administrator",
+)  # fmt: skip
+_SECOND_IN_LINE = ("deputy", "assistant", "associate", "vice", "acting assistant")
+# The US Justice Department's divisions are each headed by an Assistant Attorney General.
+_DIVISION_HEAD = "assistant attorney general"
+
+
+def _heads_office(doc: Doc, s: Sentence, person: Item, office: str) -> bool:
+    """Whether the title written right before `person` makes them the head of `office`."""
+    before = doc[max(s.span.start, person.found.start - 5) : person.found.start].text.lower()
+    before = " " + before.replace("’", "'").replace("-", " ")
+    if before.endswith(" " + _DIVISION_HEAD):
+        return office.endswith("Division")
+    for title in _OFFICE_HEAD_TITLES:
+        if before.endswith(" " + title):
+            rest = before[: -len(title)].rstrip()
+            return not rest.endswith(_SECOND_IN_LINE)
+    return False
 
 
 # How news attributes a quote to someone's employer: "X, vice president of strategy at Acme",

@@ -1006,3 +1006,47 @@ def test_a_persons_support_is_no_cooperation_of_agencies() -> None:
         "support of the Center on Privacy and Technology is known."
     )
     _assert_no_fact("COOPERATES_WITH", text)
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "office"),
+    [
+        ('"We act," said Special Agent in Charge Ann Lee of the FBI\'s Boston Field Office.',
+         "Ann Lee", "Boston Field Office"),
+        ("Acting U.S. Attorney Tom Hale of the District of Alaska filed the case.",
+         "Tom Hale", "District of Alaska"),
+        ("Chief Judge Ruth Ames of the US District Court for the Western District of Texas ruled.",
+         "Ruth Ames", "US District Court for the Western District of Texas"),
+        ("Assistant Attorney General Kim Vance of the Justice Department's Criminal Division spoke.",
+         "Kim Vance", "Criminal Division"),
+    ],
+)  # fmt: skip
+def test_a_head_title_before_a_name_of_an_office_leads_it(
+    text: str, person: str, office: str
+) -> None:
+    f = facts(run(text))
+    assert ("LEADS", person, office) in f, f
+    assert ("MEMBER_OF", person, office) not in f, f
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "office"),
+    [
+        ("Trial Attorney Ann Lee of the Criminal Division handled the case.",
+         "Ann Lee", "Criminal Division"),
+        ("Assistant U.S. Attorney Tom Hale of the District of Alaska filed the case.",
+         "Tom Hale", "District of Alaska"),
+        ("Deputy Director Ruth Ames of the FBI's Cyber Division spoke.",
+         "Ruth Ames", "Cyber Division"),
+    ],
+)  # fmt: skip
+def test_a_member_title_before_a_name_of_an_office_is_membership(
+    text: str, person: str, office: str
+) -> None:
+    f = facts(run(text))
+    assert ("LEADS", person, office) not in f, f
+
+
+def test_a_rank_between_a_title_and_a_name_keeps_the_title() -> None:
+    f = facts(run("U.S. Cyber Command chief Army Gen. Paul Nakasone declined to comment."))
+    assert ("LEADS", "Paul Nakasone", "U.S. Cyber Command") in f, f
