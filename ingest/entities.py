@@ -1201,7 +1201,10 @@ def _is_modifier(tok: Token, sets: dict[str, frozenset[str]]) -> bool:
         return False  # "scams including ...", "crimes involving ...": a new phrase begins
     if tok.text == "-":
         return True
-    return tok.pos_ in ("NOUN", "ADJ", "PROPN") or tok.tag_ in ("VBN", "VBG")
+    # a participle the tagger read as a past tense, the parser as a modifier: "conspiracy,
+    # wire fraud, and aggravated identity theft"
+    participle = tok.tag_ == "VBD" and tok.dep_ == "amod"
+    return tok.pos_ in ("NOUN", "ADJ", "PROPN") or tok.tag_ in ("VBN", "VBG") or participle
 
 
 _AMOUNTS = frozenset({"MONEY", "CARDINAL", "QUANTITY", "PERCENT", "NORP"})

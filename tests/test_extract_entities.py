@@ -952,3 +952,10 @@ def test_flaws_named_in_an_advisory_table_are_no_entities() -> None:
     )
     found = entities(run_model(text))
     assert not [name for name in found if "Vulnerability" in name or "Bypass" in name], found
+
+
+def test_an_offence_keeps_a_participle_the_tagger_read_as_a_past_tense() -> None:
+    ex = run("Brown was charged with conspiracy, wire fraud, and aggravated identity theft.")
+    offences = {n for n, k in entities(ex).items() if k == "Offense"}
+    assert "aggravated identity theft" in offences, offences
+    assert "identity theft" not in offences, offences
