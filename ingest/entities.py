@@ -85,6 +85,15 @@ AGENCY_WORDS = frozenset(
         "police",
     ]
 )
+# Police and prosecution in the languages news leaves untranslated ("Polizei Basel-Landschaft",
+# "Policía Nacional"): no personal name holds them.
+FOREIGN_AUTHORITY_WORDS = frozenset(
+    {"polizei", "politie", "policía", "policia", "polícia", "polizia", "politiet", "polisen",
+     "poliisi", "policja", "policie", "policija", "politsei", "poliția", "politia",
+     "carabinieri", "garda", "bundeskriminalamt", "landeskriminalamt", "staatsanwaltschaft",
+     "fiscalía", "fiscalia", "procura", "parquet"}
+)  # fmt: skip
+AGENCY_WORDS = AGENCY_WORDS | FOREIGN_AUTHORITY_WORDS
 # Words that make an organisation name a company, NGO, media outlet or group.
 ORGANIZATION_WORDS = frozenset(
     [
@@ -714,6 +723,8 @@ def _from_ner(ent: Span) -> Found | None:
     if label == "PERSON":
         if span[-1].lower_ in ORGANIZATION_WORDS:
             return Found(ORGANIZATION, span.start, span.end, span.text)
+        if any(t.lower_ in FOREIGN_AUTHORITY_WORDS for t in span):
+            return Found(AGENCY, span.start, span.end, span.text)
         name = clean_person(ent)
         return Found(PERSON, name.start, name.end, name.text) if name else None
     if label in ("GPE", "LOC", "NORP"):

@@ -959,3 +959,15 @@ def test_an_offence_keeps_a_participle_the_tagger_read_as_a_past_tense() -> None
     offences = {n for n, k in entities(ex).items() if k == "Offense"}
     assert "aggravated identity theft" in offences, offences
     assert "identity theft" not in offences, offences
+
+
+@pytest.mark.parametrize(
+    ("text", "agency"),
+    [
+        ("The raid involved Polizei Basel-Landschaft and Swiss prosecutors.",
+         "Polizei Basel-Landschaft"),
+        ("Officers of the Policía Nacional arrested two men in Madrid.", "Policía Nacional"),
+    ],
+)  # fmt: skip
+def test_police_named_in_its_own_language_is_an_agency(text: str, agency: str) -> None:
+    assert entities(run(text)).get(agency) == "Agency"
