@@ -25,7 +25,7 @@ from ingest.arrests import GROUP_ARREST_RULE, arrested_groups
 from ingest.entities import Found, in_judicial_district
 from ingest.facts import FactClassifier
 from ingest.jurisdictions import demonym_forms
-from ingest.knowledge import known_by_name
+from ingest.knowledge import kind_nouns, known_by_name
 from ingest.nlp import lower_forms, quoted
 from ingest.records import Entity, Relation
 from ingest.resolve import AKA_WORDS, aka_link
@@ -739,6 +739,27 @@ def _affiliation_rel(title: str) -> str:
     return "LEADS" if core in _HEAD_TITLES or set(parts) & _HEAD_TITLES else "MEMBER_OF"
 
 
+def _role_title(words: list[str]) -> bool:
+    """ "researcher", "senior director of security strategy": a role, or a role of a field."""
+    head = words[words.index("of") - 1] if "of" in words[1:] else words[-1]
+    return head in _NEWS_ROLES
+
+
+def _without_descriptor(gap: Span) -> Span:
+    """The words before a name without the lower-case noun phrase that describes it after a
+    preposition: ", VP of Strategy at cybersecurity firm" -> ", VP of Strategy at"."""
+    end = gap.end
+    while end > gap.start and gap.doc[end - 1].is_lower and gap.doc[end - 1].pos_ in _TITLE_POS:
+        end -= 1
+    if end == gap.end or kind_nouns().get(gap.doc[gap.end - 1].lower_) not in (A, ORG, PL):
+        return gap
+    if end > gap.start and gap.doc[end - 1].lower_ in ("the", "a", "an"):
+        end -= 1
+    if end > gap.start and gap.doc[end - 1].lower_ in _AFFILIATION_PREPS:
+        return gap.doc[gap.start : end]
+    return gap
+
+
 def _affiliations(ctx: Context, s: Sentence) -> None:
     """A person's employer as news names it when it quotes them (the text's own words, one
     sentence): "X, <title> at Acme", "X from Acme", "Acme <title> X", "Acme's <title> X"."""
@@ -750,6 +771,7 @@ def _affiliations(ctx: Context, s: Sentence) -> None:
             rel = None
             if p.found.end <= o.found.start:
                 gap = doc[p.found.end : o.found.start]
+                gap = _without_descriptor(gap)  # "X, VP at cybersecurity firm Acme"
                 words = [t.lower_ for t in gap]
                 if words[-1:] == ["the"] and len(words) >= 4:
                     gap, words = gap[:-1], words[:-1]  # "X, a member of the Acme gang"
@@ -769,11 +791,11 @@ def _affiliations(ctx: Context, s: Sentence) -> None:
                 words = [t.lower_ for t in gap]
                 if any(o.found.end <= q.found.start < p.found.start for q in people):
                     continue  # "Acme analyst A and researcher B": B's title is B's own
-                if words in (["'s"], ["’s"]):
-                    rel = "MEMBER_OF"  # "<company>'s <unit name>'s <person>"
+                if words in (["'s"], ["’s"], ["'"], ["’"]):
+                    rel = "MEMBER_OF"  # "<company>'s <unit name>'s <person>", "Malwarebytes’ X"
                 elif words[:1] in (["'s"], ["’s"]) and _is_title(gap[1:]):
                     rel = _affiliation_rel(gap[1:].text)
-                elif words and words[-1] in _NEWS_ROLES and _is_title(gap):
+                elif words and _role_title(words) and _is_title(gap):
                     rel = _affiliation_rel(gap.text)  # "F-Secure researcher Jarno Niemela"
             if rel is None:
                 continue
@@ -859,7 +881,8 @@ _NEWS_ROLES = frozenset(
      "spokesman", "spokeswoman", "counsel", "lead", "manager", "editor", "reporter",
      "journalist", "professor", "fellow", "partner", "officer", "official", "director",
      "executive", "investigator", "specialist", "founder", "ceo", "cto", "ciso",
-     "president", "head", "chief", "vp"}
+     "president", "head", "chief", "vp", "cfo", "coo", "cio", "cso", "cmo", "cpo", "cro",
+     "svp", "evp", "chairman", "chairwoman", "co-founder", "cofounder"}
 )  # fmt: skip
 
 

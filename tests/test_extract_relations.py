@@ -1050,3 +1050,22 @@ def test_a_member_title_before_a_name_of_an_office_is_membership(
 def test_a_rank_between_a_title_and_a_name_keeps_the_title() -> None:
     f = facts(run("U.S. Cyber Command chief Army Gen. Paul Nakasone declined to comment."))
     assert ("LEADS", "Paul Nakasone", "U.S. Cyber Command") in f, f
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "employer"),
+    [
+        ("Tim Erlin, VP of Strategy at cybersecurity firm Tripwire, wrote in an email.",
+         "Tim Erlin", "Tripwire"),
+        ("Eric Kron, awareness advocate at the security firm KnowBe4, said so.",
+         "Eric Kron", "KnowBe4"),
+        ("Malwarebytes’ Jerome Segura pointed to the January arrest.",
+         "Jerome Segura", "Malwarebytes"),
+        ("Cato Networks senior director of security strategy Etay Maor questioned the bids.",
+         "Etay Maor", "Cato Networks"),
+        ("Huawei CFO Sabrina Meng returned to China.", "Sabrina Meng", "Huawei"),
+    ],
+)  # fmt: skip
+def test_affiliations_as_news_writes_them(text: str, person: str, employer: str) -> None:
+    f = facts(run(text))
+    assert ("MEMBER_OF", person, employer) in f, f
