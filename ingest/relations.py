@@ -1774,6 +1774,45 @@ def _attribution(ctx: Context, s: Sentence) -> None:
             ctx.facts.add("PROSECUTES", ag.entity, tg.entity, s.span, "prosecutes.attribution")
 
 
+_CHARGING_VERBS = frozenset({"charged", "charges", "charge", "charging", "indicted", "indicts"})
+_CHARGE_NOUNS = frozenset({"charges", "indictment", "indictments", "complaint", "lawsuit"})
+
+
+def _charging_agency(ctx: Context, s: Sentence) -> None:
+    """ "<agency> (has) charged / indicted X", "X was indicted by <agency>", "<agency> arrested
+    and charged X", "<agency> announced charges against X": the agency that brings the charges
+    prosecutes the accused; read from the parse only (the verb's own subject and object, or
+    "the defendants" and "he" for the people named before), never from an agency elsewhere in
+    the sentence."""
+    doc = ctx.doc
+    for tok in s.span:
+        if tok.lower_ in _CHARGE_NOUNS and tok.dep_ == "dobj" and tok.head.pos_ == "VERB":
+            verb = tok.head
+            against = [g for c in tok.children if c.lower_ == "against" for g in c.children]
+            accused = [it for g in against for t in _conjuncts(g) if (it := _item_at(s, t.i))]
+        elif tok.lower_ in _CHARGING_VERBS and tok.pos_ == "VERB":
+            verb, accused = tok, _parsed_actors(ctx, s, tok, frozenset({"dobj", "nsubjpass"}))
+        else:
+            continue
+        if any(c.dep_ == "neg" for c in verb.children) or irrealis(
+            doc, (verb.i, verb.i + 1), s.span
+        ):
+            continue
+        agents = [c for c in verb.children if c.dep_ == "nsubj"]
+        if not agents and verb.dep_ == "conj":  # "<agency> arrested and charged X"
+            agents = [c for c in verb.head.children if c.dep_ == "nsubj"]
+        agents += [g for c in verb.children if c.dep_ == "agent" for g in c.children]
+        sources = [
+            it for a in agents for t in _conjuncts(a) if (it := _item_at(s, t.i)) and it.kind == A
+        ]
+        for ag in sources:
+            for tg in accused:
+                if tg.kind in (P, ORG) and tg.entity.id not in ctx.officials:
+                    ctx.facts.add(
+                        "PROSECUTES", ag.entity, tg.entity, s.span, "prosecutes.charging_verb"
+                    )
+
+
 def _has_pronoun(ctx: Context, s: Sentence) -> bool:
     """A "he" or "her" that can be the one acted on: not the speaker ("He added that police
     are investigating it")."""
@@ -2234,6 +2273,7 @@ def _event_rules(ctx: Context) -> None:
         _agency_on_target(ctx, s, "prosecutes", "PROSECUTES")
         _agency_on_target(ctx, s, "seized", "SEIZED")
         _attribution(ctx, s)
+        _charging_agency(ctx, s)
         _cooperation(ctx, s)
         _participants(ctx, s, previous)
         _data_facts(ctx, s)

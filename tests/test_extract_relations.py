@@ -1069,3 +1069,27 @@ def test_a_rank_between_a_title_and_a_name_keeps_the_title() -> None:
 def test_affiliations_as_news_writes_them(text: str, person: str, employer: str) -> None:
     f = facts(run(text))
     assert ("MEMBER_OF", person, employer) in f, f
+
+
+@pytest.mark.parametrize(
+    ("text", "agency", "accused"),
+    [
+        ("Canadian authorities have charged Matthew Philbert with fraud.",
+         "Canadian authorities", "Matthew Philbert"),
+        ("Joseph O'Connor was indicted by the Justice Department in July.",
+         "U.S. Department of Justice", "Joseph O'Connor"),
+        ("US authorities arrest and charge Nickolas Sharp with hacking his employer.",
+         "US authorities", "Nickolas Sharp"),
+        ("The DOJ announced charges against Garrett Endicott and eight others.",
+         "U.S. Department of Justice", "Garrett Endicott"),
+    ],
+)  # fmt: skip
+def test_the_agency_that_brings_charges_prosecutes(text: str, agency: str, accused: str) -> None:
+    assert ("PROSECUTES", agency, accused) in facts(run(text))
+
+
+def test_no_prosecution_from_charges_not_brought_or_by_another_subject() -> None:
+    f = facts(run("The FBI did not charge Ann Lee, and prosecutors hope to indict Bo Park."))
+    assert not any(t == "PROSECUTES" for t, _s, _o in f), f
+    f = facts(run("Acme Corp said the FBI was investigating after Ann Lee was charged."))
+    assert ("PROSECUTES", "Federal Bureau of Investigation", "Ann Lee") not in f, f
