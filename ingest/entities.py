@@ -711,6 +711,16 @@ def _from_ruler(span: Span) -> Found:
     return Found(kind, span.start, span.end, span.text, key=span.id_ or None)
 
 
+# Words for a police force's seat that open its name ("Police Headquarters Reutlingen",
+# "Police Prefecture of Paris"); no personal name starts with them.
+_SEATS = frozenset({"headquarters", "prefecture", "presidium", "commissariat"})
+
+
+def _title_lower(tok: Token) -> str:
+    """A capitalised word's lower form, or "" for any other word."""
+    return tok.lower_ if tok.is_title else ""
+
+
 def _from_ner(ent: Span) -> Found | None:
     label = ent.label_
     if label in _DROP_LABELS:
@@ -725,6 +735,13 @@ def _from_ner(ent: Span) -> Found | None:
             return Found(ORGANIZATION, span.start, span.end, span.text)
         if any(t.lower_ in FOREIGN_AUTHORITY_WORDS for t in span):
             return Found(AGENCY, span.start, span.end, span.text)
+        if span[0].lower_ in _SEATS and span[0].is_title:
+            start = span.start  # "Police Headquarters Reutlingen": a police seat, not a person
+            while start > 0 and _title_lower(span.doc[start - 1]) in AGENCY_WORDS:
+                start -= 1
+            if start < span.start:
+                return Found(AGENCY, start, span.end, span.doc[start : span.end].text)
+            return None
         name = clean_person(ent)
         return Found(PERSON, name.start, name.end, name.text) if name else None
     if label in ("GPE", "LOC", "NORP"):

@@ -971,3 +971,9 @@ def test_an_offence_keeps_a_participle_the_tagger_read_as_a_past_tense() -> None
 )  # fmt: skip
 def test_police_named_in_its_own_language_is_an_agency(text: str, agency: str) -> None:
     assert entities(run(text)).get(agency) == "Agency"
+
+
+def test_a_police_seat_named_after_a_town_is_an_agency_not_a_person() -> None:
+    kinds = entities(run("Officers from Germany's Police Headquarters Reutlingen arrested him."))
+    assert kinds.get("Police Headquarters Reutlingen") == "Agency", kinds
+    assert "Headquarters Reutlingen" not in kinds, kinds
