@@ -466,6 +466,8 @@ GENERIC_AUTHORITIES = {
     "intelligence services": "intelligence services",
     "secret services": "secret services",
     "security services": "security services",
+    "cyberpolice": "cyberpolice",
+    "cyber - police": "cyber-police",
     "court": "court",
     "courts": "court",
 }

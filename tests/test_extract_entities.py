@@ -977,3 +977,8 @@ def test_a_police_seat_named_after_a_town_is_an_agency_not_a_person() -> None:
     kinds = entities(run("Officers from Germany's Police Headquarters Reutlingen arrested him."))
     assert kinds.get("Police Headquarters Reutlingen") == "Agency", kinds
     assert "Headquarters Reutlingen" not in kinds, kinds
+
+
+def test_a_hyphenated_cyber_police_named_by_its_country_is_an_agency() -> None:
+    kinds = entities(run("The Ukrainian cyber-police arrested two men in Kyiv."))
+    assert kinds.get("Ukrainian cyber-police") == "Agency", kinds
