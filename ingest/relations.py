@@ -1997,6 +1997,11 @@ def _linked_partners(doc: Doc, trig: tuple[int, int], after: list[Item], s: Sent
         return after
     inside = {t.i for t in link.subtree}
     out = [a for a in after if doc[a.found.start : a.found.end].root.i in inside]
+    for a in after:  # "with A, the B and C": a list the parser cut short goes on
+        if out and a not in out and a.found.start >= out[-1].found.end:
+            gap = doc[out[-1].found.end : a.found.start]
+            if len(gap) <= 4 and all(t.is_punct or t.lower_ in _LIST_GLUE for t in gap):
+                out.append(a)
     return [a for a in out if not any(_owns(doc, a, b) for b in out if b is not a)]
 
 

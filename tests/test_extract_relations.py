@@ -1093,3 +1093,12 @@ def test_no_prosecution_from_charges_not_brought_or_by_another_subject() -> None
     assert not any(t == "PROSECUTES" for t, _s, _o in f), f
     f = facts(run("Acme Corp said the FBI was investigating after Ann Lee was charged."))
     assert ("PROSECUTES", "Federal Bureau of Investigation", "Ann Lee") not in f, f
+
+
+def test_cooperation_partners_listed_past_a_cut_parse_stay_partners() -> None:
+    """The parser attaches "the Dutch National Police" outside the "with" phrase here; the
+    list still goes on."""
+    f = facts(run("The FBI worked with Europol, the Dutch National Police and Eurojust to take "
+                  "down the market."))  # fmt: skip
+    for partner in ("Europol", "Dutch National Police", "Eurojust"):
+        assert ("COOPERATES_WITH", "Federal Bureau of Investigation", partner) in f, f
