@@ -696,7 +696,8 @@ def _heads_office(doc: Doc, s: Sentence, person: Item, office: str) -> bool:
     before = doc[max(s.span.start, person.found.start - 5) : person.found.start].text.lower()
     before = " " + before.replace("’", "'").replace("-", " ")
     if before.endswith(" " + _DIVISION_HEAD):
-        return office.endswith("Division")
+        rest = before[: -len(_DIVISION_HEAD)].rstrip()
+        return office.endswith("Division") and not rest.endswith(("deputy", "principal"))
     for title in _OFFICE_HEAD_TITLES:
         if before.endswith(" " + title):
             rest = before[: -len(title)].rstrip()

@@ -1038,6 +1038,8 @@ def test_a_head_title_before_a_name_of_an_office_leads_it(
          "Tom Hale", "District of Alaska"),
         ("Deputy Director Ruth Ames of the FBI's Cyber Division spoke.",
          "Ruth Ames", "Cyber Division"),
+        ("Deputy Assistant Attorney General Kim Vance of the Criminal Division spoke.",
+         "Kim Vance", "Criminal Division"),
     ],
 )  # fmt: skip
 def test_a_member_title_before_a_name_of_an_office_is_membership(
