@@ -309,10 +309,24 @@ COUNTY_RELEASES = 500  # issue 15's scenario: data/sample plus this many county 
 
 
 def _multiselect(page: object, label: str, text: str) -> None:
-    box = page.locator('[data-testid="stMultiSelect"]').filter(has_text=label).first  # type: ignore[attr-defined]
-    box.click()
-    page.keyboard.type(text)  # type: ignore[attr-defined]
-    page.get_by_role("option").filter(has_text=text).first.click()  # type: ignore[attr-defined]
+    """Pick `text` in a multiselect. A rerun that started late (after `_settle` stopped waiting
+    for it, on a loaded machine) redraws the open list under the click; then the list is opened
+    again once the page is idle (seen once in `.ci/run`: "element was detached from the DOM")."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(3):
+        _settle(page)
+        box = page.locator('[data-testid="stMultiSelect"]').filter(has_text=label).first  # type: ignore[attr-defined]
+        box.click()
+        page.keyboard.type(text)  # type: ignore[attr-defined]
+        option = page.get_by_role("option").filter(has_text=text).first  # type: ignore[attr-defined]
+        try:
+            option.click(timeout=20_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")  # type: ignore[attr-defined]
     page.keyboard.press("Escape")  # type: ignore[attr-defined]
     _settle(page)
 
