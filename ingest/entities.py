@@ -718,11 +718,6 @@ def _from_ruler(span: Span) -> Found:
 _SEATS = frozenset({"headquarters", "prefecture", "presidium", "commissariat"})
 
 
-def _title_lower(tok: Token) -> str:
-    """A capitalised word's lower form, or "" for any other word."""
-    return tok.lower_ if tok.is_title else ""
-
-
 def _from_ner(ent: Span) -> Found | None:
     label = ent.label_
     if label in _DROP_LABELS:
@@ -739,7 +734,11 @@ def _from_ner(ent: Span) -> Found | None:
             return Found(AGENCY, span.start, span.end, span.text)
         if span[0].lower_ in _SEATS and span[0].is_title:
             start = span.start  # "Police Headquarters Reutlingen": a police seat, not a person
-            while start > 0 and _title_lower(span.doc[start - 1]) in AGENCY_WORDS:
+            while (
+                start > 0
+                and span.doc[start - 1].is_title
+                and (span.doc[start - 1].lower_ in AGENCY_WORDS)
+            ):
                 start -= 1
             if start < span.start:
                 return Found(AGENCY, start, span.end, span.doc[start : span.end].text)
@@ -1008,7 +1007,7 @@ def _nested_places(doc: Doc, found: list[Found]) -> list[Found]:
             if not _covers(f, p) or (p.start, p.end) == (f.start, f.end):
                 continue
             if in_judicial_district(doc, p.start):
-                continue  # "U.S. Attorney's Office for the District of Alaska": a federal body
+                continue  # the federal prosecutors' office of a district: a federal body
             if p.start == f.start or doc[p.start - 1].lower_ in ("of", "in"):
                 out.append(Found(JURISDICTION, p.start, p.end, p.text, p.key, nested=True))
     return out

@@ -742,7 +742,7 @@ def _affiliation_rel(title: str) -> str:
 
 def _role_title(words: list[str]) -> bool:
     """ "researcher", "senior director of security strategy": a role, or a role of a field."""
-    head = words[words.index("of") - 1] if "of" in words[1:] else words[-1]
+    head = words[words.index("of", 1) - 1] if "of" in words[1:] else words[-1]
     return head in _NEWS_ROLES
 
 
@@ -1215,7 +1215,7 @@ def _agency_places(ctx: Context, found: list[Found], entity_of: dict[int, str]):
 
 
 def _federal_district(doc: Doc, agency: Found) -> bool:
-    """ "Southern District of New York", "U.S. Attorney's Office for the District of Alaska"."""
+    """ "Southern District of New York", a district's federal prosecutors' office."""
     for i in range(agency.start + 2, agency.end):
         if in_judicial_district(doc, i):
             place = jurisdictions.lookup(doc[i : agency.end].text)
@@ -1799,6 +1799,9 @@ def _charging_agency(ctx: Context, s: Sentence) -> None:
             doc, (verb.i, verb.i + 1), s.span
         ):
             continue
+        # the subject or agent itself, with its conjuncts: not `_parsed_agencies`, which also
+        # reads agencies inside the subject's phrase ("an indictment unsealed in the District
+        # of X charged ...": the indictment charges, not the district)
         agents = [c for c in verb.children if c.dep_ == "nsubj"]
         if not agents and verb.dep_ == "conj":  # "<agency> arrested and charged X"
             agents = [c for c in verb.head.children if c.dep_ == "nsubj"]

@@ -1095,6 +1095,9 @@ def test_no_prosecution_from_charges_not_brought_or_by_another_subject() -> None
     assert not any(t == "PROSECUTES" for t, _s, _o in f), f
     f = facts(run("Acme Corp said the FBI was investigating after Ann Lee was charged."))
     assert ("PROSECUTES", "Federal Bureau of Investigation", "Ann Lee") not in f, f
+    # the indictment charges; the district named inside its phrase is not the verb's subject
+    f = facts(run("An indictment unsealed in the Southern District of California charged Bo Lee."))
+    assert not any(t == "PROSECUTES" for t, _s, _o in f), f
 
 
 def test_cooperation_partners_listed_past_a_cut_parse_stay_partners() -> None:
