@@ -465,6 +465,9 @@ class Context:
     by_id: dict[str, Entity]
     facts: Facts
     officials: set[str] = field(default_factory=set)
+    # people a title places in a company or group, not in an agency: an executive is quoted
+    # like an official, yet may be the one arrested or charged where the parse says so
+    staff: set[str] = field(default_factory=set)
     main_target: Entity | None = None
     main_agency: Entity | None = None
     last_target: Entity | None = None  # the person the latest sentences were about
@@ -582,11 +585,14 @@ def _structural(ctx: Context) -> None:
     for s in ctx.sentences:
         items = s.items
         for i, a in enumerate(items):
-            for b in items[i + 1 : i + 8]:
+            for j, b in enumerate(items[i + 1 : i + 8], i + 1):
                 gap = _between(ctx.doc, a.found, b.found)
                 if len(gap) > 8:
                     break
-                _pair_rules(ctx, s, a, b, gap)
+                # a title belongs to the nearest name before it: "<agency> arrested <company>
+                # CEO X" does not make X the agency's head
+                nearest = not any(it.kind in (A, ORG, PL) for it in items[i + 1 : j])
+                _pair_rules(ctx, s, a, b, gap, nearest)
         _based_in(ctx, s)
         _located_in(ctx, s)
         _person_of_place(ctx, s)
@@ -630,7 +636,9 @@ def _title_rel(words: list[str]) -> str | None:
     return None
 
 
-def _pair_rules(ctx: Context, s: Sentence, a: Item, b: Item, gap: list[str]) -> None:
+def _pair_rules(
+    ctx: Context, s: Sentence, a: Item, b: Item, gap: list[str], nearest: bool = True
+) -> None:
     f, sent = ctx.facts, s.span
     # "Y's X" and "Y (ABBR) X" / "Y X" for a unit X of agency Y.
     if a.kind == A and b.kind == A:
@@ -647,7 +655,7 @@ def _pair_rules(ctx: Context, s: Sentence, a: Item, b: Item, gap: list[str]) -> 
     # "Telegram founder Pavel Durov", "INTERPOL Washington Director Shawn Bray"
     titled = _without_ranks(gap)  # "Cyber Command chief Army Gen. Paul Nakasone"
     title_last = bool(titled) and titled[-1] in LEADER_TITLES | MEMBER_TITLES | _FOUNDER_WORDS
-    if a.kind in (A, ORG, PL) and b.kind == P and 0 < len(gap) <= 5 and "," not in gap:
+    if a.kind in (A, ORG, PL) and b.kind == P and 0 < len(gap) <= 5 and "," not in gap and nearest:
         # The title ends right before the name: "HSI special agents arrested X" names no title.
         rel = _title_rel(titled) if title_last else None
         if rel:
@@ -1263,13 +1271,23 @@ def _targets(ctx: Context, s: Sentence, after: int | None = None) -> list[Item]:
     return [
         it
         for it in s.of(*ACTORS, after=after)
-        if it.entity.id not in ctx.officials
+        if it.entity.id not in ctx.officials | ctx.staff
         and "news" not in it.entity.name.lower()
         and not _told_or_victim(ctx.doc, it)
     ]
 
 
 _TELLING = frozenset({"told", "tell", "tells", "telling"})
+
+
+def _staff_acted_on(ctx: Context, s: Sentence, word: int) -> list[Item]:
+    """A company's people whom the trigger word itself governs ("police arrested Acme CEO X",
+    "Acme CEO X was detained"): accused, not quoted as experts."""
+    return [
+        it
+        for it in s.items
+        if it.entity.id in ctx.staff and ctx.doc[it.found.start : it.found.end].root.head.i == word
+    ]
 
 
 def _told_or_victim(doc: Doc, it: Item) -> bool:
@@ -1625,7 +1643,7 @@ def _agency_on_target(ctx: Context, s: Sentence, trigger: str, rel: str) -> None
         return  # "warrants of arrest", "to evade arrest": no arrest happened
     if rel == "ARRESTED" and irrealis(ctx.doc, trig, s.span):
         return  # "sought his arrest", "wanted to arrest him"
-    targets = _targets(ctx, s)
+    targets = _targets(ctx, s) + _staff_acted_on(ctx, s, trig[0])
     if rel == "ARRESTED":
         targets = [t for t in targets if t.kind == P]
         _members_arrested(ctx, s, trig, agencies)
@@ -2378,10 +2396,13 @@ def propose(
     _structural(ctx)
     _known_parents(ctx)
     _justice_officials(ctx)
-    ctx.officials = {r.source for r in ctx.facts.out.values() if r.type in ("LEADS", "MEMBER_OF")}
-    ctx.officials |= _titled_people(doc, found, entity_of)
+    posts = [r for r in ctx.facts.out.values() if r.type in ("LEADS", "MEMBER_OF")]
+    ctx.officials = {r.source for r in posts if by_id[r.target].kind == A}
+    ctx.staff = {r.source for r in posts} - ctx.officials
+    # a title with no post known ("Judge X"), or one the name's own organisation gives
+    ctx.officials |= _titled_people(doc, found, entity_of) - ctx.staff
     ctx.main_target = _most_mentioned(
-        e for e in entities if e.kind in (P, PL, ORG) and e.id not in ctx.officials
+        e for e in entities if e.kind in (P, PL, ORG) and e.id not in ctx.officials | ctx.staff
     )
     ctx.main_agency = _most_mentioned(e for e in entities if e.kind == A)
     _belongs_to(ctx, found, entity_of)

@@ -1107,3 +1107,38 @@ def test_cooperation_partners_listed_past_a_cut_parse_stay_partners() -> None:
                   "down the market."))  # fmt: skip
     for partner in ("Europol", "Dutch National Police", "Eurojust"):
         assert ("COOPERATES_WITH", "Federal Bureau of Investigation", partner) in f, f
+
+
+def test_a_title_belongs_to_the_nearest_name_before_it() -> None:
+    f = facts(run("The FBI arrested Acme Corp CEO John Doe on Tuesday."))
+    assert ("LEADS", "John Doe", "Acme Corp") in f
+    assert ("LEADS", "John Doe", "Federal Bureau of Investigation") not in f
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The FBI arrested Acme Corp CEO John Doe on Tuesday.",
+        "Acme Corp CEO John Doe was arrested by the FBI on Tuesday.",
+    ],
+)
+def test_a_company_executive_the_arrest_governs_is_arrested(text: str) -> None:
+    f = facts(run(text))
+    assert ("ARRESTED", "Federal Bureau of Investigation", "John Doe") in f
+    assert ("LEADS", "John Doe", "Acme Corp") in f
+
+
+def test_an_executive_charged_is_the_accused_not_the_company() -> None:
+    f = facts(
+        run(
+            "Acme Corp CEO John Doe was arrested by the FBI on Tuesday. Doe was charged with "
+            "wire fraud by the Justice Department."
+        )
+    )
+    assert ("CHARGED_WITH", "John Doe", "wire fraud") in f
+    assert ("CHARGED_WITH", "Acme Corp", "wire fraud") not in f
+
+
+def test_an_executive_quoted_on_an_arrest_is_not_arrested() -> None:
+    f = facts(run("The FBI arrested a suspect on Tuesday, said Acme Corp CEO John Doe."))
+    assert not any(r == "ARRESTED" for r, _, _ in f), f
