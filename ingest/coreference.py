@@ -42,7 +42,9 @@ _PLURAL_PRONOUNS = frozenset({"they", "them", "their"})
 _PERSON_NOUNS = frozenset(
     {"suspect", "man", "woman", "hacker", "defendant", "teenager", "teen", "boy", "girl",
      "national", "citizen", "resident", "fugitive", "accused", "old", "founder", "developer",
-     "administrator", "operator", "businessman", "businesswoman", "individual", "student"}
+     "administrator", "operator", "businessman", "businesswoman", "individual", "student",
+     "admin", "technician", "employee", "contractor", "engineer", "executive", "programmer",
+     "trader", "insider", "ringleader", "mastermind", "worker"}
 )  # fmt: skip
 _AGENCY_NOUNS = frozenset(
     {"agency", "bureau", "department", "ministry", "office", "police", "regulator", "force",
@@ -56,7 +58,8 @@ _PLURAL_DETERMINERS = frozenset({"the", "these", "those", "all", "both"})
 _INDEFINITE = frozenset({"a", "an"})
 _PLURAL_PERSON_NOUNS = frozenset(
     {"men", "women", "nationals", "citizens", "residents", "suspects", "hackers", "teenagers",
-     "individuals", "fraudsters", "scammers", "defendants"}
+     "individuals", "fraudsters", "scammers", "defendants", "members", "employees",
+     "operators", "administrators", "admins", "affiliates", "conspirators", "co-conspirators"}
 )  # fmt: skip
 _LEDE_NOUNS = _PERSON_NOUNS | {"fraudster", "scammer"}
 

@@ -263,6 +263,22 @@ def test_an_indefinite_description_stands_for_the_person_named_next() -> None:
 
 
 @pytest.mark.parametrize(
+    ("lede", "form"),
+    [
+        ("Spanish police have detained an engineer for selling military data.", "lede"),
+        ("Spanish police have detained a former bank employee for fraud.", "lede"),
+        ("Spanish police have detained three members of a ransomware gang.", "lede_plural"),
+    ],
+)
+def test_news_introduces_the_accused_by_occupation_or_membership(lede: str, form: str) -> None:
+    entities, _proposals, cands = _candidates(
+        lede + " Daniel Moreno and Lucia Vega were held on Tuesday."
+    )
+    cand = _named(entities, cands)[("ARRESTED", "Spanish police", "Daniel Moreno")]
+    assert f"ARRESTED|coref_form={form}" in cand.features and cand.sentence.text == lede
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "The Krogan gang hit three hospitals in March. They were implicated in a ransomware "
