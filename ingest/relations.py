@@ -1793,6 +1793,57 @@ def _attribution(ctx: Context, s: Sentence) -> None:
             ctx.facts.add("PROSECUTES", ag.entity, tg.entity, s.span, "prosecutes.attribution")
 
 
+# Agencies that bring charges, by a word of their name: justice departments, prosecutors,
+# attorneys' offices (and, below, US federal districts, each one's attorney's office).
+_PROSECUTING_WORDS = frozenset(
+    {"justice", "prosecutor", "prosecutors", "prosecutor's", "prosecutors'", "prosecution",
+     "attorney", "attorneys", "attorney's", "procuratorate", "procurator", "doj"}
+)  # fmt: skip
+# A prosecutor speaking: "the DoJ said", "prosecutors announced", "the office claims".
+_SAYING_VERBS = frozenset(
+    {"said", "says", "say", "announced", "announces", "announce", "stated", "states", "claims",
+     "claimed", "alleged", "alleges", "added", "noted", "explained", "revealed", "confirmed"}
+)  # fmt: skip
+# The words of a proceeding a prosecutor reports (not a suspicion or an arrest alone).
+_PROCEEDING_WORDS = frozenset(
+    {"charged", "charges", "indicted", "indictment", "pleaded", "pled", "pleads", "convicted",
+     "sentenced", "guilty"}
+)  # fmt: skip
+
+
+def _prosecuting(doc: Doc, it: Item) -> bool:
+    words = it.entity.name.lower().split()
+    return bool(_PROSECUTING_WORDS.intersection(words)) or _federal_district(doc, it.found)
+
+
+def _reported_proceeding(ctx: Context, s: Sentence) -> None:
+    """ "X pleaded guilty to ..., the Justice Department said", "prosecutors said X was
+    charged": a prosecuting agency that reports a proceeding brings it against the accused
+    the sentence names."""
+    doc = ctx.doc
+    words = [
+        doc[a]
+        for name in ("charged", "convicted")
+        for a, _ in s.triggers.get(name, [])
+        if doc[a].lower_ in _PROCEEDING_WORDS
+        and not irrealis(doc, (a, a + 1), s.span)
+        and not any(c.dep_ == "neg" for c in doc[a].head.children)
+    ]
+    if not words:
+        return
+    speakers = [
+        it
+        for it in s.of(A)
+        if _prosecuting(doc, it)
+        and (root := doc[it.found.start : it.found.end].root).dep_ == "nsubj"
+        and root.head.lower_ in _SAYING_VERBS
+    ]
+    accused = [it for it in _targets(ctx, s) if it.kind in (P, ORG)]
+    for ag in speakers[:1]:
+        for tg in accused:
+            ctx.facts.add("PROSECUTES", ag.entity, tg.entity, s.span, "prosecutes.reported")
+
+
 _CHARGING_VERBS = frozenset({"charged", "charges", "charge", "charging", "indicted", "indicts"})
 _CHARGE_NOUNS = frozenset({"charges", "indictment", "indictments", "complaint", "lawsuit"})
 
@@ -2300,6 +2351,7 @@ def _event_rules(ctx: Context) -> None:
         _agency_on_target(ctx, s, "prosecutes", "PROSECUTES")
         _agency_on_target(ctx, s, "seized", "SEIZED")
         _attribution(ctx, s)
+        _reported_proceeding(ctx, s)
         _charging_agency(ctx, s)
         _cooperation(ctx, s)
         _participants(ctx, s, previous)

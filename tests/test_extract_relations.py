@@ -1142,3 +1142,26 @@ def test_an_executive_charged_is_the_accused_not_the_company() -> None:
 def test_an_executive_quoted_on_an_arrest_is_not_arrested() -> None:
     f = facts(run("The FBI arrested a suspect on Tuesday, said Acme Corp CEO John Doe."))
     assert not any(r == "ARRESTED" for r, _, _ in f), f
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Stephen Moreau pleaded guilty to wire fraud, the Justice Department said on Friday.",
+        "The Justice Department said Stephen Moreau had been charged with wire fraud.",
+    ],
+)
+def test_a_prosecutor_reporting_a_proceeding_prosecutes_the_accused(text: str) -> None:
+    assert ("PROSECUTES", "U.S. Department of Justice", "Stephen Moreau") in facts(run(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The FBI said Stephen Moreau had been charged with wire fraud.",
+        "The Justice Department said Stephen Moreau was arrested in Spain.",
+        "The Justice Department said Stephen Moreau may be charged with wire fraud.",
+    ],
+)
+def test_no_prosecution_reported_by_an_investigator_or_of_an_arrest_alone(text: str) -> None:
+    _assert_no_fact("PROSECUTES", text)
