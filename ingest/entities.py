@@ -1169,6 +1169,7 @@ def _offense_sets() -> dict[str, frozenset[str]]:
         "of_complement",
         "containers",
         "in_complement",
+        "act_verbs",
     )
     sets = {k: frozenset(v.get(k) or ()) for k in keys}
     sets["phrases"] = frozenset(v.get("phrases") or ())
@@ -1419,6 +1420,7 @@ def find_offenses(doc: Doc, taken: set[int], named: list[Found] | None = None) -
         if " ".join(words) in sets["phrases"] or len(words) > 1 or low in sets["heads"]:
             span = doc[start:end]
             out.append(Found(OFFENSE, start, end, span.text, certain=_charged_with(doc, start)))
+    out += _charged_acts(doc, taken)
     return _longest(out)
 
 
@@ -1438,6 +1440,78 @@ def _charged_with(doc: Doc, start: int) -> bool:
     if i >= 0 and doc[i].lower_ in ("allegedly", "illegally", "unlawfully"):
         i -= 1
     return i >= 1 and doc[i].lower_ in _CHARGE_PREPOSITIONS and doc[i - 1].lower_ in _CHARGE_WORDS
+
+
+_ACT_LONGEST = 6  # words of a charged act ("stealing non-public information")
+
+
+# The charge verbs' forms (the pipeline has no lemmatizer).
+_CHARGE_FORMS = _CHARGE_WORDS | frozenset(
+    {"charge", "charges", "charging", "accuse", "accuses", "accusing", "indict", "indicts",
+     "indicting", "convict", "convicts", "convicting", "pleaded", "pled", "pleads", "pleading",
+     "suspected", "suspecting", "prosecuting", "prosecutes"}
+)  # fmt: skip
+
+
+def _charge_complement(tok: Token) -> bool:
+    """ "accusing them of <tok>", "charged five men with <tok>": the parse joins the act to a
+    charge across its object."""
+    prep = tok.head
+    return (
+        tok.dep_ in ("pcomp", "pobj")
+        and prep.lower_ in _CHARGE_PREPOSITIONS
+        and prep.head.lower_ in _CHARGE_FORMS
+    )
+
+
+def _act_object_end(
+    doc: Doc, verb: Token, obj: Token, end: int, heads: frozenset[str]
+) -> int | None:
+    """The end of an act with its object ("stealing non-public information"); the verb alone
+    when the object is a victim's name or long, and the verb names a crime alone ("hacking");
+    None when the act needs its object to be one ("stealing")."""
+    words = list(obj.subtree)
+    last = max(w.i for w in words) + 1
+    if (
+        obj.dep_ == "dobj"
+        and min(w.i for w in words) == end
+        and not any(w.ent_type_ or w.pos_ == "PROPN" or w.text in ",;(" for w in words)
+        and not any(w.lower_ in heads for w in words)  # the crime's own noun names it
+        and last - verb.i <= _ACT_LONGEST
+    ):
+        return last
+    return end if verb.lower_ in heads else None
+
+
+def _charged_acts(doc: Doc, taken: set[int]) -> list[Found]:
+    """What someone is charged with, accused of or convicted of, written as an act ("accused
+    of spying and stealing state secrets", "charged with stealing non-public information"):
+    the gerund that complements the charge, with its object when that is a plain noun phrase
+    (a name in it is a victim, not part of the offence: "hacking two companies" is hacking)."""
+    out: list[Found] = []
+    sets = _offense_sets()
+    acts = sets["act_verbs"]
+    for tok in doc:
+        if tok.tag_ != "VBG" or tok.lower_ not in acts or tok.i in taken:
+            continue
+        first = tok
+        while first.dep_ == "conj" and first.head.tag_ == "VBG":
+            first = first.head  # "spying and stealing": the second act of one charge
+        if not (_charged_with(doc, first.i) or _charge_complement(first)):
+            continue
+        end = tok.i + 1
+        if end < len(doc) and doc[end].dep_ == "prt" and doc[end].head.i == tok.i:
+            end += 1  # "ripping off"
+        objects = [c for c in tok.children if c.dep_ in ("dobj", "xcomp", "ccomp")]
+        if objects:
+            end = _act_object_end(doc, tok, objects[0], end, sets["heads"])
+            if end is None:
+                continue
+        elif tok.lower_ not in sets["heads"] and any(c.dep_ == "prep" for c in tok.children):
+            continue  # "stealing from X": what was stolen is left out
+        if taken.isdisjoint(range(tok.i, end)):
+            out.append(Found(OFFENSE, tok.i, end, doc[tok.i : end].text, certain=True))
+    return out
 
 
 def _longest(found: list[Found]) -> list[Found]:

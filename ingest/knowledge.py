@@ -278,6 +278,7 @@ OFFENSE_SECTIONS: dict[str, _Shape] = {
         "of_complement",
         "containers",
         "in_complement",
+        "act_verbs",
     )
 }
 

@@ -982,3 +982,32 @@ def test_a_police_seat_named_after_a_town_is_an_agency_not_a_person() -> None:
 def test_a_hyphenated_cyber_police_named_by_its_country_is_an_agency() -> None:
     kinds = entities(run("The Ukrainian cyber-police arrested two men in Kyiv."))
     assert kinds.get("Ukrainian cyber-police") == "Agency", kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "offences"),
+    [
+        ("Police detained two teachers, accusing them of spying and stealing state secrets.",
+         {"spying", "stealing state secrets"}),
+        ("Prosecutors charged five men with stealing non-public information.",
+         {"stealing non-public information"}),
+        # a victim's name is not part of the offence; a crime's own name stays
+        ("Prosecutors charged Ivan Petrov with hacking Acme Corp.", {"hacking"}),
+    ],
+)  # fmt: skip
+def test_an_act_a_charge_names_is_an_offence(text: str, offences: set[str]) -> None:
+    found = {n for n, k in entities(run(text)).items() if k == "Offense"}
+    assert offences <= found, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prosecutors charged Ivan Petrov with stealing from Acme Corp.",  # needs its object
+        "Ivan Petrov was charged with attempting to contact the witness.",  # no crime verb
+        "Police said the gang was stealing cars for years.",  # not a charge's complement
+    ],
+)
+def test_an_act_that_is_no_charge_or_no_crime_is_no_offence(text: str) -> None:
+    found = {n for n, k in entities(run(text)).items() if k == "Offense"}
+    assert not any(n.startswith(("stealing", "attempting")) for n in found), found
