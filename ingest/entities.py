@@ -1504,9 +1504,10 @@ def _charged_acts(doc: Doc, taken: set[int]) -> list[Found]:
             end += 1  # "ripping off"
         objects = [c for c in tok.children if c.dep_ in ("dobj", "xcomp", "ccomp")]
         if objects:
-            end = _act_object_end(doc, tok, objects[0], end, sets["heads"])
-            if end is None:
+            with_object = _act_object_end(doc, tok, objects[0], end, sets["heads"])
+            if with_object is None:
                 continue
+            end = with_object
         elif tok.lower_ not in sets["heads"] and any(c.dep_ == "prep" for c in tok.children):
             continue  # "stealing from X": what was stolen is left out
         if taken.isdisjoint(range(tok.i, end)):
