@@ -807,14 +807,18 @@ def _split_lines(ents: Iterable[Span]) -> Iterator[Span]:
 
 def _split_possessives(ents: Iterable[Span]) -> Iterator[Span]:
     """ "Tax Division's Financial Fraud Section": two organisations, the
-    owner and its unit (MEMBER_OF relates them), not one."""
+    owner and its unit (MEMBER_OF relates them), not one; "Qualcomm's WLAN": the owner and
+    one word of what it owns (a product, a part), the owner alone."""
     for ent in ents:
-        cut = next((t.i for t in ent[1:-2] if t.text in ("'s", "’s") and ent.label_ == "ORG"), None)
+        cut = next((t.i for t in ent[1:-1] if t.text in ("'s", "’s") and ent.label_ == "ORG"), None)
+        if cut is not None and ent.end - cut == 2 and ent[-1].lower_ in UNIT_HEADS:
+            cut = None  # "Prosecutor General's Office": one body
         if cut is None:
             yield ent
             continue
         yield Span(ent.doc, ent.start, cut, label=ent.label_)
-        yield Span(ent.doc, cut + 1, ent.end, label=ent.label_)
+        if ent.end - cut > 2:
+            yield Span(ent.doc, cut + 1, ent.end, label=ent.label_)
 
 
 # Words after a comma that continue one name ("Robert Boling, Jr.", "Acme, Inc.").
