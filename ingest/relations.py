@@ -1670,6 +1670,15 @@ def _agency_on_target(ctx: Context, s: Sentence, trigger: str, rel: str) -> None
         and "case" in _words(s)
     ):
         targets = [Item(agencies[0].found, main)]
+    accused = _most_accused(ctx)
+    if (
+        not targets
+        and accused
+        and agencies
+        and rel == "INVESTIGATES"
+        and _objectless(ctx.doc[trig[0]])
+    ):
+        targets = [Item(agencies[0].found, accused)]
     for ag in agencies:
         for tg in targets:
             ctx.facts.add(rel, ag.entity, tg.entity, s.span, f"{rel.lower()}.trigger")
@@ -1896,6 +1905,27 @@ def _has_pronoun(ctx: Context, s: Sentence) -> bool:
             if not (tok.dep_ == "nsubj" and tok.head.lower_ in _SPEECH_VERBS):
                 return True
     return False
+
+
+def _most_accused(ctx: Context) -> Entity | None:
+    """The person or group the sentences so far accuse most (arrested, charged, prosecuted,
+    convicted): who an investigation whose object goes unsaid is about."""
+    counts: Counter[str] = Counter()
+    for r in ctx.facts.out.values():
+        if r.type in ("PROSECUTES", "ARRESTED"):
+            counts[r.target] += 1
+        elif r.type in ("CHARGED_WITH", "CONVICTED_OF"):
+            counts[r.source] += 1
+    ranked = [ctx.by_id[i] for i, _ in counts.most_common() if i in ctx.by_id]
+    return next((e for e in ranked if e.kind in (P, ORG)), None)
+
+
+def _objectless(word: Token) -> bool:
+    """An investigation whose object goes unsaid ("the FBI and the NCIS are continuing to
+    investigate", "police launched an investigation."): it is of the article's case."""
+    if word.pos_ == "VERB":
+        return not any(c.dep_ in ("dobj", "prep", "ccomp", "xcomp") for c in word.children)
+    return word.pos_ == "NOUN" and not any(c.dep_ in ("prep", "acl") for c in word.children)
 
 
 def _agents(ctx: Context, s: Sentence, trigger: str, trig: tuple[int, int]) -> list[Item]:

@@ -1165,3 +1165,20 @@ def test_a_prosecutor_reporting_a_proceeding_prosecutes_the_accused(text: str) -
 )
 def test_no_prosecution_reported_by_an_investigator_or_of_an_arrest_alone(text: str) -> None:
     _assert_no_fact("PROSECUTES", text)
+
+
+def test_an_investigation_whose_object_goes_unsaid_is_of_the_accused() -> None:
+    f = facts(
+        run(
+            "Ivan Petrov was arrested by the FBI and charged with espionage. Acme Corp said "
+            "its systems were safe. The FBI and the NCIS are continuing to investigate."
+        )
+    )
+    assert ("INVESTIGATES", "Naval Criminal Investigative Service", "Ivan Petrov") in f
+    assert ("INVESTIGATES", "Naval Criminal Investigative Service", "Acme Corp") not in f
+
+
+def test_an_unsaid_investigation_with_no_one_accused_targets_no_one() -> None:
+    _assert_no_fact(
+        "INVESTIGATES", "Acme Corp said its systems were hit. The FBI is investigating."
+    )
