@@ -102,6 +102,13 @@ TRIGGERS: dict[str, list[list[dict]]] = {
             }
         ],
         [{_L: {"IN": ["tracked", "tracking", "track"]}}, {_L: "down"}],  # "tracked down by"
+        # "searched / raided his home": a search of someone's premises is of them
+        [
+            {_L: {"IN": ["searched", "raided", "search", "searches", "raid", "raids"]}},
+            {"OP": "?"},
+            {_L: {"IN": ["his", "her", "their"]}},
+            {_L: {"IN": ["home", "homes", "house", "houses", "apartment", "premises", "office"]}},
+        ],
     ],
     "arrested": [
         [{_L: {"IN": ["arrested", "arrest", "arrests", "apprehended", "captured", "detained"]}}],

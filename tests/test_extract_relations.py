@@ -1182,3 +1182,9 @@ def test_an_unsaid_investigation_with_no_one_accused_targets_no_one() -> None:
     _assert_no_fact(
         "INVESTIGATES", "Acme Corp said its systems were hit. The FBI is investigating."
     )
+
+
+def test_a_search_of_someones_home_investigates_them() -> None:
+    f = facts(run("Days after the FBI raided his home, Ivan Petrov posed as a whistleblower."))
+    assert ("INVESTIGATES", "Federal Bureau of Investigation", "Ivan Petrov") in f
+    _assert_no_fact("INVESTIGATES", "The FBI raided a warehouse in Ohio owned by Acme Corp.")
