@@ -291,7 +291,11 @@ def candidates(doc: Doc, sentences: list[Sentence], proposals: list[Relation]) -
     for r in proposals:
         by_sentence.setdefault(bisect.bisect_right(starts, r.start) - 1, []).append(r)
     officials = frozenset(
-        r.source for r in proposals if r.type in ("LEADS", "MEMBER_OF") and r.source != r.target
+        r.source
+        for r in proposals
+        if r.type in ("LEADS", "MEMBER_OF")
+        and r.source != r.target
+        and r.rule != "member_of.predicate"  # a membership the story tells, not a title
     )
     out: list[Candidate] = []
     for n, s in enumerate(sentences):

@@ -607,6 +607,7 @@ def _structural(ctx: Context) -> None:
         _demonym_before(ctx, s)
         _people_of_unit(ctx, s)
         _membership_list(ctx, s)
+        _members_by_predicate(ctx, s)
         _office_holders(ctx, s)
         _affiliations(ctx, s)
 
@@ -1014,6 +1015,44 @@ def _membership_list(ctx: Context, s: Sentence) -> None:
         for member in s.of(A, after=t.i + 1):
             ctx.facts.add("MEMBER_OF", member.entity, group.entity, s.span, "member_of.list")
         return
+
+
+_MEMBER_NOUNS = frozenset({"member", "members"})
+_WORK_VERBS = frozenset({"work", "works", "worked", "working"})
+
+
+def _members_by_predicate(ctx: Context, s: Sentence) -> None:
+    """ "A, B and C were members of X", "A worked for X", "while working for X, A ...": the
+    people the predicate is said of are members of the group, agency or company."""
+    doc = ctx.doc
+    lowers = lower_forms(doc)
+    for i in range(s.span.start, s.span.end):
+        low = lowers[i]
+        if low not in _MEMBER_NOUNS and low not in _WORK_VERBS:
+            continue
+        tok = doc[i]
+        prep = "of" if low in _MEMBER_NOUNS else "for"
+        objects = [g for c in tok.children if c.lower_ == prep for g in c.children]
+        # the object or the name before its head noun ("members of the Krogan gang")
+        words = [w for g in objects for w in (g, *g.children) if w.i <= g.i]
+        group = next(
+            (it for w in words if (it := _item_at(s, w.i)) and it.kind in (A, ORG, PL)), None
+        )
+        if group is None:
+            continue
+        if low in _MEMBER_NOUNS:
+            if tok.dep_ != "attr":  # "X were members of": the copula's subject
+                continue
+            verb = tok.head
+        else:
+            verb = tok
+            if tok.tag_ == "VBG" and tok.dep_ == "advcl":
+                verb = tok.head  # "while working for X, A ...": the main clause's subject
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        for t in (t for c in subjects for t in _conjuncts(c)):
+            it = _item_at(s, t.i)
+            if it is not None and it.kind == P:
+                ctx.facts.add("MEMBER_OF", it.entity, group.entity, s.span, "member_of.predicate")
 
 
 def unit_words(e: Entity) -> bool:
@@ -2485,7 +2524,13 @@ def propose(
     _structural(ctx)
     _known_parents(ctx)
     _justice_officials(ctx)
-    posts = [r for r in ctx.facts.out.values() if r.type in ("LEADS", "MEMBER_OF")]
+    # a post a title gives, not one the story tells ("A and B were members of X": the
+    # accused officers of a foreign service are no officials who speak of the case)
+    posts = [
+        r
+        for r in ctx.facts.out.values()
+        if r.type in ("LEADS", "MEMBER_OF") and r.rule != "member_of.predicate"
+    ]
     ctx.officials = {r.source for r in posts if by_id[r.target].kind == A}
     ctx.staff = {r.source for r in posts} - ctx.officials
     # a title with no post known ("Judge X"), or one the name's own organisation gives

@@ -1188,3 +1188,22 @@ def test_a_search_of_someones_home_investigates_them() -> None:
     f = facts(run("Days after the FBI raided his home, Ivan Petrov posed as a whistleblower."))
     assert ("INVESTIGATES", "Federal Bureau of Investigation", "Ivan Petrov") in f
     _assert_no_fact("INVESTIGATES", "The FBI raided a warehouse in Ohio owned by Acme Corp.")
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "group"),
+    [
+        ("Ivan Petrov and Lev Orlov were members of the Krogan gang.", "Lev Orlov", "Krogan"),
+        ("Before that, Ivan Petrov worked for the Transportation Security Administration.",
+         "Ivan Petrov", "Transportation Security Administration"),
+    ],
+)  # fmt: skip
+def test_a_membership_the_story_tells_is_membership(text: str, person: str, group: str) -> None:
+    assert ("MEMBER_OF", person, group) in facts(run(text))
+
+
+def test_an_accused_officer_of_a_service_stays_the_accused() -> None:
+    # a membership the story tells makes no official: the officer is still charged
+    f = facts(run("While working for the GRU, Ivan Petrov was charged with hacking by the DOJ."))
+    assert ("MEMBER_OF", "Ivan Petrov", "GRU") in f
+    assert ("CHARGED_WITH", "Ivan Petrov", "hacking") in f
