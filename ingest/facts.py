@@ -283,6 +283,11 @@ def _closest(items_a: list[Item], items_b: list[Item]) -> tuple[Item, Item] | No
     return (best[1], best[2]) if best else None
 
 
+# Rules of posts the story tells rather than a title gives ("A and B were members of X", "A
+# ran X"): they make no official, whom "he" and the accused never stand for.
+TOLD_POSTS = frozenset({"member_of.predicate", "leads.runs"})
+
+
 def candidates(doc: Doc, sentences: list[Sentence], proposals: list[Relation]) -> list[Candidate]:
     """Every fact the article's sentences may state, each with its features."""
     by_sentence: dict[int, list[Relation]] = {}
@@ -293,9 +298,7 @@ def candidates(doc: Doc, sentences: list[Sentence], proposals: list[Relation]) -
     officials = frozenset(
         r.source
         for r in proposals
-        if r.type in ("LEADS", "MEMBER_OF")
-        and r.source != r.target
-        and r.rule != "member_of.predicate"  # a membership the story tells, not a title
+        if r.type in ("LEADS", "MEMBER_OF") and r.source != r.target and r.rule not in TOLD_POSTS
     )
     out: list[Candidate] = []
     for n, s in enumerate(sentences):

@@ -598,7 +598,10 @@ def _structural(ctx: Context) -> None:
                     break
                 # a title belongs to the nearest name before it: "<agency> arrested <company>
                 # CEO X" does not make X the agency's head
-                nearest = not any(it.kind in (A, ORG, PL) for it in items[i + 1 : j])
+                nearest = not any(
+                    it.kind in (A, ORG, PL) and not _rank_words(ctx.doc, it)
+                    for it in items[i + 1 : j]
+                )
                 _pair_rules(ctx, s, a, b, gap, nearest)
         _based_in(ctx, s)
         _located_in(ctx, s)
@@ -608,6 +611,7 @@ def _structural(ctx: Context) -> None:
         _people_of_unit(ctx, s)
         _membership_list(ctx, s)
         _members_by_predicate(ctx, s)
+        _runs(ctx, s)
         _office_holders(ctx, s)
         _affiliations(ctx, s)
 
@@ -620,6 +624,11 @@ _RANKS = frozenset(
     {"gen.", "gen", "lt.", "col.", "maj.", "capt.", "adm.", "sgt.", "cmdr.", "army", "navy",
      "air", "force", "marine", "dr.", "dr", "mr.", "ms.", "mrs.", "prof."}
 )  # fmt: skip
+
+
+def _rank_words(doc: Doc, it: Item) -> bool:
+    """A name that is only a rank or a service ("chief Army Gen. X": the Army)."""
+    return all(t.lower_ in _RANKS for t in doc[it.found.start : it.found.end])
 
 
 def _without_ranks(gap: list[str]) -> list[str]:
@@ -1019,6 +1028,68 @@ def _membership_list(ctx: Context, s: Sentence) -> None:
 
 _MEMBER_NOUNS = frozenset({"member", "members"})
 _WORK_VERBS = frozenset({"work", "works", "worked", "working"})
+# Verbs of running a service, a company or a group ("X operated the Y botnet", "who runs Y",
+# "charged with operating Y"): the one who does it leads what they run.
+_RUN_VERBS = frozenset(
+    {"operate", "operates", "operated", "operating", "run", "runs", "ran", "running", "head",
+     "heads", "headed", "heading", "lead", "leads", "led", "leading", "manage", "manages",
+     "managed", "managing", "administered", "administers", "administering"}
+)  # fmt: skip
+_NAMING = frozenset({"named", "called", "dubbed", "known"})
+
+
+def _run_object(s: Sentence, verb: Token) -> Item | None:
+    """The service, company or group a run verb's object names: the object itself, the name
+    before its head noun ("the Helix mixer"), or after a naming word ("a botnet named X")."""
+    for g in (c for c in verb.children if c.dep_ == "dobj"):
+        words: list[Token] = []  # the name a naming word gives first: "a Tor service called X"
+        for acl in (c for c in g.children if c.dep_ in ("acl", "appos")):
+            if acl.lower_ in _NAMING:
+                words += [w for c in acl.children for w in c.subtree]
+            elif acl.dep_ == "appos":
+                words.append(acl)
+        words += [g, *(w for w in g.children if w.i < g.i)]
+        for w in words:
+            it = _item_at(s, w.i)
+            if it is not None and it.kind in (ORG, PL):
+                return it
+    return None
+
+
+def _runner(s: Sentence, verb: Token) -> list[Item]:
+    """Who runs: the verb's subject; for "who runs X" the person the clause describes; for
+    "charged with / admitted to running X" the subject of the verb it completes."""
+    word = verb
+    for _ in range(3):
+        subjects = [c for c in word.children if c.dep_ in ("nsubj", "nsubjpass")]
+        subjects = [c for c in subjects if c.lower_ not in ("who", "that")] or (
+            [word.head] if word.dep_ == "relcl" else []
+        )
+        people = [it for c in subjects for t in _conjuncts(c) if (it := _item_at(s, t.i))]
+        if people:
+            return [it for it in people if it.kind == P]
+        if word.dep_ in ("conj", "pcomp", "xcomp", "advcl") or (
+            word.dep_ == "pobj" and word.tag_ == "VBG"
+        ):
+            word = word.head.head if word.head.dep_ == "prep" else word.head
+        else:
+            break
+    return []
+
+
+def _runs(ctx: Context, s: Sentence) -> None:
+    """ "Pavel Petrov created and operated a botnet named X", "Y, who runs the X website",
+    "charged with operating X": the person leads the service, company or group."""
+    lowers = lower_forms(ctx.doc)
+    for i in range(s.span.start, s.span.end):
+        if lowers[i] not in _RUN_VERBS or ctx.doc[i].pos_ != "VERB":
+            continue
+        verb = ctx.doc[i]
+        target = _run_object(s, verb)
+        if target is None:
+            continue
+        for person in _runner(s, verb):
+            ctx.facts.add("LEADS", person.entity, target.entity, s.span, "leads.runs")
 
 
 def _members_by_predicate(ctx: Context, s: Sentence) -> None:
@@ -2529,7 +2600,7 @@ def propose(
     posts = [
         r
         for r in ctx.facts.out.values()
-        if r.type in ("LEADS", "MEMBER_OF") and r.rule != "member_of.predicate"
+        if r.type in ("LEADS", "MEMBER_OF") and r.rule not in facts.TOLD_POSTS
     ]
     ctx.officials = {r.source for r in posts if by_id[r.target].kind == A}
     ctx.staff = {r.source for r in posts} - ctx.officials

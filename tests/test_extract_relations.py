@@ -1207,3 +1207,25 @@ def test_an_accused_officer_of_a_service_stays_the_accused() -> None:
     f = facts(run("While working for the GRU, Ivan Petrov was charged with hacking by the DOJ."))
     assert ("MEMBER_OF", "Ivan Petrov", "GRU") in f
     assert ("CHARGED_WITH", "Ivan Petrov", "hacking") in f
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "service"),
+    [
+        ("Security researcher Troy Hunt, who runs the HaveIBeenPwned website, posted it.",
+         "Troy Hunt", "Have I Been Pwned"),
+        ("Ivan Petrov also operated a web gateway service called Onion.city until 2019.",
+         "Ivan Petrov", "Onion.city"),
+    ],
+)  # fmt: skip
+def test_who_runs_a_service_leads_it(text: str, person: str, service: str) -> None:
+    f = facts(run(text))
+    assert ("LEADS", person, service) in f, f
+
+
+def test_who_runs_a_service_is_no_official_and_can_be_charged() -> None:
+    f = facts(
+        run("Ivan Petrov ran the Hydra Market. Spanish police arrested Petrov and Lev Orlov.")
+    )
+    assert ("LEADS", "Ivan Petrov", "Hydra Market") in f, f
+    assert ("ARRESTED", "Spanish police", "Ivan Petrov") in f, f
