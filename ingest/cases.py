@@ -677,7 +677,7 @@ def _unnamed_target_cases(
     targeted = {t for c in found for t in c.targets}
     known = knowledge.known_by_name()
     taken = {a for c in found for a in c.led_by}
-    proceedings = {(c.jurisdiction, c.kind) for c in found}
+    countries = {c.jurisdiction for c in found}
     out: dict[tuple[str | None, str], Case] = {}
     for name, start, end in find_triggers(doc):
         kind = _UNNAMED_TARGET_KINDS.get(name)
@@ -721,7 +721,7 @@ def _unnamed_target_cases(
         iso = _country(next((agency_iso[e.id] for e in leaders if agency_iso.get(e.id)), None))
         if iso is None and not any((e.kind, e.name) in known for e in leaders):
             iso = home  # agencies the data files do not know (no international body): local
-        if any(e.id in taken for e in leaders) or (iso, kind) in proceedings:
+        if any(e.id in taken for e in leaders) or iso in countries:
             continue
         case = _sentence_case(
             (kind, _UNNAMED_STATUS[kind], "cases.unnamed_target"), f"{kind} by {leaders[0].name}",

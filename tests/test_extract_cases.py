@@ -420,3 +420,14 @@ def test_an_operation_named_in_an_article_on_arrests_is_its_agencys() -> None:
 )
 def test_a_revoked_key_or_a_blacklist_in_a_name_is_no_regulatory_case(text: str) -> None:
     assert not [k for _j, k, _t, _l in _cases(text) if k == "regulatory"]
+
+
+def test_an_unnamed_investigation_in_the_country_of_a_named_case_is_that_case() -> None:
+    # the agencies' investigation of a country that already has a case of a named defendant
+    # is that case told again, not another one (any kind: the release credits "the FBI
+    # investigation" for an arrest it announces)
+    found = _cases(
+        "Ivan Petrov was charged with fraud by the Justice Department. The FBI is "
+        "investigating the breach."
+    )
+    assert [c[2] for c in found] == [("Ivan Petrov",)], found
