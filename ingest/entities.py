@@ -1495,8 +1495,11 @@ def _charged_acts(doc: Doc, taken: set[int]) -> list[Found]:
     out: list[Found] = []
     sets = _offense_sets()
     acts = sets["act_verbs"]
-    for tok in doc:
-        if tok.tag_ != "VBG" or tok.lower_ not in acts or tok.i in taken:
+    for i, low in enumerate(lower_forms(doc)):  # no Token object per word
+        if low not in acts or i in taken:
+            continue
+        tok = doc[i]
+        if tok.tag_ != "VBG":
             continue
         first = tok
         while first.dep_ == "conj" and first.head.tag_ == "VBG":

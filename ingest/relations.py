@@ -1787,15 +1787,9 @@ def _agency_on_target(ctx: Context, s: Sentence, trigger: str, rel: str) -> None
         and "case" in _words(s)
     ):
         targets = [Item(agencies[0].found, main)]
-    accused = _most_accused(ctx)
-    if (
-        not targets
-        and accused
-        and agencies
-        and rel == "INVESTIGATES"
-        and _objectless(ctx.doc[trig[0]])
-    ):
-        targets = [Item(agencies[0].found, accused)]
+    if not targets and agencies and rel == "INVESTIGATES" and _objectless(ctx.doc[trig[0]]):
+        accused = _most_accused(ctx)
+        targets = [Item(agencies[0].found, accused)] if accused else []
     for ag in agencies:
         for tg in targets:
             ctx.facts.add(rel, ag.entity, tg.entity, s.span, f"{rel.lower()}.trigger")
