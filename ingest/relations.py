@@ -1038,6 +1038,11 @@ _RUN_VERBS = frozenset(
 _NAMING = frozenset({"named", "called", "dubbed", "known"})
 
 
+def _head_words(g: Token) -> list[Token]:
+    """A phrase's head and the words before it that may name it ("the Krogan gang")."""
+    return [g, *(w for w in g.children if w.i < g.i)]
+
+
 def _run_object(s: Sentence, verb: Token) -> Item | None:
     """The service, company or group a run verb's object names: the object itself, the name
     before its head noun ("the Helix mixer"), or after a naming word ("a botnet named X")."""
@@ -1048,7 +1053,7 @@ def _run_object(s: Sentence, verb: Token) -> Item | None:
                 words += [w for c in acl.children for w in c.subtree]
             elif acl.dep_ == "appos":
                 words.append(acl)
-        words += [g, *(w for w in g.children if w.i < g.i)]
+        words += _head_words(g)
         for w in words:
             it = _item_at(s, w.i)
             if it is not None and it.kind in (ORG, PL):
@@ -1104,8 +1109,7 @@ def _members_by_predicate(ctx: Context, s: Sentence) -> None:
         tok = doc[i]
         prep = "of" if low in _MEMBER_NOUNS else "for"
         objects = [g for c in tok.children if c.lower_ == prep for g in c.children]
-        # the object or the name before its head noun ("members of the Krogan gang")
-        words = [w for g in objects for w in (g, *g.children) if w.i <= g.i]
+        words = [w for g in objects for w in _head_words(g)]
         group = next(
             (it for w in words if (it := _item_at(s, w.i)) and it.kind in (A, ORG, PL)), None
         )
