@@ -1336,7 +1336,11 @@ def _agency_places(ctx: Context, found: list[Found], entity_of: dict[int, str]):
             # Only a gap of one or two tokens can read "'s" (each token has a character).
             possessive = 0 < f.start - g.end <= 2 and doc[g.end : f.start].text in ("'s", "’s")
             # "the Hanover Police Department in Germany": the country the body is in
-            placed = doc[f.end : g.start].text.lower() in ("in", "in the") and "-" not in g.key
+            placed = (
+                0 < g.start - f.end <= 2
+                and doc[f.end : g.start].text.lower() in ("in", "in the")
+                and "-" not in g.key
+            )
             if nested or possessive or placed or _state_of_named_place(doc, f, g):
                 out[ent.id] = (g.key, f.start)
                 break
