@@ -58,7 +58,8 @@ def _extraction(res: dict[str, Any]) -> list[str]:
             f"{spacy_s:.1f} s against {sum(comp['bare'].values()):.1f} s for bare spaCy, and its "
             f"rules {ours.get('casegraph rules', 0.0):.1f} s more. The heaviest steps: {named}. "
             "The NER and the shared tok2vec are statistical layers over every token; "
-            "casegraph already skips the lemmatizer and replaces the attribute ruler's matcher "
+            "casegraph already skips the lemmatizer, multiplies with numpy's BLAS instead of "
+            "BLIS, caches the token embeddings and replaces the attribute ruler's matcher "
             "and its own trigger matcher by per-form lookups, so what is left to cut is "
             "running them on fewer tokens."
         )

