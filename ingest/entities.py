@@ -1425,7 +1425,8 @@ def find_offenses(doc: Doc, taken: set[int], named: list[Found] | None = None) -
             span = doc[start:end]
             out.append(Found(OFFENSE, start, end, span.text, certain=_charged_with(doc, start)))
     out += _charged_acts(doc, taken)
-    return _longest(out)
+    out = _longest(out)
+    return out + _listed_offenses(doc, out, taken)
 
 
 # "charged with", "charges for", "indicted for", "convicted of", "pleaded guilty to", "accused
@@ -1520,6 +1521,95 @@ def _charged_acts(doc: Doc, taken: set[int]) -> list[Found]:
         if taken.isdisjoint(range(tok.i, end)):
             out.append(Found(OFFENSE, tok.i, end, doc[tok.i : end].text, certain=True))
     return out
+
+
+_LIST_ITEM_LONGEST = 10  # words of an offence read from its place in a list of charges
+# Words that start no offence: a clause or an aside after the list ("..., according to the
+# indictment", "... and faces up to 20 years").
+_NOT_AN_ITEM_START = frozenset(
+    {"according", "including", "following", "after", "before", "while", "when", "as", "for",
+     "in", "on", "at", "with", "by", "from", "to", "among", "which", "who", "that", "but",
+     "carrying", "facing", "punishable", "each"}
+)  # fmt: skip
+# A penalty that follows the charges ("..., carrying a maximum of 20 years in prison").
+_PENALTY_WORDS = frozenset(
+    {"penalty", "penalties", "sentence", "sentences", "prison", "jail", "years", "months",
+     "fine", "fines", "maximum", "minimum"}
+)  # fmt: skip
+
+
+def _charge_context(doc: Doc, f: Found) -> bool:
+    """`f` is what a charge names: "charged with <f>", "faces charges of <f>"."""
+    return _charged_with(doc, f.start) or _charge_complement(doc[f.end - 1])
+
+
+def _listed_offenses(doc: Doc, offences: list[Found], taken: set[int]) -> list[Found]:
+    """The other items of a list of charges that starts with an offence ("charged with fraud,
+    unauthorized use of a computer and mischief"): each item is an offence, whatever its words,
+    while the list goes on (commas, a last "and"/"or") and each item is a plain noun or gerund
+    phrase of at most `_LIST_ITEM_LONGEST` words holding no other mention."""
+    known = {f.start: f for f in offences}
+    used = set(taken) | {i for f in offences for i in range(f.start, f.end)}
+    out: list[Found] = []
+    for first in sorted(offences, key=lambda f: f.start):
+        if first.kind != OFFENSE or not _charge_context(doc, first):
+            continue
+        sent_end = doc[first.start].sent.end
+        i, last = first.end, False
+        while i < sent_end and not last:
+            if doc[i].text != "," and doc[i].lower_ not in ("and", "or"):
+                break
+            if doc[i].text == ",":
+                i += 1
+            if i < sent_end and doc[i].lower_ in ("and", "or"):
+                i, last = i + 1, True
+            i = _past_count(doc, i, sent_end)  # "..., and one count of <item>"
+            if i in known:  # an offence already read: the list goes on after it
+                i = known[i].end
+                continue
+            end = i
+            while end < sent_end and doc[end].text not in (",", ";", ".", ":", "(", ")"):
+                if not last and end > i and doc[end].lower_ in ("and", "or"):
+                    break  # "A, B and C": B ends at the list's last "and"
+                if end > i and doc[end].ent_type_ in ("DATE", "TIME", "MONEY"):
+                    break  # "... earlier this month", "... worth $2 million"
+                end += 1
+            if not _list_item(doc, i, end, used):
+                break
+            out.append(Found(OFFENSE, i, end, doc[i:end].text, certain=True))
+            used.update(range(i, end))
+            i = end
+    return out
+
+
+def _past_count(doc: Doc, i: int, end: int) -> int:
+    """The index after "one count of", "two charges of" at `i`, else `i`."""
+    if (
+        i + 2 < end
+        and (doc[i].like_num or doc[i].lower_ in ("a", "an"))
+        and doc[i + 1].lower_ in ("count", "counts", "charge", "charges")
+        and doc[i + 2].lower_ == "of"
+    ):
+        return i + 3
+    return i
+
+
+def _list_item(doc: Doc, start: int, end: int, used: set[int]) -> bool:
+    if not 0 < end - start <= _LIST_ITEM_LONGEST or not used.isdisjoint(range(start, end)):
+        return False
+    head = doc[start]
+    if head.lower_ in _NOT_AN_ITEM_START or head.tag_ in ("DT", "PRP", "PRP$", "CD", "WDT"):
+        return False
+    if head.tag_ in ("VBD", "VBZ", "VBP", "VB", "MD") or (
+        head.tag_ == "VBN" and head.dep_ != "amod"
+    ):
+        return False  # "... and faces up to 20 years", "and released on bail"
+    return not any(
+        t.tag_ in ("VBD", "VBZ", "VBP", "MD")
+        or t.ent_type_ in ("PERSON", "GPE")
+        or t.lower_ in _PENALTY_WORDS
+        for t in doc[start:end]
+    )
 
 
 def _longest(found: list[Found]) -> list[Found]:

@@ -1020,3 +1020,43 @@ def test_a_known_company_owning_one_word_is_the_company() -> None:
     # an office named with a possessive stays one body
     found = entities(run("The case is handled by the Tirana Prosecutor's Office."))
     assert found.get("Tirana Prosecutor's Office") == "Agency", found
+
+
+@pytest.mark.parametrize(
+    ("text", "offences"),
+    [
+        ("Danish prosecutors charged the man with fraud, forging official documents and "
+         "illegal possession of a firearm.",
+         {"fraud", "forging official documents", "illegal possession of a firearm"}),
+        ("She faces charges of extortion and unlawful interception of private communications.",
+         {"extortion", "unlawful interception of private communications"}),
+        ("He was indicted on one count of wire fraud and two counts of aggravated tampering "
+         "with a computer system.",
+         {"wire fraud", "aggravated tampering with a computer system"}),
+        # a date after the last item is not part of it
+        ("He pleaded guilty to bank fraud and unlawful access to a protected computer last week.",
+         {"bank fraud", "unlawful access to a protected computer"}),
+    ],
+)  # fmt: skip
+def test_every_item_of_a_list_of_charges_is_an_offence(text: str, offences: set[str]) -> None:
+    found = {n for n, k in entities(run(text)).items() if k == "Offense"}
+    assert offences <= found, found
+
+
+@pytest.mark.parametrize(
+    ("text", "not_offences"),
+    [
+        ("He was charged with fraud and released on bail.", {"released on bail"}),
+        ("He was charged with fraud, carrying a maximum penalty of 20 years in prison.",
+         {"carrying a maximum penalty of 20 years in prison"}),
+        ("She was charged with fraud, according to the indictment.",
+         {"according to the indictment"}),
+        ("She was charged with fraud, the police said.", {"the police said"}),
+        # no charge before the list: an ordinary list of things
+        ("The report covers fraud, network security and customer support.",
+         {"network security", "customer support"}),
+    ],
+)  # fmt: skip
+def test_what_follows_a_list_of_charges_is_no_offence(text: str, not_offences: set[str]) -> None:
+    found = {n for n, k in entities(run(text)).items() if k == "Offense"}
+    assert not found & not_offences, found
