@@ -527,6 +527,15 @@ def learned_kinds(
     kept = [f for f in found if sure(f)]
     dropped = []
     terms = technical_terms()
+    # a name learned to be a person's that the discourse refuses: its next kind, if likelier
+    # than none ("Ericsson said", where the model weighed a person and a company)
+    other_kind: dict[str, str] = {}
+    for text, totals in by_form.items():
+        person = classifier.labels.index(ontology.PERSON)
+        rest = [i for i in range(len(totals)) if i not in (none, person)]
+        second = max(rest, key=totals.__getitem__)
+        if totals[second] >= totals[none] and classifier.labels[second] != ontology.OFFENSE:
+            other_kind[text] = classifier.labels[second]
     for c, _ in scored:
         totals = by_form[c.text]
         share = totals[none] / sum(totals)
@@ -562,7 +571,7 @@ def learned_kinds(
             c = replace(c, start=name.start, end=name.end, text=name.text)
         kept.append(replace_kind(c, classifier.labels[best]))
     kept += _alike_neighbours(doc, kept, [c for c in dropped if c.kind != NONE])
-    return sorted(_discourse(doc, set(kept)), key=lambda f: (f.start, -f.end, f.nested))
+    return sorted(_discourse(doc, set(kept), other_kind), key=lambda f: (f.start, -f.end, f.nested))
 
 
 def _plural_thing(doc: Doc, c: Found) -> bool:
@@ -587,10 +596,11 @@ def _headline_words(doc: Doc) -> int:
     return 0
 
 
-def _discourse(doc: Doc, kept: set[Found]) -> list[Found]:
+def _discourse(doc: Doc, kept: set[Found], other_kind: dict[str, str] | None = None) -> list[Found]:
     """How news introduces names: a person is first named in full, so in an article (more than
-    one line) a one-word "person" that shares no word with a full name of it is not one; a name
-    found only in a title-case headline is not kept unless the body names it too."""
+    one line) a one-word "person" that shares no word with a full name of it is not one (it
+    takes `other_kind`'s kind for its text when there is one, else is dropped); a name found
+    only in a title-case headline is not kept unless the body names it too."""
     people = [f for f in kept if f.kind == ontology.PERSON and f.end - f.start > 1]
     words = {t.lower_ for f in people for t in doc[f.start : f.end]}
     headline = _headline_words(doc)
@@ -604,7 +614,27 @@ def _discourse(doc: Doc, kept: set[Found]) -> list[Found]:
             f.end <= headline and f.text not in body
         )
 
-    return [f for f in kept if sure(f) or not unlikely(f)]
+    given, surnames = census_names()
+    out = []
+    for f in kept:
+        if sure(f) or not unlikely(f):
+            out.append(f)
+        elif (
+            f.kind == ontology.PERSON
+            and (f.end > headline or f.text in body)
+            and doc[f.start].lower_ not in given
+            and doc[f.start].lower_ not in surnames  # a surname whose full name went unread
+            and not _after_a_name(doc_text(doc), f.text)
+        ):
+            kind = (other_kind or {}).get(f.text)
+            if kind is not None:
+                out.append(replace_kind(f, kind))
+    return out
+
+
+def _after_a_name(text: str, word: str) -> bool:
+    """ "Jane Roe" or "Mr. Roe" somewhere in the text: `word` ends a personal name there."""
+    return re.search(rf"\b[A-Z][a-z]+\.? {re.escape(word)}\b", text) is not None
 
 
 _LIST_LINKS = frozenset({",", ";", "and", "or", "("})

@@ -255,6 +255,30 @@ def test_a_lone_word_is_a_person_only_as_the_short_form_of_a_full_name() -> None
     assert kinds.get("Kafka") != "Person" and kinds.get("Barracuda") != "Person"
 
 
+def test_a_lone_person_the_discourse_refuses_takes_the_next_kind_learned_for_it() -> None:
+    from ingest.entities import Found
+    from ingest.kinds import _discourse
+
+    doc = extractor().nlp(
+        "Phishing lures spread\n\n"
+        "Researcher Maria Lindqvist found the emails. Inky said the lures were new. "
+        "Doug Sherrets warned users; Sherrets said more would come. Smith agreed."
+    )
+
+    def one(word: str, occurrence: int = 0) -> Found:
+        i = [t.i for t in doc if t.text == word][occurrence]
+        return Found("Person", i, i + 1, word)
+
+    full = next(i for i, t in enumerate(doc) if t.text == "Maria")
+    kept = {Found("Person", full, full + 2, "Maria Lindqvist"), one("Inky"), one("Sherrets", 1)}
+    kept.add(one("Smith"))
+    learned = {w: "Organization" for w in ("Inky", "Sherrets", "Smith")}
+    kinds = {f.text: f.kind for f in _discourse(doc, kept, learned)}
+    assert kinds == {"Maria Lindqvist": "Person", "Inky": "Organization"}, kinds
+    # without a next kind the lone word is dropped, as before
+    assert {f.text for f in _discourse(doc, kept)} == {"Maria Lindqvist"}
+
+
 def test_names_only_in_a_title_case_headline_are_not_kept() -> None:
     text = (
         "Hackers Spread Malware Via Fake Secret Chats Apps\n\n"
