@@ -569,7 +569,10 @@ def learned_kinds(
                 continue
             name = _after_portfolio(name)
             c = replace(c, start=name.start, end=name.end, text=name.text)
-        kept.append(replace_kind(c, classifier.labels[best]))
+        # decided: no longer an undecided name ("?") that only a description may keep
+        kept.append(
+            replace(c, kind=classifier.labels[best], name=None if c.name == "?" else c.name)
+        )
     kept += _alike_neighbours(doc, kept, [c for c in dropped if c.kind != NONE])
     return sorted(_discourse(doc, set(kept), other_kind), key=lambda f: (f.start, -f.end, f.nested))
 

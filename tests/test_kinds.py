@@ -18,6 +18,7 @@ from ingest.kinds import (
     candidate_features,
     learned_kinds,
     load_classifier,
+    typed_mentions,
 )
 from ingest.nlp import load_model
 from ingest.token_vectors import ner_vectors
@@ -76,6 +77,22 @@ def test_the_keep_threshold_keeps_a_mention_when_none_is_not_likely_enough() -> 
     found = find_mentions(doc)
     toy = _toy({"w=ferris": (0.0, 1.0, 1.5)}, keep=0.9)  # none likeliest, but below 0.9
     assert [(f.text, f.kind) for f in learned_kinds(doc, found, toy)] == [("Tom Ferris", "Person")]
+
+
+def test_a_name_no_rule_typed_stays_when_the_classifier_keeps_it() -> None:
+    # an intercapped name the NER marks but no rule types is undecided; the classifier's
+    # decision is final, whether or not the text describes the name
+    doc = extractor().nlp(
+        "Researchers from Velvetline, a security firm, and ZenTrivo observed the new loader."
+    )
+    found = find_mentions(doc)
+    assert "ZenTrivo" not in {f.text for f in found}
+    toy = _toy({"w=zentrivo": (5.0, 0.0, 0.0)})
+    kinds = {(f.text, f.kind) for f in typed_mentions(doc, toy)}
+    assert ("ZenTrivo", "Organization") in kinds, kinds
+    assert all(f.name != "?" for f in typed_mentions(doc, toy))  # no longer undecided
+    none = _toy({"w=zentrivo": (0.0, 0.0, 5.0)})
+    assert "ZenTrivo" not in {f.text for f in typed_mentions(doc, none)}
 
 
 def test_candidates_carry_context_features() -> None:
