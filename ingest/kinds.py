@@ -530,12 +530,13 @@ def learned_kinds(
     # a name learned to be a person's that the discourse refuses: its next kind, if likelier
     # than none ("Ericsson said", where the model weighed a person and a company)
     other_kind: dict[str, str] = {}
-    for text, totals in by_form.items():
+    if ontology.PERSON in classifier.labels and len(classifier.labels) > 2:
         person = classifier.labels.index(ontology.PERSON)
-        rest = [i for i in range(len(totals)) if i not in (none, person)]
-        second = max(rest, key=totals.__getitem__)
-        if totals[second] >= totals[none] and classifier.labels[second] != ontology.OFFENSE:
-            other_kind[text] = classifier.labels[second]
+        rest = [i for i in range(len(classifier.labels)) if i not in (none, person)]
+        for text, totals in by_form.items():
+            second = max(rest, key=totals.__getitem__)
+            if totals[second] >= totals[none] and classifier.labels[second] != ontology.OFFENSE:
+                other_kind[text] = classifier.labels[second]
     for c, _ in scored:
         totals = by_form[c.text]
         share = totals[none] / sum(totals)
