@@ -10,7 +10,10 @@ and the held-out fold is extracted with them. The scores (official scorer, entit
 relations by type, cases, ISO codes) are those of news the models never saw. The rules were
 written with the train split in view, so this is not a test split: it is what rule and feature
 changes are weighed on before the test split is read. `--out` writes the predictions (JSON
-lines, in the split's order) for error analysis. The test split is never read.
+lines, in the split's order) for error analysis. `--misses` also says where each annotated fact
+that was not found was lost: an entity at one end missing, no candidate pair in any sentence,
+or a candidate the fold's fact model scored below its threshold (`add`, `keep` or `pass`).
+The test split is never read.
 """
 
 from __future__ import annotations
@@ -41,14 +44,18 @@ def predictions(
     facts: FactClassifier,
     folds: int = training.FOLDS,
     work: Path | None = None,
+    candidates: list[Candidates] | None = None,
 ) -> list[dict[str, Any]]:
     """Each article's extraction by models fitted without its story's fold, in `items` order.
-    `kinds` and `facts` give the strengths and thresholds (their weights are not used)."""
+    `kinds` and `facts` give the strengths and thresholds (their weights are not used). With
+    `candidates` (a list), it receives each article's candidate facts scored by its fold's
+    fact model (`Candidates`), for `fact_misses`."""
     parser = Extractor(base_model, kinds_model="none", facts_model="none")
     docs = list(parser.nlp.pipe((a.article.text for a in items), batch_size=16))
     fold_of = story_folds(items, folds)
     kind_rows = [training.labelled([(d, a)]) for d, a in zip(docs, items, strict=True)]
     out: list[dict[str, Any]] = [{} for _ in items]
+    scored: list[Candidates] = [{} for _ in items]
     with tempfile.TemporaryDirectory(dir=work) as tmp:
         for f in sorted(set(fold_of)):
             held_in = [
@@ -74,10 +81,78 @@ def predictions(
             extractor = Extractor(
                 base_model, kinds_model=str(kinds_file), facts_model=str(facts_file)
             )
+            chosen = replace(fc, thresholds=dict(facts.thresholds))
             for i, (d, a, g) in enumerate(zip(docs, items, fold_of, strict=True)):
                 if g == f:
                     out[i] = extractor.extract_doc(d, a.article).to_json()
+                    if candidates is not None:
+                        scored[i] = _scored(with_kinds, d, chosen)
             print(f"fold {f}: {fold_of.count(f)} articles extracted", file=sys.stderr, flush=True)
+    if candidates is not None:
+        candidates[:] = scored
+    return out
+
+
+# Per candidate fact (type, source id, target id): its best score, the threshold it had to
+# reach, and which threshold that was ("keep" a rule's proposal, "pass", "add").
+Candidates = dict[tuple[str, str, str], tuple[float, float, str]]
+
+
+def _scored(extractor: Extractor, doc: Any, classifier: FactClassifier) -> Candidates:
+    out: Candidates = {}
+    for c in fact_training.article_candidates(extractor, doc)[1]:
+        score = classifier.score(c.features)
+        threshold = classifier.threshold(c.type, bool(c.rules), c.passed)
+        mode = "keep" if c.rules else "pass" if c.passed else "add"
+        best = out.get(c.key)
+        if best is None or score - threshold > best[0] - best[1]:
+            out[c.key] = (score, threshold, mode)
+    return out
+
+
+def fact_misses(
+    items: list[Annotated], preds: list[dict[str, Any]], candidates: list[Candidates]
+) -> dict[str, Counter[str]]:
+    """Each annotated fact's fate, per type and in all ("all"): found; an end's entity not
+    found; no candidate; a candidate below its threshold ("below add" / "below keep" / "below
+    pass"); or a candidate above it that the article still did not keep."""
+    scorer = _scorer(DEFAULT_SCORER)
+    out: dict[str, Counter[str]] = {"all": Counter()}
+    for a, p, cands in zip(items, preds, candidates, strict=True):
+        gold_entities = a.record["entities"]
+        typed = [e for e in p["entities"] if e.get("kind") in scorer.KINDS]
+        to_gold = {
+            typed[i]["id"]: j for i, j in scorer.match_entities(typed, gold_entities).items()
+        }
+        found = set()
+        for r in p["relations"]:
+            ends = (to_gold.get(r["source"]), to_gold.get(r["target"]))
+            if None not in ends:
+                found.add(_key(r["type"], *ends))
+        best: dict[tuple[str, Any, Any], tuple[float, float, str]] = {}
+        for (rel, source, target), value in cands.items():
+            ends = (to_gold.get(source), to_gold.get(target))
+            if None in ends:
+                continue  # an end that is no annotated entity
+            key = _key(rel, *ends)
+            if key not in best or value[0] - value[1] > best[key][0] - best[key][1]:
+                best[key] = value
+        index = {e["name"]: j for j, e in enumerate(gold_entities)}
+        matched = set(to_gold.values())
+        for r in a.record["relations"]:
+            key = _key(r["type"], index[r["source"]], index[r["target"]])
+            if key in found:
+                fate = "found"
+            elif not {key[1], key[2]} <= matched:
+                fate = "entity missing"
+            elif key not in best:
+                fate = "no candidate"
+            elif best[key][0] < best[key][1]:
+                fate = f"below {best[key][2]}"
+            else:
+                fate = "above threshold, not kept"
+            out["all"][fate] += 1
+            out.setdefault(r["type"], Counter())[fate] += 1
     return out
 
 
@@ -140,12 +215,16 @@ def _key(rel: str, source: Any, target: Any) -> tuple[str, Any, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.out_of_fold", description=__doc__)
     parser.add_argument("--out", type=Path, help="write the predictions here (JSON lines)")
+    parser.add_argument(
+        "--misses", action="store_true", help="say where each annotated fact not found was lost"
+    )
     args = parser.parse_args(argv)
     started = time.monotonic()
     items = load_split("train")
     kinds = KindClassifier.load(BUILTIN_KINDS_MODEL)
     facts = FactClassifier.load(BUILTIN_FACTS_MODEL)
-    preds = predictions(items, load_settings().spacy_model, kinds, facts)
+    candidates: list[Candidates] | None = [] if args.misses else None
+    preds = predictions(items, load_settings().spacy_model, kinds, facts, candidates=candidates)
     if args.out:
         args.out.write_text("".join(json.dumps(p) + "\n" for p in preds), "utf-8")
     result = scores(items, preds)
@@ -154,6 +233,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:10} P {r['p']:.3f}  R {r['r']:.3f}  F1 {r['f1']:.3f}")
     for rel, n in result["relations_by_type"].items():
         print(f"  {rel:20} {n['found']:4} / {n['predicted']:4} / {n['annotated']:4}")
+    if candidates is not None:
+        for rel, fates in sorted(
+            fact_misses(items, preds, candidates).items(), key=lambda x: -x[1].total()
+        ):
+            print(f"{rel:20} " + ", ".join(f"{k} {v}" for k, v in fates.most_common()))
     print(f"{len(items)} train articles out of fold, {time.monotonic() - started:.0f} s")
     return 0
 
