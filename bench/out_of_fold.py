@@ -49,7 +49,8 @@ def predictions(
     """Each article's extraction by models fitted without its story's fold, in `items` order.
     `kinds` and `facts` give the strengths and thresholds (their weights are not used). With
     `candidates` (a list), it receives each article's candidate facts scored by its fold's
-    fact model (`Candidates`), for `fact_misses`."""
+    fact model (`Candidates`), for `fact_misses` (a second candidate pass per article, so only
+    when asked)."""
     parser = Extractor(base_model, kinds_model="none", facts_model="none")
     docs = list(parser.nlp.pipe((a.article.text for a in items), batch_size=16))
     fold_of = story_folds(items, folds)
@@ -74,14 +75,12 @@ def predictions(
             fc = fact_training.fit(
                 fact_training.labelled(parsed), float(facts.meta["C"]), {"name": "out-of-fold"}
             )
+            chosen = replace(fc, thresholds=dict(facts.thresholds))
             facts_file = Path(tmp) / f"facts-{f}.json"
-            facts_file.write_text(
-                json.dumps(replace(fc, thresholds=dict(facts.thresholds)).to_json()), "utf-8"
-            )
+            facts_file.write_text(json.dumps(chosen.to_json()), "utf-8")
             extractor = Extractor(
                 base_model, kinds_model=str(kinds_file), facts_model=str(facts_file)
             )
-            chosen = replace(fc, thresholds=dict(facts.thresholds))
             for i, (d, a, g) in enumerate(zip(docs, items, fold_of, strict=True)):
                 if g == f:
                     out[i] = extractor.extract_doc(d, a.article).to_json()

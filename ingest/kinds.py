@@ -612,25 +612,25 @@ def _discourse(doc: Doc, kept: set[Found], other_kind: dict[str, str] | None = N
 
     article = any("\n" in t.text for t in doc)  # one line is a sentence, not a discourse
 
-    def unlikely(f: Found) -> bool:
+    def unexplained_person(f: Found) -> bool:
         lone = article and f.kind == ontology.PERSON and f.end - f.start == 1
-        return (lone and doc[f.start].lower_ not in words) or (
-            f.end <= headline and f.text not in body
-        )
+        return lone and doc[f.start].lower_ not in words
+
+    def headline_only(f: Found) -> bool:
+        return f.end <= headline and f.text not in body
 
     given, surnames = census_names()
     out = []
     for f in kept:
-        if sure(f) or not unlikely(f):
+        if sure(f) or not (unexplained_person(f) or headline_only(f)):
             out.append(f)
         elif (
-            f.kind == ontology.PERSON
-            and (f.end > headline or f.text in body)
+            not headline_only(f)
             and doc[f.start].lower_ not in given
             and doc[f.start].lower_ not in surnames  # a surname whose full name went unread
             and not _after_a_name(doc_text(doc), f.text)
         ):
-            kind = (other_kind or {}).get(f.text)
+            kind = (other_kind or {}).get(f.text)  # the refused one-word person's next kind
             if kind is not None:
                 out.append(replace_kind(f, kind))
     return out
