@@ -66,8 +66,9 @@ def running_app(
 ) -> Iterator[str]:
     """The app as `casegraph app` runs it, on a free port, against the test server; its URL.
     `wait(url, process)` returns once the app answers. A free port can be taken by another
-    process's connection before the app binds it: an app that exits while starting is started
-    again on another port (three tries), and the last one's error output is in the failure."""
+    process's connection before the app binds it: an app that exits while starting, or says its
+    port is not available, is started again on another port (three tries), and the last one's
+    error output is in the failure."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
     env.update(app_fixture.app_env(settings))
     env.update(extra_env or {})
@@ -79,9 +80,11 @@ def running_app(
         except RuntimeError:
             exited = proc.poll() is not None
             _stop(proc)
-            if exited and attempt < _APP_TRIES - 1:
-                continue  # exited while starting: most likely its port was taken meanwhile
             err = proc.stderr.read().decode(errors="replace")[-2000:] if proc.stderr else ""
+            # Streamlit says so when the port was taken, and may then hang rather than exit
+            # (its sys.exit runs inside the server's event loop): both mean "try another port".
+            if (exited or _PORT_TAKEN in err) and attempt < _APP_TRIES - 1:
+                continue
             raise RuntimeError(f"the app did not start: {err}") from None
         except BaseException:
             _stop(proc)
@@ -93,6 +96,7 @@ def running_app(
 
 
 _APP_TRIES = 3
+_PORT_TAKEN = "is not available"
 
 
 def _start_app(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
