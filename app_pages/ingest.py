@@ -38,6 +38,14 @@ class _ProgressStore:
         self.advance(len(known))
         return known
 
+    def known_raw_digests(self, digests: Iterable[str]) -> set[str]:
+        known: set[str] = self.store.known_raw_digests(digests)
+        self.advance(len(known))
+        return known
+
+    def note_raw_digests(self, digests: dict[str, str]) -> None:
+        self.store.note_raw_digests(digests)
+
     def write(self, extractions: Sequence[Any]) -> Any:
         return self.store.write(extractions)
 

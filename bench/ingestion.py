@@ -36,6 +36,12 @@ class CountingStore:
     def known_article_ids(self, ids: Any) -> set[str]:
         return self._store.known_article_ids(ids)  # type: ignore[no-any-return]
 
+    def known_raw_digests(self, digests: Any) -> set[str]:
+        return self._store.known_raw_digests(digests)  # type: ignore[no-any-return]
+
+    def note_raw_digests(self, digests: dict[str, str]) -> None:
+        self._store.note_raw_digests(digests)
+
     def write(self, extractions: Sequence[Any]) -> Any:
         result = self._store.write(extractions)
         self.relationships += result.relationships_created

@@ -26,7 +26,7 @@ from graph.progress import Progress
 from ingest.records import Article, Extraction, ExtractionFailure
 
 if TYPE_CHECKING:
-    from ingest.sources import SourceProblem
+    from ingest.sources import KnownFile, SourceProblem
 
 # spaCy's `nlp.max_length`: past it the parser needs gigabytes and spaCy refuses the text (E088).
 # A "document" that long is a dump of many articles, so it is one bad input, not a crash.
@@ -48,6 +48,8 @@ def too_long(article: Article) -> SourceProblem | None:
 
 class _Store(Protocol):
     def known_article_ids(self, ids: Iterable[str]) -> set[str]: ...
+    def known_raw_digests(self, digests: Iterable[str]) -> set[str]: ...
+    def note_raw_digests(self, digests: dict[str, str]) -> None: ...
     def write(self, extractions: Sequence[Extraction]) -> Any: ...
 
 
@@ -126,16 +128,20 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 
 def readable_articles(
-    paths: Sequence[str], fields: Any, on_problem: Callable[[Any], None], follow_links: bool = False
-) -> Iterator[Article]:
+    paths: Sequence[str],
+    fields: Any,
+    on_problem: Callable[[Any], None],
+    follow_links: bool = False,
+    known: Callable[[set[str]], set[str]] | None = None,
+) -> Iterator[Article | KnownFile]:
     """The articles of `paths`; every unreadable or over-long input goes to `on_problem`
-    (`follow_links`: see `ingest.sources.read_sources`)."""
-    from ingest.sources import read_sources
+    (`follow_links`, `known`: see `ingest.sources.read_sources`)."""
+    from ingest.sources import KnownFile, read_sources
 
-    for item in read_sources(paths, fields, follow_links):
+    for item in read_sources(paths, fields, follow_links, known):
         if isinstance(item, Article):
             item = too_long(item) or item
-        if isinstance(item, Article):
+        if isinstance(item, Article | KnownFile):
             yield item
         else:
             on_problem(item)
@@ -168,8 +174,8 @@ def run_ingest(
     started = time.perf_counter()
     seen: set[str] = set()
 
-    def sources() -> Iterator[Article]:
-        items = readable_articles(paths, fields, failed, follow_links)
+    def sources() -> Iterator[Article | KnownFile]:
+        items = readable_articles(paths, fields, failed, follow_links, store.known_raw_digests)
         while True:
             t0 = time.perf_counter()
             item = next(items, None)
@@ -190,10 +196,17 @@ def run_ingest(
             on_problem(problem)
 
     def new_articles() -> Iterator[Article]:
-        # The content-hash check runs per chunk, before any NLP.
+        # Files whose bytes are stored were skipped while reading (a KnownFile); the content
+        # hash check of the others runs per chunk, before any NLP. A stored article read from
+        # a file without a known digest gets the file's digest, for the next time.
         for chunk in _chunks(sources(), batch_size):
-            known = store.known_article_ids({a.id for a in chunk} - seen)
-            for article in chunk:
+            articles = [a for a in chunk if isinstance(a, Article)]
+            summary.skipped += len(chunk) - len(articles)
+            known = store.known_article_ids({a.id for a in articles} - seen)
+            digests = {a.id: a.raw_digest for a in articles if a.id in known and a.raw_digest}
+            if digests:
+                store.note_raw_digests(digests)
+            for article in articles:
                 if article.id in known or article.id in seen:
                     summary.skipped += 1
                     continue

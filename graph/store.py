@@ -233,7 +233,12 @@ class _Planner:
         old = self.articles.get(a.id)
         # The same text from several files: the smallest path supplies the metadata.
         if old is None or a.path < old["props"]["path"]:
-            self.articles[a.id] = {"id": a.id, "path": a.path, "props": props, "text": a.text}
+            self.articles[a.id] = {
+                "id": a.id, "path": a.path, "props": props, "text": a.text,
+                "raw_digest": a.raw_digest or (old or {}).get("raw_digest"),
+            }  # fmt: skip
+        elif a.raw_digest and not old.get("raw_digest"):
+            old["raw_digest"] = a.raw_digest
 
     def add_entities(self, ex: Extraction) -> dict[str, str]:
         kinds: dict[str, str] = {}
@@ -422,8 +427,15 @@ WITH a, row, CASE WHEN a.path IS NULL OR row.path <= a.path THEN row.props ELSE 
 SET a.title = p.title, a.date = p.date, a.url = p.url, a.path = p.path, a.text = row.text,
     a.author = p.author, a.date_source = p.date_source, a.pages = p.pages,
     a.publisher = p.publisher,
-    a.minhash = row.props.minhash, a.shingles = row.props.shingles, a.lsh = row.props.lsh
+    a.minhash = row.props.minhash, a.shingles = row.props.shingles, a.lsh = row.props.lsh,
+    a.raw_digest = coalesce(a.raw_digest, row.raw_digest)
 REMOVE a._lock
+"""
+
+_NOTE_RAW_DIGESTS = """
+UNWIND $rows AS row
+MATCH (a:Article {id: row.id}) WHERE a.raw_digest IS NULL
+SET a.raw_digest = row.d
 """
 
 
@@ -641,6 +653,7 @@ def schema_statements() -> list[str]:
         ("Article", "date"),
         ("Article", "url"),
         ("Article", "path"),
+        ("Article", "raw_digest"),
         ("Curation", "fact_key"),
         ("Curation", "source_id"),
     ):
@@ -986,17 +999,38 @@ class Store:
 
     def known_article_ids(self, ids: Iterable[str]) -> set[str]:
         """Those of `ids` whose Article is already stored."""
-        wanted = sorted(set(ids))
+        return self._stored_values("id", ids, "checking which articles are stored")
+
+    def known_raw_digests(self, digests: Iterable[str]) -> set[str]:
+        """Those of `digests` (`ingest.sources.raw_digest`) that a stored Article was read from."""
+        return self._stored_values("raw_digest", digests, "checking which files were read before")
+
+    def _stored_values(self, prop: str, values: Iterable[str], what: str) -> set[str]:
+        """Those of `values` that some Article has as its `prop` (an indexed property)."""
+        wanted = sorted(set(values))
         if not wanted:
             return set()
+        query = f"UNWIND $values AS v MATCH (a:Article {{{prop}: v}}) RETURN DISTINCT v"
 
         def work(tx: neo4j.ManagedTransaction) -> set[str]:
-            query = "UNWIND $ids AS id MATCH (a:Article {id: id}) RETURN a.id AS id"
-            return {r["id"] for r in tx.run(query, ids=wanted)}
+            return {r["v"] for r in tx.run(query, values=wanted)}
 
         # Ingest reads between its writes: an outage here gets the writes' retries, not a
         # raw driver error.
-        return self._attempt("checking which articles are stored", work, read=True)
+        return self._attempt(what, work, read=True)
+
+    def note_raw_digests(self, digests: dict[str, str]) -> None:
+        """Record the raw digest of stored articles (id -> digest) that have none yet: articles
+        stored before digests were kept, or first read from a file that was not plain text."""
+        rows = [{"id": i, "d": d} for i, d in sorted(digests.items())]
+        if not rows:
+            return
+        self._ensure_schema()
+
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            tx.run(_NOTE_RAW_DIGESTS, rows=rows).consume()
+
+        self._attempt("recording the files read", work)
 
     def write(self, extractions: Sequence[Extraction]) -> WriteResult:
         """Write extractions, `batch_size` articles per transaction, and return what committed.

@@ -82,6 +82,9 @@ class Article:
     # "file name", "pdf metadata" or "<field> column" of a corpus (ingest.sources).
     date_source: str | None = None
     publisher: str | None = None
+    # The digest of the file's bytes (`ingest.sources.raw_digest`) for a plain-text file read
+    # whole: a later ingest skips the same bytes without reading them again.
+    raw_digest: str | None = None
 
     def page_of(self, offset: int) -> int | None:
         """The page number (from 1) of the character at `offset`, or None without pages."""

@@ -4,23 +4,33 @@ Word, OpenDocument and e-mail files through `ingest.document_files`.
 `read_sources` streams: corpora are read row by row and every bad input becomes one
 `SourceProblem` (a path and a one-line message) in the stream instead of an exception, so one
 broken file never stops a run. Article ids are computed from the cleaned text.
+
+Given `known` (a lookup of raw digests in the graph), a plain-text file (.txt, .md, .html)
+whose bytes were ingested before is not decoded or cleaned again: `read_sources` yields a
+`KnownFile` for it. Its raw digest covers the file's type and bytes and the code that reads
+and cleans it, so a casegraph whose reading changed reads every file again.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
+import importlib.metadata
+import itertools
 import json
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import lxml.etree
 import lxml.html
@@ -165,15 +175,69 @@ def _western(head: bytes) -> bool:
     return sum(1 for c in extra if c.isalpha()) <= _WESTERN_LETTER_SHARE * max(letters, 1)
 
 
+@overload
 def read_sources(
-    paths: Sequence[str | Path], fields: CorpusFields = CorpusFields(), follow_links: bool = False
-) -> Iterator[Article | SourceProblem]:
+    paths: Sequence[str | Path],
+    fields: CorpusFields = ...,
+    follow_links: bool = ...,
+    known: None = ...,
+) -> Iterator[Article | SourceProblem]: ...
+
+
+@overload
+def read_sources(
+    paths: Sequence[str | Path],
+    fields: CorpusFields = ...,
+    follow_links: bool = ...,
+    *,
+    known: Callable[[set[str]], set[str]],
+) -> Iterator[Article | SourceProblem | KnownFile]: ...
+
+
+@overload
+def read_sources(
+    paths: Sequence[str | Path],
+    fields: CorpusFields,
+    follow_links: bool,
+    known: Callable[[set[str]], set[str]] | None,
+) -> Iterator[Article | SourceProblem | KnownFile]: ...
+
+
+def read_sources(
+    paths: Sequence[str | Path],
+    fields: CorpusFields = CorpusFields(),
+    follow_links: bool = False,
+    known: Callable[[set[str]], set[str]] | None = None,
+) -> Iterator[Article | SourceProblem | KnownFile]:
     """Yield an Article or a SourceProblem per input, folders walked recursively and sorted.
 
     Inside a folder, a symbolic link is followed only when it stays inside the paths given (or
     with `follow_links`): a link to /etc or to another user's files is named and skipped.
     FIFOs, sockets and devices are named and skipped, never opened (a FIFO would block).
+
+    With `known` (those of a set of raw digests that are stored), plain-text files are looked
+    up `_KNOWN_CHUNK` at a time: a known one gives a `KnownFile`, the others their Article
+    with its `raw_digest` set.
     """
+    walked = _walked(paths, follow_links)
+    if known is None:
+        for item in walked:
+            yield from _guarded(item, fields) if isinstance(item, Path) else (item,)
+        return
+    while chunk := list(itertools.islice(walked, _KNOWN_CHUNK)):
+        digests = {i: d for i in chunk if isinstance(i, Path) and (d := _plain_digest(i))}
+        stored = known(set(digests.values())) if digests else set()
+        for item in chunk:
+            if not isinstance(item, Path):
+                yield item
+            elif (digest := digests.get(item)) in stored:
+                yield KnownFile(shown_path(str(item)))
+            else:
+                yield from _with_digest(_guarded(item, fields), digest)
+
+
+def _walked(paths: Sequence[str | Path], follow_links: bool) -> Iterator[Path | SourceProblem]:
+    """The supported files of `paths` to read, in order, and the problems met on the way."""
     roots = tuple(os.path.realpath(p) for p in paths)
     for given in paths:
         path = Path(given)
@@ -182,18 +246,68 @@ def read_sources(
         elif not path.exists():
             yield SourceProblem(str(path), "broken symbolic link")
         elif path.is_dir():
-            walk = _Walk(roots, follow_links)
-            for item in walk.folder(path, ()):
-                if isinstance(item, SourceProblem):
-                    yield item
-                else:
-                    yield from _guarded(item, fields)
+            yield from _Walk(roots, follow_links).folder(path, ())
         elif not path.is_file():
             yield SourceProblem(str(path), _SPECIAL)
         elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
             yield SourceProblem(str(path), f"unsupported file type ({_SUPPORTED_HELP})")
         else:
-            yield from _guarded(path, fields)
+            yield path
+
+
+# --- files read before ---------------------------------------------------------------------
+
+# Files whose raw digests are looked up together (one query of the graph per chunk).
+_KNOWN_CHUNK = 200
+# One file, one article, read from the file's bytes alone: these may be skipped by raw digest.
+PLAIN_SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES
+
+
+@dataclass(frozen=True)
+class KnownFile:
+    """A file whose bytes are those of a stored article (same raw digest): not read again."""
+
+    path: str
+
+
+def raw_digest(suffix: str, data: bytes) -> str:
+    """The digest of a plain-text file's bytes as this casegraph reads them (its type, its
+    bytes and the code and parsers that turn them into an article's text)."""
+    h = hashlib.sha256(_reader_fingerprint())
+    h.update(suffix.lower().encode() + b"\0")
+    h.update(data)
+    return h.hexdigest()
+
+
+@cache
+def _reader_fingerprint() -> bytes:
+    h = hashlib.sha256()
+    for module in (__name__, "ingest.clean", "ingest.dates", "ingest.records"):
+        h.update(Path(sys.modules[module].__file__ or "").read_bytes())
+    for dist in ("lxml", "trafilatura"):
+        h.update(importlib.metadata.version(dist).encode())
+    return h.digest()
+
+
+def _plain_digest(path: Path) -> str | None:
+    """The raw digest of a plain-text file of a readable size, else None (then the file is
+    read as usual, which reports what is wrong with it)."""
+    suffix = path.suffix.lower()
+    if suffix not in PLAIN_SUFFIXES:
+        return None
+    try:
+        if not 0 < path.stat().st_size <= MAX_ARTICLE_BYTES:
+            return None
+        return raw_digest(suffix, path.read_bytes())
+    except OSError:
+        return None
+
+
+def _with_digest(
+    items: Iterator[Article | SourceProblem], digest: str | None
+) -> Iterator[Article | SourceProblem]:
+    for item in items:
+        yield replace(item, raw_digest=digest) if digest and isinstance(item, Article) else item
 
 
 # --- folders -------------------------------------------------------------------------------

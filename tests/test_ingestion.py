@@ -12,6 +12,7 @@ import pytest
 from graph.errors import DatabaseUnavailable
 from graph.ingestion import run_ingest
 from graph.store import Store
+from ingest import sources
 from ingest.pipeline import Extractor
 from ingest.records import Relation
 from ingest.sources import CorpusFields
@@ -145,3 +146,57 @@ def test_a_failed_write_stops_the_extraction_and_counts_only_what_committed(
     assert len(watching.started) <= 4 < len(SHORT)
     with clean_db.session(database=settings.neo4j_database) as s:
         assert s.run("MATCH (a:Article) RETURN count(a) AS n").single()["n"] == 1
+
+
+def _ingest(clean_db, settings, paths: list[str]):
+    store = Store(clean_db, database=settings.neo4j_database, batch_size=10)
+    return run_ingest(
+        paths, store=store, extractor_factory=extractor, fields=CorpusFields(), batch_size=10
+    )
+
+
+def _no_cleaning(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(text: str) -> str:
+        raise AssertionError("a file was decoded and cleaned again")
+
+    monkeypatch.setattr(sources, "clean_text", refuse)
+
+
+def test_unchanged_files_are_skipped_without_being_read_again(
+    clean_db, settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    paths = _corpus(tmp_path)
+    (tmp_path / "page.html").write_text(
+        "<html><head><title>Police seize a forum</title></head><body><p>The Dutch police "
+        "seized the servers of a forum in Amsterdam on Monday.</p></body></html>",
+        encoding="utf-8",
+    )
+    first = _ingest(clean_db, settings, paths)
+    assert (first.new, first.skipped) == (len(SHORT) + 1, 0)
+    with monkeypatch.context() as m:
+        _no_cleaning(m)
+        again = _ingest(clean_db, settings, paths)
+    assert (again.new, again.updated, again.skipped, again.failed) == (0, 0, len(SHORT) + 1, 0)
+    # A changed file is read again (and is a new version of its article); the rest is not.
+    (tmp_path / "3.txt").write_text("The Dutch police arrested a suspect in Utrecht.\n")
+    changed = _ingest(clean_db, settings, paths)
+    assert (changed.new + changed.updated, changed.skipped) == (1, len(SHORT))
+
+
+def test_a_graph_without_digests_gets_them_on_its_next_ingest(
+    clean_db, settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    paths = _corpus(tmp_path)
+    _ingest(clean_db, settings, paths)
+    db = settings.neo4j_database
+    clean_db.execute_query("MATCH (a:Article) REMOVE a.raw_digest", database_=db)
+    again = _ingest(clean_db, settings, paths)  # read and cleaned: skipped by content
+    assert (again.new, again.skipped) == (0, len(SHORT))
+    records, _, _ = clean_db.execute_query(
+        "MATCH (a:Article) WHERE a.raw_digest IS NOT NULL RETURN count(a) AS n", database_=db
+    )
+    assert records[0]["n"] == len(SHORT)
+    with monkeypatch.context() as m:
+        _no_cleaning(m)
+        third = _ingest(clean_db, settings, paths)
+    assert third.skipped == len(SHORT)

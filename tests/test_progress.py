@@ -103,6 +103,12 @@ def test_ingest_reports_each_article_as_it_is_extracted(
         def known_article_ids(self, ids: Iterable[str]) -> set[str]:
             return store.known_article_ids(ids)
 
+        def known_raw_digests(self, digests: Iterable[str]) -> set[str]:
+            return store.known_raw_digests(digests)
+
+        def note_raw_digests(self, digests: dict[str, str]) -> None:
+            store.note_raw_digests(digests)
+
         def write(self, extractions: Sequence[Any]) -> Any:
             events.append(("write", len(extractions)))
             return store.write(extractions)

@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 from ingest.records import Article, article_id
-from ingest.sources import CorpusFields, SourceProblem, UnsupportedFile, iso_date, read_sources
+from ingest.sources import (
+    CorpusFields,
+    SourceProblem,
+    UnsupportedFile,
+    iso_date,
+    raw_digest,
+    read_sources,
+)
 
 # Loaded by path: tests/ is not a package, and the script also runs on its own.
 _spec = importlib.util.spec_from_file_location(
@@ -392,3 +399,41 @@ def test_a_row_with_an_impossible_date_is_kept_without_it_and_named(tmp_path: Pa
         ("First row.", None),
         ("Second row.", "2021-03-01"),
     ]
+
+
+def test_files_read_before_are_known_by_their_bytes_without_being_read(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Police in Lyon arrested a man.\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("# Raid\n\nThe FBI seized a forum.\n", encoding="utf-8")
+    (tmp_path / "c.jsonl").write_text('{"text": "Police in Oslo arrested a man."}\n')
+    (tmp_path / "empty.txt").write_bytes(b"")
+    asked: list[set[str]] = []
+
+    def nothing_known(digests: set[str]) -> set[str]:
+        asked.append(digests)
+        return set()
+
+    first = list(read_sources([tmp_path], known=nothing_known))
+    articles = {Path(a.path).name.split("#")[0]: a for a in first if isinstance(a, Article)}
+    # Plain-text files carry their digest (in one lookup); a corpus row and problems do not.
+    assert len(asked) == 1 and asked[0] == {
+        articles["a.txt"].raw_digest,
+        articles["b.md"].raw_digest,
+    }
+    assert articles["c.jsonl"].raw_digest is None
+    assert [i.message for i in first if isinstance(i, SourceProblem)] == ["empty file"]
+    # The same reading without `known`: the same articles, no digests.
+    plain = [a for a in read_sources([tmp_path]) if isinstance(a, Article)]
+    assert [a.id for a in plain] == [a.id for a in first if isinstance(a, Article)]
+    assert all(a.raw_digest is None for a in plain)
+
+    stored = {articles["b.md"].raw_digest}
+    again = list(read_sources([tmp_path], known=lambda ds: ds & stored))
+    assert [type(i).__name__ for i in again] == ["Article", "KnownFile", "Article", "SourceProblem"]
+    assert Path(again[1].path).name == "b.md"
+
+
+def test_a_raw_digest_depends_on_the_bytes_and_the_type() -> None:
+    data = b"<p>The FBI seized a forum.</p>"
+    assert raw_digest(".html", data) == raw_digest(".HTML", data)
+    assert raw_digest(".html", data) != raw_digest(".txt", data)
+    assert raw_digest(".html", data) != raw_digest(".html", data + b" ")
