@@ -94,10 +94,44 @@ def char_bounds(doc: Doc) -> tuple[list[int], list[int]]:
     return bounds
 
 
+# Unicode space separators other than the plain space: a no-break space (in most news pages'
+# HTML), thin and narrow spaces, an ideographic space.
+_OTHER_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+
+
+def plain_spaces(text: str) -> str:
+    """`text` with every Unicode space separator written as a plain space: the same length, so
+    every character offset stays valid."""
+    return _OTHER_SPACES.sub(" ", text)
+
+
+class PlainSpaceTokenizer:
+    """spaCy's tokenizer reading a no-break space as the plain space it stands for. spaCy splits
+    words on plain spaces only and makes any other space a token of its own, so "expert\u00a0Jane
+    Roe" would put a space token between a title and a name (and in every rule's gap). The doc's
+    text has plain spaces; its offsets are those of the text given."""
+
+    def __init__(self, tokenizer: Callable[[str], Doc]) -> None:
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str) -> Doc:
+        return self.tokenizer(plain_spaces(text))
+
+    def pipe(self, texts: Iterator[str], batch_size: int = 1000) -> Iterator[Doc]:
+        for text in texts:
+            yield self(text)
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "tokenizer":  # not yet set (while unpickling): no recursion
+            raise AttributeError(name)
+        return getattr(self.tokenizer, name)
+
+
 def remember_text(doc: Doc, text: str) -> None:
     """Give `doc_text` the text `doc` was parsed from (spaCy keeps every character, so it is
-    `doc.text`) instead of rebuilding it; a text that does not end where the parse does is
-    not taken."""
+    `doc.text`, with plain spaces: `PlainSpaceTokenizer`) instead of rebuilding it; a text that
+    does not end where the parse does is not taken."""
+    text = plain_spaces(text)
     if (
         len(doc)
         and len(text) == doc[-1].idx + len(doc[-1].text_with_ws)
@@ -363,6 +397,7 @@ def load_nlp(model: str = "en_core_web_sm") -> Language:
     knowledge.load_all()  # a broken data file fails here, with its line, not mid-article
     nlp, name = load_model(model)
     _split_markdown_links(nlp)
+    nlp.tokenizer = PlainSpaceTokenizer(nlp.tokenizer)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("casegraph_paragraphs", before="parser")
     ruler = nlp.add_pipe(

@@ -1284,6 +1284,9 @@ def _demonym_before(ctx: Context, s: Sentence) -> None:
             ctx.facts.add("BASED_IN", actor.entity, dem.entity, s.span, "based_in.demonym")
 
 
+_CLAUSE_ENDS = frozenset({")", ",", ";", ":"})
+
+
 def _based_in(ctx: Context, s: Sentence) -> None:
     """ "X, a Russian national", "a resident of Atascosa County, Texas", "a Dubai-based exchange"."""
     doc = ctx.doc
@@ -1292,13 +1295,24 @@ def _based_in(ctx: Context, s: Sentence) -> None:
             continue
         end = min(it.found.end + 20, s.span.end)
         window_end = end
+        # "Acme (a firm based in Norway)": the parenthesis describes the name; what follows it
+        # does not
+        aside = doc[it.found.end : it.found.end + 1].text == "("
         for t in doc[it.found.end : end]:
-            if (t.pos_ in ("VERB", "AUX") and t.lower_ not in _RESIDENCE) or (
-                t.lower_ in _WINDOW_STOP and t.lower_ != "and"
+            if (
+                # a verb ends the window, a participle describing a noun does not ("an
+                # encrypted email service based in")
+                (t.pos_ in ("VERB", "AUX") and t.dep_ != "amod" and t.lower_ not in _RESIDENCE)
+                or (t.lower_ in _WINDOW_STOP and t.lower_ != "and")
+                or (aside and t.text == ")")
             ):
                 window_end = t.i
                 break
         before = doc[max(it.found.start - 3, s.span.start) : it.found.start]
+        # "Acme (a firm based in Norway), Beta (...)": a place before the name's own clause
+        # is another name's.
+        cut = [t.i + 1 for t in before if t.text in _CLAUSE_ENDS]
+        before = doc[cut[-1] if cut else before.start : it.found.start]
         # Lower-case only: "National" in "National Office of Investigation" is not residence.
         words = {t.text for t in doc[it.found.end : window_end]} | {t.text for t in before}
         if not words & _RESIDENCE:

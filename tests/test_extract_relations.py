@@ -305,6 +305,27 @@ def test_based_in_from_a_demonym_and_from_a_located_list() -> None:
     assert ("BASED_IN", "Gold Strike Casino", "Mississippi") in f
 
 
+def test_a_place_in_one_names_parenthesis_is_not_the_next_names() -> None:
+    f = facts(
+        run(
+            "The campaign hit Proton Mail (an encrypted email service based in Switzerland), "
+            "Tutanota (a secure email provider based in Germany) and other services."
+        )
+    )
+    based = {(s, t) for r, s, t in f if r == "BASED_IN"}
+    assert based == {("ProtonMail", "Switzerland"), ("Tutanota", "Germany")}
+
+
+def test_a_no_break_space_reads_as_a_space() -> None:
+    # News HTML writes "&nbsp;" between words; spaCy would make it a token of its own, between
+    # a title and a name. Offsets stay those of the text given.
+    text = "Kaspersky CTO and malware expert\u00a0Jane Roe\u00a0told reporters the leak was real."
+    ex = run(text)
+    assert ("MEMBER_OF", "Jane Roe", "Kaspersky") in facts(ex)
+    (person,) = [e for e in ex.entities if e.name == "Jane Roe"]
+    assert all(text[m.start : m.end] == m.text for m in person.mentions)
+
+
 TRIGGER_TEXT = """Police sought records, then the bank's data. They filed the charges and filed
 charges again; he pleaded guilty, was found guilty and entered a guilty plea. Agents
 worked closely with Europol, working together with Eurojust, in conjunction with the FBI,
