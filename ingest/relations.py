@@ -1268,23 +1268,43 @@ def _demonym_before(ctx: Context, s: Sentence) -> None:
     for dem in s.of(J):
         if dem.found.text not in demonyms:
             continue
-        k = dem.found.end
-        while (
-            k < s.span.end
-            and k - dem.found.end < 5
-            and doc[k].is_lower
-            and doc[k].pos_ in ("NOUN", "ADJ")
-        ):
-            k += 1
+        k = _description_end(doc, dem.found.end, s.span.end)
         opens = {t.lower_ for t in doc[max(dem.found.start - 2, s.span.start) : dem.found.start]}
         if k < s.span.end and doc[k].text == "," and k > dem.found.end and opens & {"a", "an"}:
             k += 1  # "a former Chilean army officer, Ruiz"
-        actor = next((it for it in s.of(P, ORG, PL) if it.found.start == k), None)
-        if actor is not None and k > dem.found.end:
-            ctx.facts.add("BASED_IN", actor.entity, dem.entity, s.span, "based_in.demonym")
+        actors = s.of(P, ORG, PL)
+        actor = next((it for it in actors if it.found.start == k), None)
+        if actor is None or k == dem.found.end:
+            continue
+        based = [actor]
+        if doc[k - 1].tag_ == "NNS":  # "Israeli companies A and B": each of the list
+            based += _listed_after(doc, actors, actor)
+        for it in based:
+            ctx.facts.add("BASED_IN", it.entity, dem.entity, s.span, "based_in.demonym")
 
 
 _CLAUSE_ENDS = frozenset({")", ",", ";", ":"})
+# Words that join the words of a description ("memory and storage maker", "office-supply").
+_DESCRIPTION_JOINS = frozenset({"and", "&", "-"})
+_DESCRIPTION_LONGEST = 6
+
+
+def _description_end(doc: Doc, start: int, end: int) -> int:
+    """Where the lower-case description that starts at `start` ends ("software giant", "memory
+    and storage maker", "office-supply retailer"): at most six words, nouns and adjectives, joined
+    by "and", "&" or a hyphen, the last a noun; `start` when there is none."""
+    k, last_noun = start, start
+    while k < end and k - start < _DESCRIPTION_LONGEST:
+        t = doc[k]
+        if t.is_lower and t.pos_ in ("NOUN", "ADJ"):
+            k += 1
+            if t.pos_ == "NOUN":
+                last_noun = k
+        elif t.text in _DESCRIPTION_JOINS and k > start and k + 1 < end and doc[k + 1].is_lower:
+            k += 1
+        else:
+            break
+    return last_noun if last_noun == k else start
 
 
 def _based_in(ctx: Context, s: Sentence) -> None:

@@ -316,6 +316,27 @@ def test_a_place_in_one_names_parenthesis_is_not_the_next_names() -> None:
     assert based == {("ProtonMail", "Switzerland"), ("Tutanota", "Germany")}
 
 
+def test_a_demonym_before_a_description_with_joined_words_places_the_names_after_it() -> None:
+    f = facts(
+        run(
+            "The South Korean electronics and appliance maker LG Electronics was hit. "
+            "German auto-parts supplier Bosch said it was not affected. "
+            "Israeli spyware firms NSO Group and Candiru were blacklisted. "
+            "American software giant Globex and Initech were fined."
+        )
+    )
+    based = {(s, t) for r, s, t in f if r == "BASED_IN"}
+    assert {
+        ("LG Electronics", "South Korea"),
+        ("Bosch", "Germany"),
+        ("NSO Group", "Israel"),
+        ("Candiru", "Israel"),
+        ("Globex", "United States"),
+    } <= based
+    # one name described in the singular: the next name in the list is not placed by it
+    assert ("Initech", "United States") not in based
+
+
 def test_a_no_break_space_reads_as_a_space() -> None:
     # News HTML writes "&nbsp;" between words; spaCy would make it a token of its own, between
     # a title and a name. Offsets stay those of the text given.
