@@ -638,6 +638,28 @@ def _without_ranks(gap: list[str]) -> list[str]:
     return gap[:end]
 
 
+def _without_article(words: list[str]) -> list[str]:
+    """The words without a last "the", "a" or "an" (", director at the" -> ", director at")."""
+    return words[:-1] if len(words) > 1 and words[-1] in ("the", "a", "an") else words
+
+
+# Words that may precede a leader's title without making it the title of a part of the
+# organisation ("executive director", "acting head", "former chief").
+_HEAD_TITLE_MODIFIERS = frozenset(
+    {"'s", "’s", "the", "executive", "acting", "interim", "former", "managing", "general", "co",
+     "-", "and", "&", "current", "longtime", "new", "then", "top", "rotating"}
+)  # fmt: skip
+
+
+def _unit_head(title: list[str]) -> bool:
+    """A leader's title that heads a part of the organisation named before it: a word of
+    another kind before the leader's word ("safety head", "software chief", "technical
+    director")."""
+    if not title or title[-1] not in LEADER_TITLES:
+        return False
+    return any(w not in LEADER_TITLES and w not in _HEAD_TITLE_MODIFIERS for w in title[:-1])
+
+
 def _title_rel(words: list[str]) -> str | None:
     ws = set(words)
     if {"chief", "officer"} <= ws and "executive" not in ws:
@@ -675,6 +697,8 @@ def _pair_rules(
     if a.kind in (A, ORG, PL) and b.kind == P and 0 < len(gap) <= 5 and "," not in gap and nearest:
         # The title ends right before the name: "HSI special agents arrested X" names no title.
         rel = _title_rel(titled) if title_last else None
+        if rel == "LEADS" and _unit_head(titled):
+            rel = "MEMBER_OF"  # "Acme software head X" heads a part of Acme
         if rel:
             f.add(rel, b.entity, a.entity, sent, f"{rel.lower()}.title_before_name")
     # "Harris County District Attorney Kim Ogg": the office's holder leads it.
@@ -686,7 +710,7 @@ def _pair_rules(
         a.kind == P
         and b.kind in (A, ORG, PL)
         and gap[:1] == [","]
-        and gap[-1] not in ("at", "with", "from")
+        and _without_article(gap)[-1] not in ("at", "with", "from")
     ):
         target = _chain_end(s, b)
         rel = _title_rel(gap[1:])
@@ -815,6 +839,8 @@ def _affiliations(ctx: Context, s: Sentence) -> None:
             elif o.found.end <= p.found.start:
                 gap = doc[o.found.end : p.found.start]
                 words = [t.lower_ for t in gap]
+                if len(words) > 3 and words[0] == "(" and words[2] == ")":
+                    gap, words = gap[3:], words[3:]  # "Acme (AC)'s X": the abbreviation
                 if any(o.found.end <= q.found.start < p.found.start for q in people):
                     continue  # "Acme analyst A and researcher B": B's title is B's own
                 if words in (["'s"], ["’s"], ["'"], ["’"]):

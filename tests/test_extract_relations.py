@@ -337,6 +337,25 @@ def test_a_demonym_before_a_description_with_joined_words_places_the_names_after
     assert ("Initech", "United States") not in based
 
 
+def test_a_title_of_a_part_of_an_organisation_is_membership_not_leadership() -> None:
+    f = facts(
+        run(
+            "Kaspersky's research head Jane Roe said the malware was new. "
+            "FBI Director John Doe said the bureau would respond. "
+            "Europol Executive Director Mary Major agreed. "
+            "Sam Poe, director of threat research at the Electronic Frontier Foundation, said so. "
+            "The National Crime Agency (NCA)'s Rick Moe, intelligence manager, said nothing."
+        )
+    )
+    assert ("MEMBER_OF", "Jane Roe", "Kaspersky") in f
+    assert ("LEADS", "Jane Roe", "Kaspersky") not in f
+    assert ("LEADS", "John Doe", "Federal Bureau of Investigation") in f
+    assert ("LEADS", "Mary Major", "Europol") in f
+    assert ("MEMBER_OF", "Sam Poe", "Electronic Frontier Foundation") in f
+    assert ("LEADS", "Sam Poe", "Electronic Frontier Foundation") not in f
+    assert ("MEMBER_OF", "Rick Moe", "National Crime Agency") in f
+
+
 def test_a_no_break_space_reads_as_a_space() -> None:
     # News HTML writes "&nbsp;" between words; spaCy would make it a token of its own, between
     # a title and a name. Offsets stay those of the text given.
