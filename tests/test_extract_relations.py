@@ -356,6 +356,18 @@ def test_a_title_of_a_part_of_an_organisation_is_membership_not_leadership() -> 
     assert ("MEMBER_OF", "Rick Moe", "National Crime Agency") in f
 
 
+def test_a_known_agency_belongs_to_its_country_named_anywhere_in_the_article() -> None:
+    f = facts(
+        run(
+            "A man from Dover was arrested in the UK last week.\n\n"
+            "He was arrested by Kent Police on Tuesday, and the White House said nothing. "
+            "The CDC warned of fake vaccine cards sold in the United States."
+        )
+    )
+    assert ("BELONGS_TO", "Kent Police", "United Kingdom") in f
+    assert ("BELONGS_TO", "Centers for Disease Control and Prevention", "United States") in f
+
+
 def test_a_no_break_space_reads_as_a_space() -> None:
     # News HTML writes "&nbsp;" between words; spaCy would make it a token of its own, between
     # a title and a name. Offsets stay those of the text given.
