@@ -428,13 +428,19 @@ SET a.title = p.title, a.date = p.date, a.url = p.url, a.path = p.path, a.text =
     a.author = p.author, a.date_source = p.date_source, a.pages = p.pages,
     a.publisher = p.publisher,
     a.minhash = row.props.minhash, a.shingles = row.props.shingles, a.lsh = row.props.lsh,
-    a.raw_digest = coalesce(a.raw_digest, row.raw_digest)
+    a.raw_digest = CASE WHEN row.raw_digest IS NOT NULL AND (a.raw_digest IS NULL
+        OR split(a.raw_digest, '-')[0] <> split(row.raw_digest, '-')[0])
+        THEN row.raw_digest ELSE a.raw_digest END
 REMOVE a._lock
 """
 
+# A file's raw digest replaces an article's when it has none or one made by another version of
+# the reading code (the part before "-", `ingest.sources.raw_digest`; WRITE_ARTICLES does the
+# same). A second file with the same text and reader leaves the first one's: one digest each.
 _NOTE_RAW_DIGESTS = """
 UNWIND $rows AS row
-MATCH (a:Article {id: row.id}) WHERE a.raw_digest IS NULL
+MATCH (a:Article {id: row.id})
+WHERE a.raw_digest IS NULL OR split(a.raw_digest, '-')[0] <> split(row.d, '-')[0]
 SET a.raw_digest = row.d
 """
 
@@ -1020,8 +1026,9 @@ class Store:
         return self._attempt(what, work, read=True)
 
     def note_raw_digests(self, digests: dict[str, str]) -> None:
-        """Record the raw digest of stored articles (id -> digest) that have none yet: articles
-        stored before digests were kept, or first read from a file that was not plain text."""
+        """Record the raw digest of stored articles (id -> digest) that have none yet, or one an
+        earlier version of the reading code made: articles stored before digests were kept or
+        before casegraph was upgraded."""
         rows = [{"id": i, "d": d} for i, d in sorted(digests.items())]
         if not rows:
             return

@@ -272,11 +272,17 @@ class KnownFile:
 
 def raw_digest(suffix: str, data: bytes) -> str:
     """The digest of a plain-text file's bytes as this casegraph reads them (its type, its
-    bytes and the code and parsers that turn them into an article's text)."""
-    h = hashlib.sha256(_reader_fingerprint())
+    bytes and the code and parsers that turn them into an article's text), written
+    "<reader>-<digest>": the first part names the reading code alone, so that the store can
+    replace a digest an earlier version of it made (`graph.store.Store.note_raw_digests`)."""
+    fingerprint = _reader_fingerprint()
+    h = hashlib.sha256(fingerprint)
     h.update(suffix.lower().encode() + b"\0")
     h.update(data)
-    return h.hexdigest()
+    return f"{fingerprint.hex()[:_READER_CHARS]}-{h.hexdigest()}"
+
+
+_READER_CHARS = 12
 
 
 @cache

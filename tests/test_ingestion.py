@@ -200,3 +200,25 @@ def test_a_graph_without_digests_gets_them_on_its_next_ingest(
         _no_cleaning(m)
         third = _ingest(clean_db, settings, paths)
     assert third.skipped == len(SHORT)
+
+
+def test_digests_of_an_earlier_reader_are_replaced(
+    clean_db, settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    paths = _corpus(tmp_path)
+    _ingest(clean_db, settings, paths)
+    db = settings.neo4j_database
+    clean_db.execute_query(  # as an earlier casegraph would have left them
+        "MATCH (a:Article) SET a.raw_digest = 'oldreader000-' + a.id", database_=db
+    )
+    again = _ingest(clean_db, settings, paths)  # read and cleaned again: skipped by content
+    assert (again.new, again.skipped) == (0, len(SHORT))
+    records, _, _ = clean_db.execute_query(
+        "MATCH (a:Article) WHERE a.raw_digest STARTS WITH 'oldreader000-' RETURN count(a) AS n",
+        database_=db,
+    )
+    assert records[0]["n"] == 0
+    with monkeypatch.context() as m:
+        _no_cleaning(m)
+        third = _ingest(clean_db, settings, paths)
+    assert third.skipped == len(SHORT)

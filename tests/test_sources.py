@@ -434,6 +434,9 @@ def test_files_read_before_are_known_by_their_bytes_without_being_read(tmp_path:
 
 def test_a_raw_digest_depends_on_the_bytes_and_the_type() -> None:
     data = b"<p>The FBI seized a forum.</p>"
+    reader, _, digest = raw_digest(".html", data).partition("-")
+    assert len(reader) == 12 and len(digest) == 64
+    assert raw_digest(".txt", b"other").startswith(reader + "-")  # the reading code's part
     assert raw_digest(".html", data) == raw_digest(".HTML", data)
     assert raw_digest(".html", data) != raw_digest(".txt", data)
     assert raw_digest(".html", data) != raw_digest(".html", data + b" ")
