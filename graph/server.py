@@ -21,6 +21,7 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import random
 import re
 import secrets
 import shutil
@@ -31,7 +32,7 @@ import tempfile
 import time
 import zipfile
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -475,16 +476,42 @@ def server_pid(settings: Settings) -> int | None:
     return None
 
 
-def free_ports(count: int) -> list[int]:
-    """Ports the kernel says are free on 127.0.0.1 (held together, so they differ)."""
-    sockets = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(count)]
+def free_ports(count: int, accept: Callable[[int], bool] = lambda port: True) -> list[int]:
+    """Free ports on 127.0.0.1, all different, that `accept` takes, chosen below the kernel's
+    ephemeral range: a port taken by binding port 0 could be given to any process's outgoing
+    connection between the pick and the server's bind (a test's app once failed so in CI);
+    these never are. Each is checked by binding it (held until all are found)."""
+    low, high = _PICK_RANGE
+    held: list[socket.socket] = []
+    ports: list[int] = []
     try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
+        while len(ports) < count:
+            port = random.randrange(low, high)
+            if port in ports or not accept(port):
+                continue
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            held.append(sock)
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue  # someone listens there
+            ports.append(port)
+        return ports
     finally:
-        for sock in sockets:
+        for sock in held:
             sock.close()
+
+
+def _pick_range() -> tuple[int, int]:
+    """[low, high) below the ephemeral ports (Linux: /proc/sys/net/ipv4/ip_local_port_range)."""
+    try:
+        first = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        first = 32768
+    return 10000, max(first, 12000)
+
+
+_PICK_RANGE = _pick_range()
 
 
 def _port_in_use(port: int) -> bool:

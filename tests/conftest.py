@@ -15,9 +15,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
-import random
 import signal
-import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,43 +40,12 @@ _REFUSED: set[int] = set()
 
 
 def free_ports(count: int) -> list[int]:
-    """Free ports on 127.0.0.1, all different, outside the kernel's ephemeral range, and only
-    ones equal to this worker's index modulo the number of workers: two parallel workers never
-    pick the same port for their Neo4j, their app or a port that must stay closed, and no
-    outgoing connection of any process (those get ephemeral ports) can take one between our
-    pick and the server's bind, which is how an app once failed to start in CI."""
+    """`graph.server.free_ports` (below the kernel's ephemeral range) with one rule added: only
+    ports equal to this worker's index modulo the number of workers, never one refused before,
+    so that two parallel workers never pick the same port for their Neo4j, their app or a port
+    that must stay closed."""
     index, workers = _worker()
-    low, high = _PICK_RANGE
-    held: list[socket.socket] = []
-    ports: list[int] = []
-    try:
-        while len(ports) < count:
-            port = random.randrange(low, high)
-            if port % workers != index or port in _REFUSED or port in ports:
-                continue
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            held.append(sock)  # held until the end, so that the ports differ
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue  # someone listens there
-            ports.append(port)
-        return ports
-    finally:
-        for sock in held:
-            sock.close()
-
-
-def _pick_range() -> tuple[int, int]:
-    """[low, high) below the ephemeral ports (Linux: /proc/sys/net/ipv4/ip_local_port_range)."""
-    try:
-        first = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        first = 32768
-    return 10000, max(first, 12000)
-
-
-_PICK_RANGE = _pick_range()
+    return server.free_ports(count, lambda p: p % workers == index and p not in _REFUSED)
 
 
 def throwaway_settings(home: Path) -> Settings:

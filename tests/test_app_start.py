@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from graph import server
 from graph.settings import Settings
 from tests import conftest, pipeline_graph
 from tests.test_browser import _wait_healthy
@@ -39,3 +40,9 @@ def test_test_ports_are_never_ones_an_outgoing_connection_could_get() -> None:
     ports = conftest.free_ports(50)
     assert len(set(ports)) == 50
     assert all(1024 < p < first for p in ports)
+
+
+def test_the_benchmark_server_ports_are_below_the_ephemeral_range_too() -> None:
+    first = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    odd = server.free_ports(20, lambda p: p % 2 == 1)
+    assert len(set(odd)) == 20 and all(1024 < p < first and p % 2 for p in odd)
