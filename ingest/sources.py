@@ -297,7 +297,9 @@ def _reader_fingerprint() -> bytes:
 
 def _plain_digest(path: Path) -> str | None:
     """The raw digest of a plain-text file of a readable size, else None (then the file is
-    read as usual, which reports what is wrong with it)."""
+    read as usual, which reports what is wrong with it). The bytes are not kept: a file not
+    stored yet is read a second time to become an article, since holding a chunk's bytes (200
+    files of up to 16 MiB) would not bound memory."""
     suffix = path.suffix.lower()
     if suffix not in PLAIN_SUFFIXES:
         return None

@@ -305,27 +305,26 @@ def test_based_in_from_a_demonym_and_from_a_located_list() -> None:
     assert ("BASED_IN", "Gold Strike Casino", "Mississippi") in f
 
 
+def _based_in(text: str) -> set[tuple[str, str]]:
+    """(name, place) of the BASED_IN facts the rules find in `text`."""
+    return {(s, t) for r, s, t in facts(run(text)) if r == "BASED_IN"}
+
+
 def test_a_place_in_one_names_parenthesis_is_not_the_next_names() -> None:
-    f = facts(
-        run(
-            "The campaign hit Proton Mail (an encrypted email service based in Switzerland), "
-            "Tutanota (a secure email provider based in Germany) and other services."
-        )
+    based = _based_in(
+        "The campaign hit Proton Mail (an encrypted email service based in Switzerland), "
+        "Tutanota (a secure email provider based in Germany) and other services."
     )
-    based = {(s, t) for r, s, t in f if r == "BASED_IN"}
     assert based == {("ProtonMail", "Switzerland"), ("Tutanota", "Germany")}
 
 
 def test_a_demonym_before_a_description_with_joined_words_places_the_names_after_it() -> None:
-    f = facts(
-        run(
-            "The South Korean electronics and appliance maker LG Electronics was hit. "
-            "German auto-parts supplier Bosch said it was not affected. "
-            "Israeli spyware firms NSO Group and Candiru were blacklisted. "
-            "American software giant Globex and Initech were fined."
-        )
+    based = _based_in(
+        "The South Korean electronics and appliance maker LG Electronics was hit. "
+        "German auto-parts supplier Bosch said it was not affected. "
+        "Israeli spyware firms NSO Group and Candiru were blacklisted. "
+        "American software giant Globex and Initech were fined."
     )
-    based = {(s, t) for r, s, t in f if r == "BASED_IN"}
     assert {
         ("LG Electronics", "South Korea"),
         ("Bosch", "Germany"),
