@@ -1696,6 +1696,8 @@ def _offense_facts(ctx: Context, s: Sentence) -> None:
     if not offenses or not (conv or charged):
         return
     trig = min(t for t in (conv, charged) if t)
+    if _hypothetical(ctx.doc[trig[0]]):
+        return  # "X may be charged with", "prosecutors seek to convict X of"
     if trig == charged and not conv and not _faces_a_charge(ctx.doc[trig[0]]):
         return  # "she faced torture and abuse": what was done to her, not what she is charged with
     verb = _offense_verb(ctx, s, trig)
@@ -1742,6 +1744,18 @@ def _offense_facts(ctx: Context, s: Sentence) -> None:
             if rel == "CONVICTED_OF" and subj.kind == PL:
                 rel = "CHARGED_WITH"
             ctx.facts.add(rel, subj.entity, off.entity, s.span, f"{rel.lower()}.trigger")
+
+
+_MODALS = frozenset({"may", "might", "could", "would", "should"})
+_WISHES = frozenset({"seek", "want", "plan", "hope", "aim", "intend", "wish"})
+
+
+def _hypothetical(word: Token) -> bool:
+    """A charge or conviction that may come, not one that came: the word's verb has a modal
+    ("may be charged") or is what someone wants ("seek to convict")."""
+    if any(c.dep_ == "aux" and c.lower_ in _MODALS for c in word.children):
+        return True
+    return word.dep_ == "xcomp" and word.head.lemma_ in _WISHES
 
 
 def _first_charge(doc: Doc, s: Sentence, offenses: list[Item]) -> tuple[int, int] | None:
@@ -2072,6 +2086,34 @@ def _charging_agency(ctx: Context, s: Sentence) -> None:
                     ctx.facts.add(
                         "PROSECUTES", ag.entity, tg.entity, s.span, "prosecutes.charging_verb"
                     )
+
+
+def _sole_prosecutor(ctx: Context) -> None:
+    """An article whose only prosecuting agency (a justice department, a prosecutor's or a US
+    attorney's office) is named in one sentence and whose accused are charged or convicted in
+    others ("X was indicted on ... counts." ... "The Justice Department said ..."): the agency
+    prosecutes each person the rules charge or convict. Its evidence is the agency's sentence
+    that reports a proceeding, else its first; the fact model weighs the proposal."""
+    prosecutors: dict[str, tuple[Entity, Sentence]] = {}
+    reporting: dict[str, Sentence] = {}
+    for s in ctx.sentences:
+        for it in s.of(A):
+            if not _prosecuting(ctx.doc, it):
+                continue
+            prosecutors.setdefault(it.entity.id, (it.entity, s))
+            if not s.triggers.keys().isdisjoint(("charged", "convicted", "prosecutes")):
+                reporting.setdefault(it.entity.id, s)
+    if len(prosecutors) != 1:
+        return
+    ((agency_id, (agency, first)),) = prosecutors.items()
+    evidence = reporting.get(agency_id, first)
+    accused = {
+        r.source for r in list(ctx.facts.out.values()) if r.type in ("CHARGED_WITH", "CONVICTED_OF")
+    }
+    for person_id in sorted(accused - ctx.officials - ctx.staff):
+        person = ctx.by_id.get(person_id)
+        if person is not None and person.kind == P:
+            ctx.facts.add("PROSECUTES", agency, person, evidence.span, "prosecutes.sole_prosecutor")
 
 
 def _has_pronoun(ctx: Context, s: Sentence) -> bool:
@@ -2674,6 +2716,7 @@ def propose(
     ctx.main_agency = _most_mentioned(e for e in entities if e.kind == A)
     _belongs_to(ctx, found, entity_of)
     _event_rules(ctx)
+    _sole_prosecutor(ctx)
     return ctx.sentences, list(ctx.facts.out.values())
 
 

@@ -975,6 +975,29 @@ def test_an_offence_naming_an_officials_work_is_no_charge(text: str) -> None:
     _assert_no_fact("CHARGED_WITH", text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Officials said Stephen Moreau may be charged with wire fraud.",
+        "Prosecutors seek to convict Stephen Moreau of wire fraud.",
+    ],
+)
+def test_a_charge_that_may_come_is_no_charge(text: str) -> None:
+    f = facts(run(text))
+    assert not any(t in ("CHARGED_WITH", "CONVICTED_OF") for t, _s, _o in f), f
+
+
+def test_a_trial_or_an_attempt_before_the_charge_keeps_it() -> None:
+    f = facts(
+        run(
+            "John Smith was tried and convicted of wire fraud in May. He attempted to flee but "
+            "was charged with bank fraud."
+        )
+    )
+    assert ("CONVICTED_OF", "John Smith", "wire fraud") in f
+    assert ("CHARGED_WITH", "John Smith", "bank fraud") in f
+
+
 def test_who_files_a_complaint_with_an_agency_is_not_charged() -> None:
     text = (
         "Acme Telecom was hit by a cyberattack. Acme Telecom filed a complaint with the "
@@ -1236,6 +1259,34 @@ def test_a_prosecutor_reporting_a_proceeding_prosecutes_the_accused(text: str) -
     ],
 )
 def test_no_prosecution_reported_by_an_investigator_or_of_an_arrest_alone(text: str) -> None:
+    _assert_no_fact("PROSECUTES", text)
+
+
+def test_an_articles_only_prosecutor_prosecutes_the_accused_of_other_sentences() -> None:
+    text = (
+        "Maria Lopez was charged with wire fraud on Monday. She faces up to 20 years in "
+        "prison. The Justice Department announced the charges in Washington."
+    )
+    ex = run(text)
+    assert ("PROSECUTES", "U.S. Department of Justice", "Maria Lopez") in facts(ex)
+    fact = next(r for r in ex.relations if r.type == "PROSECUTES")
+    assert fact.rule == "prosecutes.sole_prosecutor"
+    assert fact.sentence == "The Justice Department announced the charges in Washington."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # two prosecutors: which one brings the charge is not said
+        "Maria Lopez was charged with wire fraud on Monday. The Justice Department and the Los "
+        "Angeles County District Attorney's Office announced the charges.",
+        # an investigator is no prosecutor
+        "Maria Lopez was charged with wire fraud on Monday. The FBI investigated the case.",
+        # a prosecutor, but no one charged or convicted
+        "Maria Lopez was arrested on Monday. The Justice Department declined to comment.",
+    ],
+)
+def test_no_prosecution_across_sentences_without_one_prosecutor_and_an_accused(text: str) -> None:
     _assert_no_fact("PROSECUTES", text)
 
 
