@@ -1457,9 +1457,18 @@ def _targets(ctx: Context, s: Sentence, after: int | None = None) -> list[Item]:
         it
         for it in s.of(*ACTORS, after=after)
         if it.entity.id not in ctx.officials | ctx.staff
-        and "news" not in it.entity.name.lower()
+        and not is_media(it.entity)
         and not _told_or_victim(ctx.doc, it)
     ]
+
+
+def is_media(e: Entity) -> bool:
+    """A news outlet (a known one, or a name with "news"): it reports a case, it is not what
+    the case is about."""
+    if "news" in e.name.lower():
+        return True
+    known = known_by_name().get((e.kind, e.name))
+    return known is not None and known.category == "media"
 
 
 _TELLING = frozenset({"told", "tell", "tells", "telling"})
@@ -2138,7 +2147,7 @@ def _most_accused(ctx: Context) -> Entity | None:
         elif r.type in ("CHARGED_WITH", "CONVICTED_OF"):
             counts[r.source] += 1
     ranked = [ctx.by_id[i] for i, _ in counts.most_common() if i in ctx.by_id]
-    return next((e for e in ranked if e.kind in (P, ORG)), None)
+    return next((e for e in ranked if e.kind in (P, ORG) and not is_media(e)), None)
 
 
 def _objectless(word: Token) -> bool:
@@ -2711,7 +2720,9 @@ def propose(
     # a title with no post known ("Judge X"), or one the name's own organisation gives
     ctx.officials |= _titled_people(doc, found, entity_of) - ctx.staff
     ctx.main_target = _most_mentioned(
-        e for e in entities if e.kind in (P, PL, ORG) and e.id not in ctx.officials | ctx.staff
+        e
+        for e in entities
+        if e.kind in (P, PL, ORG) and e.id not in ctx.officials | ctx.staff and not is_media(e)
     )
     ctx.main_agency = _most_mentioned(e for e in entities if e.kind == A)
     _belongs_to(ctx, found, entity_of)
