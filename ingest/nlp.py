@@ -22,7 +22,7 @@ import spacy
 from spacy.attrs import DEP, IDX, IS_SPACE, LENGTH, LOWER, TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import compile_infix_regex
+from spacy.util import compile_infix_regex, compile_suffix_regex
 from thinc.api import Model, NumpyOps
 from threadpoolctl import threadpool_limits
 
@@ -392,11 +392,22 @@ def _split_markdown_links(nlp: Language) -> None:
     tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 
+def _split_final_periods(nlp: Language) -> None:
+    """A sentence's period after a name that ends in one capital ("SpaceX.", "PerimeterX."):
+    spaCy splits a period after a small letter or two capitals, not after a small letter and
+    one capital, and the sentence ran on into the next with the name. Initials ("John F.
+    Kennedy") have no small letter before their capital."""
+    suffixes = [*cast(list[str], nlp.Defaults.suffixes), r"(?<=[a-z][A-Z])\."]
+    tokenizer = cast(Any, nlp.tokenizer)
+    tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+
+
 def load_nlp(model: str = "en_core_web_sm") -> Language:
     """The spaCy pipeline with casegraph's span ruler; raises ConfigError when no model exists."""
     knowledge.load_all()  # a broken data file fails here, with its line, not mid-article
     nlp, name = load_model(model)
     _split_markdown_links(nlp)
+    _split_final_periods(nlp)
     nlp.tokenizer = PlainSpaceTokenizer(nlp.tokenizer)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("casegraph_paragraphs", before="parser")

@@ -764,6 +764,16 @@ def test_a_name_written_as_a_markdown_link_ends_where_the_link_text_does() -> No
     assert not any("](" in e.name for e in ex.entities), [e.name for e in ex.entities]
 
 
+def test_a_sentence_ends_after_a_name_ending_in_one_capital() -> None:
+    """ "at PerimeterX. Tripwire ...": the period ends the sentence, not the name."""
+    ex = run("Maria Lopez is a senior director at PerimeterX. Tripwire and Norton agree.")
+    assert {"PerimeterX", "Norton"} <= set(entities(ex)), entities(ex)
+    assert not any(t == "LEADS" and o != "PerimeterX" for t, _s, o in facts(ex)), facts(ex)
+    doc = load_nlp()("Musk runs SpaceX. John F. Kennedy went.")
+    assert [t.text for t in doc][:4] == ["Musk", "runs", "SpaceX", "."]
+    assert "F." in [t.text for t in doc]  # an initial keeps its period
+
+
 @pytest.mark.parametrize(
     ("text", "person"),
     [
