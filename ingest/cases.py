@@ -342,6 +342,11 @@ _SANCTION = re.compile(
     r"revocation|designat(ed|ing|es|ion))$"
 )
 _SUIT = re.compile(r"^(sue|sues|sued|suing|lawsuits?)$")
+# A step of a criminal proceeding that needs no offence named: "X was sentenced", "a jury
+# convicted X", "X pleaded guilty", "X was indicted".
+_PROCEEDING_STEP = re.compile(r"^(sentenced|convicted|indicted|pleaded|pled)$")
+_STEP_STATUS = {"sentenced": "sentenced", "convicted": "convicted", "pleaded": "convicted",
+                "pled": "convicted", "indicted": "charged"}  # fmt: skip
 _TARGETS_SHOWN = 5
 
 
@@ -355,11 +360,20 @@ class _Act:
     targets_after: bool
     title: str
     rule: str
+    kinds: tuple[str, ...] = (ontology.PERSON, ontology.ORGANIZATION, ontology.PLATFORM)
 
 
 _ACTS = (
     _Act("regulatory", _SANCTION, False, "regulatory action against", "cases.regulatory"),
     _Act("lawsuit", _SUIT, True, "lawsuit against", "cases.lawsuit"),
+    _Act(
+        "prosecution",
+        _PROCEEDING_STEP,
+        False,
+        "prosecution of",
+        "cases.proceeding",
+        (ontology.PERSON, ontology.ORGANIZATION),
+    ),
 )
 
 
@@ -413,6 +427,8 @@ def _act_cases(
     mentions = [(m.start, e) for e in entities if e.kind in wanted for m in e.mentions]
     mentions.sort(key=lambda x: x[0])
     taken = {(c.kind, c.jurisdiction) for c in known}
+    countries = Counter(iso.split("-")[0] for iso in agency_iso.values() if iso)
+    agencies_home = _country(countries.most_common(1)[0][0]) if countries else None
     out: dict[tuple[str, str | None, int], Case] = {}
     for t, sent, inside in _acts_in(doc, lambda low: _act_of(low) is not None, mentions):
         act = _act_of(t.lower_)
@@ -422,10 +438,12 @@ def _act_cases(
         patients = _patient_chars(t)
         if t.lower_.startswith(("revok", "revoc")) and not _licence_revoked(doc, patients):
             continue  # "tokens can be revoked": a key or a session, not a licence
+        if act.kind == "prosecution":
+            patients = _accused_chars(t)
         named = [
             e
             for s, e in inside
-            if e.kind in kinds
+            if e.kind in act.kinds
             and (not act.targets_after or s > t.idx)
             and any(a <= s < b for a, b in patients)
         ]
@@ -437,15 +455,26 @@ def _act_cases(
         iso = agent or _country(
             next((agency_iso[e.id] for e in leaders if agency_iso.get(e.id)), None)
         )
-        if iso is None and home is None:
-            iso = next(
-                (e.iso for s, e in inside if e.kind == ontology.JURISDICTION and s < t.idx), None
-            )
-            iso = _country(iso)
-        iso = iso or home
+        if act.kind == "prosecution":
+            # the country of the article's agencies, else its main place unless the sentence
+            # names that place after the act (the country a crime helped does not try it)
+            after = {e.iso for s, e in inside if e.kind == ontology.JURISDICTION and s > t.idx}
+            iso = iso or agencies_home or (home if home not in after else None)
+        else:
+            if iso is None and home is None:
+                iso = next(
+                    (e.iso for s, e in inside if e.kind == ontology.JURISDICTION and s < t.idx),
+                    None,
+                )
+                iso = _country(iso)
+            iso = iso or home
         if (act.kind, iso) in taken:
             continue
-        status = "closed" if act.kind == "regulatory" else "open"
+        if act.kind == "prosecution" and any(
+            set(c.targets) & {e.id for e in targets} for c in known
+        ):
+            continue  # a case the facts made of them already (maybe with a state's code)
+        status = {"regulatory": "closed", "lawsuit": "open"}.get(act.kind) or _step_status(t)
         case = _sentence_case(
             (act.kind, status, act.rule), f"{act.title} {targets[0].name}", iso, iso_entity,
             leaders, targets, sent,
@@ -601,6 +630,32 @@ def _patient_chars(t: Token) -> list[tuple[int, int]]:
     return spans + [
         (w.left_edge.idx, doc[w.right_edge.i].idx + len(doc[w.right_edge.i])) for w in words
     ]
+
+
+def _step_status(t: Token) -> str:
+    """ "sentenced" -> sentenced, "convicted" and "pleaded guilty" -> convicted, "indicted" and
+    "pleaded not guilty" -> charged."""
+    if t.lower_ in ("pleaded", "pled") and any(w.lower_ == "not" for w in t.subtree):
+        return "charged"
+    return _STEP_STATUS.get(t.lower_, "open")
+
+
+def _accused_chars(t: Token) -> list[tuple[int, int]]:
+    """Who a step of a proceeding falls on: the subject of "X was sentenced" and of "X pleaded
+    (not) guilty", the object of "a jury convicted X"; none when the word only describes ("a
+    convicted fraudster")."""
+    if t.pos_ != "VERB":
+        return []
+    deps: tuple[str, ...] = ("nsubjpass", "dobj")
+    if t.lower_ in ("pleaded", "pled"):
+        if not any(c.lower_ == "guilty" for c in t.subtree):
+            return []
+        deps = ("nsubj",)
+    # the noun and the words before it, and its apposition ("The founder, X, pleaded"); not
+    # a relative clause after it ("a man who bribed Acme employees was sentenced")
+    nouns = [c for c in t.children if c.dep_ in deps]
+    nouns += [a for c in nouns for a in c.children if a.dep_ == "appos"]
+    return [(c.left_edge.idx, c.idx + len(c)) for c in nouns]
 
 
 def _agent_tokens(t: Token) -> list[Token]:

@@ -434,3 +434,40 @@ def test_an_unnamed_investigation_in_the_country_of_a_named_case_is_that_case() 
         "investigating the breach."
     )
     assert [c[2] for c in found] == [("Ivan Petrov",)], found
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Ivan Petrov was sentenced to 30 months in prison, the FBI said.", "sentenced"),
+        ("A federal jury convicted Ivan Petrov last week, the FBI said.", "convicted"),
+        ("The founder, Ivan Petrov, pleaded guilty, the FBI said.", "convicted"),
+        ("The FBI said Ivan Petrov pleaded not guilty.", "charged"),
+    ],
+)
+def test_a_step_of_a_proceeding_without_an_offence_named_is_a_prosecution(
+    text: str, status: str
+) -> None:
+    """No offence is named, so no fact makes the case: the step itself does."""
+    ex = run_rules(text)
+    names = {e.id: e.name for e in ex.entities}
+    found = [(c.jurisdiction, c.kind, c.status, [names[t] for t in c.targets]) for c in ex.cases]
+    assert found == [("US", "prosecution", status, ["Ivan Petrov"])]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a company in the relative clause that describes the accused is not accused
+        "A man who bribed Acme Corp employees was sentenced to 12 years in prison.",
+        # a description, not a step of a proceeding
+        "A convicted fraudster, Ivan Petrov, spoke at the conference.",
+    ],
+)
+def test_no_prosecution_of_who_the_step_does_not_fall_on(text: str) -> None:
+    assert _cases(text, run_rules) == set()
+
+
+def test_the_country_a_crime_helped_does_not_try_it() -> None:
+    cases = _cases("Ivan Petrov has pleaded guilty to helping North Korea.", run_rules)
+    assert cases == {(None, "prosecution", ("Ivan Petrov",), ())}
