@@ -448,7 +448,14 @@ def _act_cases(
             and any(a <= s < b for a, b in patients)
         ]
         targets = list({e.id: e for e in named}.values())[:_TARGETS_SHOWN]
-        leaders = list({e.id: e for _, e in inside if e.kind == ontology.AGENCY}.values())
+        reasons = _reason_chars(t)
+        leaders = list(
+            {
+                e.id: e
+                for s, e in inside
+                if e.kind == ontology.AGENCY and not any(a <= s < b for a, b in reasons)
+            }.values()
+        )
         if not targets:
             continue
         agent = _agent_country(t, inside, agency_iso)
@@ -638,6 +645,18 @@ def _step_status(t: Token) -> str:
     if t.lower_ in ("pleaded", "pled") and any(w.lower_ == "not" for w in t.subtree):
         return "charged"
     return _STEP_STATUS.get(t.lower_, "open")
+
+
+def _reason_chars(t: Token) -> list[tuple[int, int]]:
+    """The "for ..." phrase of an act, its reason ("sanctioned for providing aid to the FSB",
+    "designated for acting on behalf of the Government of X"): an agency named there is whom
+    the target served, not who acts."""
+    doc = t.doc
+    return [
+        (c.left_edge.idx, doc[c.right_edge.i].idx + len(doc[c.right_edge.i]))
+        for c in t.children
+        if c.dep_ == "prep" and c.lower_ in ("for", "over")
+    ]
 
 
 def _accused_chars(t: Token) -> list[tuple[int, int]]:

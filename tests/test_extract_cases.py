@@ -471,3 +471,15 @@ def test_no_prosecution_of_who_the_step_does_not_fall_on(text: str) -> None:
 def test_the_country_a_crime_helped_does_not_try_it() -> None:
     cases = _cases("Ivan Petrov has pleaded guilty to helping North Korea.", run_rules)
     assert cases == {(None, "prosecution", ("Ivan Petrov",), ())}
+
+
+def test_an_agency_in_the_reason_for_a_sanction_does_not_lead_it() -> None:
+    """ "sanctioned ... for providing aid to the FSB": the FSB is whom the target served."""
+    text = (
+        "The US Treasury Department said Quorvane Security Inc. was sanctioned in April for "
+        "providing aid to the Russian FSB."
+    )
+    ex = run_rules(text)
+    names = {e.id: e.name for e in ex.entities}
+    found = [(c.jurisdiction, c.kind, [names[a] for a in c.led_by]) for c in ex.cases]
+    assert found == [("US", "regulatory", ["U.S. Department of the Treasury"])], found
