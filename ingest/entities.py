@@ -1423,7 +1423,8 @@ def find_offenses(doc: Doc, taken: set[int], named: list[Found] | None = None) -
             end = tok.i  # "online fraud crime", "cybercrime activities": the crime is named
         if " ".join(words) in sets["phrases"] or len(words) > 1 or low in sets["heads"]:
             span = doc[start:end]
-            out.append(Found(OFFENSE, start, end, span.text, certain=_charged_with(doc, start)))
+            certain = _charged_with(doc, start) or _accused_of(span.root)
+            out.append(Found(OFFENSE, start, end, span.text, certain=certain))
     out += _charged_acts(doc, taken)
     out = _longest(out)
     return out + _listed_offenses(doc, out, taken)
@@ -1456,6 +1457,27 @@ _CHARGE_FORMS = _CHARGE_WORDS | frozenset(
      "indicting", "convict", "convicts", "convicting", "pleaded", "pled", "pleads", "pleading",
      "suspected", "suspecting", "prosecuting", "prosecutes"}
 )  # fmt: skip
+
+
+_INCLUDING = frozenset({"include", "includes", "included", "including"})
+_ACCUSATIONS = frozenset(
+    {"charges", "accusations", "allegations", "counts", "offences", "offenses", "crimes"}
+)
+
+
+def _accused_of(tok: Token) -> bool:
+    """An offence a charge governs in the parse, or one of a list of them: "charged A, B and C
+    with <offence>", "accusations that include <offence> and <offence>", "charges including
+    <offence>"."""
+    while tok.dep_ == "conj" and tok.head.i != tok.i:
+        tok = tok.head
+    if _charge_complement(tok):
+        return True
+    head = tok.head
+    if tok.dep_ not in ("dobj", "pobj") or head.lower_ not in _INCLUDING:
+        return False
+    # "accusations that include X" (a relative clause), "charges including X" (a preposition)
+    return head.dep_ in ("relcl", "prep", "acl") and head.head.lower_ in _ACCUSATIONS
 
 
 def _charge_complement(tok: Token) -> bool:
