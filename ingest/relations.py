@@ -1706,7 +1706,7 @@ def _offense_facts(ctx: Context, s: Sentence) -> None:
         return
     trig = min(t for t in (conv, charged) if t)
     if _hypothetical(ctx.doc[trig[0]]):
-        return  # "X may be charged with", "prosecutors seek to convict X of"
+        return  # "X may be charged with"
     if trig == charged and not conv and not _faces_a_charge(ctx.doc[trig[0]]):
         return  # "she faced torture and abuse": what was done to her, not what she is charged with
     verb = _offense_verb(ctx, s, trig)
@@ -1756,15 +1756,12 @@ def _offense_facts(ctx: Context, s: Sentence) -> None:
 
 
 _MODALS = frozenset({"may", "might", "could", "would", "should"})
-_WISHES = frozenset({"seek", "want", "plan", "hope", "aim", "intend", "wish"})
 
 
 def _hypothetical(word: Token) -> bool:
     """A charge or conviction that may come, not one that came: the word's verb has a modal
-    ("may be charged") or is what someone wants ("seek to convict")."""
-    if any(c.dep_ == "aux" and c.lower_ in _MODALS for c in word.children):
-        return True
-    return word.dep_ == "xcomp" and word.head.lemma_ in _WISHES
+    ("may be charged", "could be convicted")."""
+    return any(c.dep_ == "aux" and c.lower_ in _MODALS for c in word.children)
 
 
 def _first_charge(doc: Doc, s: Sentence, offenses: list[Item]) -> tuple[int, int] | None:
