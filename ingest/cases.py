@@ -427,19 +427,16 @@ def _act_cases(
     mentions = [(m.start, e) for e in entities if e.kind in wanted for m in e.mentions]
     mentions.sort(key=lambda x: x[0])
     taken = {(c.kind, c.jurisdiction) for c in known}
-    countries = Counter(iso.split("-")[0] for iso in agency_iso.values() if iso)
-    agencies_home = _country(countries.most_common(1)[0][0]) if countries else None
+    home_of_agencies = any(agency_iso.values())  # else `home` is the article's main place
     out: dict[tuple[str, str | None, int], Case] = {}
     for t, sent, inside in _acts_in(doc, lambda low: _act_of(low) is not None, mentions):
         act = _act_of(t.lower_)
         assert act is not None
         if _named_by(t, sent):
             continue  # "the SSL Blacklist", "the Sanctions Act": a word of a name
-        patients = _patient_chars(t)
+        patients = _accused_chars(t) if act.kind == "prosecution" else _patient_chars(t)
         if t.lower_.startswith(("revok", "revoc")) and not _licence_revoked(doc, patients):
             continue  # "tokens can be revoked": a key or a session, not a licence
-        if act.kind == "prosecution":
-            patients = _accused_chars(t)
         named = [
             e
             for s, e in inside
@@ -466,7 +463,7 @@ def _act_cases(
             # the country of the article's agencies, else its main place unless the sentence
             # names that place after the act (the country a crime helped does not try it)
             after = {e.iso for s, e in inside if e.kind == ontology.JURISDICTION and s > t.idx}
-            iso = iso or agencies_home or (home if home not in after else None)
+            iso = iso or (home if home_of_agencies or home not in after else None)
         else:
             if iso is None and home is None:
                 iso = next(
@@ -481,7 +478,10 @@ def _act_cases(
             set(c.targets) & {e.id for e in targets} for c in known
         ):
             continue  # a case the facts made of them already (maybe with a state's code)
-        status = {"regulatory": "closed", "lawsuit": "open"}.get(act.kind) or _step_status(t)
+        if act.kind == "prosecution":
+            status = _step_status(t)
+        else:
+            status = "closed" if act.kind == "regulatory" else "open"
         case = _sentence_case(
             (act.kind, status, act.rule), f"{act.title} {targets[0].name}", iso, iso_entity,
             leaders, targets, sent,
@@ -516,8 +516,7 @@ def _takedown_patients(t: Token) -> list[tuple[int, int]]:
         if c.dep_ in ("dobj", "nsubjpass", "compound", "nmod", "poss")
         or (c.dep_ == "prep" and c.lower_ in _TAKEDOWN_PREPOSITIONS)
     ]
-    doc = t.doc
-    return [(w.left_edge.idx, doc[w.right_edge.i].idx + len(doc[w.right_edge.i])) for w in words]
+    return [_extent(w) for w in words]
 
 
 def _takedown_cases(
@@ -616,7 +615,6 @@ def _patient_chars(t: Token) -> list[tuple[int, int]]:
             words += [
                 p for p in c.children if p.dep_ == "prep" and p.lower_ in _PATIENT_PREPOSITIONS
             ]
-    doc = t.doc
     spans = []
     if t.dep_ in ("relcl", "acl") and t.head.i != t.i:
         # "X, which the Treasury sanctioned", "the individuals sanctioned": the noun itself
@@ -634,9 +632,12 @@ def _patient_chars(t: Token) -> list[tuple[int, int]]:
                 words.append(c)  # "X was hit with sanctions", "X faces a fine"
             elif noun.dep_ == "pobj" and head.lower_ in _LISTED_ON and c.dep_ in _OBJ_DEPS:
                 words.append(c)  # "X was added to the sanctions list" (not "told X about")
-    return spans + [
-        (w.left_edge.idx, doc[w.right_edge.i].idx + len(doc[w.right_edge.i])) for w in words
-    ]
+    return spans + [_extent(w) for w in words]
+
+
+def _extent(w: Token) -> tuple[int, int]:
+    """The characters of a word with everything it governs."""
+    return w.left_edge.idx, w.right_edge.idx + len(w.right_edge)
 
 
 def _step_status(t: Token) -> str:
@@ -651,12 +652,7 @@ def _reason_chars(t: Token) -> list[tuple[int, int]]:
     """The "for ..." phrase of an act, its reason ("sanctioned for providing aid to the FSB",
     "designated for acting on behalf of the Government of X"): an agency named there is whom
     the target served, not who acts."""
-    doc = t.doc
-    return [
-        (c.left_edge.idx, doc[c.right_edge.i].idx + len(doc[c.right_edge.i]))
-        for c in t.children
-        if c.dep_ == "prep" and c.lower_ in ("for", "over")
-    ]
+    return [_extent(c) for c in t.children if c.dep_ == "prep" and c.lower_ in ("for", "over")]
 
 
 def _accused_chars(t: Token) -> list[tuple[int, int]]:
@@ -694,7 +690,7 @@ def _agent_tokens(t: Token) -> list[Token]:
 
 def _agent_country(t: Token, inside: list[tuple[int, Entity]], agency_iso: dict[str, str]):
     """The country of the agency or country that acts (`_agent_tokens`), if the text says."""
-    spans = [(w.left_edge.idx, w.right_edge.idx + len(w.right_edge)) for w in _agent_tokens(t)]
+    spans = [_extent(w) for w in _agent_tokens(t)]
     for s, e in inside:
         if not any(a <= s < b for a, b in spans):
             continue

@@ -1457,12 +1457,12 @@ def _targets(ctx: Context, s: Sentence, after: int | None = None) -> list[Item]:
         it
         for it in s.of(*ACTORS, after=after)
         if it.entity.id not in ctx.officials | ctx.staff
-        and not is_media(it.entity)
+        and not _is_media(it.entity)
         and not _told_or_victim(ctx.doc, it)
     ]
 
 
-def is_media(e: Entity) -> bool:
+def _is_media(e: Entity) -> bool:
     """A news outlet (a known one, or a name with "news"): it reports a case, it is not what
     the case is about."""
     if "news" in e.name.lower():
@@ -2114,7 +2114,7 @@ def _sole_prosecutor(ctx: Context) -> None:
     ((agency_id, (agency, first)),) = prosecutors.items()
     evidence = reporting.get(agency_id, first)
     accused = {
-        r.source for r in list(ctx.facts.out.values()) if r.type in ("CHARGED_WITH", "CONVICTED_OF")
+        r.source for r in ctx.facts.out.values() if r.type in ("CHARGED_WITH", "CONVICTED_OF")
     }
     for person_id in sorted(accused - ctx.officials - ctx.staff):
         person = ctx.by_id.get(person_id)
@@ -2144,7 +2144,7 @@ def _most_accused(ctx: Context) -> Entity | None:
         elif r.type in ("CHARGED_WITH", "CONVICTED_OF"):
             counts[r.source] += 1
     ranked = [ctx.by_id[i] for i, _ in counts.most_common() if i in ctx.by_id]
-    return next((e for e in ranked if e.kind in (P, ORG) and not is_media(e)), None)
+    return next((e for e in ranked if e.kind in (P, ORG) and not _is_media(e)), None)
 
 
 def _objectless(word: Token) -> bool:
@@ -2719,7 +2719,7 @@ def propose(
     ctx.main_target = _most_mentioned(
         e
         for e in entities
-        if e.kind in (P, PL, ORG) and e.id not in ctx.officials | ctx.staff and not is_media(e)
+        if e.kind in (P, PL, ORG) and e.id not in ctx.officials | ctx.staff and not _is_media(e)
     )
     ctx.main_agency = _most_mentioned(e for e in entities if e.kind == A)
     _belongs_to(ctx, found, entity_of)
