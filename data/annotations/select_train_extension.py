@@ -1,5 +1,5 @@
 """Pick more news-pool articles for the train split only (run once per round; round 1 wrote
-`train-extension.tsv`, round 2 `train-extension-2.tsv`, ... round 6 `train-extension-6.tsv`).
+`train-extension.tsv`, round 2 `train-extension-2.tsv`, ... round 7 `train-extension-7.tsv`).
 
 The first selection (`selection.tsv`, 171 articles) was split by story once (`splits.json`);
 that split is not changed. This adds articles to **train** only, and keeps the dev and test
