@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from graph import ontology
 from ingest import jurisdictions, knowledge
-from ingest.arrests import GROUP_ARREST_RULE, arrested_groups
+from ingest.arrests import GROUP_ARREST_RULE, arrested_groups, employs_accused
 from ingest.nlp import doc_text, lower_forms, quoted
 from ingest.records import Case, Entity, Relation, case_id
 
@@ -348,28 +348,33 @@ _PROCEEDING_STEP = re.compile(r"^(sentenced|convicted|indicted|pleaded|pled)$")
 _STEP_STATUS = {"sentenced": "sentenced", "convicted": "convicted", "pleaded": "convicted",
                 "pled": "convicted", "indicted": "charged"}  # fmt: skip
 _TARGETS_SHOWN = 5
+# Lists of sanctioned people and companies, named by the word before "list" ("the Entity
+# List", "OFAC's SDN list", "the Denied Persons List"): being put on one is a sanction.
+_SANCTION_LISTS = frozenset(
+    {"entity", "sdn", "sanctions", "sanction", "denied", "unverified", "blacklist", "black"}
+)
 
 
 @dataclass(frozen=True)
 class _Act:
-    """A kind of act that makes a case: its trigger words, and whether its targets must come
-    after the trigger ("sued X": the ones before are the plaintiffs)."""
+    """A kind of act that makes a case: its trigger words, and whether a name that modifies the
+    trigger word is what the act falls on ("the X sanctions"; "the X lawsuit" is X's)."""
 
     kind: str
     words: re.Pattern[str]
-    targets_after: bool
+    modifier_targets: bool
     title: str
     rule: str
     kinds: tuple[str, ...] = (ontology.PERSON, ontology.ORGANIZATION, ontology.PLATFORM)
 
 
 _ACTS = (
-    _Act("regulatory", _SANCTION, False, "regulatory action against", "cases.regulatory"),
-    _Act("lawsuit", _SUIT, True, "lawsuit against", "cases.lawsuit"),
+    _Act("regulatory", _SANCTION, True, "regulatory action against", "cases.regulatory"),
+    _Act("lawsuit", _SUIT, False, "lawsuit against", "cases.lawsuit"),
     _Act(
         "prosecution",
         _PROCEEDING_STEP,
-        False,
+        True,
         "prosecution of",
         "cases.proceeding",
         (ontology.PERSON, ontology.ORGANIZATION),
@@ -402,6 +407,19 @@ def _act_of(low: str) -> _Act | None:
     return next((a for a in _ACTS if a.words.match(low)), None)
 
 
+def _act_word(low: str) -> bool:
+    return low == "list" or _act_of(low) is not None
+
+
+def _sanction_list(t: Token) -> bool:
+    """ "list" named as a sanctions list ("added to the Entity List", "on OFAC's SDN list")."""
+    return (
+        t.dep_ == "pobj"
+        and t.head.lower_ in _LISTED_ON
+        and any(c.dep_ in ("compound", "amod") and c.lower_ in _SANCTION_LISTS for c in t.children)
+    )
+
+
 @lru_cache(maxsize=65536)
 def _takedown_word(low: str) -> bool:
     return bool(_TAKEDOWN.match(low))
@@ -429,20 +447,24 @@ def _act_cases(
     taken = {(c.kind, c.jurisdiction) for c in known}
     home_of_agencies = any(agency_iso.values())  # else `home` is the article's main place
     out: dict[tuple[str, str | None, int], Case] = {}
-    for t, sent, inside in _acts_in(doc, lambda low: _act_of(low) is not None, mentions):
-        act = _act_of(t.lower_)
-        assert act is not None
-        if _named_by(t, sent):
+    for t, sent, inside in _acts_in(doc, _act_word, mentions):
+        if t.lower_ == "list":
+            if not _sanction_list(t):
+                continue
+            act = _ACTS[0]
+        elif _named_by(t, sent):
             continue  # "the SSL Blacklist", "the Sanctions Act": a word of a name
-        patients = _accused_chars(t) if act.kind == "prosecution" else _patient_chars(t)
+        else:
+            act = _act_of(t.lower_)
+        assert act is not None
+        if act.kind == "prosecution":
+            patients = _accused_chars(t)
+        else:  # the names before "list" name the list
+            patients = _patient_chars(t, act.modifier_targets and t.lower_ != "list")
         if t.lower_.startswith(("revok", "revoc")) and not _licence_revoked(doc, patients):
             continue  # "tokens can be revoked": a key or a session, not a licence
         named = [
-            e
-            for s, e in inside
-            if e.kind in act.kinds
-            and (not act.targets_after or s > t.idx)
-            and any(a <= s < b for a, b in patients)
+            e for s, e in inside if e.kind in act.kinds and any(a <= s < b for a, b in patients)
         ]
         targets = list({e.id: e for e in named}.values())[:_TARGETS_SHOWN]
         reasons = _reason_chars(t)
@@ -600,16 +622,18 @@ _LISTED_ON = frozenset({"to", "on", "onto", "under"})
 _OBJ_DEPS = frozenset({"dobj", "nsubjpass"})
 
 
-def _patient_chars(t: Token) -> list[tuple[int, int]]:
+def _patient_chars(t: Token, modifiers: bool = True) -> list[tuple[int, int]]:
     """The character ranges of the words an act falls on: the object of "sanctioned X",
     the subject of "X was fined", the "on / against" phrase of "sanctions against X" or of
     the verb that carries the noun ("imposed sanctions on X"), a name modifying the noun ("the
     X sanctions"), and the one who is "hit with" or "faces" it. Not the one who acts ("the
-    Treasury sanctioned X") nor someone quoted on it."""
+    Treasury sanctioned X") nor someone quoted on it. Without `modifiers`, not the names that
+    modify the word ("the X lawsuit" is brought by X)."""
     words: list[Token] = []
+    objects = ("dobj", "nsubjpass", "dative", *(("compound", "nmod") if modifiers else ()))
     for c in t.children:
         on = c.dep_ == "prep" and c.lower_ in _PATIENT_PREPOSITIONS
-        if on or c.dep_ in ("dobj", "nsubjpass", "dative", "compound", "nmod"):
+        if on or c.dep_ in objects:
             words.append(c)
         elif c.dep_ == "acl":  # "sanctions imposed on X"
             words += [
@@ -632,6 +656,9 @@ def _patient_chars(t: Token) -> list[tuple[int, int]]:
                 words.append(c)  # "X was hit with sanctions", "X faces a fine"
             elif noun.dep_ == "pobj" and head.lower_ in _LISTED_ON and c.dep_ in _OBJ_DEPS:
                 words.append(c)  # "X was added to the sanctions list" (not "told X about")
+        if noun.dep_ == "pobj" and head.lower_ in _LISTED_ON and verb.dep_ in ("relcl", "acl"):
+            # "X, which was added to the Entity List": the noun the clause is about
+            spans.append((verb.head.left_edge.idx, verb.head.idx + len(verb.head)))
     return spans + [_extent(w) for w in words]
 
 
@@ -768,22 +795,30 @@ def _unnamed_target_cases(
         if any(sent.start_char <= m < sent.end_char for m in named):
             # A named target: its case comes from the facts; but members of a named group
             # arrested make no fact (an arrest is of a person): the group is the target.
+            # So are the members of a named group charged ("charged five X members").
             people = any(sent.start_char <= m < sent.end_char for m in named_people)
-            if name != "arrested" or people:
+            if (name != "arrested" and kind != "prosecution") or people:
                 continue
             targets = arrested_groups(doc[start], groups, targeted)
             if not targets:
                 continue
+        # the agencies that act, not every agency of the sentence ("the company began
+        # investigating and notified the FBI": no FBI investigation)
+        acting = {w.idx for w in _acting_words(doc[start])}
+        leaders = [e for s, e in agencies if s in acting]
         if targets:
-            leaders = [e for s, e in agencies if sent.start_char <= s < sent.end_char]
-        else:
-            # the agencies that act, not every agency of the sentence ("the company began
-            # investigating and notified the FBI": no FBI investigation)
-            acting = {w.idx for w in _acting_words(doc[start])}
-            leaders = [e for s, e in agencies if s in acting]
+            # not the employer of the people taken ("GRU officers were charged by the DOJ")
+            here = [
+                e
+                for s, e in agencies
+                if sent.start_char <= s < sent.end_char and not _employs_accused(doc, e, sent)
+            ]
+            leaders = [e for e in leaders if e in here] or here
         leaders = list({e.id: e for e in leaders}.values())
         if targets:
-            out.update(_group_case(targets, leaders, sent, agency_iso, iso_entity, home))
+            inside = [(m.start, e) for e in entities for m in e.mentions]
+            iso = _agent_country(doc[start], inside, agency_iso)
+            out.update(_group_case(kind, targets, leaders, sent, agency_iso, iso_entity, home, iso))
             targeted.update(e.id for e in targets)
             continue
         if not leaders:
@@ -834,23 +869,39 @@ def _acting_words(trigger: Token) -> list[Token]:
     return out
 
 
+def _employs_accused(doc: Doc, agency: Entity, sent: Span) -> bool:
+    """A mention of `agency` in `sent` names the employer of the people taken."""
+    for m in agency.mentions:
+        if sent.start_char <= m.start < sent.end_char:
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is not None and employs_accused(span.root):
+                return True
+    return False
+
+
 def _group_case(
+    kind: str,
     targets: list[Entity],
     leaders: list[Entity],
     sent: Span,
     agency_iso: dict[str, str],
     iso_entity: dict,
     home: str | None,
+    agent_iso: str | None = None,
 ) -> dict[tuple[str | None, str], Case]:
-    """An operation against a named group whose members were arrested, led by the sentence's
-    agencies, in their country (none for international bodies alone), else the article's."""
+    """An operation against a named group whose members were arrested, or a prosecution of one
+    whose members were charged, led by the sentence's agencies, in the country that acts
+    (`agent_iso`), else theirs (none for international bodies alone), else the article's."""
     isos = [agency_iso[e.id] for e in leaders if agency_iso.get(e.id)]
-    iso = _country(isos[0]) if isos else (None if leaders else home)
+    iso = agent_iso or (_country(isos[0]) if isos else (None if leaders else home))
+    if kind == "prosecution":
+        what, title = ("prosecution", "charged", "cases.charged_group"), "prosecution of"
+    else:
+        what, title = ("operation", "closed", "cases.arrested_group"), "operation against"
     case = _sentence_case(
-        ("operation", "closed", "cases.arrested_group"), f"operation against {targets[0].name}",
-        iso, iso_entity, leaders, targets, sent,
-    )  # fmt: skip
-    return {(iso, f"operation against {targets[0].id}"): case}
+        what, f"{title} {targets[0].name}", iso, iso_entity, leaders, targets, sent
+    )
+    return {(iso, f"{title} {targets[0].id}"): case}
 
 
 def _sentence_case(

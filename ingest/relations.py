@@ -1463,8 +1463,10 @@ def _targets(ctx: Context, s: Sentence, after: int | None = None) -> list[Item]:
 
 
 def _is_media(e: Entity) -> bool:
-    """A news outlet (a known one, or a name with "news"): it reports a case, it is not what
-    the case is about."""
+    """A news outlet (a known one, or a company or service with "news" in its name): it
+    reports a case, it is not what the case is about. Not a person ("Gavin Newsom")."""
+    if e.kind == P:
+        return False
     if "news" in e.name.lower():
         return True
     known = known_by_name().get((e.kind, e.name))

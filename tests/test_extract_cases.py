@@ -483,3 +483,65 @@ def test_an_agency_in_the_reason_for_a_sanction_does_not_lead_it() -> None:
     names = {e.id: e.name for e in ex.entities}
     found = [(c.jurisdiction, c.kind, [names[a] for a in c.led_by]) for c in ex.cases]
     assert found == [("US", "regulatory", ["U.S. Department of the Treasury"])], found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The Justice Department charged five FIN7 members in September.",
+         ("US", "prosecution", ("FIN7",))),
+        ("Last year, the Justice Department charged four officers believed to be part of the "
+         "hacking group known as Lazarus Group.", ("US", "prosecution", ("Lazarus Group",))),
+        # their employer is not who prosecutes them, nor is its country the case's
+        ("Four Ministry of State Security officers believed to be part of the APT40 group "
+         "were charged by the US Justice Department.", ("US", "prosecution", ("APT40",))),
+    ],
+)  # fmt: skip
+def test_members_of_a_named_group_charged_make_a_prosecution_of_the_group(
+    text: str, expected: tuple
+) -> None:
+    cases = {(j, k, t) for j, k, t, _l in _cases(text, run_rules)}
+    assert expected in cases, cases
+    assert all("Ministry of State Security" not in leaders for *_x, leaders in _cases(text))
+
+
+def test_the_service_hackers_hacked_is_not_their_group() -> None:
+    text = "The Justice Department indicted two Twitter hackers on Friday."
+    assert all("Twitter" not in t for _j, _k, t, _l in _cases(text, run_rules))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Quorvane Security Inc. was added to the Entity List by the US Commerce Department.",
+        "Payments went through Quorvane Security Inc., which was added to OFAC's SDN list "
+        "last year.",
+    ],
+)
+def test_an_addition_to_a_sanctions_list_is_a_regulatory_case(text: str) -> None:
+    cases = {(j, k, t) for j, k, t, _l in _cases(text, run_rules)}
+    assert ("US", "regulatory", ("Quorvane Security Inc.",)) in cases, cases
+
+
+def test_other_lists_make_no_case() -> None:
+    text = "Quorvane Security Inc. was added to the list of approved vendors by the US Army."
+    assert _cases(text, run_rules) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Quorvane Security Inc. was hit with a class-action lawsuit in California over the leak.",
+        "Quorvane Security Inc. was sued by the state of California over the leak.",
+        "California sued Quorvane Security Inc. over the leak.",
+    ],
+)
+def test_who_is_sued_is_the_lawsuit_target_before_or_after_the_word(text: str) -> None:
+    lawsuits = [t for _j, k, t, _l in _cases(text, run_rules) if k == "lawsuit"]
+    assert lawsuits == [("Quorvane Security Inc.",)], _cases(text, run_rules)
+
+
+def test_who_brings_a_lawsuit_is_not_its_target() -> None:
+    text = "The Quorvane Security Inc. lawsuit against Larkspur Networks Inc. went to trial."
+    lawsuits = [t for _j, k, t, _l in _cases(text, run_rules) if k == "lawsuit"]
+    assert lawsuits == [("Larkspur Networks Inc.",)], _cases(text, run_rules)

@@ -1365,3 +1365,10 @@ def test_who_runs_a_service_is_no_official_and_can_be_charged() -> None:
     )
     assert ("LEADS", "Ivan Petrov", "Hydra Market") in f, f
     assert ("ARRESTED", "Spanish police", "Ivan Petrov") in f, f
+
+
+def test_a_person_whose_name_holds_news_is_no_news_outlet() -> None:
+    """News outlets are no targets of a proceeding; a name with "news" in it makes one only
+    when it is not a person's."""
+    found = facts(run("The FBI arrested Karl Newsome in Miami."))
+    assert ("ARRESTED", "Federal Bureau of Investigation", "Karl Newsome") in found, found
