@@ -1121,6 +1121,28 @@ def _listed_with_places(doc: Doc, f: Found, places: dict[int, Found]) -> bool:
     return k in places or listed
 
 
+# "the Biden administration", "the Morrison government": a government named by its leader.
+_GOVERNMENT_WORDS = frozenset({"administration", "government"})
+
+
+def _leaders_governments(doc: Doc, found: list[Found]) -> list[Found]:
+    """A person's name followed by "administration" or "government" names that government
+    (an Agency), not the person."""
+    out = []
+    for f in found:
+        if (
+            f.kind == PERSON
+            and not f.nested
+            and f.end < len(doc)
+            and doc[f.end].lower_ in _GOVERNMENT_WORDS
+            and doc[f.end - 1].lower_ not in ("'s", "’s")
+        ):
+            text = doc[f.start : f.end + 1].text
+            f = Found(AGENCY, f.start, f.end + 1, text, name=text, certain=True)
+        out.append(f)
+    return out
+
+
 def _demonym_authorities(doc: Doc, found: list[Found]) -> list[Found]:
     """ "Dutch police", "German law enforcement", "police in Ukraine": an Agency named
     by its jurisdiction."""
@@ -2036,6 +2058,7 @@ def find_mentions(doc: Doc) -> list[Found]:
     languages = [f for f in found if _language(doc, f)]
     found = [f for f in found if f not in languages]
     found = _demonym_authorities(doc, found)
+    found = _leaders_governments(doc, found)
     found = _judicial_districts(doc, found)
     found += _nested_places(doc, found)
     typed = {i for f in found if f.kind != ORGANIZATION for i in range(f.start, f.end)}

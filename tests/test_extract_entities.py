@@ -1091,3 +1091,21 @@ def test_an_offence_a_charge_governs_is_sure_whatever_the_classifier_says(
     classifier does not decide it (it dropped some of these)."""
     kinds = entities(run_model(text))
     assert {name for name, kind in kinds.items() if kind == "Offense"} >= offenses, kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "agency"),
+    [
+        ("The Biden administration said it would respond to the attack.", "Biden administration"),
+        ("Officials of the Morrison government met the police.", "Morrison government"),
+    ],
+)
+def test_a_government_named_by_its_leader_is_an_agency_not_a_person(text: str, agency: str) -> None:
+    found = entities(run(text))
+    assert found.get(agency) == "Agency", found
+    assert "Person" not in found.values(), found
+
+
+def test_a_leaders_own_administration_keeps_the_person() -> None:
+    found = entities(run("President Biden's administration imposed sanctions on Acme Corp."))
+    assert found.get("Biden") == "Person", found
