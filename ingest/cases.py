@@ -448,15 +448,12 @@ def _act_cases(
     home_of_agencies = any(agency_iso.values())  # else `home` is the article's main place
     out: dict[tuple[str, str | None, int], Case] = {}
     for t, sent, inside in _acts_in(doc, _act_word, mentions):
-        if t.lower_ == "list":
-            if not _sanction_list(t):
-                continue
-            act = _ACTS[0]
-        elif _named_by(t, sent):
-            continue  # "the SSL Blacklist", "the Sanctions Act": a word of a name
-        else:
-            act = _act_of(t.lower_)
+        act = _ACTS[0] if t.lower_ == "list" else _act_of(t.lower_)
         assert act is not None
+        if t.lower_ == "list" and not _sanction_list(t):
+            continue
+        if t.lower_ != "list" and _named_by(t, sent):
+            continue  # "the SSL Blacklist", "the Sanctions Act": a word of a name
         if act.kind == "prosecution":
             patients = _accused_chars(t)
         else:  # the names before "list" name the list
