@@ -415,8 +415,13 @@ _NAME_WINS = (
 )
 _MIN_PRESENT = "CASE WHEN {old} IS NULL OR {new} < {old} THEN {new} ELSE {old} END"
 _MAX_RANKED = "CASE WHEN {old} IS NULL OR {rank}[{new}] > {rank}[{old}] THEN {new} ELSE {old} END"
+# A file's raw digest replaces an article's when it has none or one made by another version of
+# the reading code (the part before "-", `ingest.sources.raw_digest`). A second file with the
+# same text and reader leaves the first one's: one digest each.
+_DIGEST_REPLACED = "({old} IS NULL OR split({old}, '-')[0] <> split({new}, '-')[0])"
 
-WRITE_ARTICLES = """
+WRITE_ARTICLES = (
+    """
 UNWIND $rows AS row
 MERGE (a:Article {id: row.id})
 SET a._lock = true
@@ -428,21 +433,24 @@ SET a.title = p.title, a.date = p.date, a.url = p.url, a.path = p.path, a.text =
     a.author = p.author, a.date_source = p.date_source, a.pages = p.pages,
     a.publisher = p.publisher,
     a.minhash = row.props.minhash, a.shingles = row.props.shingles, a.lsh = row.props.lsh,
-    a.raw_digest = CASE WHEN row.raw_digest IS NOT NULL AND (a.raw_digest IS NULL
-        OR split(a.raw_digest, '-')[0] <> split(row.raw_digest, '-')[0])
+    a.raw_digest = CASE WHEN row.raw_digest IS NOT NULL AND """
+    + _DIGEST_REPLACED.format(old="a.raw_digest", new="row.raw_digest")
+    + """
         THEN row.raw_digest ELSE a.raw_digest END
 REMOVE a._lock
 """
+)
 
-# A file's raw digest replaces an article's when it has none or one made by another version of
-# the reading code (the part before "-", `ingest.sources.raw_digest`; WRITE_ARTICLES does the
-# same). A second file with the same text and reader leaves the first one's: one digest each.
-_NOTE_RAW_DIGESTS = """
+_NOTE_RAW_DIGESTS = (
+    """
 UNWIND $rows AS row
 MATCH (a:Article {id: row.id})
-WHERE a.raw_digest IS NULL OR split(a.raw_digest, '-')[0] <> split(row.d, '-')[0]
+WHERE """
+    + _DIGEST_REPLACED.format(old="a.raw_digest", new="row.d")
+    + """
 SET a.raw_digest = row.d
 """
+)
 
 
 def write_entities_cypher(kind: str) -> str:

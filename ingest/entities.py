@@ -1029,11 +1029,16 @@ def _authority_after(doc: Doc, end: int) -> tuple[int, str, int] | None:
     """(end token, "police", first token of "police") when generic authority words follow
     token `end`, after at most two modifiers ("Ukrainian cyber police", "German federal
     police"); a modifier word may be the body itself ("Turkish intelligence")."""
+    possessive = end < len(doc) and doc[end].lower_ in ("'s", "’s")
+    if possessive:
+        end += 1  # "Ukraine's cyber police"; not "Russia's Federal Security Service" (a name)
     start = end
     while start < len(doc) and start - end <= 2:
         for size in (3, 2, 1):
             words = " ".join(t.lower_ for t in doc[start : start + size])
             if len(doc[start : start + size]) == size and words in GENERIC_AUTHORITIES:
+                if possessive and any(t.is_title for t in doc[end : start + size]):
+                    return None
                 return start + size, GENERIC_AUTHORITIES[words], start
         if doc[start].lower_ not in _AUTHORITY_MODIFIERS:
             return None
@@ -1123,6 +1128,25 @@ def _listed_with_places(doc: Doc, f: Found, places: dict[int, Found]) -> bool:
 
 # "the Biden administration", "the Morrison government": a government named by its leader.
 _GOVERNMENT_WORDS = frozenset({"administration", "government"})
+
+
+def _city_authorities(doc: Doc, found: list[Found]) -> list[Found]:
+    """ "prosecutors in Antwerp", "police in Manchester": an Agency named by a place that is no
+    jurisdiction (a city the NER names), its country left to the article's other facts."""
+    taken = {i for f in found if not f.nested for i in range(f.start, f.end)}
+    out = []
+    for ent in doc.ents:
+        if ent.label_ != "GPE" or any(i in taken for i in range(ent.start, ent.end)):
+            continue
+        before = _authority_before(doc, ent.start)
+        if before is None or doc[ent.start - 1].lower_ != "in":
+            continue  # "police of X", "authorities from X": a place named for another reason
+        start, generic = before
+        if any(i in taken for i in range(start, ent.start)):
+            continue
+        text = doc[start : ent.end].text
+        out.append(Found(AGENCY, start, ent.end, text, generic=generic, name=text))
+    return out
 
 
 def _leaders_governments(doc: Doc, found: list[Found]) -> list[Found]:
@@ -2059,6 +2083,7 @@ def find_mentions(doc: Doc) -> list[Found]:
     found = [f for f in found if f not in languages]
     found = _demonym_authorities(doc, found)
     found = _leaders_governments(doc, found)
+    found += _city_authorities(doc, found)
     found = _judicial_districts(doc, found)
     found += _nested_places(doc, found)
     typed = {i for f in found if f.kind != ORGANIZATION for i in range(f.start, f.end)}

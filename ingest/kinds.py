@@ -237,7 +237,7 @@ def typed_mentions(
 
 def candidates(doc: Doc, found: list[Found]) -> list[Found]:
     """The mentions whose kind the classifier decides, and untyped names (kind "none")."""
-    out = [f for f in found if not sure(f)]
+    out = [_without_portfolio(doc, f) for f in found if not sure(f)]
     extra = [replace_kind(f, NONE) for f in undecided_names(doc, found)]
     taken = {i for f in [*found, *extra] for i in range(f.start, f.end)}
     if RULER_KEY in doc.spans:  # "New York City", "Latin America": known to be no entity
@@ -673,6 +673,15 @@ def _after_portfolio(name: Span) -> Span:
     given, _ = census_names()
     first = next((t.i for t in name if t.lower_ in given), None)
     return doc[first : name.end] if first is not None and name.end - first >= 2 else name
+
+
+def _without_portfolio(doc: Doc, f: Found) -> Found:
+    """A span the NER runs from an office's portfolio into a name ("Secretary of [Commerce Gina
+    Raimondo]") is a candidate from the given name on."""
+    name = _after_portfolio(doc[f.start : f.end])
+    if (name.start, name.end) == (f.start, f.end):
+        return f
+    return replace(f, start=name.start, end=name.end, text=name.text)
 
 
 def _whole_name(doc: Doc, c: Found) -> bool:

@@ -1109,3 +1109,31 @@ def test_a_government_named_by_its_leader_is_an_agency_not_a_person(text: str, a
 def test_a_leaders_own_administration_keeps_the_person() -> None:
     found = entities(run("President Biden's administration imposed sanctions on Acme Corp."))
     assert found.get("Biden") == "Person", found
+
+
+@pytest.mark.parametrize(
+    ("text", "agency"),
+    [
+        ("Ukraine's cyber-police arrested the suspects.", "Ukraine cyber-police"),
+        ("Germany's federal police raided the homes.", "Germany federal police"),
+        # a body's own name after the possessive keeps it
+        ("Russia's Federal Security Service arrested the suspects.", "Federal Security Service"),
+    ],
+)  # fmt: skip
+def test_a_countrys_own_authority_is_an_agency(text: str, agency: str) -> None:
+    assert entities(run(text)).get(agency) == "Agency", entities(run(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "agency"),
+    [
+        ("Prosecutors in Antwerp have opened an investigation.", "Prosecutors in Antwerp"),
+        ("Police in Manchester arrested two men on Friday.", "Police in Manchester"),
+    ],
+)
+def test_an_authority_of_a_city_is_an_agency(text: str, agency: str) -> None:
+    assert entities(run(text)).get(agency) == "Agency", entities(run(text))
+
+
+def test_a_city_named_for_another_reason_makes_no_agency() -> None:
+    assert "Agency" not in entities(run("The company has offices in Manchester.")).values()
