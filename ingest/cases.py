@@ -836,7 +836,9 @@ def _unnamed_target_cases(
 
 _ACTOR_DEPS = frozenset({"nsubj", "poss", "compound", "nmod", "agent"})
 _ACTOR_PREPOSITIONS = frozenset({"by", "between", "among"})
-_ACTOR_PARTICIPLES = frozenset({"led", "conducted", "carried", "run", "coordinated"})
+_ACTOR_PARTICIPLES = frozenset(
+    {"led", "conducted", "carried", "run", "coordinated", "performed", "executed", "made"}
+)
 _CLIMB_DEPS = frozenset({"conj", "xcomp", "dobj", "ccomp", "advcl", "pobj", "prep"})
 
 
@@ -848,8 +850,20 @@ def _actors_of(word: Token) -> list[Token]:
         if c.dep_ in _ACTOR_DEPS or (c.dep_ == "prep" and c.lower_ in _ACTOR_PREPOSITIONS):
             out.extend(c.subtree)
         elif c.dep_ == "acl" and c.lower_ in _ACTOR_PARTICIPLES:
-            out.extend(w for a in c.children if a.dep_ == "agent" for w in a.subtree)
+            out.extend(_agent_words(c))
+    if word.dep_ in ("nsubj", "nsubjpass") and word.head.i != word.i:
+        # "the arrests were made by X", "the investigation took months and was led by X":
+        # the agent of the verb the act is the subject of, or of the verbs joined to it
+        verb = word.head
+        for v in (verb, *(c for c in verb.children if c.dep_ == "conj")):
+            if v.lower_ in _ACTOR_PARTICIPLES:
+                out.extend(_agent_words(v))
     return out
+
+
+def _agent_words(verb: Token) -> list[Token]:
+    """The words of a participle's "by" agent."""
+    return [w for a in verb.children if a.dep_ == "agent" for w in a.subtree]
 
 
 def _acting_words(trigger: Token) -> list[Token]:

@@ -102,6 +102,7 @@ TRIGGERS: dict[str, list[list[dict]]] = {
             }
         ],
         [{_L: {"IN": ["tracked", "tracking", "track"]}}, {_L: "down"}],  # "tracked down by"
+        [{_L: {"IN": ["look", "looks", "looked", "looking"]}}, {_L: "into"}],  # "looking into"
         # "searched / raided his home": a search of someone's premises is of them
         [
             {_L: {"IN": ["searched", "raided", "search", "searches", "raid", "raids"]}},

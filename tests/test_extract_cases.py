@@ -545,3 +545,37 @@ def test_who_brings_a_lawsuit_is_not_its_target() -> None:
     text = "The Quorvane Security Inc. lawsuit against Larkspur Networks Inc. went to trial."
     lawsuits = [t for _j, k, t, _l in _cases(text, run_rules) if k == "lawsuit"]
     assert lawsuits == [("Larkspur Networks Inc.",)], _cases(text, run_rules)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the act is the subject; who does it is the agent of its participle
+        ("Two suspects were detained in Kyiv. The arrests were carried out by officers of the "
+         "Ukrainian National Police.", ("UA", "operation", (), ("National Police of Ukraine",))),
+        ("The investigation was conducted by Dutch police under the supervision of the "
+         "public prosecutor.", ("NL", "investigation", (), ("Dutch National Police",))),
+        ("The arrests took place on Monday and were made by Spanish police.",
+         ("ES", "operation", (), ("Spanish police",))),
+    ],
+)  # fmt: skip
+def test_the_agent_of_a_verb_the_act_is_subject_of_leads_it(text: str, expected: tuple) -> None:
+    assert expected in _cases(text, run_rules), _cases(text, run_rules)
+
+
+def test_an_act_hampered_by_an_agency_is_not_led_by_it() -> None:
+    text = "The arrests were delayed by the Dutch police, who lacked the warrants."
+    assert _cases(text, run_rules) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prosecutors in Rome and the Postal Police are looking into the attack on the region's "
+        "vaccine portal in Italy.",
+        "Italian police said they had looked into the leak.",
+    ],
+)
+def test_looking_into_an_incident_is_an_investigation(text: str) -> None:
+    kinds = {(j, k) for j, k, _t, _l in _cases(text, run_rules)}
+    assert ("IT", "investigation") in kinds, _cases(text, run_rules)
