@@ -355,6 +355,14 @@ _SANCTION_LISTS = frozenset(
 )
 
 
+# The sanction verbs that make a case without a named target when an agency does them, and
+# the list it adds them to (not "designated", "revoked" or "penalties": said of keys, places
+# and threats as well; not the noun "sanctions": "to evade Treasury sanctions" is no new act).
+_UNNAMED_SANCTIONS = frozenset(
+    {"sanctioned", "sanctions", "sanctioning", "fined", "fines", "banned", "bans", "blacklisted"}
+)
+
+
 @dataclass(frozen=True)
 class _Act:
     """A kind of act that makes a case: its trigger words, and whether a name that modifies the
@@ -473,11 +481,25 @@ def _act_cases(
             }.values()
         )
         if not targets:
-            continue
+            # "the Commerce Department added a dozen companies to a trade blacklist": a
+            # sanction of people it does not name, led by the agencies that impose it
+            if act.kind != "regulatory" or not (
+                (t.pos_ == "VERB" and t.lower_ in _UNNAMED_SANCTIONS) or t.lower_ == "blacklist"
+            ):
+                continue
+            deps = {c.dep_ for c in t.children}
+            if "auxpass" in deps and "agent" not in deps:
+                continue  # "X said the gang was fined": the speaker did not fine it
+            acting = {w.idx for w in _acting_words(t)}
+            leaders = [e for e in leaders if any(m.start in acting for m in e.mentions)]
+            if not leaders:
+                continue
         agent = _agent_country(t, inside, agency_iso)
         iso = agent or _country(
             next((agency_iso[e.id] for e in leaders if agency_iso.get(e.id)), None)
         )
+        if not targets and iso is None:
+            continue  # no target and no country: nothing a reader could place
         if act.kind == "prosecution":
             # the country of the article's agencies, else its main place unless the sentence
             # names that place after the act (the country a crime helped does not try it)
@@ -501,10 +523,10 @@ def _act_cases(
             status = _step_status(t)
         else:
             status = "closed" if act.kind == "regulatory" else "open"
+        title = f"{act.title} {targets[0].name}" if targets else f"sanction by {leaders[0].name}"
         case = _sentence_case(
-            (act.kind, status, act.rule), f"{act.title} {targets[0].name}", iso, iso_entity,
-            leaders, targets, sent,
-        )  # fmt: skip
+            (act.kind, status, act.rule), title, iso, iso_entity, leaders, targets, sent
+        )
         # One act per sentence; another sentence on one of its targets tells more of it,
         # one on other targets ("X was sanctioned in 2014") is another act.
         key = next(
@@ -513,10 +535,13 @@ def _act_cases(
                 for k, c in out.items()
                 if k[:2] == (act.kind, iso) and set(c.targets) & {e.id for e in targets}
             ),
-            (act.kind, iso, sent.start),
+            (act.kind, iso, sent.start if targets else -1),
         )
         out[key] = _join(out[key], case) if key in out else case
-    return list(out.values())
+    # a sanction of unnamed targets (key -1) in a country where one of named targets is told:
+    # the same act, told without its names
+    named = {k[:2] for k in out if k[2] != -1}
+    return [c for k, c in out.items() if k[2] != -1 or k[:2] not in named]
 
 
 # A takedown named as a noun or a verb ("the Emotet takedown", "the crackdown on X", "the

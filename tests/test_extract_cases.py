@@ -579,3 +579,32 @@ def test_an_act_hampered_by_an_agency_is_not_led_by_it() -> None:
 def test_looking_into_an_incident_is_an_investigation(text: str) -> None:
     kinds = {(j, k) for j, k, _t, _l in _cases(text, run_rules)}
     assert ("IT", "investigation") in kinds, _cases(text, run_rules)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The Commerce Department said it had added a dozen companies to a trade blacklist.",
+         ("US", "regulatory", (), ("U.S. Department of Commerce",))),
+        ("The Federal Trade Commission fined two app makers last year.",
+         ("US", "regulatory", (), ("Federal Trade Commission",))),
+        ("Two app makers were fined by the Federal Trade Commission last year.",
+         ("US", "regulatory", (), ("Federal Trade Commission",))),
+    ],
+)  # fmt: skip
+def test_a_sanction_of_people_not_named_is_led_by_the_agency_imposing_it(
+    text: str, expected: tuple
+) -> None:
+    assert expected in _cases(text, run_rules), _cases(text, run_rules)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The FBI said the gang was fined.",  # the speaker did not fine it
+        "Ransomware gangs rename themselves to evade Treasury sanctions.",  # no new act
+        "The Cybersecurity and Infrastructure Security Agency designated the sector critical.",
+    ],
+)
+def test_no_unnamed_sanction_where_no_agency_imposes_one(text: str) -> None:
+    assert _cases(text, run_rules) == set(), _cases(text, run_rules)
