@@ -540,8 +540,8 @@ def _act_cases(
         out[key] = _join(out[key], case) if key in out else case
     # a sanction of unnamed targets (key -1) in a country where one of named targets is told:
     # the same act, told without its names
-    named = {k[:2] for k in out if k[2] != -1}
-    return [c for k, c in out.items() if k[2] != -1 or k[:2] not in named]
+    told = {k[:2] for k in out if k[2] != -1}
+    return [c for k, c in out.items() if k[2] != -1 or k[:2] not in told]
 
 
 # A takedown named as a noun or a verb ("the Emotet takedown", "the crackdown on X", "the
