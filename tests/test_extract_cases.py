@@ -608,3 +608,11 @@ def test_a_sanction_of_people_not_named_is_led_by_the_agency_imposing_it(
 )
 def test_no_unnamed_sanction_where_no_agency_imposes_one(text: str) -> None:
     assert _cases(text, run_rules) == set(), _cases(text, run_rules)
+
+
+def test_a_company_named_beside_an_arrest_of_unnamed_people_is_no_target() -> None:
+    text = (
+        "Quorvane Security says the campaign began right after Spanish police arrested 16 "
+        "people in Madrid."
+    )
+    assert ("ES", "operation", (), ("Spanish police",)) in _cases(text, run_rules)
