@@ -620,8 +620,21 @@ def _discourse(doc: Doc, kept: set[Found], other_kind: dict[str, str] | None = N
         return f.end <= headline and f.text not in body
 
     given, surnames = census_names()
+    lower_words = {t.text for t in doc if t.is_alpha and t.is_lower and len(t) > 3}
+
+    def common_word(f: Found) -> bool:
+        # "Access Tokens", "Decryption Keys": a word the article writes in lower case
+        # elsewhere, and no census name, is a title-case phrase, not a person's name
+        return f.kind == ontology.PERSON and any(
+            t.lower_ in lower_words and t.lower_ not in given and t.lower_ not in surnames
+            for t in doc[f.start : f.end]
+            if t.is_title and not t.is_stop  # "Christian Have": a word, also a name
+        )
+
     out = []
     for f in kept:
+        if not sure(f) and common_word(f):
+            continue
         if sure(f) or not (unexplained_person(f) or headline_only(f)):
             out.append(f)
         elif (

@@ -403,3 +403,28 @@ def test_dense_weights_add_to_the_scores_and_round_trip_through_json(tmp_path: P
     again = KindClassifier.load(path)
     assert again.dense is not None
     assert again.probabilities([], numpy.array([1.0, 5.0], dtype="float32")) == with_vector
+
+
+@pytest.mark.parametrize(
+    ("phrase", "kept"),
+    [
+        ("Access Tokens", False),  # the article writes "tokens" in lower case: a phrase
+        ("Proxy Failover", False),
+        ("Christian Have", True),  # "have" is a word of every text, and a name
+        ("Mary Young", True),  # "young": a census surname
+    ],
+)
+def test_a_person_named_with_a_word_the_text_writes_in_lower_case_is_a_phrase(
+    phrase: str, kept: bool
+) -> None:
+    from ingest.entities import Found
+    from ingest.kinds import _discourse
+
+    text = (
+        f"Attackers stole access tokens and broke the proxy failover, as young users have "
+        f"learned.\nThe report on {phrase} came out on Monday."
+    )
+    doc = extractor().nlp(text)
+    start = next(t.i for t in doc if t.text == phrase.split()[0])
+    person = Found("Person", start, start + 2, phrase)
+    assert (person in _discourse(doc, {person})) is kept
