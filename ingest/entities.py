@@ -316,6 +316,21 @@ TITLE_WORDS = frozenset(
         "solicitor",
         "counsel",
         "premier",
+        "taoiseach",
+        "congressman",
+        "congresswoman",
+        "councillor",
+        "councilman",
+        "councilwoman",
+        # police and military ranks ("Superintendent Jon Armory", "Det. Sgt. ...")
+        "superintendent",
+        "supt.",
+        "constable",
+        "sergeant",
+        "lieutenant",
+        "captain",
+        "colonel",
+        "det.",
     ]
 )
 # Common nouns for people that headlines capitalise ("Houston Man Sentenced", "Victim"): never a

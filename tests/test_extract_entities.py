@@ -1137,3 +1137,19 @@ def test_an_authority_of_a_city_is_an_agency(text: str, agency: str) -> None:
 
 def test_a_city_named_for_another_reason_makes_no_agency() -> None:
     assert "Agency" not in entities(run("The company has offices in Manchester.")).values()
+
+
+@pytest.mark.parametrize(
+    "titled",
+    [
+        "Superintendent Jane Roe",
+        "Detective Sergeant Jane Roe",
+        "Taoiseach Jane Roe",
+        "Congresswoman Jane Roe",
+        "Captain Jane Roe",
+    ],
+)
+def test_ranks_and_offices_before_a_name_are_not_part_of_it(titled: str) -> None:
+    doc = load_nlp()(f"The statement from {titled} came on Monday.")
+    span = clean_person(doc[3 : 3 + len(titled.split())])
+    assert span is not None and span.text == "Jane Roe"
