@@ -1140,16 +1140,10 @@ def test_a_city_named_for_another_reason_makes_no_agency() -> None:
 
 
 @pytest.mark.parametrize(
-    "titled",
-    [
-        "Superintendent Jane Roe",
-        "Detective Sergeant Jane Roe",
-        "Taoiseach Jane Roe",
-        "Congresswoman Jane Roe",
-        "Captain Jane Roe",
-    ],
+    "title", ["Superintendent", "Detective Sergeant", "Taoiseach", "Congresswoman", "Captain"]
 )
-def test_ranks_and_offices_before_a_name_are_not_part_of_it(titled: str) -> None:
-    doc = load_nlp()(f"The statement from {titled} came on Monday.")
-    span = clean_person(doc[3 : 3 + len(titled.split())])
+def test_ranks_and_offices_before_a_name_are_not_part_of_it(title: str) -> None:
+    doc = load_nlp()(f"The statement from {title} Jane Roe came on Monday.")
+    words = len(title.split()) + 2
+    span = clean_person(doc[3 : 3 + words])
     assert span is not None and span.text == "Jane Roe"
