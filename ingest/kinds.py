@@ -665,7 +665,13 @@ _NO_NAME_ENDS = (
     | frozenset(
         {"command", "prison", "hospital", "clinic", "health", "center", "centre", "university",
          "college", "school", "player", "watch", "assistant", "app", "apps", "phone", "browser",
-         "server", "cloud", "platform", "store", "studio", "studios", "network", "networks"}
+         "server", "cloud", "platform", "store", "studio", "studios", "network", "networks",
+         # malware named for what it does ("Raccoon Stealer", "Macaw Locker")
+         "stealer", "locker", "loader", "dropper", "wiper", "miner", "ransomware", "botnet",
+         "trojan", "backdoor", "destroyer",
+         # places named for their land ("Grass Valley")
+         "valley", "island", "islands", "county", "springs", "heights", "hills", "harbor",
+         "harbour"}
     )
 )  # fmt: skip
 

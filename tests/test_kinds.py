@@ -190,6 +190,9 @@ def test_a_common_word_or_a_word_of_the_trade_is_no_actor_before_a_descriptor(
          "Evin Prison"),
         ("The general once served at Southern Command before moving to Cyber Command.",
          "Southern Command"),
+        ("The gang deployed Marrow Locker after the breach, Jane Roe said.", "Marrow Locker"),
+        ("Researchers saw Hollow Stealer in the logs.", "Hollow Stealer"),
+        ("The clinic in Marrow Valley said it was hit.", "Marrow Valley"),
     ],
 )  # fmt: skip
 def test_a_name_ending_in_a_body_or_a_place_is_no_person(text: str, name: str) -> None:
