@@ -431,3 +431,21 @@ def test_a_person_named_with_a_word_the_text_writes_in_lower_case_is_a_phrase(
     start = next(t.i for t in doc if t.text == phrase.split()[0])
     person = Found("Person", start, start + 2, phrase)
     assert (person in _discourse(doc, {person})) is kept
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "name_like"),
+    [
+        ("Selecting Barrett was a mistake.", "Selecting", False),
+        ("Update My Cloud Home now.", "My", False),
+        ("Sterling Hayes said so.", "Sterling", True),  # a given name ending in -ing
+        ("Jane Roe said so.", "Jane", True),
+    ],
+)
+def test_a_persons_name_opens_with_no_determiner_and_no_verb(
+    text: str, first: str, name_like: bool
+) -> None:
+    from ingest.kinds import _name_like
+
+    doc = extractor().nlp(text)
+    assert _name_like(next(t for t in doc if t.text == first)) is name_like
