@@ -879,9 +879,36 @@ def markdown_text(source: str) -> tuple[str, dict[str, str | None]]:
     heading = re.search(r"^\s{0,3}#\s+(.+?)\s*#*\s*$", source, re.MULTILINE)
     if heading and not meta.get("title"):
         meta["title"] = heading.group(1)
+    source = _without_event_promotions(source)
     for pattern, replacement in _MD_RULES:
         source = pattern.sub(replacement, source)
     return source, meta
+
+
+# A paragraph that links to a webinar with a call to act ("[JOIN](.../webinars/...) Threatpost
+# and <sponsor> for <title> ... [REGISTER NOW](...)") promotes the publisher's event: page
+# furniture whose sponsors and speakers the article never mentions. Read on the Markdown, where
+# the link targets still say what they point to (once links are text, the words run together:
+# "JOINThreatpost"). A report linked in a sentence ("its [identity report](.../webinars/...)")
+# is no call to act, and stays.
+_MD_LINK = re.compile(r"\[([^\]\n]{0,300})\]\(<?([^)>\s]{0,2000})")
+_CALL_TO_ACT = re.compile(
+    r"\b(?:join|register|sign up|save your (?:seat|spot)|reserve|watch|attend|on-demand)\b",
+    re.IGNORECASE,
+)
+
+
+def _promotes_event(line: str) -> bool:
+    links = [text for text, target in _MD_LINK.findall(line) if "webinar" in target.lower()]
+    return len(links) > 1 or any(_CALL_TO_ACT.search(text) for text in links)
+
+
+def _without_event_promotions(source: str) -> str:
+    if "webinar" not in source.lower():
+        return source
+    lines = source.split("\n")
+    kept = [line for line in lines if "webinar" not in line.lower() or not _promotes_event(line)]
+    return "\n".join(kept)
 
 
 # News scrapers (articleMD and its kin) write the page's metadata as a heading followed by a
