@@ -174,6 +174,8 @@ def test_software_flaws_and_operations_are_not_actors(text: str, name: str) -> N
         ("The group offered DDoS, a service that knocks websites offline.", "DDoS"),
         ("Investors lost money on DeFi, a lending platform.", "DeFi"),
         ("The malware connects to four IP geolocation API services.", "API"),
+        ("The APT, a state-backed group, targeted ministries.", "APT"),
+        ("The lure was a PowerPoint file sent to staff at Acme Bank.", "PowerPoint"),
     ],
 )  # fmt: skip
 def test_a_common_word_or_a_word_of_the_trade_is_no_actor_before_a_descriptor(
