@@ -822,11 +822,11 @@ def _unnamed_target_cases(
             if (name != "arrested" and kind != "prosecution") or people:
                 continue
             targets = arrested_groups(doc[start], groups, targeted)
-            if not targets and kind != "operation":
+            if not targets and name != "arrested":
                 continue
-            # no group of theirs named: the company or service named is a victim or a
-            # witness ("the Civil Guard arrested 16 people, CheckPoint says"), the people
-            # taken are unnamed
+            # people arrested and no group of theirs named: the company or service the
+            # sentence names is a victim or a source ("the Civil Guard arrested 16 people,
+            # CheckPoint says"); the people taken are unnamed
         # the agencies that act, not every agency of the sentence ("the company began
         # investigating and notified the FBI": no FBI investigation)
         acting = {w.idx for w in _acting_words(doc[start])}
