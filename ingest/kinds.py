@@ -680,14 +680,9 @@ _NO_NAME_STARTS = frozenset({"my", "our", "your", "their", "its", "the", "this",
 
 
 def _name_like(tok: Token) -> bool:
-    """The first word of a person's name: capitalised, no determiner ("My Cloud Home"), no
-    verb's -ing form that is no given name ("Selecting Barrett"; "Sterling" is one)."""
-    low = tok.lower_
-    if low in _NO_NAME_STARTS:
-        return False
-    if len(low) > 5 and low.endswith("ing") and low not in census_names()[0]:
-        return False
-    return tok.is_title or tok.is_upper
+    """The first word of a person's name: capitalised, no determiner ("My Cloud Home"). (An
+    -ing word is one: "Xiaoming", "Jianping" are given names.)"""
+    return tok.lower_ not in _NO_NAME_STARTS and (tok.is_title or tok.is_upper)
 
 
 _OFFICES = frozenset({"secretary", "minister", "commissioner", "director", "chancellor"})
